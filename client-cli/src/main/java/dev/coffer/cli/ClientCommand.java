@@ -1,0 +1,59 @@
+package dev.coffer.cli;
+
+import dev.coffer.client.CofferClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of every command that calls the server: takes the {@link GlobalOptions}, runs local checks
+ * first ({@link #checkLocally()}, before any connection), opens one {@link CofferClient}, lets the
+ * leaf make its call and print through a {@link Printer}, and closes the client.
+ *
+ * <p>Security: a leaf never prints the token and prints a value only through the Printer's
+ * shown-once or reveal paths. Errors are reported by {@link ErrorReporter}.
+ */
+abstract class ClientCommand implements Callable<Integer>, ContextAware {
+
+  @Mixin GlobalOptions global;
+
+  @Spec CommandSpec spec;
+
+  CliContext ctx;
+
+  @Override
+  public final void context(CliContext context) {
+    this.ctx = context;
+  }
+
+  @Override
+  public final Integer call() throws Exception {
+    checkLocally();
+    CofferClient.Config config = global.clientConfig(ctx);
+    try (CofferClient client = ctx.connect(config)) {
+      return run(client, new Printer(ctx.out(), ctx.err(), global.output()));
+    }
+  }
+
+  /** Checks that need no server (files, required combinations); throw {@link #usage}. */
+  protected void checkLocally() {}
+
+  /** Makes the call and prints; returns the exit code. */
+  protected abstract int run(CofferClient client, Printer printer) throws Exception;
+
+  /** A usage error (exit 1) for this command. */
+  protected ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** Turns a bad id into a usage error. */
+  protected String name(java.util.function.Function<String, String> builder, String id) {
+    try {
+      return builder.apply(id);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+}

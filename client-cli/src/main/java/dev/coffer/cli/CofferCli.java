@@ -1,0 +1,139 @@
+package dev.coffer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IFactory;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code coffer}: the operator CLI of the Coffer vault. Each leaf command makes one call (see
+ * {@link ClientCommand}); exit codes are {@link ExitCodes}, listed at the end of every {@code
+ * --help}.
+ *
+ * <p>Security: tokens come from {@code $COFFER_TOKEN} or {@code --token-file} (or {@code --token},
+ * which shows in {@code ps}); a secret value is printed only when it is shown once or revealed,
+ * and never appears in an error.
+ */
+@Command(
+    name = "coffer",
+    description = "Operate a Coffer secrets vault over gRPC.",
+    subcommands = {
+      CofferCli.TenantCommands.class,
+      CofferCli.PrincipalCommands.class,
+      WhoAmICommand.class,
+      CofferCli.TokenCommands.class,
+      CofferCli.LocationCommands.class,
+      CofferCli.AppCommands.class,
+      CofferCli.SecretCommands.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class CofferCli {
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  public static void main(String[] args) {
+    System.exit(run(CliContext.system(), args));
+  }
+
+  /** Parses and runs {@code args}; returns the exit code. */
+  public static int run(CliContext ctx, String... args) {
+    return commandLine(ctx).execute(args);
+  }
+
+  /** The configured command tree (streams, error handling, exit codes) over {@code ctx}. */
+  public static CommandLine commandLine(CliContext ctx) {
+    CommandLine cmd = new CommandLine(new CofferCli(), new ContextFactory(ctx));
+    cmd.setOut(ctx.out());
+    cmd.setErr(ctx.err());
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    ErrorReporter reporter = new ErrorReporter();
+    cmd.setParameterExceptionHandler(reporter);
+    cmd.setExecutionExceptionHandler(reporter);
+    documentExitCodes(cmd);
+    return cmd;
+  }
+
+  private static void documentExitCodes(CommandLine cmd) {
+    cmd.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+    cmd.getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(ExitCodes.helpList());
+    cmd.getSubcommands().values().forEach(CofferCli::documentExitCodes);
+  }
+
+  /** Creates commands with picocli's default factory and hands them the context. */
+  private static final class ContextFactory implements IFactory {
+    private final CliContext ctx;
+    private final IFactory delegate = CommandLine.defaultFactory();
+
+    ContextFactory(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      K created = delegate.create(cls);
+      if (created instanceof ContextAware aware) {
+        aware.context(ctx);
+      }
+      return created;
+    }
+  }
+
+  /** A command that only groups others; without a subcommand it is a usage error. */
+  abstract static class Group {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+  }
+
+  @Command(
+      name = "tenant",
+      description = "Create and read tenants (system administrator).",
+      subcommands = {TenantCreateCommand.class, TenantGetCommand.class})
+  static final class TenantCommands extends Group {}
+
+  @Command(
+      name = "principal",
+      description = "Manage the people and workloads of a tenant.",
+      subcommands = {
+        PrincipalCreateCommand.class,
+        PrincipalListCommand.class,
+        PrincipalGetCommand.class
+      })
+  static final class PrincipalCommands extends Group {}
+
+  @Command(
+      name = "token",
+      description = "Issue and revoke bearer access tokens.",
+      subcommands = {TokenIssueCommand.class, TokenRevokeCommand.class})
+  static final class TokenCommands extends Group {}
+
+  @Command(
+      name = "location",
+      description = "Manage the tree of locations that hold secrets.",
+      subcommands = {LocationCreateCommand.class, LocationListCommand.class})
+  static final class LocationCommands extends Group {}
+
+  @Command(
+      name = "app",
+      description = "Manage applications (OAuth clients).",
+      subcommands = {AppCreateCommand.class, AppGetCommand.class, AppListCommand.class})
+  static final class AppCommands extends Group {}
+
+  @Command(
+      name = "secret",
+      description = "Create, list, read, verify, revoke and delete application secrets.",
+      subcommands = {
+        SecretCreateCommand.class,
+        SecretListCommand.class,
+        SecretGetCommand.class,
+        SecretRevokeCommand.class,
+        SecretDeleteCommand.class,
+        SecretRevealCommand.class,
+        SecretVerifyCommand.class
+      })
+  static final class SecretCommands extends Group {}
+}

@@ -1,0 +1,132 @@
+package dev.coffer.cli;
+
+import dev.coffer.api.v1.CreateSecretRequest;
+import dev.coffer.api.v1.CreateSecretResponse;
+import dev.coffer.client.CofferClient;
+import dev.coffer.client.ResourceNames;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code coffer secret create}: CreateSecret, from flags or, at a terminal with {@code --app} or
+ * {@code --name} missing (or with {@code --interactive}), through the {@link SecretWizard}.
+ *
+ * <p>The generated value is shown once (see {@link Printer#shownOnce}) or written to a new
+ * {@code --out-file} with mode 0600; an existing file is refused before anything is asked or
+ * created. Security: the value is never a flag, never logged, and not printed with --out-file.
+ */
+@Command(name = "create", description = "Create a secret for an application (value shown once).")
+final class SecretCreateCommand extends ClientCommand {
+
+  @Option(names = "--app", paramLabel = "CLIENT_ID", description = "The application (client id).")
+  String app;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "Display name, 1-128 characters.")
+  String name;
+
+  @Option(names = "--description", paramLabel = "TEXT", description = "Up to 1024 characters.")
+  String description = "";
+
+  @Option(
+      names = "--expires",
+      paramLabel = "WHEN",
+      converter = Expiration.Converter.class,
+      description = "2027-11-22 (midnight UTC), 2027-11-22T10:00:00Z or never (default: 1 year).")
+  Expiration expires;
+
+  @Option(names = "--location", paramLabel = "PATH", description = "Location (default: /).")
+  String location = "/";
+
+  @Option(names = "--vault", description = "Keep an encrypted copy that can be revealed later.")
+  boolean vault;
+
+  @Option(names = "--share", description = "Allow access requests (needs --vault).")
+  boolean share;
+
+  @Option(names = "--owner", paramLabel = "PRINCIPAL", description = "Owner (default: you).")
+  String owner;
+
+  @Option(names = "--preapprove-owner", description = "The owner may reveal it without a grant (needs --vault).")
+  boolean preapproveOwner;
+
+  @Option(
+      names = "--out-file",
+      paramLabel = "FILE",
+      description = "Write the value to FILE (new, mode 0600) instead of showing it.")
+  Path outFile;
+
+  @Option(names = "--yes", description = "Do not ask for confirmation in the wizard.")
+  boolean yes;
+
+  @Option(names = {"-i", "--interactive"}, description = "Ask for each field (the wizard).")
+  boolean interactive;
+
+  @Override
+  protected void checkLocally() {
+    OutFile.refuseExisting(outFile);
+    if (!useWizard() && (app == null || name == null)) {
+      throw usage(
+          "Missing required option"
+              + (app == null && name == null ? "s: '--app=CLIENT_ID', '--name=NAME'"
+                  : app == null ? ": '--app=CLIENT_ID'" : ": '--name=NAME'")
+              + " (or run it in a terminal, or with --interactive, for the wizard)");
+    }
+    if (app != null) {
+      name(ResourceNames::application, app);
+    }
+  }
+
+  private boolean useWizard() {
+    return interactive || (ctx.terminal() && (app == null || name == null));
+  }
+
+  @Override
+  protected int run(CofferClient client, Printer printer) {
+    SecretDraft draft = draft();
+    Function<CreateSecretRequest, CreateSecretResponse> create =
+        request ->
+            OutFile.createInto(
+                outFile,
+                () -> client.secrets().createSecret(request),
+                CreateSecretResponse::getValue,
+                r -> r.getSecret().getName());
+    Optional<CreateSecretResponse> created;
+    if (useWizard()) {
+      created = new SecretWizard(ctx.prompter()).run(draft, !yes, create);
+    } else {
+      created = Optional.of(create.apply(draft.toRequest()));
+    }
+    created.ifPresent(response -> show(response, printer));
+    return ExitCodes.OK;
+  }
+
+  private SecretDraft draft() {
+    SecretDraft d = new SecretDraft();
+    d.app = app;
+    d.name = name;
+    d.description = description;
+    d.expiration = expires;
+    d.location = location;
+    d.vaulted = vault;
+    d.sharing = share;
+    d.owner = owner;
+    d.preapproveOwner = preapproveOwner;
+    return d;
+  }
+
+  private void show(CreateSecretResponse response, Printer printer) {
+    String[] summary = Printer.view(response.getSecret());
+    if (outFile != null) {
+      printer.storedInFile(response.toBuilder().clearValue(), summary, outFile);
+    } else {
+      printer.shownOnce(
+          response,
+          summary,
+          response.getValue(),
+          response.getSecret().getVaulted() ? Printer.WARN_VAULTED : Printer.WARN_VERIFIER);
+    }
+  }
+}

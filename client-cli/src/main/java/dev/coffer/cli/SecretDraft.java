@@ -1,0 +1,60 @@
+package dev.coffer.cli;
+
+import dev.coffer.api.v1.CreateSecretRequest;
+import dev.coffer.client.ResourceNames;
+
+/**
+ * The fields of a secret being created, filled from flags and/or the wizard, and the one place
+ * that turns them into a {@link CreateSecretRequest}. Unset optional fields are left to the
+ * server's defaults: expiration one year, owner the caller.
+ *
+ * <p>Security: holds settings only; a secret value never passes through it.
+ */
+final class SecretDraft {
+  String app;
+  String name;
+  String description = "";
+  /** {@code null}: the server's default (one year from now). */
+  Expiration expiration;
+  String location = "/";
+  boolean vaulted;
+  boolean sharing;
+  /** {@code null} or empty: the caller. */
+  String owner;
+  boolean preapproveOwner;
+
+  /** The request; {@link IllegalArgumentException} if the application id is malformed. */
+  CreateSecretRequest toRequest() {
+    CreateSecretRequest.Builder b =
+        CreateSecretRequest.newBuilder()
+            .setParent(ResourceNames.application(app))
+            .setDisplayName(name == null ? "" : name)
+            .setDescription(description == null ? "" : description)
+            .setLocation(location)
+            .setVaulted(vaulted)
+            .setSharingEnabled(sharing)
+            .setPreapproveOwner(preapproveOwner);
+    if (owner != null && !owner.isBlank()) {
+      b.setOwner(owner.strip());
+    }
+    if (expiration != null) {
+      expiration.applyTo(b);
+    }
+    return b.build();
+  }
+
+  /** Key/value lines for the wizard's summary. */
+  String[] summary() {
+    return new String[] {
+      "application", app,
+      "name", name,
+      "description", description.isEmpty() ? "(none)" : description,
+      "expiration", expiration == null ? "1 year from now" : expiration.toString(),
+      "location", location,
+      "vaulted", Printer.yesNo(vaulted),
+      "sharing", vaulted ? Printer.yesNo(sharing) : "",
+      "owner", owner == null || owner.isBlank() ? "you" : owner,
+      "pre-approve owner", vaulted ? Printer.yesNo(preapproveOwner) : ""
+    };
+  }
+}

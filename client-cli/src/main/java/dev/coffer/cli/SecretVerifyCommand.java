@@ -1,0 +1,66 @@
+package dev.coffer.cli;
+
+import dev.coffer.api.v1.VerifySecretRequest;
+import dev.coffer.api.v1.VerifySecretResponse;
+import dev.coffer.client.CofferClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code coffer secret verify --client-id ID}: VerifySecret with the value read from stdin (first
+ * line, trimmed). Exit 0 on a match, 3 on no match (an answer, not an error).
+ *
+ * <p>Security: the value is never taken from the command line (where {@code ps} and shell history
+ * would see it): a stray argument is refused without being echoed.
+ */
+@Command(
+    name = "verify",
+    description = {
+      "Check a value against an application's secrets, without revealing anything.",
+      "The value is read from stdin (first line), never from the command line.",
+      "Exit 0: match; exit 3: no match."
+    })
+final class SecretVerifyCommand extends ClientCommand {
+
+  @Option(names = "--client-id", required = true, paramLabel = "CLIENT_ID", description = "The application.")
+  String clientId;
+
+  /** Catches stray arguments so picocli does not echo them (one could be the value). */
+  @Parameters(hidden = true, arity = "0..*")
+  List<String> stray;
+
+  private String value;
+
+  @Override
+  protected void checkLocally() {
+    if (stray != null && !stray.isEmpty()) {
+      throw usage("secret verify takes no value argument: pipe the value on stdin");
+    }
+    try {
+      String line = ctx.in().readLine();
+      value = line == null ? "" : line.strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read stdin", e);
+    }
+    if (value.isEmpty()) {
+      throw usage("no value on stdin: pipe the value to check, e.g. coffer secret verify --client-id ID < file");
+    }
+  }
+
+  @Override
+  protected int run(CofferClient client, Printer printer) {
+    VerifySecretResponse response =
+        client
+            .secrets()
+            .verifySecret(
+                VerifySecretRequest.newBuilder().setClientId(clientId).setValue(value).build());
+    value = null;
+    printer.print(
+        response, "match", response.getMatch() ? "yes" : "no", "secret", response.getSecret());
+    return response.getMatch() ? ExitCodes.OK : ExitCodes.VERIFY_MISMATCH;
+  }
+}

@@ -1,0 +1,237 @@
+package dev.coffer.client;
+
+import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.ApplicationServiceGrpc.ApplicationServiceBlockingStub;
+import dev.coffer.api.v1.LocationServiceGrpc;
+import dev.coffer.api.v1.LocationServiceGrpc.LocationServiceBlockingStub;
+import dev.coffer.api.v1.PrincipalServiceGrpc;
+import dev.coffer.api.v1.PrincipalServiceGrpc.PrincipalServiceBlockingStub;
+import dev.coffer.api.v1.RevealSecretRequest;
+import dev.coffer.api.v1.SecretServiceGrpc;
+import dev.coffer.api.v1.SecretServiceGrpc.SecretServiceBlockingStub;
+import dev.coffer.api.v1.TenantServiceGrpc;
+import dev.coffer.api.v1.TenantServiceGrpc.TenantServiceBlockingStub;
+import dev.coffer.api.v1.TokenServiceGrpc;
+import dev.coffer.api.v1.TokenServiceGrpc.TokenServiceBlockingStub;
+import dev.coffer.api.v1.VerifySecretRequest;
+import io.grpc.CallCredentials;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A connection to a Coffer server: one {@link ManagedChannel} and a blocking stub per service.
+ *
+ * <p>Contract: every call carries the bearer token of {@link Config#tokenSupplier()} (asked per
+ * call), has a deadline of {@link Config#deadline()} unless the caller set one, and is retried by
+ * grpc-java on {@code UNAVAILABLE} when repeating it is harmless (see {@link RetryServiceConfig}).
+ * Calls throw {@link io.grpc.StatusRuntimeException}; {@link CofferErrors} turns one into a
+ * message. Thread-safe; close it once when done.
+ *
+ * <p>Security: neither the token nor a secret value is logged, kept beyond the call or put in
+ * {@code toString}. Transport is plaintext by default; TLS plugs in through {@link
+ * Config.Builder#channelCredentials(ChannelCredentials)}.
+ */
+public final class CofferClient implements AutoCloseable {
+
+  private final ManagedChannel channel;
+  private final SecretServiceBlockingStub secrets;
+  private final ApplicationServiceBlockingStub applications;
+  private final LocationServiceBlockingStub locations;
+  private final TenantServiceBlockingStub tenants;
+  private final PrincipalServiceBlockingStub principals;
+  private final TokenServiceBlockingStub tokens;
+
+  private CofferClient(ManagedChannel channel, CallCredentials credentials) {
+    this.channel = channel;
+    this.secrets = SecretServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.applications =
+        ApplicationServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.locations = LocationServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.tenants = TenantServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.principals =
+        PrincipalServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.tokens = TokenServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+  }
+
+  /** Connects to {@link Config#address()} with {@link Config#channelCredentials()}. */
+  public static CofferClient create(Config config) {
+    return create(config, Grpc.newChannelBuilder(config.address(), config.channelCredentials()));
+  }
+
+  /**
+   * Connects over a transport the caller built (an in-process channel in tests, a custom
+   * resolver); {@link Config#address()} and {@link Config#channelCredentials()} are then unused.
+   */
+  public static CofferClient create(Config config, ManagedChannelBuilder<?> transport) {
+    ManagedChannel channel =
+        transport
+            .defaultServiceConfig(RetryServiceConfig.serviceConfig())
+            .enableRetry()
+            .intercept(new DeadlineInterceptor(config.deadline()))
+            .build();
+    return new CofferClient(channel, new BearerTokenCredentials(config.tokenSupplier()));
+  }
+
+  public SecretServiceBlockingStub secrets() {
+    return secrets;
+  }
+
+  public ApplicationServiceBlockingStub applications() {
+    return applications;
+  }
+
+  public LocationServiceBlockingStub locations() {
+    return locations;
+  }
+
+  public TenantServiceBlockingStub tenants() {
+    return tenants;
+  }
+
+  public PrincipalServiceBlockingStub principals() {
+    return principals;
+  }
+
+  public TokenServiceBlockingStub tokens() {
+    return tokens;
+  }
+
+  /**
+   * Returns the value of a vaulted secret the caller may read ({@code RevealSecret}, audited).
+   *
+   * @param secretId bare id or {@code secrets/{id}}
+   */
+  public String reveal(String secretId) {
+    return secrets
+        .revealSecret(RevealSecretRequest.newBuilder().setName(ResourceNames.secret(secretId)).build())
+        .getValue();
+  }
+
+  /** Whether {@code value} is an active secret of application {@code clientId} (constant time). */
+  public boolean verify(String clientId, String value) {
+    return secrets
+        .verifySecret(
+            VerifySecretRequest.newBuilder().setClientId(clientId).setValue(value).build())
+        .getMatch();
+  }
+
+  /** Shuts the channel down, waiting up to 5 s for calls in flight. */
+  @Override
+  public void close() {
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CofferClient[" + channel + "]";
+  }
+
+  /**
+   * How to reach and authenticate to a server. Immutable.
+   *
+   * <p>Security: {@link #toString()} never shows the token.
+   */
+  public static final class Config {
+    public static final String DEFAULT_ADDRESS = "127.0.0.1:7443";
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+
+    private final String address;
+    private final Supplier<String> tokenSupplier;
+    private final Duration deadline;
+    private final ChannelCredentials channelCredentials;
+
+    private Config(Builder b) {
+      this.address = b.address;
+      this.tokenSupplier = b.tokenSupplier;
+      this.deadline = b.deadline;
+      this.channelCredentials = b.channelCredentials;
+    }
+
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** {@code host:port} or any gRPC target string. */
+    public String address() {
+      return address;
+    }
+
+    /** Asked on every call; may return {@code null} for "no bearer token". */
+    public Supplier<String> tokenSupplier() {
+      return tokenSupplier;
+    }
+
+    /** Deadline of each call, retries included. */
+    public Duration deadline() {
+      return deadline;
+    }
+
+    /** Transport security: plaintext by default; the TLS seam. */
+    public ChannelCredentials channelCredentials() {
+      return channelCredentials;
+    }
+
+    @Override
+    public String toString() {
+      return "Config[address=" + address + ", deadline=" + deadline + ", token=<redacted>]";
+    }
+
+    /** Builder of {@link Config}. */
+    public static final class Builder {
+      private String address = DEFAULT_ADDRESS;
+      private Supplier<String> tokenSupplier = () -> null;
+      private Duration deadline = DEFAULT_DEADLINE;
+      private ChannelCredentials channelCredentials = InsecureChannelCredentials.create();
+
+      private Builder() {}
+
+      public Builder address(String address) {
+        this.address = Objects.requireNonNull(address, "address");
+        return this;
+      }
+
+      public Builder tokenSupplier(Supplier<String> tokenSupplier) {
+        this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "tokenSupplier");
+        return this;
+      }
+
+      public Builder deadline(Duration deadline) {
+        if (deadline == null || deadline.isZero() || deadline.isNegative()) {
+          throw new IllegalArgumentException("deadline must be positive");
+        }
+        this.deadline = deadline;
+        return this;
+      }
+
+      /** TLS later: pass {@code TlsChannelCredentials.newBuilder()...build()}. */
+      public Builder channelCredentials(ChannelCredentials channelCredentials) {
+        this.channelCredentials = Objects.requireNonNull(channelCredentials, "channelCredentials");
+        return this;
+      }
+
+      public Config build() {
+        return new Config(this);
+      }
+
+      /** Shortcut for {@code CofferClient.create(build())}. */
+      public CofferClient connect() {
+        return CofferClient.create(build());
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.coffer.client;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gives every call that has no deadline of its own a deadline of a fixed duration from its start.
+ *
+ * <p>Contract: a deadline already set on the stub or call options wins; retries of one call share
+ * its single deadline. Security: sees no message or header.
+ */
+public final class DeadlineInterceptor implements ClientInterceptor {
+
+  private final long nanos;
+
+  public DeadlineInterceptor(Duration deadline) {
+    if (deadline == null || deadline.isZero() || deadline.isNegative()) {
+      throw new IllegalArgumentException("deadline must be positive");
+    }
+    this.nanos = deadline.toNanos();
+  }
+
+  @Override
+  public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+      MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next) {
+    CallOptions options =
+        callOptions.getDeadline() == null
+            ? callOptions.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS)
+            : callOptions;
+    return next.newCall(method, options);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.coffer.client;
+
+import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.LocationServiceGrpc;
+import dev.coffer.api.v1.PrincipalServiceGrpc;
+import dev.coffer.api.v1.SecretServiceGrpc;
+import dev.coffer.api.v1.TenantServiceGrpc;
+import dev.coffer.api.v1.TokenServiceGrpc;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServiceDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The gRPC service config that turns on grpc-java's built-in retries for the Coffer API.
+ *
+ * <p>Contract: a call that fails with {@code UNAVAILABLE} is retried by the channel, at most
+ * {@value #MAX_ATTEMPTS} attempts in all, with exponential backoff (0.2 s, x2, at most 2 s), all
+ * within the call's single deadline. Only methods whose repetition is harmless are retried: reads,
+ * verify, reveal, revoke and delete. {@code Create*} and {@code IssueToken} are never retried,
+ * because an {@code UNAVAILABLE} may arrive after the server committed the call, and a repeat would
+ * mint a second credential whose shown-once value is lost.
+ *
+ * <p>Security: holds no data; the map is the JSON form grpc-java parses.
+ */
+public final class RetryServiceConfig {
+
+  /** Attempts in all, the first included. */
+  public static final int MAX_ATTEMPTS = 4;
+
+  private RetryServiceConfig() {}
+
+  /** The service config map for {@code ManagedChannelBuilder.defaultServiceConfig}. */
+  public static Map<String, Object> serviceConfig() {
+    Map<String, Object> retryPolicy =
+        Map.of(
+            "maxAttempts", (double) MAX_ATTEMPTS,
+            "initialBackoff", "0.2s",
+            "maxBackoff", "2s",
+            "backoffMultiplier", 2.0,
+            "retryableStatusCodes", List.of("UNAVAILABLE"));
+    Map<String, Object> methodConfig =
+        Map.of("name", retryableMethodNames(), "retryPolicy", retryPolicy);
+    return Map.of("methodConfig", List.of(methodConfig));
+  }
+
+  /** {@code {"service": ..., "method": ...}} for every method that may be repeated safely. */
+  static List<Map<String, Object>> retryableMethodNames() {
+    List<Map<String, Object>> names = new ArrayList<>();
+    Stream.of(
+            SecretServiceGrpc.getServiceDescriptor(),
+            ApplicationServiceGrpc.getServiceDescriptor(),
+            LocationServiceGrpc.getServiceDescriptor(),
+            TenantServiceGrpc.getServiceDescriptor(),
+            PrincipalServiceGrpc.getServiceDescriptor(),
+            TokenServiceGrpc.getServiceDescriptor())
+        .map(ServiceDescriptor::getMethods)
+        .flatMap(java.util.Collection::stream)
+        .filter(RetryServiceConfig::isSafeToRepeat)
+        .forEach(
+            m ->
+                names.add(
+                    Map.of(
+                        "service", m.getServiceName(),
+                        "method", m.getBareMethodName())));
+    return names;
+  }
+
+  static boolean isSafeToRepeat(MethodDescriptor<?, ?> method) {
+    String bare = method.getBareMethodName();
+    return bare != null && !bare.startsWith("Create") && !bare.startsWith("Issue");
+  }
+}

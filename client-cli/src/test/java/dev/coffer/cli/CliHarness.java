@@ -1,0 +1,59 @@
+package dev.coffer.cli;
+
+import dev.coffer.client.FakeCofferServer;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs the real command tree with captured streams, scripted stdin, a chosen environment and,
+ * when given, a {@link FakeCofferServer}; without one, any attempt to connect fails the test.
+ */
+final class CliHarness {
+  private final FakeCofferServer server;
+  final Map<String, String> env = new HashMap<>(Map.of(GlobalOptions.ENV_TOKEN, "cfr_at_test"));
+  String stdin = "";
+  boolean terminal;
+  Prompter prompter;
+  StringWriter out;
+  StringWriter err;
+
+  CliHarness(FakeCofferServer server) {
+    this.server = server;
+  }
+
+  /** Runs {@code coffer args...}; returns the exit code. Output is in {@link #out()}/{@link #err()}. */
+  int run(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    CliContext.Builder ctx =
+        CliContext.builder()
+            .out(new PrintWriter(out, true))
+            .err(new PrintWriter(err, true))
+            .in(new BufferedReader(new StringReader(stdin)))
+            .env(env)
+            .terminal(terminal)
+            .connector(
+                config -> {
+                  if (server == null) {
+                    throw new AssertionError("this command must not connect to a server");
+                  }
+                  return server.connect(config);
+                });
+    if (prompter != null) {
+      ctx.prompter(() -> prompter);
+    }
+    return CofferCli.run(ctx.build(), args);
+  }
+
+  String out() {
+    return out.toString();
+  }
+
+  String err() {
+    return err.toString();
+  }
+}

@@ -1,0 +1,111 @@
+package dev.coffer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.api.v1.Principal;
+import dev.coffer.client.BearerTokenCredentials;
+import dev.coffer.client.CofferClient;
+import dev.coffer.client.FakeCofferServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The global options reach the wire: authorization metadata, deadline; and the address is resolved. */
+class GlobalOptionsTest {
+
+  private FakeCofferServer server;
+  private CliHarness cli;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new FakeCofferServer();
+    server.answer = req -> Principal.newBuilder().setName("tenants/acme/principals/alice").build();
+    cli = new CliHarness(server);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private String authorization() {
+    return server.headers.get(0).get(BearerTokenCredentials.AUTHORIZATION);
+  }
+
+  @Test
+  void theTokenFromTheEnvironment_arrivesAsABearerHeader() {
+    cli.env.put(GlobalOptions.ENV_TOKEN, "cfr_at_fromenv");
+    assertEquals(0, cli.run("whoami"));
+    assertEquals("Bearer cfr_at_fromenv", authorization());
+  }
+
+  @Test
+  void theTokenFlag_winsOverTheEnvironment() {
+    assertEquals(0, cli.run("whoami", "--token", "cfr_at_flag"));
+    assertEquals("Bearer cfr_at_flag", authorization());
+  }
+
+  @Test
+  void theTokenFile_isReadAndTrimmed(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("token"), "  cfr_at_file \n\n");
+    assertEquals(0, cli.run("whoami", "--token-file", file.toString()));
+    assertEquals("Bearer cfr_at_file", authorization());
+  }
+
+  @Test
+  void withoutAnyToken_noHeaderIsSent() {
+    cli.env.clear();
+    assertEquals(0, cli.run("whoami"));
+    assertNull(authorization());
+  }
+
+  @Test
+  void theTimeoutOption_isTheDeadlineOfTheCall() {
+    assertEquals(0, cli.run("whoami", "--timeout", "3s"));
+    long left = server.deadlines.get(0).timeRemaining(TimeUnit.MILLISECONDS);
+    assertTrue(left > 1_000 && left <= 3_000, "left " + left);
+  }
+
+  @Test
+  void theDefaultDeadline_isTenSeconds() {
+    assertEquals(0, cli.run("whoami"));
+    long left = server.deadlines.get(0).timeRemaining(TimeUnit.MILLISECONDS);
+    assertTrue(left > 8_000 && left <= 10_000, "left " + left);
+  }
+
+  @Test
+  void theAddress_comesFromTheFlag_elseTheEnvironment_elseTheDefault() {
+    String[] seen = new String[1];
+    CliContext.Builder base =
+        CliContext.builder()
+            .out(new java.io.PrintWriter(new java.io.StringWriter()))
+            .err(new java.io.PrintWriter(new java.io.StringWriter()))
+            .connector(
+                config -> {
+                  seen[0] = config.address();
+                  return server.connect(config);
+                });
+    CofferCli.run(base.env(java.util.Map.of()).build(), "whoami");
+    assertEquals(CofferClient.Config.DEFAULT_ADDRESS, seen[0]);
+    CofferCli.run(base.env(java.util.Map.of(GlobalOptions.ENV_ADDR, "vault:9")).build(), "whoami");
+    assertEquals("vault:9", seen[0]);
+    CofferCli.run(
+        base.env(java.util.Map.of(GlobalOptions.ENV_ADDR, "vault:9")).build(),
+        "whoami", "--addr", "other:1");
+    assertEquals("other:1", seen[0]);
+  }
+
+  @Test
+  void whoamiAsJson_printsTheProto3JsonOfThePrincipal() throws Exception {
+    assertEquals(0, cli.run("whoami", "-o", "json"));
+    Principal.Builder parsed = Principal.newBuilder();
+    com.google.protobuf.util.JsonFormat.parser().merge(cli.out(), parsed);
+    assertEquals("tenants/acme/principals/alice", parsed.getName());
+  }
+}

@@ -1,0 +1,152 @@
+package dev.coffer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.api.v1.AccessToken;
+import dev.coffer.api.v1.Application;
+import dev.coffer.api.v1.CreateApplicationRequest;
+import dev.coffer.api.v1.CreateApplicationResponse;
+import dev.coffer.api.v1.GetPrincipalRequest;
+import dev.coffer.api.v1.IssueTokenRequest;
+import dev.coffer.api.v1.IssueTokenResponse;
+import dev.coffer.api.v1.OAuthFlow;
+import dev.coffer.api.v1.Principal;
+import dev.coffer.api.v1.Secret;
+import dev.coffer.api.v1.SecurityType;
+import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.client.FakeCofferServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OtherCommandsTest {
+
+  private FakeCofferServer server;
+  private CliHarness cli;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new FakeCofferServer();
+    cli = new CliHarness(server);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void tokenIssue_sendsItsFields_andPrintsTheTokenAloneOnStdoutWithAWarningOnStderr() {
+    server.answer =
+        req ->
+            IssueTokenResponse.newBuilder()
+                .setToken(AccessToken.newBuilder().setName("tokens/t1").setPrincipalId("alice"))
+                .setValue("cfr_at_ISSUED")
+                .build();
+    assertEquals(
+        0,
+        cli.run(
+            "token", "issue", "--principal", "alice", "--tenant", "acme", "--ttl", "90d",
+            "--description", "ci"));
+    IssueTokenRequest r = server.last(IssueTokenRequest.class);
+    assertEquals("alice", r.getPrincipalId());
+    assertEquals("acme", r.getTenantId());
+    assertEquals(90L * 86_400, r.getTtl().getSeconds());
+    assertEquals("ci", r.getDescription());
+    assertEquals("cfr_at_ISSUED\n", cli.out());
+    assertTrue(cli.err().contains("WARNING: This token is shown once."), cli.err());
+    assertTrue(cli.err().contains("tokens/t1"), cli.err());
+  }
+
+  @Test
+  void appCreate_mapsTheKebabCaseChoices_andShowsTheInitialSecretOnce() {
+    server.answer =
+        req ->
+            CreateApplicationResponse.newBuilder()
+                .setApplication(Application.newBuilder().setName("applications/c1").setClientId("c1"))
+                .setInitialSecret(Secret.newBuilder().setName("secrets/s0"))
+                .setInitialSecretValue("cfr_cs_INITIAL")
+                .build();
+    assertEquals(
+        0,
+        cli.run(
+            "app", "create", "--name", "payments_api", "--env", "production",
+            "--security-type", "signed-jwt", "--flow", "authorization-code", "--owner", "alice"));
+    CreateApplicationRequest r = server.last(CreateApplicationRequest.class);
+    assertEquals("payments_api", r.getClientName());
+    assertEquals("production", r.getEnvironment());
+    assertEquals(SecurityType.SIGNED_JWT, r.getSecurityType());
+    assertEquals(OAuthFlow.AUTHORIZATION_CODE, r.getFlow());
+    assertEquals("alice", r.getOwner());
+    assertEquals("cfr_cs_INITIAL\n", cli.out());
+    assertTrue(cli.err().contains(Printer.WARN_VERIFIER), cli.err());
+  }
+
+  @Test
+  void appCreate_withoutChoices_leavesTheServerDefaults_andPrintsTheApplication() {
+    server.answer =
+        req ->
+            CreateApplicationResponse.newBuilder()
+                .setApplication(Application.newBuilder().setName("applications/c1").setClientId("c1"))
+                .build();
+    assertEquals(0, cli.run("app", "create", "--name", "payments_api", "--env", "production"));
+    CreateApplicationRequest r = server.last(CreateApplicationRequest.class);
+    assertEquals(SecurityType.SECURITY_TYPE_UNSPECIFIED, r.getSecurityType());
+    assertEquals(OAuthFlow.OAUTH_FLOW_UNSPECIFIED, r.getFlow());
+    assertTrue(cli.out().matches("(?s).*\\nclient id +c1\\n.*"), cli.out());
+    assertFalse(cli.err().contains("WARNING"), cli.err());
+  }
+
+  @Test
+  void appCreate_withOutFile_writesTheInitialSecret0600(@TempDir Path dir) throws Exception {
+    server.answer =
+        req ->
+            CreateApplicationResponse.newBuilder()
+                .setApplication(Application.newBuilder().setName("applications/c1"))
+                .setInitialSecret(Secret.newBuilder().setName("secrets/s0"))
+                .setInitialSecretValue("cfr_cs_INITIAL")
+                .build();
+    Path file = dir.resolve("initial");
+    assertEquals(
+        0,
+        cli.run(
+            "app", "create", "--name", "payments_api", "--env", "production", "--out-file",
+            file.toString(), "-o", "json"));
+    assertEquals("cfr_cs_INITIAL\n", Files.readString(file));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertFalse(cli.out().contains("cfr_cs_INITIAL"), cli.out());
+  }
+
+  @Test
+  void principalGet_withoutTenant_asksWhoAmIForTheCallersTenant() {
+    server.answer =
+        req ->
+            req instanceof WhoAmIRequest
+                ? Principal.newBuilder().setTenantId("acme").build()
+                : Principal.newBuilder().setName("tenants/acme/principals/bob").build();
+    assertEquals(0, cli.run("principal", "get", "bob"));
+    assertEquals("tenants/acme/principals/bob", server.last(GetPrincipalRequest.class).getName());
+
+    server.requests.clear();
+    assertEquals(0, cli.run("principal", "get", "bob", "--tenant", "other"));
+    assertEquals(1, server.requests.size());
+    assertEquals("tenants/other/principals/bob", server.last(GetPrincipalRequest.class).getName());
+  }
+
+  @Test
+  void completion_printsABashScriptCoveringTheCommandTree() {
+    CliHarness offline = new CliHarness(null);
+    assertEquals(0, offline.run("completion"));
+    String script = offline.out();
+    assertTrue(script.startsWith("#!/usr/bin/env bash"), script);
+    assertTrue(script.contains("complete -F"), script);
+    assertTrue(script.contains("verify"), script);
+    assertTrue(script.contains("--expiring-within"), script);
+  }
+}

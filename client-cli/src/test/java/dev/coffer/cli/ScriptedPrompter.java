@@ -1,0 +1,36 @@
+package dev.coffer.cli;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/** A {@link Prompter} that answers from a script and remembers what it was asked and shown. */
+final class ScriptedPrompter implements Prompter {
+  private final Deque<String> answers;
+  final List<String> prompts = new ArrayList<>();
+  final List<String> shown = new ArrayList<>();
+
+  ScriptedPrompter(String... answers) {
+    this.answers = new ArrayDeque<>(List.of(answers));
+  }
+
+  @Override
+  public String readLine(String prompt) {
+    prompts.add(prompt);
+    return answers.poll();
+  }
+
+  @Override
+  public void println(String line) {
+    shown.add(line);
+  }
+
+  boolean exhausted() {
+    return answers.isEmpty();
+  }
+
+  boolean asked(String promptStart) {
+    return prompts.stream().anyMatch(p -> p.startsWith(promptStart));
+  }
+}

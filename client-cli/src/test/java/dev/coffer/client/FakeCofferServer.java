@@ -1,0 +1,172 @@
+package dev.coffer.client;
+
+import com.google.protobuf.Message;
+import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.CreateApplicationRequest;
+import dev.coffer.api.v1.CreateApplicationResponse;
+import dev.coffer.api.v1.CreateSecretRequest;
+import dev.coffer.api.v1.CreateSecretResponse;
+import dev.coffer.api.v1.DeleteSecretRequest;
+import dev.coffer.api.v1.DeleteSecretResponse;
+import dev.coffer.api.v1.GetPrincipalRequest;
+import dev.coffer.api.v1.GetSecretRequest;
+import dev.coffer.api.v1.IssueTokenRequest;
+import dev.coffer.api.v1.IssueTokenResponse;
+import dev.coffer.api.v1.ListSecretsRequest;
+import dev.coffer.api.v1.ListSecretsResponse;
+import dev.coffer.api.v1.Principal;
+import dev.coffer.api.v1.PrincipalServiceGrpc;
+import dev.coffer.api.v1.RevealSecretRequest;
+import dev.coffer.api.v1.RevealSecretResponse;
+import dev.coffer.api.v1.RevokeSecretRequest;
+import dev.coffer.api.v1.Secret;
+import dev.coffer.api.v1.SecretServiceGrpc;
+import dev.coffer.api.v1.TokenServiceGrpc;
+import dev.coffer.api.v1.VerifySecretRequest;
+import dev.coffer.api.v1.VerifySecretResponse;
+import dev.coffer.api.v1.WhoAmIRequest;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A test-local in-process server standing in for Coffer: it records every request, its headers
+ * and its deadline, and answers with {@link #answer} (a response message, or a Throwable to fail
+ * with). It checks nothing: it exists to see what the client sends and how it prints replies.
+ */
+public final class FakeCofferServer implements AutoCloseable {
+  public final List<Message> requests = new CopyOnWriteArrayList<>();
+  public final List<Metadata> headers = new CopyOnWriteArrayList<>();
+  public final List<Deadline> deadlines = new CopyOnWriteArrayList<>();
+  public volatile Function<Message, Object> answer =
+      req -> Status.UNIMPLEMENTED.withDescription("not scripted").asRuntimeException();
+
+  private final String name = InProcessServerBuilder.generateName();
+  private final Server server;
+
+  public FakeCofferServer() throws IOException {
+    ServerInterceptor capture =
+        new ServerInterceptor() {
+          @Override
+          public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+              ServerCall<ReqT, RespT> call, Metadata md, ServerCallHandler<ReqT, RespT> next) {
+            headers.add(md);
+            return next.startCall(call, md);
+          }
+        };
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(ServerInterceptors.intercept(new Secrets(), capture))
+            .addService(ServerInterceptors.intercept(new Applications(), capture))
+            .addService(ServerInterceptors.intercept(new Principals(), capture))
+            .addService(ServerInterceptors.intercept(new Tokens(), capture))
+            .build()
+            .start();
+  }
+
+  /** A client wired to this server with the real credentials, deadline and retry plumbing. */
+  public CofferClient connect(CofferClient.Config config) {
+    return CofferClient.create(config, InProcessChannelBuilder.forName(name).directExecutor());
+  }
+
+  /** The last request, of the given type. */
+  public <T extends Message> T last(Class<T> type) {
+    return type.cast(requests.get(requests.size() - 1));
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> void handle(Message request, StreamObserver<T> observer) {
+    requests.add(request);
+    deadlines.add(Context.current().getDeadline());
+    Object reply = answer.apply(request);
+    if (reply instanceof Throwable t) {
+      observer.onError(t);
+    } else {
+      observer.onNext((T) reply);
+      observer.onCompleted();
+    }
+  }
+
+  private final class Secrets extends SecretServiceGrpc.SecretServiceImplBase {
+    @Override
+    public void createSecret(CreateSecretRequest r, StreamObserver<CreateSecretResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void getSecret(GetSecretRequest r, StreamObserver<Secret> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void listSecrets(ListSecretsRequest r, StreamObserver<ListSecretsResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void revokeSecret(RevokeSecretRequest r, StreamObserver<Secret> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void deleteSecret(DeleteSecretRequest r, StreamObserver<DeleteSecretResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void verifySecret(VerifySecretRequest r, StreamObserver<VerifySecretResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void revealSecret(RevealSecretRequest r, StreamObserver<RevealSecretResponse> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Applications extends ApplicationServiceGrpc.ApplicationServiceImplBase {
+    @Override
+    public void createApplication(
+        CreateApplicationRequest r, StreamObserver<CreateApplicationResponse> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Principals extends PrincipalServiceGrpc.PrincipalServiceImplBase {
+    @Override
+    public void whoAmI(WhoAmIRequest r, StreamObserver<Principal> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void getPrincipal(GetPrincipalRequest r, StreamObserver<Principal> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Tokens extends TokenServiceGrpc.TokenServiceImplBase {
+    @Override
+    public void issueToken(IssueTokenRequest r, StreamObserver<IssueTokenResponse> o) {
+      handle(r, o);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package dev.coffer.server;
+
+import dev.coffer.server.config.ServerConfig;
+import dev.coffer.server.crypto.DevRootKeyFile;
+import dev.coffer.server.crypto.KeyringException;
+import dev.coffer.server.crypto.RootKeyProvider;
+import dev.coffer.server.crypto.RootKeyProviders;
+import dev.coffer.server.service.TokenService;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Starts the Coffer server: {@code java -jar coffer-server.jar --dev --data-dir DIR
+ * --listen 127.0.0.1:7443}. Prints {@code listening on HOST:PORT} once it serves. Without
+ * {@code --dev} a root key must be configured. SIGTERM stops it gracefully.
+ */
+@Command(name = "coffer-server", mixinStandardHelpOptions = true, version = "coffer-server 0.1.0",
+    description = "Runs the Coffer secrets vault (gRPC).",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped cleanly", "2:bad configuration (message on stderr)",
+        "1:failed at runtime"})
+public final class CofferServerMain implements Callable<Integer> {
+
+  @Option(names = "--data-dir", required = true, description = "Directory of the vault's data.")
+  Path dataDir;
+
+  @Option(names = "--listen", defaultValue = "127.0.0.1:7443",
+      description = "HOST:PORT to listen on (port 0 picks a free one). Default: ${DEFAULT-VALUE}.")
+  String listen;
+
+  @Option(names = "--dev", description = "Development mode: create and use a root key file in "
+      + "the data dir. Never use in production.")
+  boolean dev;
+
+  @Option(names = "--root-key", defaultValue = "${env:COFFER_ROOT_KEY}",
+      description = "Root key URI, e.g. file:///etc/coffer/root-key.json (env COFFER_ROOT_KEY).")
+  String rootKey;
+
+  @Option(names = "--bootstrap-token-file",
+      description = "On the first start, write the admin token here (mode 0600) instead of "
+          + "printing it.")
+  Path bootstrapTokenFile;
+
+  @Option(names = "--verify-failures-per-minute", defaultValue = "10",
+      description = "Failed verifications allowed per client per minute. Default: ${DEFAULT-VALUE}.")
+  long verifyFailuresPerMinute;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  CofferServerMain(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    CofferServerMain main = new CofferServerMain(System.out, System.err);
+    System.exit(new CommandLine(main).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config;
+    RootKeyProvider root;
+    try {
+      config = config();
+      root = rootKey(config);
+    } catch (ConfigException | KeyringException e) {
+      err.println("coffer-server: " + e.getMessage());
+      return 2;
+    }
+    Vault vault;
+    try {
+      vault = Vault.open(config.dbDir(), root, Clock.systemUTC(), config.verifyFailuresPerMinute());
+    } catch (KeyringException e) {
+      err.println("coffer-server: " + e.getMessage());
+      return 2;
+    }
+    CofferServer server = new CofferServer(
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
+            config.listenPort())), vault, Clock.systemUTC(), config.maxInboundMessageBytes());
+    vault.bootstrap().bootstrapIfEmpty().ifPresent(issued -> handOver(issued, config));
+    server.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.stop(config.shutdownGrace());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        vault.close();
+      }
+    }, "coffer-shutdown"));
+    out.println("listening on " + config.listenHost() + ":" + server.port());
+    out.flush();
+    server.awaitTermination();
+    return 0;
+  }
+
+  private void handOver(TokenService.Issued issued, ServerConfig config) {
+    try (var value = issued.value()) {
+      if (config.bootstrapTokenFile() != null) {
+        writePrivate(config.bootstrapTokenFile(), value.reveal());
+        out.println("bootstrap: created tenant 'default' and admin 'admin'; its token was "
+            + "written to " + config.bootstrapTokenFile() + " (mode 0600)");
+      } else {
+        out.println("bootstrap: created tenant 'default' and admin 'admin'. Admin token "
+            + "(shown once, valid 90 days; store it now):");
+        out.println(value.reveal());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the bootstrap token file "
+          + config.bootstrapTokenFile() + ": " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static void writePrivate(Path file, String text) throws IOException {
+    try (Writer w = Files.newBufferedWriter(Files.createFile(file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+        StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
+      w.write(text);
+      w.write('\n');
+    }
+  }
+
+  private RootKeyProvider rootKey(ServerConfig config) {
+    if (config.dev()) {
+      DevRootKeyFile key = DevRootKeyFile.loadOrCreate(config.devRootKeyFile());
+      String banner = "!".repeat(78);
+      err.println(banner);
+      err.println("!! DEVELOPMENT MODE: the root key is a plain file next to the data:");
+      err.println("!!   " + config.devRootKeyFile() + (key.created() ? " (created now)" : ""));
+      err.println("!! Anyone who can read the data dir can decrypt every vaulted secret.");
+      err.println("!! Never use --dev in production; configure --root-key instead.");
+      err.println(banner);
+      return key;
+    }
+    if (config.rootKeyUri() == null || config.rootKeyUri().isBlank()) {
+      throw new ConfigException("no root key configured: pass --root-key file:///path/to/key "
+          + "(or set COFFER_ROOT_KEY), or --dev for a development key in the data dir");
+    }
+    return RootKeyProviders.fromUri(config.rootKeyUri());
+  }
+
+  private ServerConfig config() {
+    int colon = listen.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new ConfigException("--listen must be HOST:PORT, e.g. 127.0.0.1:7443");
+    }
+    String host = listen.substring(0, colon);
+    int port;
+    try {
+      port = Integer.parseInt(listen.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new ConfigException("--listen port must be a number from 0 to 65535");
+    }
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("--listen port must be a number from 0 to 65535");
+    }
+    if (!isLoopback(host)) {
+      throw new ConfigException("--listen " + host + " is not a loopback address: this build "
+          + "serves plaintext gRPC, which is allowed on loopback only");
+    }
+    if (verifyFailuresPerMinute < 1) {
+      throw new ConfigException("--verify-failures-per-minute must be at least 1");
+    }
+    if (bootstrapTokenFile != null && Files.exists(bootstrapTokenFile)) {
+      throw new ConfigException("--bootstrap-token-file " + bootstrapTokenFile
+          + " already exists; Coffer never overwrites it");
+    }
+    return new ServerConfig(dataDir.toAbsolutePath().normalize(), host, port, dev,
+        dev ? null : rootKey, bootstrapTokenFile, verifyFailuresPerMinute,
+        ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, ServerConfig.DEFAULT_SHUTDOWN_GRACE);
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** A configuration error, reported on stderr with exit code 2. */
+  static final class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ConfigException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.coffer.server.api;
+
+import dev.coffer.api.v1.Application;
+import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.CreateApplicationRequest;
+import dev.coffer.api.v1.CreateApplicationResponse;
+import dev.coffer.api.v1.GetApplicationRequest;
+import dev.coffer.api.v1.ListApplicationsRequest;
+import dev.coffer.api.v1.ListApplicationsResponse;
+import dev.coffer.server.service.ApplicationService;
+import dev.coffer.server.service.FieldRules;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+
+/**
+ * gRPC adapter of {@link ApplicationService}. An initial secret's value appears only in
+ * CreateApplication's response.
+ */
+public final class ApplicationsGrpcService
+    extends ApplicationServiceGrpc.ApplicationServiceImplBase {
+
+  private final ApplicationService apps;
+  private final Clock clock;
+
+  public ApplicationsGrpcService(ApplicationService apps, Clock clock) {
+    this.apps = apps;
+    this.clock = clock;
+  }
+
+  @Override
+  public void createApplication(CreateApplicationRequest req,
+      StreamObserver<CreateApplicationResponse> out) {
+    UnaryCalls.run(out, ctx -> {
+      ApplicationService.Created created = apps.create(ctx, req.getClientName(),
+          req.getEnvironment(), EnumFields.securityType(req.getSecurityType()),
+          EnumFields.flow(req.getFlow()), req.getOwner());
+      var b = CreateApplicationResponse.newBuilder()
+          .setApplication(ProtoMapper.application(created.application()));
+      if (created.initialSecret() != null) {
+        try (var value = created.initialSecret().value()) {
+          b.setInitialSecret(ProtoMapper.secret(created.initialSecret().stored().metadata(),
+              clock.instant()));
+          b.setInitialSecretValue(value.reveal());
+        }
+      }
+      return b.build();
+    });
+  }
+
+  @Override
+  public void getApplication(GetApplicationRequest req, StreamObserver<Application> out) {
+    UnaryCalls.run(out, ctx -> ProtoMapper.application(apps.get(ctx,
+        FieldRules.resourceId("name", req.getName(), "applications/"))));
+  }
+
+  @Override
+  public void listApplications(ListApplicationsRequest req,
+      StreamObserver<ListApplicationsResponse> out) {
+    UnaryCalls.run(out, ctx -> {
+      var page = apps.list(ctx, req.getPageToken(), req.getPageSize());
+      var b = ListApplicationsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+      page.items().forEach(a -> b.addApplications(ProtoMapper.application(a)));
+      return b.build();
+    });
+  }
+}

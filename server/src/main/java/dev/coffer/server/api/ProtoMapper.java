@@ -1,0 +1,145 @@
+package dev.coffer.server.api;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
+import dev.coffer.api.v1.AccessToken;
+import dev.coffer.api.v1.Application;
+import dev.coffer.api.v1.Location;
+import dev.coffer.api.v1.OAuthFlow;
+import dev.coffer.api.v1.Principal;
+import dev.coffer.api.v1.PrincipalKind;
+import dev.coffer.api.v1.Secret;
+import dev.coffer.api.v1.SecretKind;
+import dev.coffer.api.v1.SecretState;
+import dev.coffer.api.v1.SecurityType;
+import dev.coffer.api.v1.Tenant;
+import dev.coffer.api.v1.TenantPolicy;
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.SecretMetadata;
+import java.time.Instant;
+
+/**
+ * Converts between domain records and API messages. Only metadata types pass through
+ * here; there is no conversion that could carry a secret value.
+ */
+final class ProtoMapper {
+
+  private ProtoMapper() {}
+
+  static Timestamp timestamp(Instant t) {
+    return Timestamps.fromMillis(t.toEpochMilli());
+  }
+
+  static Instant instant(String field, Timestamp t) {
+    if (!Timestamps.isValid(t)) {
+      throw CofferException.invalid(field, "is not a valid timestamp");
+    }
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  /** A positive duration, or null when unset. */
+  static java.time.Duration duration(String field, boolean present, Duration d) {
+    if (!present) {
+      return null;
+    }
+    if (!Durations.isValid(d) || Durations.isNegative(d) || Durations.toNanos(d) == 0) {
+      throw CofferException.invalid(field, "must be a positive duration");
+    }
+    return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
+  static Tenant tenant(dev.coffer.server.domain.Tenant t) {
+    return Tenant.newBuilder()
+        .setName("tenants/" + t.tenantId())
+        .setTenantId(t.tenantId())
+        .setPolicy(TenantPolicy.newBuilder()
+            .setAllowNeverExpire(t.policy().allowNeverExpire())
+            .setMaxSecretLifetime(Durations.fromSeconds(t.policy().maxSecretLifetime().getSeconds()))
+            .setMaxTokenLifetime(Durations.fromSeconds(t.policy().maxTokenLifetime().getSeconds())))
+        .setCreateTime(timestamp(t.createTime()))
+        .build();
+  }
+
+  static Principal principal(dev.coffer.server.domain.Principal p) {
+    return Principal.newBuilder()
+        .setName("tenants/" + p.tenantId() + "/principals/" + p.principalId())
+        .setTenantId(p.tenantId())
+        .setPrincipalId(p.principalId())
+        .setKind(p.kind() == dev.coffer.server.domain.PrincipalKind.SERVICE
+            ? PrincipalKind.SERVICE : PrincipalKind.USER)
+        .setAdmin(p.admin())
+        .setSystemAdmin(p.systemAdmin())
+        .setCreateTime(timestamp(p.createTime()))
+        .build();
+  }
+
+  static AccessToken token(dev.coffer.server.domain.AccessToken t) {
+    AccessToken.Builder b = AccessToken.newBuilder()
+        .setName("tokens/" + t.tokenId())
+        .setTokenId(t.tokenId())
+        .setTenantId(t.tenantId())
+        .setPrincipalId(t.principalId())
+        .setCreateTime(timestamp(t.createTime()))
+        .setExpireTime(timestamp(t.expireTime()))
+        .setDescription(t.description());
+    if (t.revokeTime() != null) {
+      b.setRevokeTime(timestamp(t.revokeTime()));
+    }
+    return b.build();
+  }
+
+  static Location location(dev.coffer.server.domain.Location l) {
+    return Location.newBuilder().setPath(l.path()).setCreateTime(timestamp(l.createTime()))
+        .build();
+  }
+
+  static Application application(dev.coffer.server.domain.Application a) {
+    return Application.newBuilder()
+        .setName("applications/" + a.clientId())
+        .setClientId(a.clientId())
+        .setClientName(a.clientName())
+        .setEnvironment(a.environment())
+        .setSecurityType(a.securityType() == dev.coffer.server.domain.SecurityType.SIGNED_JWT
+            ? SecurityType.SIGNED_JWT : SecurityType.CLIENT_SECRET)
+        .setFlow(a.flow() == dev.coffer.server.domain.OAuthFlow.AUTHORIZATION_CODE
+            ? OAuthFlow.AUTHORIZATION_CODE : OAuthFlow.CLIENT_CREDENTIALS)
+        .setOwner(a.owner())
+        .setCreateTime(timestamp(a.createTime()))
+        .setEtag("r" + a.revision())
+        .build();
+  }
+
+  static Secret secret(SecretMetadata m, Instant now) {
+    Secret.Builder b = Secret.newBuilder()
+        .setName("secrets/" + m.secretId())
+        .setSecretId(m.secretId())
+        .setParent("applications/" + m.clientId())
+        .setClientId(m.clientId())
+        .setDisplayName(m.displayName())
+        .setDescription(m.description())
+        .setLocation(m.location())
+        .setVaulted(m.vaulted())
+        .setSharingEnabled(m.sharingEnabled())
+        .setOwner(m.owner())
+        .setPreapproveOwner(m.preapproveOwner())
+        .setKind(SecretKind.CLIENT_SECRET_VALUE)
+        .setState(switch (m.stateAt(now)) {
+          case ACTIVE -> SecretState.ACTIVE;
+          case EXPIRED -> SecretState.EXPIRED;
+          case REVOKED -> SecretState.REVOKED;
+        })
+        .setHint(m.hint())
+        .setCreateTime(timestamp(m.createTime()))
+        .setCreator(m.creator())
+        .setEtag(m.etag());
+    if (m.expireTime() != null) {
+      b.setExpireTime(timestamp(m.expireTime()));
+    }
+    if (m.revokeTime() != null) {
+      b.setRevokeTime(timestamp(m.revokeTime()));
+    }
+    return b.build();
+  }
+}

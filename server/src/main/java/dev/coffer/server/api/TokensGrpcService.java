@@ -1,0 +1,40 @@
+package dev.coffer.server.api;
+
+import dev.coffer.api.v1.AccessToken;
+import dev.coffer.api.v1.IssueTokenRequest;
+import dev.coffer.api.v1.IssueTokenResponse;
+import dev.coffer.api.v1.RevokeTokenRequest;
+import dev.coffer.api.v1.TokenServiceGrpc;
+import dev.coffer.server.service.FieldRules;
+import dev.coffer.server.service.TokenService;
+import io.grpc.stub.StreamObserver;
+
+/** gRPC adapter of {@link TokenService}. The token value appears only in IssueToken's response. */
+public final class TokensGrpcService extends TokenServiceGrpc.TokenServiceImplBase {
+
+  private final TokenService tokens;
+
+  public TokensGrpcService(TokenService tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void issueToken(IssueTokenRequest req, StreamObserver<IssueTokenResponse> out) {
+    UnaryCalls.run(out, ctx -> {
+      TokenService.Issued issued = tokens.issue(ctx, req.getTenantId(), req.getPrincipalId(),
+          ProtoMapper.duration("ttl", req.hasTtl(), req.getTtl()), req.getDescription());
+      try (var value = issued.value()) {
+        return IssueTokenResponse.newBuilder()
+            .setToken(ProtoMapper.token(issued.token()))
+            .setValue(value.reveal())
+            .build();
+      }
+    });
+  }
+
+  @Override
+  public void revokeToken(RevokeTokenRequest req, StreamObserver<AccessToken> out) {
+    UnaryCalls.run(out, ctx -> ProtoMapper.token(tokens.revoke(ctx,
+        FieldRules.resourceId("name", req.getName(), "tokens/"))));
+  }
+}

@@ -1,0 +1,38 @@
+package dev.coffer.server.api;
+
+import dev.coffer.server.auth.AuthContext;
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.Reason;
+import dev.coffer.server.service.CallContext;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Function;
+
+/**
+ * Runs one unary handler: builds the {@link CallContext} from the authenticated gRPC
+ * context, completes the observer with the result, and routes every failure through
+ * {@link ErrorMapper}.
+ */
+final class UnaryCalls {
+
+  private UnaryCalls() {}
+
+  static <T> void run(StreamObserver<T> out, Function<CallContext, T> handler) {
+    T response;
+    try {
+      response = handler.apply(current());
+    } catch (RuntimeException e) {
+      out.onError(ErrorMapper.toStatus(e));
+      return;
+    }
+    out.onNext(response);
+    out.onCompleted();
+  }
+
+  static CallContext current() {
+    var principal = AuthContext.PRINCIPAL.get();
+    if (principal == null) {
+      throw new CofferException(Reason.UNAUTHENTICATED, "not authenticated");
+    }
+    return new CallContext(principal, AuthContext.REQUEST_ID.get(), AuthContext.PEER.get());
+  }
+}

@@ -1,0 +1,17 @@
+package dev.coffer.server.auth;
+
+import dev.coffer.server.domain.Principal;
+import io.grpc.Context;
+
+/**
+ * The gRPC {@link Context} keys under which {@link AuthInterceptor} places the
+ * authenticated principal and the request's correlation data.
+ */
+public final class AuthContext {
+
+  public static final Context.Key<Principal> PRINCIPAL = Context.key("coffer-principal");
+  public static final Context.Key<String> REQUEST_ID = Context.key("coffer-request-id");
+  public static final Context.Key<String> PEER = Context.key("coffer-peer");
+
+  private AuthContext() {}
+}

@@ -1,0 +1,37 @@
+package dev.coffer.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The server's settings, immutable once loaded. Holds no key material: the root key is
+ * named by a URI or by dev mode, never inlined.
+ *
+ * @param rootKeyUri null in dev mode
+ * @param bootstrapTokenFile null to print the bootstrap token on stdout instead
+ */
+public record ServerConfig(
+    Path dataDir,
+    String listenHost,
+    int listenPort,
+    boolean dev,
+    String rootKeyUri,
+    Path bootstrapTokenFile,
+    long verifyFailuresPerMinute,
+    int maxInboundMessageBytes,
+    Duration shutdownGrace) {
+
+  public static final long DEFAULT_VERIFY_FAILURES_PER_MINUTE = 10;
+  public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 256 * 1024;
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  /** The name of the development root key file inside the data dir. */
+  public Path devRootKeyFile() {
+    return dataDir.resolve("dev-root-key.json");
+  }
+
+  /** The RocksDB directory inside the data dir. */
+  public Path dbDir() {
+    return dataDir.resolve("db");
+  }
+}

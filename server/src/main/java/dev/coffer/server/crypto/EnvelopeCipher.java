@@ -1,0 +1,24 @@
+package dev.coffer.server.crypto;
+
+import dev.coffer.server.domain.SealedSecret;
+import dev.coffer.server.domain.SecretValue;
+
+/**
+ * Envelope encryption of vaulted values, in the manner of Tink's {@code Aead}: every
+ * value gets its own fresh AES-256-GCM data key, and the data key is wrapped by the
+ * key-encryption keyset. The associated data (tenant, secret id, version) is bound to
+ * both layers, so a sealed value copied onto another record fails to open.
+ */
+public interface EnvelopeCipher {
+
+  /** Seals {@code plaintext}; does not close it. */
+  SealedSecret seal(SecretValue plaintext, byte[] associatedData);
+
+  /**
+   * Opens a sealed value.
+   *
+   * @throws dev.coffer.server.domain.CofferException with reason CIPHERTEXT_CORRUPT when
+   *     either layer fails to authenticate (tampering, wrong associated data, unknown key)
+   */
+  SecretValue open(SealedSecret sealed, byte[] associatedData);
+}

@@ -1,0 +1,18 @@
+package dev.coffer.server.domain;
+
+/** What an audit event records. */
+public enum AuditAction {
+  TENANT_CREATE,
+  PRINCIPAL_CREATE,
+  TOKEN_ISSUE,
+  TOKEN_REVOKE,
+  LOCATION_CREATE,
+  APPLICATION_CREATE,
+  SECRET_CREATE,
+  SECRET_REVOKE,
+  SECRET_DELETE,
+  SECRET_REVEAL,
+  SECRET_VERIFY,
+  AUTHENTICATE,
+  BOOTSTRAP
+}

@@ -1,0 +1,55 @@
+package dev.coffer.server.domain;
+
+import java.time.Instant;
+
+/**
+ * Everything about a secret except its value: safe to list and describe (in the manner
+ * of Keywhiz's {@code SanitizedSecret}), since it holds neither the value, nor its
+ * verifier, nor its ciphertext.
+ *
+ * @param expireTime null when the secret never expires
+ * @param revokeTime null unless revoked
+ * @param version the value's version, bound into the ciphertext's associated data
+ * @param revision bumped on every change; the source of the etag
+ */
+public record SecretMetadata(
+    String tenantId,
+    String secretId,
+    String clientId,
+    String displayName,
+    String description,
+    String location,
+    boolean vaulted,
+    boolean sharingEnabled,
+    String owner,
+    boolean preapproveOwner,
+    SecretKind kind,
+    String hint,
+    Instant createTime,
+    Instant expireTime,
+    Instant revokeTime,
+    String creator,
+    int version,
+    long revision) {
+
+  /** The state at {@code now}: revoked wins, then expired (to the second), else active. */
+  public SecretState stateAt(Instant now) {
+    if (revokeTime != null) {
+      return SecretState.REVOKED;
+    }
+    if (expireTime != null && !now.isBefore(expireTime)) {
+      return SecretState.EXPIRED;
+    }
+    return SecretState.ACTIVE;
+  }
+
+  public String etag() {
+    return "r" + revision;
+  }
+
+  public SecretMetadata revokedAt(Instant time) {
+    return new SecretMetadata(tenantId, secretId, clientId, displayName, description, location,
+        vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expireTime,
+        time, creator, version, revision + 1);
+  }
+}

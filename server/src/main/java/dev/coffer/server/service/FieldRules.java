@@ -1,0 +1,86 @@
+package dev.coffer.server.service;
+
+import dev.coffer.server.domain.CofferException;
+import java.util.regex.Pattern;
+
+/**
+ * The syntax rules of request fields. Each check throws INVALID_ARGUMENT naming the
+ * field and saying what is allowed; none echoes more than the rule itself.
+ */
+public final class FieldRules {
+
+  private static final Pattern TENANT_ID = Pattern.compile("[a-z][a-z0-9-]{1,62}");
+  private static final Pattern PRINCIPAL_ID = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{1,63}");
+  private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9_]{5,64}");
+  private static final Pattern ENVIRONMENT = Pattern.compile("[a-z][a-z0-9-]{1,31}");
+  private static final Pattern OPAQUE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private FieldRules() {}
+
+  public static String tenantId(String field, String value) {
+    return matching(field, value, TENANT_ID,
+        "2-63 characters: lower-case letters, digits and '-', starting with a letter");
+  }
+
+  public static String principalId(String field, String value) {
+    return matching(field, value, PRINCIPAL_ID,
+        "2-64 characters: letters, digits, '.', '_' and '-', starting with a letter");
+  }
+
+  public static String clientName(String field, String value) {
+    return matching(field, value, CLIENT_NAME,
+        "5-64 characters: letters, digits and '_' only");
+  }
+
+  public static String environment(String field, String value) {
+    return matching(field, value, ENVIRONMENT,
+        "2-32 characters: lower-case letters, digits and '-', starting with a letter");
+  }
+
+  /** Server-generated identifiers (secret ids, client ids, token ids) as they appear in names. */
+  public static String opaqueId(String field, String value) {
+    return matching(field, value, OPAQUE_ID, "not a valid identifier");
+  }
+
+  /** Printable text of 1..max characters (no control characters). */
+  public static String displayText(String field, String value, int max) {
+    if (value == null || value.isBlank()) {
+      throw CofferException.invalid(field, "must not be empty");
+    }
+    return optionalText(field, value, max);
+  }
+
+  /** Printable text of 0..max characters (no control characters). */
+  public static String optionalText(String field, String value, int max) {
+    if (value.length() > max) {
+      throw CofferException.invalid(field, "must be at most " + max + " characters");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw CofferException.invalid(field, "must not contain control characters");
+      }
+    }
+    return value;
+  }
+
+  /** Strips {@code prefix} from a resource name such as {@code secrets/abc}, then checks the id. */
+  public static String resourceId(String field, String name, String prefix) {
+    if (name == null || name.isEmpty()) {
+      throw CofferException.invalid(field, "must not be empty; expected " + prefix + "{id}");
+    }
+    if (!name.startsWith(prefix)) {
+      throw CofferException.invalid(field, "must have the form " + prefix + "{id}");
+    }
+    return opaqueId(field, name.substring(prefix.length()));
+  }
+
+  private static String matching(String field, String value, Pattern pattern, String rule) {
+    if (value == null || value.isEmpty()) {
+      throw CofferException.invalid(field, "must not be empty");
+    }
+    if (!pattern.matcher(value).matches()) {
+      throw CofferException.invalid(field, "must be " + rule);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.coffer.server.service;
+
+import dev.coffer.server.audit.AuditLog;
+import dev.coffer.server.crypto.EnvelopeCipher;
+import dev.coffer.server.domain.AuditAction;
+import dev.coffer.server.domain.AuditEvent;
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.SecretMetadata;
+import dev.coffer.server.domain.SecretValue;
+import dev.coffer.server.domain.StoredSecret;
+import java.time.Clock;
+
+/**
+ * Reveals vaulted values to the readers {@link AccessPolicy#reveal} allows, checked at the
+ * moment of the read. Fails closed on audit: the value is returned only after its read is
+ * durably recorded. A value that fails to decrypt is DATA_LOSS for that secret alone.
+ */
+public final class SecretReader {
+
+  private final SecretService secrets;
+  private final EnvelopeCipher cipher;
+  private final AccessPolicy policy;
+  private final Enforcer enforcer;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public SecretReader(SecretService secrets, EnvelopeCipher cipher, AccessPolicy policy,
+      Enforcer enforcer, AuditLog audit, Clock clock) {
+    this.secrets = secrets;
+    this.cipher = cipher;
+    this.policy = policy;
+    this.enforcer = enforcer;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** The value, which the caller must close after sending it. */
+  public SecretValue reveal(CallContext ctx, String secretId) {
+    StoredSecret stored = secrets.visibleSecret(ctx, secretId);
+    SecretMetadata m = stored.metadata();
+    String target = "secrets/" + secretId;
+    enforcer.require(ctx, policy.reveal(ctx.caller(), m, clock.instant()),
+        AuditAction.SECRET_REVEAL, target);
+    SecretValue value;
+    try {
+      value = cipher.open(stored.sealed(),
+          SecretMinter.binding(m.tenantId(), m.secretId(), m.version()));
+    } catch (CofferException e) {
+      audit.record(enforcer.event(ctx, AuditAction.SECRET_REVEAL, target, AuditEvent.FAILED,
+          e.reason().name()));
+      throw e;
+    }
+    try {
+      audit.record(enforcer.allowed(ctx, AuditAction.SECRET_REVEAL, target));
+    } catch (RuntimeException e) {
+      value.close();
+      throw new CofferException(Reason.AUDIT_UNAVAILABLE,
+          "the read could not be audited, so it was refused", e);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,31 @@
+package dev.coffer.server.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Ordered key-value storage in named tables. Storage is untrusted: everything secret
+ * reaches it already sealed. Keys compare as unsigned bytes.
+ */
+public interface KvStore extends AutoCloseable {
+
+  Optional<byte[]> get(Table table, byte[] key);
+
+  /**
+   * Up to {@code limit} entries whose key starts with {@code prefix}, in key order,
+   * starting strictly after {@code startAfter} (or at the first key when null). Cost is
+   * O(limit), whatever the table's size.
+   */
+  List<KeyValue> scan(Table table, byte[] prefix, byte[] startAfter, int limit);
+
+  /**
+   * Applies all changes atomically. Returns only after the write-ahead log is synced to
+   * disk, so an acknowledged commit survives a process kill or power loss.
+   *
+   * @throws dev.coffer.server.domain.CofferException STORAGE_FAILURE when the write fails
+   */
+  void commit(Changes changes);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,26 @@
+package dev.coffer.server.store;
+
+/** The column families of the vault's RocksDB. */
+public enum Table {
+  /** Encrypted keysets and vault-level facts. */
+  META("meta"),
+  TENANTS("tenants"),
+  PRINCIPALS("principals"),
+  TOKENS("tokens"),
+  LOCATIONS("locations"),
+  APPLICATIONS("applications"),
+  SECRETS("secrets"),
+  /** Secondary indexes: empty values, all information in the key. */
+  INDEX("index"),
+  AUDIT("audit");
+
+  private final String columnFamily;
+
+  Table(String columnFamily) {
+    this.columnFamily = columnFamily;
+  }
+
+  public String columnFamily() {
+    return columnFamily;
+  }
+}

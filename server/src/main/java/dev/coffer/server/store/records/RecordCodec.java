@@ -1,0 +1,191 @@
+package dev.coffer.server.store.records;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.coffer.server.domain.AccessToken;
+import dev.coffer.server.domain.Application;
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.Location;
+import dev.coffer.server.domain.OAuthFlow;
+import dev.coffer.server.domain.Principal;
+import dev.coffer.server.domain.PrincipalKind;
+import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.SealedSecret;
+import dev.coffer.server.domain.SecretKind;
+import dev.coffer.server.domain.SecretMetadata;
+import dev.coffer.server.domain.SecurityType;
+import dev.coffer.server.domain.StoredSecret;
+import dev.coffer.server.domain.Tenant;
+import dev.coffer.server.domain.TenantPolicy;
+import dev.coffer.server.store.records.pb.ApplicationRec;
+import dev.coffer.server.store.records.pb.LocationRec;
+import dev.coffer.server.store.records.pb.PrincipalRec;
+import dev.coffer.server.store.records.pb.SecretRec;
+import dev.coffer.server.store.records.pb.TenantRec;
+import dev.coffer.server.store.records.pb.TokenRec;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Encodes domain records to their storage form (internal protobuf) and back. The
+ * storage form of a secret holds only its verifier and sealed value, never plaintext.
+ */
+final class RecordCodec {
+
+  private RecordCodec() {}
+
+  interface Parser<T> {
+    T parse(byte[] bytes) throws InvalidProtocolBufferException;
+  }
+
+  static <T> T parse(Parser<T> parser, byte[] bytes) {
+    try {
+      return parser.parse(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new CofferException(Reason.STORAGE_FAILURE, "stored record is damaged", e);
+    }
+  }
+
+  static long millis(Instant t) {
+    return t == null ? 0 : t.toEpochMilli();
+  }
+
+  static Instant instant(long millis) {
+    return millis == 0 ? null : Instant.ofEpochMilli(millis);
+  }
+
+  static byte[] encode(Tenant t) {
+    return TenantRec.newBuilder()
+        .setTenantId(t.tenantId())
+        .setAllowNeverExpire(t.policy().allowNeverExpire())
+        .setMaxSecretLifetimeSeconds(t.policy().maxSecretLifetime().getSeconds())
+        .setMaxTokenLifetimeSeconds(t.policy().maxTokenLifetime().getSeconds())
+        .setCreateTimeMillis(millis(t.createTime()))
+        .build().toByteArray();
+  }
+
+  static Tenant tenant(byte[] bytes) {
+    TenantRec r = parse(TenantRec::parseFrom, bytes);
+    return new Tenant(r.getTenantId(),
+        new TenantPolicy(r.getAllowNeverExpire(),
+            Duration.ofSeconds(r.getMaxSecretLifetimeSeconds()),
+            Duration.ofSeconds(r.getMaxTokenLifetimeSeconds())),
+        instant(r.getCreateTimeMillis()));
+  }
+
+  static byte[] encode(Principal p) {
+    return PrincipalRec.newBuilder()
+        .setTenantId(p.tenantId())
+        .setPrincipalId(p.principalId())
+        .setKind(p.kind().ordinal())
+        .setAdmin(p.admin())
+        .setSystemAdmin(p.systemAdmin())
+        .setCreateTimeMillis(millis(p.createTime()))
+        .build().toByteArray();
+  }
+
+  static Principal principal(byte[] bytes) {
+    PrincipalRec r = parse(PrincipalRec::parseFrom, bytes);
+    return new Principal(r.getTenantId(), r.getPrincipalId(),
+        PrincipalKind.values()[r.getKind()], r.getAdmin(), r.getSystemAdmin(),
+        instant(r.getCreateTimeMillis()));
+  }
+
+  static byte[] encode(AccessToken t) {
+    return TokenRec.newBuilder()
+        .setTokenId(t.tokenId())
+        .setTenantId(t.tenantId())
+        .setPrincipalId(t.principalId())
+        .setCreateTimeMillis(millis(t.createTime()))
+        .setExpireTimeMillis(millis(t.expireTime()))
+        .setRevokeTimeMillis(millis(t.revokeTime()))
+        .setDescription(t.description())
+        .setLookupKey(ByteString.copyFrom(t.lookupKey()))
+        .build().toByteArray();
+  }
+
+  static AccessToken token(byte[] bytes) {
+    TokenRec r = parse(TokenRec::parseFrom, bytes);
+    return new AccessToken(r.getTokenId(), r.getTenantId(), r.getPrincipalId(),
+        instant(r.getCreateTimeMillis()), instant(r.getExpireTimeMillis()),
+        instant(r.getRevokeTimeMillis()), r.getDescription(), r.getLookupKey().toByteArray());
+  }
+
+  static byte[] encode(Location l) {
+    return LocationRec.newBuilder()
+        .setTenantId(l.tenantId())
+        .setPath(l.path())
+        .setCreateTimeMillis(millis(l.createTime()))
+        .build().toByteArray();
+  }
+
+  static Location location(byte[] bytes) {
+    LocationRec r = parse(LocationRec::parseFrom, bytes);
+    return new Location(r.getTenantId(), r.getPath(), instant(r.getCreateTimeMillis()));
+  }
+
+  static byte[] encode(Application a) {
+    return ApplicationRec.newBuilder()
+        .setTenantId(a.tenantId())
+        .setClientId(a.clientId())
+        .setClientName(a.clientName())
+        .setEnvironment(a.environment())
+        .setSecurityType(a.securityType().ordinal())
+        .setFlow(a.flow().ordinal())
+        .setOwner(a.owner())
+        .setCreateTimeMillis(millis(a.createTime()))
+        .setRevision(a.revision())
+        .build().toByteArray();
+  }
+
+  static Application application(byte[] bytes) {
+    ApplicationRec r = parse(ApplicationRec::parseFrom, bytes);
+    return new Application(r.getTenantId(), r.getClientId(), r.getClientName(),
+        r.getEnvironment(), SecurityType.values()[r.getSecurityType()],
+        OAuthFlow.values()[r.getFlow()], r.getOwner(), instant(r.getCreateTimeMillis()),
+        r.getRevision());
+  }
+
+  static byte[] encode(StoredSecret s) {
+    SecretMetadata m = s.metadata();
+    SecretRec.Builder b = SecretRec.newBuilder()
+        .setTenantId(m.tenantId())
+        .setSecretId(m.secretId())
+        .setClientId(m.clientId())
+        .setDisplayName(m.displayName())
+        .setDescription(m.description())
+        .setLocation(m.location())
+        .setVaulted(m.vaulted())
+        .setSharingEnabled(m.sharingEnabled())
+        .setOwner(m.owner())
+        .setPreapproveOwner(m.preapproveOwner())
+        .setKind(m.kind().ordinal())
+        .setHint(m.hint())
+        .setCreateTimeMillis(millis(m.createTime()))
+        .setExpireTimeMillis(millis(m.expireTime()))
+        .setRevokeTimeMillis(millis(m.revokeTime()))
+        .setCreator(m.creator())
+        .setVersion(m.version())
+        .setRevision(m.revision())
+        .setVerifier(ByteString.copyFrom(s.verifier()));
+    if (s.sealed() != null) {
+      b.setWrappedDataKey(ByteString.copyFrom(s.sealed().wrappedDataKey()))
+          .setCiphertext(ByteString.copyFrom(s.sealed().ciphertext()));
+    }
+    return b.build().toByteArray();
+  }
+
+  static StoredSecret secret(byte[] bytes) {
+    SecretRec r = parse(SecretRec::parseFrom, bytes);
+    SecretMetadata m = new SecretMetadata(r.getTenantId(), r.getSecretId(), r.getClientId(),
+        r.getDisplayName(), r.getDescription(), r.getLocation(), r.getVaulted(),
+        r.getSharingEnabled(), r.getOwner(), r.getPreapproveOwner(),
+        SecretKind.values()[r.getKind()], r.getHint(), instant(r.getCreateTimeMillis()),
+        instant(r.getExpireTimeMillis()), instant(r.getRevokeTimeMillis()), r.getCreator(),
+        r.getVersion(), r.getRevision());
+    SealedSecret sealed = r.getVaulted()
+        ? new SealedSecret(r.getWrappedDataKey().toByteArray(), r.getCiphertext().toByteArray())
+        : null;
+    return new StoredSecret(m, r.getVerifier().toByteArray(), sealed);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.coffer.server.store.records;
+
+import dev.coffer.server.domain.SecretMetadata;
+import dev.coffer.server.domain.StoredSecret;
+import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.KeyValue;
+import dev.coffer.server.store.Keys;
+import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.Table;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Secrets by tenant and id, with three secondary indexes kept in the same atomic batch
+ * as the record: by application, by location path (a subtree is one key range), and by
+ * expiration time. A record holds only metadata, the verifier and the sealed value;
+ * deleting it deletes the wrapped data key with it.
+ */
+public final class SecretRepository {
+
+  private static final String BY_APP = "sec-app";
+  private static final String BY_LOCATION = "sec-loc";
+  private static final String BY_EXPIRY = "sec-exp";
+
+  private final KvStore store;
+
+  public SecretRepository(KvStore store) {
+    this.store = store;
+  }
+
+  public Optional<StoredSecret> get(String tenantId, String secretId) {
+    return store.get(Table.SECRETS, key(tenantId, secretId)).map(RecordCodec::secret);
+  }
+
+  /** Up to {@code limit} secrets of one application, in id order. */
+  public List<StoredSecret> ofApplication(String tenantId, String clientId, int limit) {
+    List<StoredSecret> result = new ArrayList<>();
+    for (KeyValue kv : store.scan(Table.INDEX, appPrefix(tenantId, clientId), null, limit)) {
+      get(tenantId, lastSegment(kv.key())).ifPresent(result::add);
+    }
+    return result;
+  }
+
+  /** Stages the record and its index entries (index fields never change after creation). */
+  public void stage(Changes changes, StoredSecret secret) {
+    SecretMetadata m = secret.metadata();
+    changes.put(Table.SECRETS, key(m.tenantId(), m.secretId()), RecordCodec.encode(secret));
+    for (byte[] indexKey : indexKeys(m)) {
+      changes.put(Table.INDEX, indexKey, new byte[0]);
+    }
+  }
+
+  /** Stages removal of the record, its sealed value and wrapped data key, and its indexes. */
+  public void stageDelete(Changes changes, SecretMetadata m) {
+    changes.delete(Table.SECRETS, key(m.tenantId(), m.secretId()));
+    for (byte[] indexKey : indexKeys(m)) {
+      changes.delete(Table.INDEX, indexKey);
+    }
+  }
+
+  public Page<SecretMetadata> list(String tenantId, String pageToken, int size,
+      Predicate<SecretMetadata> keep) {
+    return PageScanner.page(store, Table.SECRETS, Keys.builder().str(tenantId).build(),
+        pageToken, size, kv -> Optional.of(RecordCodec.secret(kv.value()).metadata())
+            .filter(keep));
+  }
+
+  public Page<SecretMetadata> listByApplication(String tenantId, String clientId,
+      String pageToken, int size, Predicate<SecretMetadata> keep) {
+    return PageScanner.page(store, Table.INDEX, appPrefix(tenantId, clientId), pageToken, size,
+        kv -> resolve(tenantId, kv, keep));
+  }
+
+  /** @param subtreePrefix a location path with a trailing '/' */
+  public Page<SecretMetadata> listByLocation(String tenantId, String subtreePrefix,
+      String pageToken, int size, Predicate<SecretMetadata> keep) {
+    byte[] prefix = Keys.builder().str(BY_LOCATION).str(tenantId)
+        .raw(subtreePrefix.getBytes(StandardCharsets.UTF_8)).build();
+    return PageScanner.page(store, Table.INDEX, prefix, pageToken, size,
+        kv -> resolve(tenantId, kv, keep));
+  }
+
+  /** Secrets whose expiration is at or after {@code from}, in expiration order. */
+  public Page<SecretMetadata> listByExpiry(String tenantId, Instant from, String pageToken,
+      int size, Predicate<SecretMetadata> keep) {
+    byte[] prefix = Keys.builder().str(BY_EXPIRY).str(tenantId).build();
+    byte[] start = Keys.builder().raw(prefix).u64(from.toEpochMilli() - 1).build();
+    return PageScanner.page(store, Table.INDEX, prefix, start, pageToken, size,
+        kv -> resolve(tenantId, kv, keep));
+  }
+
+  private Optional<SecretMetadata> resolve(String tenantId, KeyValue kv,
+      Predicate<SecretMetadata> keep) {
+    return get(tenantId, lastSegment(kv.key())).map(StoredSecret::metadata).filter(keep);
+  }
+
+  private static List<byte[]> indexKeys(SecretMetadata m) {
+    List<byte[]> keys = new ArrayList<>(3);
+    keys.add(Keys.builder().raw(appPrefix(m.tenantId(), m.clientId())).str(m.secretId())
+        .build());
+    keys.add(Keys.builder().str(BY_LOCATION).str(m.tenantId())
+        .raw(subtree(m.location()).getBytes(StandardCharsets.UTF_8)).str(m.secretId()).build());
+    if (m.expireTime() != null) {
+      keys.add(Keys.builder().str(BY_EXPIRY).str(m.tenantId())
+          .u64(m.expireTime().toEpochMilli()).str(m.secretId()).build());
+    }
+    return keys;
+  }
+
+  private static String subtree(String path) {
+    return path.equals("/") ? "/" : path + "/";
+  }
+
+  private static byte[] appPrefix(String tenantId, String clientId) {
+    return Keys.builder().str(BY_APP).str(tenantId).str(clientId).build();
+  }
+
+  private static byte[] key(String tenantId, String secretId) {
+    return Keys.builder().str(tenantId).str(secretId).build();
+  }
+
+  /**
+   * The secret id at the end of an index key: the bytes between the last '/' or 0x00
+   * separator before the terminator and the terminating 0x00. Secret ids never contain
+   * '/' or 0x00.
+   */
+  private static String lastSegment(byte[] key) {
+    int end = key.length - 1;
+    int start = end - 1;
+    while (start >= 0 && key[start] != 0 && key[start] != '/') {
+      start--;
+    }
+    return new String(key, start + 1, end - start - 1, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.coffer.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.server.crypto.DevRootKeyFile;
+import dev.coffer.server.crypto.KeyringException;
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.SecretValue;
+import dev.coffer.server.domain.StoredSecret;
+import dev.coffer.server.service.SecretMinter;
+import dev.coffer.server.service.SecretRequest;
+import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.Keys;
+import dev.coffer.server.store.Table;
+import dev.coffer.server.testing.TestVault;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VaultTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void wrongRootKey_isAClearStartupError() {
+    new TestVault(dir).close();
+    DevRootKeyFile other = DevRootKeyFile.loadOrCreate(dir.resolve("other-root.json"));
+    KeyringException e = assertThrows(KeyringException.class,
+        () -> Vault.open(dir.resolve("db"), other, Clock.systemUTC(), 5));
+    assertTrue(e.getMessage().contains("root key"), e.getMessage());
+  }
+
+  @Test
+  void reopenedVault_keepsEverything_andVaultedValuesStillDecrypt() {
+    String id;
+    String value;
+    String clientId;
+    try (TestVault t = new TestVault(dir)) {
+      var admin = t.admin();
+      clientId = t.vault.applications().create(admin, "payments_api", "production", null, null,
+          "").application().clientId();
+      SecretMinter.Minted m = t.vault.secrets().create(admin, clientId, new SecretRequest(
+          "v", "", null, false, "/", true, false, "", true));
+      id = m.stored().metadata().secretId();
+      value = m.value().reveal();
+    }
+    try (TestVault t = new TestVault(dir)) {
+      assertEquals(null, t.adminToken, "bootstrap happens once");
+      try (SecretValue v = t.vault.reader().reveal(t.admin(), id)) {
+        assertEquals(value, v.reveal());
+      }
+      try (SecretValue v = SecretValue.ofString(value)) {
+        assertTrue(t.vault.verifier().verify(t.admin(), clientId, v).match());
+      }
+    }
+  }
+
+  @Test
+  void tamperedCiphertextInStore_isDataLossForThatSecretOnly() {
+    try (TestVault t = new TestVault(dir)) {
+      var admin = t.admin();
+      String clientId = t.vault.applications().create(admin, "payments_api", "production",
+          null, null, "").application().clientId();
+      SecretRequest vaulted = new SecretRequest("v", "", null, false, "/", true, false, "", true);
+      String damaged = t.vault.secrets().create(admin, clientId, vaulted).stored().metadata()
+          .secretId();
+      String healthy = t.vault.secrets().create(admin, clientId, vaulted).stored().metadata()
+          .secretId();
+      byte[] key = Keys.builder().str("default").str(damaged).build();
+      byte[] record = t.vault.store().get(Table.SECRETS, key).orElseThrow();
+      record[record.length - 5] ^= 0x01;
+      t.vault.store().commit(new Changes().put(Table.SECRETS, key, record));
+
+      CofferException e = assertThrows(CofferException.class,
+          () -> t.vault.reader().reveal(admin, damaged));
+      assertEquals(Reason.CIPHERTEXT_CORRUPT, e.reason());
+      t.vault.reader().reveal(admin, healthy).close();
+    }
+  }
+
+  @Test
+  void ciphertextCopiedOntoAnotherRecord_failsToOpen() throws Exception {
+    try (TestVault t = new TestVault(dir)) {
+      var admin = t.admin();
+      String clientId = t.vault.applications().create(admin, "payments_api", "production",
+          null, null, "").application().clientId();
+      SecretRequest vaulted = new SecretRequest("v", "", null, false, "/", true, false, "", true);
+      StoredSecret a = t.vault.secrets().create(admin, clientId, vaulted).stored();
+      StoredSecret b = t.vault.secrets().create(admin, clientId, vaulted).stored();
+      var repo = new dev.coffer.server.store.records.SecretRepository(t.vault.store());
+      Changes changes = new Changes();
+      repo.stage(changes, new StoredSecret(b.metadata(), b.verifier(), a.sealed()));
+      t.vault.store().commit(changes);
+      CofferException e = assertThrows(CofferException.class,
+          () -> t.vault.reader().reveal(admin, b.metadata().secretId()));
+      assertEquals(Reason.CIPHERTEXT_CORRUPT, e.reason());
+    }
+  }
+
+}

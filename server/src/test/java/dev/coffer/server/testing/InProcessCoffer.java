@@ -1,0 +1,84 @@
+package dev.coffer.server.testing;
+
+import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.LocationServiceGrpc;
+import dev.coffer.api.v1.PrincipalServiceGrpc;
+import dev.coffer.api.v1.SecretServiceGrpc;
+import dev.coffer.api.v1.TenantServiceGrpc;
+import dev.coffer.api.v1.TokenServiceGrpc;
+import dev.coffer.server.CofferServer;
+import dev.coffer.server.config.ServerConfig;
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Coffer server (real interceptors, real vault) on an in-process transport, and
+ * stubs that authenticate with a given bearer token.
+ */
+public final class InProcessCoffer implements AutoCloseable {
+
+  public final TestVault vault;
+  public final ManagedChannel channel;
+  private final CofferServer server;
+
+  public InProcessCoffer(Path dir) throws IOException {
+    this.vault = new TestVault(dir);
+    String name = InProcessServerBuilder.generateName();
+    this.server = new CofferServer(InProcessServerBuilder.forName(name).directExecutor(),
+        vault.vault, vault.clock, ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES).start();
+    this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  public static ClientInterceptor bearer(String token) {
+    Metadata headers = new Metadata();
+    if (token != null) {
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + token);
+    }
+    return MetadataUtils.newAttachHeadersInterceptor(headers);
+  }
+
+  private <S extends AbstractStub<S>> S auth(S stub, String token) {
+    return stub.withInterceptors(bearer(token)).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public SecretServiceGrpc.SecretServiceBlockingStub secrets(String token) {
+    return auth(SecretServiceGrpc.newBlockingStub(channel), token);
+  }
+
+  public ApplicationServiceGrpc.ApplicationServiceBlockingStub apps(String token) {
+    return auth(ApplicationServiceGrpc.newBlockingStub(channel), token);
+  }
+
+  public LocationServiceGrpc.LocationServiceBlockingStub locations(String token) {
+    return auth(LocationServiceGrpc.newBlockingStub(channel), token);
+  }
+
+  public TenantServiceGrpc.TenantServiceBlockingStub tenants(String token) {
+    return auth(TenantServiceGrpc.newBlockingStub(channel), token);
+  }
+
+  public PrincipalServiceGrpc.PrincipalServiceBlockingStub principals(String token) {
+    return auth(PrincipalServiceGrpc.newBlockingStub(channel), token);
+  }
+
+  public TokenServiceGrpc.TokenServiceBlockingStub tokens(String token) {
+    return auth(TokenServiceGrpc.newBlockingStub(channel), token);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow();
+    server.stop(Duration.ofSeconds(1));
+    vault.close();
+  }
+}

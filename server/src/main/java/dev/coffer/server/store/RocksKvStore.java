@@ -144,8 +144,11 @@ public final class RocksKvStore implements KvStore {
       List<KeyValue> page = new ArrayList<>(Math.min(limit, 256));
       // Every key in [prefix, end) starts with prefix, and with no end every key >= prefix
       // does (the prefix is empty or all 0xFF), so no per-key prefix test is needed.
-      for (it.seek(from); it.isValid() && page.size() < limit; it.next()) {
+      for (it.seek(from); it.isValid(); it.next()) {
         page.add(new KeyValue(it.key(), it.value()));
+        if (page.size() == limit) {
+          break; // no step past the page: it could walk deleted keys for nothing
+        }
       }
       it.status();
       return page;

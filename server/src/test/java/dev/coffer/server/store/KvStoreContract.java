@@ -336,10 +336,9 @@ abstract class KvStoreContract {
     store.commit(changes);
   }
 
-  @SafeVarargs
-  private static List<byte[]> shuffled(List<byte[]>... lists) {
-    List<byte[]> all = new ArrayList<>();
-    Arrays.stream(lists).forEach(all::addAll);
+  private static List<byte[]> shuffled(List<byte[]> some, List<byte[]> more) {
+    List<byte[]> all = new ArrayList<>(some);
+    all.addAll(more);
     Collections.shuffle(all, new Random(42));
     assertFalse(all.isEmpty());
     return all;

@@ -1,0 +1,65 @@
+package dev.coffer.e2e;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the built CLI jar as a subprocess with COFFER_ADDR/COFFER_TOKEN in its environment. */
+final class CliProcess {
+
+  /** The outcome of one CLI run. */
+  record Result(int exit, String stdout, String stderr) {}
+
+  private final String address;
+  private final Path workDir;
+  private int runs;
+
+  CliProcess(String address, Path workDir) {
+    this.address = address;
+    this.workDir = workDir;
+  }
+
+  static Path jar() {
+    Path jar = Path.of(System.getProperty("coffer.cli.jar", "target/coffer.jar"));
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("CLI jar missing: " + jar + " (run mvn verify)");
+    }
+    return jar;
+  }
+
+  Result run(String token, String stdin, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        jar().toAbsolutePath().toString()));
+    cmd.addAll(List.of(args));
+    int n = ++runs;
+    Path out = workDir.resolve("cli-" + n + ".out");
+    Path err = workDir.resolve("cli-" + n + ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("COFFER_ADDR", address);
+    env.remove("COFFER_TOKEN");
+    if (token != null) {
+      env.put("COFFER_TOKEN", token);
+    }
+    Process p = pb.start();
+    try (OutputStream in = p.getOutputStream()) {
+      if (stdin != null) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("CLI did not finish in 60 s: " + args[0]);
+    }
+    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,101 @@
+package dev.coffer.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The built server jar as a real process on 127.0.0.1 and a free port, its stdout and
+ * stderr captured to files in the test's directory.
+ */
+final class ServerProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  final Path stdout;
+  final Path stderr;
+  final int port;
+  private final Process process;
+
+  private ServerProcess(Process process, Path stdout, Path stderr, int port) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.port = port;
+  }
+
+  static Path jar() {
+    Path jar = Path.of(System.getProperty("coffer.server.jar",
+        "../server/target/coffer-server.jar"));
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("server jar missing: " + jar + " (run mvn verify)");
+    }
+    return jar;
+  }
+
+  /** Starts the server and waits (at most 60 s) until it prints its port. */
+  static ServerProcess start(Path dataDir, Path logDir, String name, String... extra)
+      throws IOException, InterruptedException {
+    Path out = logDir.resolve(name + ".out");
+    Path err = logDir.resolve(name + ".err");
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        jar().toString(), "--dev", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0"));
+    cmd.addAll(List.of(extra));
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .start();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      Matcher m = LISTENING.matcher(Files.readString(out, StandardCharsets.UTF_8));
+      if (m.find()) {
+        return new ServerProcess(p, out, err, Integer.parseInt(m.group(1)));
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException("server exited with " + p.exitValue() + ": "
+            + Files.readString(err, StandardCharsets.UTF_8));
+      }
+      Thread.sleep(100);
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("server did not start within 60 s");
+  }
+
+  String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** SIGTERM, then waits (at most 30 s) for a clean exit; returns the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new IllegalStateException("server ignored SIGTERM for 30 s");
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  String log() throws IOException {
+    return Files.readString(stdout, StandardCharsets.UTF_8)
+        + Files.readString(stderr, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}

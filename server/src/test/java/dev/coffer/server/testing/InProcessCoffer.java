@@ -75,6 +75,11 @@ public final class InProcessCoffer implements AutoCloseable {
     return auth(TokenServiceGrpc.newBlockingStub(channel), token);
   }
 
+  /** Stops the server as SIGTERM does: health NOT_SERVING, then drain for {@code grace}. */
+  public void stopServer(Duration grace) throws InterruptedException {
+    server.stop(grace);
+  }
+
   @Override
   public void close() throws InterruptedException {
     channel.shutdownNow();

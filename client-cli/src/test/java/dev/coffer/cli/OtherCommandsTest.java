@@ -16,30 +16,14 @@ import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.WhoAmIRequest;
-import dev.coffer.client.FakeCofferServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class OtherCommandsTest {
+class OtherCommandsTest extends FakeServerTest {
 
-  private FakeCofferServer server;
-  private CliHarness cli;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeCofferServer();
-    cli = new CliHarness(server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   @Test
   void tokenIssue_sendsItsFields_andPrintsTheTokenAloneOnStdoutWithAWarningOnStderr() {

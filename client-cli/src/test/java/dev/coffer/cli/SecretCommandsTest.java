@@ -21,18 +21,15 @@ import dev.coffer.api.v1.RevealSecretResponse;
 import dev.coffer.api.v1.RevokeSecretRequest;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretState;
-import dev.coffer.client.FakeCofferServer;
 import io.grpc.protobuf.StatusProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SecretCommandsTest {
+class SecretCommandsTest extends FakeServerTest {
 
   private static final Secret VAULTED =
       Secret.newBuilder()
@@ -47,19 +44,6 @@ class SecretCommandsTest {
           .setExpireTime(Timestamp.newBuilder().setSeconds(1_826_000_000L))
           .build();
 
-  private FakeCofferServer server;
-  private CliHarness cli;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeCofferServer();
-    cli = new CliHarness(server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   private void answerCreate(Secret secret) {
     server.answer =

@@ -6,26 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.VerifySecretResponse;
-import dev.coffer.client.FakeCofferServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SecretVerifyCommandTest {
+class SecretVerifyCommandTest extends FakeServerTest {
 
-  private FakeCofferServer server;
-  private CliHarness cli;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeCofferServer();
-    cli = new CliHarness(server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   @Test
   void theValueIsReadFromTheFirstLineOfStdin_trimmed_andAMatchExits0() {

@@ -101,6 +101,33 @@ class DirectoryGrpcTest {
   }
 
   @Test
+  void otherTenant_seesNoneOfThisTenantsDirectory() {
+    String clientId = coffer.apps(alice).createApplication(CreateApplicationRequest.newBuilder()
+        .setClientName("payments_api").setEnvironment("production").build())
+        .getApplication().getClientId();
+    coffer.locations(admin).createLocation(CreateLocationRequest.newBuilder()
+        .setPath("/Finance").build());
+    IssueTokenResponse aliceToken = coffer.tokens(admin).issueToken(IssueTokenRequest
+        .newBuilder().setPrincipalId("alice").build());
+    coffer.tenants(admin).createTenant(CreateTenantRequest.newBuilder().setTenantId("acme")
+        .build());
+    coffer.principals(admin).createPrincipal(CreatePrincipalRequest.newBuilder()
+        .setTenantId("acme").setPrincipalId("carol").setAdmin(true).build());
+    String carol = coffer.vault.tokenFor("acme", "carol");
+    assertReason(Status.Code.NOT_FOUND, "APPLICATION_NOT_FOUND", () -> coffer.apps(carol)
+        .getApplication(GetApplicationRequest.newBuilder().setName("applications/" + clientId)
+            .build()));
+    assertEquals(0, coffer.apps(carol).listApplications(ListApplicationsRequest
+        .getDefaultInstance()).getApplicationsCount());
+    assertEquals(List.of("/"), coffer.locations(carol).listLocations(ListLocationsRequest
+        .getDefaultInstance()).getLocationsList().stream().map(l -> l.getPath()).toList());
+    assertReason(Status.Code.NOT_FOUND, "TOKEN_NOT_FOUND", () -> coffer.tokens(carol)
+        .revokeToken(RevokeTokenRequest.newBuilder().setName(aliceToken.getToken().getName())
+            .build()));
+    coffer.principals(aliceToken.getValue()).whoAmI(WhoAmIRequest.getDefaultInstance());
+  }
+
+  @Test
   void ordinaryPrincipal_cannotManagePrincipalsTokensOrLocations() {
     assertReason(Status.Code.PERMISSION_DENIED, "NOT_ADMIN", () -> coffer.principals(alice)
         .createPrincipal(CreatePrincipalRequest.newBuilder().setPrincipalId("bob").build()));

@@ -1,6 +1,8 @@
 package dev.coffer.server;
 
+import dev.coffer.server.api.AccessGrpcService;
 import dev.coffer.server.api.ApplicationsGrpcService;
+import dev.coffer.server.api.GrantsGrpcService;
 import dev.coffer.server.api.LocationsGrpcService;
 import dev.coffer.server.api.MalformedRequestGuard;
 import dev.coffer.server.api.PrincipalsGrpcService;
@@ -41,7 +43,10 @@ public final class CofferServer {
         new TokensGrpcService(vault.tokens()),
         new LocationsGrpcService(vault.locations()),
         new ApplicationsGrpcService(vault.applications(), clock),
-        new SecretsGrpcService(vault.secrets(), vault.reader(), vault.verifier(), clock));
+        new SecretsGrpcService(vault.secrets(), vault.reader(), vault.verifier(),
+            vault.rotator(), vault.credentials(), clock),
+        new AccessGrpcService(vault.accessRequests(), clock),
+        new GrantsGrpcService(vault.grants(), clock));
     for (BindableService service : services) {
       builder.addService(ServerInterceptors.intercept(
           MalformedRequestGuard.guard(service.bindService()), auth));

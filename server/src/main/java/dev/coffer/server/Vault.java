@@ -6,6 +6,10 @@ import dev.coffer.server.crypto.Keyring;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.SecretGenerator;
 import dev.coffer.server.service.AccessPolicy;
+import dev.coffer.server.service.AccessRequestService;
+import dev.coffer.server.service.CredentialService;
+import dev.coffer.server.service.GrantService;
+import dev.coffer.server.service.SecretRotator;
 import dev.coffer.server.service.ApplicationService;
 import dev.coffer.server.service.BootstrapService;
 import dev.coffer.server.service.Enforcer;
@@ -20,7 +24,9 @@ import dev.coffer.server.service.SecretVerifier;
 import dev.coffer.server.service.TenantService;
 import dev.coffer.server.service.TokenService;
 import dev.coffer.server.store.RocksKvStore;
+import dev.coffer.server.store.records.AccessRequestRepository;
 import dev.coffer.server.store.records.ApplicationRepository;
+import dev.coffer.server.store.records.GrantRepository;
 import dev.coffer.server.store.records.LocationRepository;
 import dev.coffer.server.store.records.SecretRepository;
 import dev.coffer.server.store.records.TenantRepository;
@@ -47,6 +53,10 @@ public final class Vault implements AutoCloseable {
   private final SecretService secrets;
   private final SecretReader reader;
   private final SecretVerifier verifier;
+  private final SecretRotator rotator;
+  private final CredentialService credentials;
+  private final GrantService grants;
+  private final AccessRequestService accessRequests;
   private final BootstrapService bootstrap;
 
   private Vault(RocksKvStore store, RootKeyProvider rootKey, Clock clock,
@@ -74,8 +84,17 @@ public final class Vault implements AutoCloseable {
         new SecretSettings(tenantRepo, locations), minter, policy, enforcer, audit, clock);
     this.applications = new ApplicationService(appRepo, tenantRepo, secrets, ids, policy,
         enforcer, audit, clock);
-    this.reader = new SecretReader(secrets, keyring.envelopeCipher(), policy, enforcer, audit,
+    GrantRepository grantRepo = new GrantRepository(store);
+    this.reader = new SecretReader(secrets, grantRepo, keyring.envelopeCipher(), policy,
+        enforcer, audit, clock);
+    this.rotator = new SecretRotator(secrets, secretRepo, grantRepo, tenantRepo, minter, ids,
+        enforcer, audit, clock);
+    this.credentials = new CredentialService(secretRepo, tenantRepo,
+        new SecretSettings(tenantRepo, locations), minter, policy, enforcer, audit, clock);
+    this.grants = new GrantService(grantRepo, tenantRepo, secrets, ids, policy, enforcer, audit,
         clock);
+    this.accessRequests = new AccessRequestService(new AccessRequestRepository(store), grantRepo,
+        tenantRepo, secrets, ids, policy, enforcer, audit, clock);
     this.verifier = new SecretVerifier(secretRepo, appRepo, keyring.verifierMac(), enforcer,
         audit, clock, verifyFailuresPerMinute);
     this.bootstrap = new BootstrapService(tenantRepo, tenants, tokens, audit, clock);
@@ -135,6 +154,22 @@ public final class Vault implements AutoCloseable {
 
   public SecretVerifier verifier() {
     return verifier;
+  }
+
+  public SecretRotator rotator() {
+    return rotator;
+  }
+
+  public CredentialService credentials() {
+    return credentials;
+  }
+
+  public GrantService grants() {
+    return grants;
+  }
+
+  public AccessRequestService accessRequests() {
+    return accessRequests;
   }
 
   public BootstrapService bootstrap() {

@@ -57,7 +57,11 @@ final class ProtoMapper {
         .setPolicy(TenantPolicy.newBuilder()
             .setAllowNeverExpire(t.policy().allowNeverExpire())
             .setMaxSecretLifetime(Durations.fromSeconds(t.policy().maxSecretLifetime().getSeconds()))
-            .setMaxTokenLifetime(Durations.fromSeconds(t.policy().maxTokenLifetime().getSeconds())))
+            .setMaxTokenLifetime(Durations.fromSeconds(t.policy().maxTokenLifetime().getSeconds()))
+            .setMaxAccessDuration(Durations.fromSeconds(
+                t.policy().maxAccessDuration().getSeconds()))
+            .setRequestDecisionWindow(Durations.fromSeconds(
+                t.policy().requestDecisionWindow().getSeconds())))
         .setCreateTime(timestamp(t.createTime()))
         .build();
   }
@@ -115,7 +119,6 @@ final class ProtoMapper {
     Secret.Builder b = Secret.newBuilder()
         .setName("secrets/" + m.secretId())
         .setSecretId(m.secretId())
-        .setParent("applications/" + m.clientId())
         .setClientId(m.clientId())
         .setDisplayName(m.displayName())
         .setDescription(m.description())
@@ -124,7 +127,8 @@ final class ProtoMapper {
         .setSharingEnabled(m.sharingEnabled())
         .setOwner(m.owner())
         .setPreapproveOwner(m.preapproveOwner())
-        .setKind(SecretKind.CLIENT_SECRET_VALUE)
+        .setKind(m.kind() == dev.coffer.server.domain.SecretKind.STORED_CREDENTIAL
+            ? SecretKind.STORED_CREDENTIAL : SecretKind.CLIENT_SECRET_VALUE)
         .setState(switch (m.stateAt(now)) {
           case ACTIVE -> SecretState.ACTIVE;
           case EXPIRED -> SecretState.EXPIRED;
@@ -133,7 +137,13 @@ final class ProtoMapper {
         .setHint(m.hint())
         .setCreateTime(timestamp(m.createTime()))
         .setCreator(m.creator())
-        .setEtag(m.etag());
+        .setEtag(m.etag())
+        .setRotatedFrom(m.rotatedFrom().isEmpty() ? "" : "secrets/" + m.rotatedFrom())
+        .setRotatedTo(m.rotatedTo().isEmpty() ? "" : "secrets/" + m.rotatedTo())
+        .setExternalClientId(m.externalClientId());
+    if (!m.clientId().isEmpty()) {
+      b.setParent("applications/" + m.clientId());
+    }
     if (m.expireTime() != null) {
       b.setExpireTime(timestamp(m.expireTime()));
     }

@@ -10,15 +10,19 @@ import dev.coffer.api.v1.ListSecretsResponse;
 import dev.coffer.api.v1.RevealSecretRequest;
 import dev.coffer.api.v1.RevealSecretResponse;
 import dev.coffer.api.v1.RevokeSecretRequest;
+import dev.coffer.api.v1.RotateSecretRequest;
+import dev.coffer.api.v1.StoreCredentialRequest;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.VerifySecretResponse;
 import dev.coffer.server.domain.SecretValue;
+import dev.coffer.server.service.CredentialService;
 import dev.coffer.server.service.FieldRules;
 import dev.coffer.server.service.SecretMinter;
 import dev.coffer.server.service.SecretReader;
 import dev.coffer.server.service.SecretRequest;
+import dev.coffer.server.service.SecretRotator;
 import dev.coffer.server.service.SecretService;
 import dev.coffer.server.service.SecretVerifier;
 import io.grpc.stub.StreamObserver;
@@ -37,13 +41,17 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   private final SecretService secrets;
   private final SecretReader reader;
   private final SecretVerifier verifier;
+  private final SecretRotator rotator;
+  private final CredentialService credentials;
   private final Clock clock;
 
   public SecretsGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
-      Clock clock) {
+      SecretRotator rotator, CredentialService credentials, Clock clock) {
     this.secrets = secrets;
     this.reader = reader;
     this.verifier = verifier;
+    this.rotator = rotator;
+    this.credentials = credentials;
     this.clock = clock;
   }
 
@@ -55,14 +63,38 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
           req.hasExpireTime() ? ProtoMapper.instant("expire_time", req.getExpireTime()) : null,
           req.hasNeverExpires() && req.getNeverExpires(), req.getLocation(), req.getVaulted(),
           req.getSharingEnabled(), req.getOwner(), req.getPreapproveOwner());
-      SecretMinter.Minted minted = secrets.create(ctx, clientId, request);
-      try (SecretValue value = minted.value()) {
-        return CreateSecretResponse.newBuilder()
-            .setSecret(ProtoMapper.secret(minted.stored().metadata(), clock.instant()))
-            .setValue(value.reveal())
-            .build();
+      return shownOnce(secrets.create(ctx, clientId, request));
+    });
+  }
+
+  @Override
+  public void rotateSecret(RotateSecretRequest req, StreamObserver<CreateSecretResponse> out) {
+    UnaryCalls.run(out, ctx -> shownOnce(rotator.rotate(ctx,
+        FieldRules.resourceId("name", req.getName(), SECRETS),
+        ProtoMapper.duration("overlap", req.hasOverlap(), req.getOverlap()), req.getEtag())));
+  }
+
+  @Override
+  public void storeCredential(StoreCredentialRequest req, StreamObserver<Secret> out) {
+    UnaryCalls.run(out, ctx -> {
+      SecretRequest request = new SecretRequest(req.getDisplayName(), req.getDescription(),
+          req.hasExpireTime() ? ProtoMapper.instant("expire_time", req.getExpireTime()) : null,
+          req.hasNeverExpires() && req.getNeverExpires(), req.getLocation(), true,
+          req.getSharingEnabled(), req.getOwner(), req.getPreapproveOwner());
+      try (SecretValue value = SecretValue.ofString(req.getValue())) {
+        return ProtoMapper.secret(credentials.store(ctx, req.getExternalClientId(), request,
+            value).metadata(), clock.instant());
       }
     });
+  }
+
+  private CreateSecretResponse shownOnce(SecretMinter.Minted minted) {
+    try (SecretValue value = minted.value()) {
+      return CreateSecretResponse.newBuilder()
+          .setSecret(ProtoMapper.secret(minted.stored().metadata(), clock.instant()))
+          .setValue(value.reveal())
+          .build();
+    }
   }
 
   @Override
@@ -79,7 +111,7 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
       var page = secrets.list(ctx, clientId, req.getLocation(),
           ProtoMapper.duration("expiring_within", req.hasExpiringWithin(),
               req.getExpiringWithin()),
-          req.getPageToken(), req.getPageSize());
+          req.getShared(), req.getPageToken(), req.getPageSize());
       var now = clock.instant();
       var b = ListSecretsResponse.newBuilder().setNextPageToken(page.nextPageToken());
       page.items().forEach(m -> b.addSecrets(ProtoMapper.secret(m, now)));

@@ -28,7 +28,11 @@ public final class TenantsGrpcService extends TenantServiceGrpc.TenantServiceImp
             ProtoMapper.duration("policy.max_secret_lifetime", p.hasMaxSecretLifetime(),
                 p.getMaxSecretLifetime()),
             ProtoMapper.duration("policy.max_token_lifetime", p.hasMaxTokenLifetime(),
-                p.getMaxTokenLifetime()));
+                p.getMaxTokenLifetime()),
+            ProtoMapper.duration("policy.max_access_duration", p.hasMaxAccessDuration(),
+                p.getMaxAccessDuration()),
+            ProtoMapper.duration("policy.request_decision_window",
+                p.hasRequestDecisionWindow(), p.getRequestDecisionWindow()));
       }
       return ProtoMapper.tenant(tenants.create(ctx, req.getTenantId(), policy));
     });

@@ -2,5 +2,8 @@ package dev.coffer.server.domain;
 
 /** What a secret is. */
 public enum SecretKind {
-  CLIENT_SECRET
+  /** Generated OAuth client secret of an application. */
+  CLIENT_SECRET,
+  /** A credential imported from another identity provider; always vaulted. */
+  STORED_CREDENTIAL
 }

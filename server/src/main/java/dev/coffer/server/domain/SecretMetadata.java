@@ -11,6 +11,10 @@ import java.time.Instant;
  * @param revokeTime null unless revoked
  * @param version the value's version, bound into the ciphertext's associated data
  * @param revision bumped on every change; the source of the etag
+ * @param rotatedFrom the secret this one replaced, or empty
+ * @param rotatedTo the secret that replaced this one, or empty
+ * @param externalClientId for a stored credential, its client id at the other identity
+ *     provider; empty otherwise
  */
 public record SecretMetadata(
     String tenantId,
@@ -30,7 +34,10 @@ public record SecretMetadata(
     Instant revokeTime,
     String creator,
     int version,
-    long revision) {
+    long revision,
+    String rotatedFrom,
+    String rotatedTo,
+    String externalClientId) {
 
   /** The state at {@code now}: revoked wins, then expired (to the second), else active. */
   public SecretState stateAt(Instant now) {
@@ -47,9 +54,21 @@ public record SecretMetadata(
     return "r" + revision;
   }
 
+  /** Whether others may request access to it: vaulted with sharing enabled. */
+  public boolean shared() {
+    return vaulted && sharingEnabled;
+  }
+
   public SecretMetadata revokedAt(Instant time) {
     return new SecretMetadata(tenantId, secretId, clientId, displayName, description, location,
         vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expireTime,
-        time, creator, version, revision + 1);
+        time, creator, version, revision + 1, rotatedFrom, rotatedTo, externalClientId);
+  }
+
+  /** This secret after rotation: replaced by {@code successor}, valid until {@code expiry}. */
+  public SecretMetadata rotatedTo(String successor, Instant expiry) {
+    return new SecretMetadata(tenantId, secretId, clientId, displayName, description, location,
+        vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expiry,
+        revokeTime, creator, version, revision + 1, rotatedFrom, successor, externalClientId);
   }
 }

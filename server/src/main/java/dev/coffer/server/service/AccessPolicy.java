@@ -1,11 +1,14 @@
 package dev.coffer.server.service;
 
+import dev.coffer.server.domain.AccessRequest;
 import dev.coffer.server.domain.Application;
+import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretState;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The one place that decides who may do what. Every service asks it; no RPC makes its
@@ -66,13 +69,14 @@ public final class AccessPolicy {
 
   /**
    * Whether the caller may see a secret's metadata: tenant admins see their whole
-   * tenant; others see what they own or what belongs to applications they own.
+   * tenant; others see what they own, what belongs to applications they own, and shared
+   * secrets (grants exist only on shared secrets, so grantees see theirs).
    */
   public boolean canSee(Principal caller, SecretMetadata secret, Application app) {
     if (!caller.tenantId().equals(secret.tenantId())) {
       return false;
     }
-    return caller.admin() || caller.principalId().equals(secret.owner())
+    return caller.admin() || secret.shared() || caller.principalId().equals(secret.owner())
         || (app != null && caller.principalId().equals(app.owner()));
   }
 
@@ -88,9 +92,13 @@ public final class AccessPolicy {
 
   /**
    * Reading a vaulted value at {@code now}: only a vaulted, active secret, and only by its
-   * owner with pre-approval. Admin rights do not imply read rights.
+   * owner with pre-approval or, when sharing is enabled, by a holder of a grant that is
+   * active at {@code now}. Admin rights do not imply read rights.
+   *
+   * @param grants the caller's grants on this secret, in any state
    */
-  public Decision reveal(Principal caller, SecretMetadata secret, Instant now) {
+  public Decision reveal(Principal caller, SecretMetadata secret, List<Grant> grants,
+      Instant now) {
     if (!secret.vaulted()) {
       return Decision.deny(Reason.NOT_VAULTED,
           "the secret is not vaulted: its value was shown once at creation and is not kept");
@@ -102,14 +110,92 @@ public final class AccessPolicy {
     if (state == SecretState.EXPIRED) {
       return Decision.deny(Reason.SECRET_EXPIRED, "the secret has expired");
     }
-    if (!caller.principalId().equals(secret.owner())) {
-      return Decision.deny(Reason.NOT_OWNER,
-          "only the owner with pre-approval, or a holder of an active grant, reads this secret");
+    boolean owner = caller.principalId().equals(secret.owner());
+    if (owner && secret.preapproveOwner()) {
+      return Decision.ALLOW;
     }
-    if (!secret.preapproveOwner()) {
-      return Decision.deny(Reason.NOT_PREAPPROVED,
-          "the owner is not pre-approved to read this secret; it needs a grant");
+    if (!secret.sharingEnabled()) {
+      return owner
+          ? Decision.deny(Reason.NOT_PREAPPROVED, "the owner is not pre-approved to read this "
+              + "secret, and it is not shared, so no grant can allow it")
+          : Decision.deny(Reason.NOT_SHARED,
+              "the secret is not shared: only its pre-approved owner reads it");
+    }
+    Reason closest = Reason.NO_GRANT;
+    for (Grant g : grants) {
+      switch (g.stateAt(now)) {
+        case ACTIVE:
+          return Decision.ALLOW;
+        case EXPIRED:
+          closest = closest == Reason.NO_GRANT ? Reason.GRANT_EXPIRED : closest;
+          break;
+        case REVOKED:
+          closest = Reason.GRANT_REVOKED;
+          break;
+        default:
+          break;
+      }
+    }
+    return switch (closest) {
+      case GRANT_EXPIRED -> Decision.deny(closest, "your grant on this secret has expired");
+      case GRANT_REVOKED -> Decision.deny(closest, "your grant on this secret was revoked");
+      default -> Decision.deny(Reason.NO_GRANT, owner
+          ? "the owner is not pre-approved; request access or grant it to yourself"
+          : "you hold no grant on this secret; request access first");
+    };
+  }
+
+  /** Asking for access: the secret must be vaulted, shared and active. */
+  public Decision requestAccess(SecretMetadata secret, Instant now) {
+    if (!secret.shared()) {
+      return Decision.deny(Reason.SHARING_DISABLED, secret.vaulted()
+          ? "the secret's owner has not enabled sharing, so access cannot be requested"
+          : "the secret is not vaulted, so it has no readers and access cannot be requested");
+    }
+    if (secret.stateAt(now) != SecretState.ACTIVE) {
+      return Decision.deny(Reason.SECRET_NOT_ACTIVE, "the secret is "
+          + secret.stateAt(now).name().toLowerCase(java.util.Locale.ROOT));
     }
     return Decision.ALLOW;
+  }
+
+  /**
+   * Granting, deciding requests on, and listing the grants of a secret: its owner or a
+   * tenant admin. Nobody decides their own request.
+   *
+   * @param requester the request's author when deciding one, else null
+   */
+  public Decision governAccess(Principal caller, SecretMetadata secret, String requester) {
+    if (requester != null && caller.principalId().equals(requester)) {
+      return Decision.deny(Reason.SELF_DECISION, "nobody decides their own access request");
+    }
+    if (caller.admin() || caller.principalId().equals(secret.owner())) {
+      return Decision.ALLOW;
+    }
+    return Decision.deny(Reason.NOT_OWNER,
+        "only the secret's owner or a tenant admin governs access to it");
+  }
+
+  /** Cancelling a request: its requester only. */
+  public Decision cancel(Principal caller, AccessRequest request) {
+    return caller.principalId().equals(request.requester()) ? Decision.ALLOW
+        : Decision.deny(Reason.NOT_REQUESTER, "only the requester cancels a request");
+  }
+
+  /** Revoking a grant: the secret's owner, a tenant admin, or the grantee giving it up. */
+  public Decision revokeGrant(Principal caller, Grant grant, SecretMetadata secret) {
+    if (caller.admin() || caller.principalId().equals(grant.grantee())
+        || (secret != null && caller.principalId().equals(secret.owner()))) {
+      return Decision.ALLOW;
+    }
+    return Decision.deny(Reason.NOT_OWNER,
+        "only the secret's owner, a tenant admin or the grantee revokes a grant");
+  }
+
+  /** Storing an imported credential owned by {@code owner}: admins for anyone, others for themselves. */
+  public Decision storeCredential(Principal caller, String owner) {
+    return caller.admin() || caller.principalId().equals(owner) ? Decision.ALLOW
+        : Decision.deny(Reason.NOT_ADMIN,
+            "only a tenant admin stores a credential for another owner");
   }
 }

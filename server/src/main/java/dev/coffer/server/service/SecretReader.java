@@ -9,25 +9,30 @@ import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.domain.StoredSecret;
+import dev.coffer.server.store.records.GrantRepository;
 import java.time.Clock;
 
 /**
- * Reveals vaulted values to the readers {@link AccessPolicy#reveal} allows, checked at the
- * moment of the read. Fails closed on audit: the value is returned only after its read is
+ * Reveals vaulted values to the readers {@link AccessPolicy#reveal} allows (the
+ * pre-approved owner, holders of an active grant), checked at the moment of the read. Fails closed on audit: the value is returned only after its read is
  * durably recorded. A value that fails to decrypt is DATA_LOSS for that secret alone.
  */
 public final class SecretReader {
 
+  private static final int MAX_GRANTS_CHECKED = 100;
+
   private final SecretService secrets;
+  private final GrantRepository grants;
   private final EnvelopeCipher cipher;
   private final AccessPolicy policy;
   private final Enforcer enforcer;
   private final AuditLog audit;
   private final Clock clock;
 
-  public SecretReader(SecretService secrets, EnvelopeCipher cipher, AccessPolicy policy,
-      Enforcer enforcer, AuditLog audit, Clock clock) {
+  public SecretReader(SecretService secrets, GrantRepository grants, EnvelopeCipher cipher,
+      AccessPolicy policy, Enforcer enforcer, AuditLog audit, Clock clock) {
     this.secrets = secrets;
+    this.grants = grants;
     this.cipher = cipher;
     this.policy = policy;
     this.enforcer = enforcer;
@@ -40,7 +45,8 @@ public final class SecretReader {
     StoredSecret stored = secrets.visibleSecret(ctx, secretId);
     SecretMetadata m = stored.metadata();
     String target = "secrets/" + secretId;
-    enforcer.require(ctx, policy.reveal(ctx.caller(), m, clock.instant()),
+    enforcer.require(ctx, policy.reveal(ctx.caller(), m,
+        grants.held(ctx.tenantId(), ctx.actor(), secretId, MAX_GRANTS_CHECKED), clock.instant()),
         AuditAction.SECRET_REVEAL, target);
     SecretValue value;
     try {

@@ -76,7 +76,7 @@ public final class SecretService {
     Instant now = clock.instant();
     SecretRequest settled = settings.settle(ctx, request, tenant.policy(), now);
     SecretMinter.Minted minted = minter.mint(ctx.tenantId(), app.clientId(), ctx.actor(),
-        settled, now);
+        settled, now, "");
     secrets.stage(changes, minted.stored());
     return minted;
   }
@@ -92,12 +92,16 @@ public final class SecretService {
    * @param location empty for all locations
    * @param expiringWithin null for no expiry filter; otherwise only active secrets expiring
    *     within it
+   * @param sharedOnly only vaulted secrets with sharing enabled
    */
   public Page<SecretMetadata> list(CallContext ctx, String clientId, String location,
-      Duration expiringWithin, String pageToken, int pageSize) {
+      Duration expiringWithin, boolean sharedOnly, String pageToken, int pageSize) {
     Instant now = clock.instant();
     Predicate<SecretMetadata> keep = m -> policy.canSee(ctx.caller(), m,
         apps.get(m.tenantId(), m.clientId()).orElse(null));
+    if (sharedOnly) {
+      keep = keep.and(SecretMetadata::shared);
+    }
     String tenant = ctx.tenantId();
     if (!clientId.isEmpty()) {
       visibleApplication(ctx, "parent", clientId);
@@ -148,7 +152,7 @@ public final class SecretService {
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_DELETE, "secrets/" + secretId));
   }
 
-  private StoredSecret changeable(CallContext ctx, String secretId, String etag,
+  StoredSecret changeable(CallContext ctx, String secretId, String etag,
       AuditAction action) {
     StoredSecret stored = visibleSecret(ctx, secretId);
     SecretMetadata m = stored.metadata();
@@ -159,6 +163,11 @@ public final class SecretService {
           "secret " + secretId + " changed since it was read (etag " + m.etag() + ")");
     }
     return stored;
+  }
+
+  /** The metadata of a secret of {@code tenantId}, or null; no visibility check. */
+  SecretMetadata findMetadata(String tenantId, String secretId) {
+    return secrets.get(tenantId, secretId).map(StoredSecret::metadata).orElse(null);
   }
 
   /** The secret if it exists in the caller's tenant and the caller may see it; else NOT_FOUND. */

@@ -79,16 +79,24 @@ public final class TenantService {
     if (requested == null) {
       return defaults;
     }
-    Duration secret = requested.maxSecretLifetime() == null
-        ? defaults.maxSecretLifetime() : requested.maxSecretLifetime();
-    Duration token = requested.maxTokenLifetime() == null
-        ? defaults.maxTokenLifetime() : requested.maxTokenLifetime();
-    if (secret.compareTo(MIN_LIFETIME) < 0) {
-      throw CofferException.invalid("policy.max_secret_lifetime", "must be at least 1 minute");
+    return new TenantPolicy(requested.allowNeverExpire(),
+        lifetime("policy.max_secret_lifetime", requested.maxSecretLifetime(),
+            defaults.maxSecretLifetime()),
+        lifetime("policy.max_token_lifetime", requested.maxTokenLifetime(),
+            defaults.maxTokenLifetime()),
+        lifetime("policy.max_access_duration", requested.maxAccessDuration(),
+            defaults.maxAccessDuration()),
+        lifetime("policy.request_decision_window", requested.requestDecisionWindow(),
+            defaults.requestDecisionWindow()));
+  }
+
+  private static Duration lifetime(String field, Duration requested, Duration fallback) {
+    if (requested == null) {
+      return fallback;
     }
-    if (token.compareTo(MIN_LIFETIME) < 0) {
-      throw CofferException.invalid("policy.max_token_lifetime", "must be at least 1 minute");
+    if (requested.compareTo(MIN_LIFETIME) < 0) {
+      throw CofferException.invalid(field, "must be at least 1 minute");
     }
-    return new TenantPolicy(requested.allowNeverExpire(), secret, token);
+    return requested;
   }
 }

@@ -10,6 +10,8 @@ public enum Table {
   LOCATIONS("locations"),
   APPLICATIONS("applications"),
   SECRETS("secrets"),
+  GRANTS("grants"),
+  ACCESS_REQUESTS("access_requests"),
   /** Secondary indexes: empty values, all information in the key. */
   INDEX("index"),
   AUDIT("audit");

@@ -149,7 +149,7 @@ class SecretsGrpcTest {
         .setPreapproveOwner(true).build());
     assertEquals(vaulted.getValue(), coffer.secrets(alice).revealSecret(RevealSecretRequest
         .newBuilder().setName(vaulted.getSecret().getName()).build()).getValue());
-    assertReason(Status.Code.PERMISSION_DENIED, "NOT_OWNER", () -> coffer.secrets(admin)
+    assertReason(Status.Code.PERMISSION_DENIED, "NOT_SHARED", () -> coffer.secrets(admin)
         .revealSecret(RevealSecretRequest.newBuilder().setName(vaulted.getSecret().getName())
             .build()));
     CreateSecretResponse plain = coffer.secrets(alice).createSecret(request().build());

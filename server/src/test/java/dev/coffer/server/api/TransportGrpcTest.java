@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Message;
+import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.CreateApplicationRequest;
 import dev.coffer.api.v1.CreatePrincipalRequest;
 import dev.coffer.api.v1.CreateSecretRequest;
@@ -62,7 +64,8 @@ class TransportGrpcTest {
     for (ServiceDescriptor s : List.of(TenantServiceGrpc.getServiceDescriptor(),
         PrincipalServiceGrpc.getServiceDescriptor(), TokenServiceGrpc.getServiceDescriptor(),
         LocationServiceGrpc.getServiceDescriptor(), ApplicationServiceGrpc.getServiceDescriptor(),
-        SecretServiceGrpc.getServiceDescriptor())) {
+        SecretServiceGrpc.getServiceDescriptor(), AccessServiceGrpc.getServiceDescriptor(),
+        GrantServiceGrpc.getServiceDescriptor())) {
       methods.addAll(s.getMethods());
     }
     return methods;
@@ -77,7 +80,7 @@ class TransportGrpcTest {
   @Test
   void everyRpc_withoutToken_isUnauthenticated() {
     List<MethodDescriptor<?, ?>> methods = allMethods();
-    assertEquals(20, methods.size(), "the table must list every RPC");
+    assertEquals(32, methods.size(), "the table must list every RPC");
     for (MethodDescriptor<?, ?> m : methods) {
       assertReason(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", () -> call(m, null));
     }

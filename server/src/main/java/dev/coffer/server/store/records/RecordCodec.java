@@ -2,9 +2,11 @@ package dev.coffer.server.store.records;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.coffer.server.domain.AccessRequest;
 import dev.coffer.server.domain.AccessToken;
 import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.Location;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.Principal;
@@ -17,7 +19,9 @@ import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.domain.StoredSecret;
 import dev.coffer.server.domain.Tenant;
 import dev.coffer.server.domain.TenantPolicy;
+import dev.coffer.server.store.records.pb.AccessRequestRec;
 import dev.coffer.server.store.records.pb.ApplicationRec;
+import dev.coffer.server.store.records.pb.GrantRec;
 import dev.coffer.server.store.records.pb.LocationRec;
 import dev.coffer.server.store.records.pb.PrincipalRec;
 import dev.coffer.server.store.records.pb.SecretRec;
@@ -61,16 +65,25 @@ final class RecordCodec {
         .setMaxSecretLifetimeSeconds(t.policy().maxSecretLifetime().getSeconds())
         .setMaxTokenLifetimeSeconds(t.policy().maxTokenLifetime().getSeconds())
         .setCreateTimeMillis(millis(t.createTime()))
+        .setMaxAccessDurationSeconds(t.policy().maxAccessDuration().getSeconds())
+        .setRequestDecisionWindowSeconds(t.policy().requestDecisionWindow().getSeconds())
         .build().toByteArray();
   }
 
   static Tenant tenant(byte[] bytes) {
     TenantRec r = parse(TenantRec::parseFrom, bytes);
+    TenantPolicy defaults = TenantPolicy.defaults();
     return new Tenant(r.getTenantId(),
         new TenantPolicy(r.getAllowNeverExpire(),
             Duration.ofSeconds(r.getMaxSecretLifetimeSeconds()),
-            Duration.ofSeconds(r.getMaxTokenLifetimeSeconds())),
+            Duration.ofSeconds(r.getMaxTokenLifetimeSeconds()),
+            orDefault(r.getMaxAccessDurationSeconds(), defaults.maxAccessDuration()),
+            orDefault(r.getRequestDecisionWindowSeconds(), defaults.requestDecisionWindow())),
         instant(r.getCreateTimeMillis()));
+  }
+
+  private static Duration orDefault(long seconds, Duration fallback) {
+    return seconds == 0 ? fallback : Duration.ofSeconds(seconds);
   }
 
   static byte[] encode(Principal p) {
@@ -167,7 +180,10 @@ final class RecordCodec {
         .setCreator(m.creator())
         .setVersion(m.version())
         .setRevision(m.revision())
-        .setVerifier(ByteString.copyFrom(s.verifier()));
+        .setVerifier(ByteString.copyFrom(s.verifier()))
+        .setRotatedFrom(m.rotatedFrom())
+        .setRotatedTo(m.rotatedTo())
+        .setExternalClientId(m.externalClientId());
     if (s.sealed() != null) {
       b.setWrappedDataKey(ByteString.copyFrom(s.sealed().wrappedDataKey()))
           .setCiphertext(ByteString.copyFrom(s.sealed().ciphertext()));
@@ -182,10 +198,61 @@ final class RecordCodec {
         r.getSharingEnabled(), r.getOwner(), r.getPreapproveOwner(),
         SecretKind.values()[r.getKind()], r.getHint(), instant(r.getCreateTimeMillis()),
         instant(r.getExpireTimeMillis()), instant(r.getRevokeTimeMillis()), r.getCreator(),
-        r.getVersion(), r.getRevision());
+        r.getVersion(), r.getRevision(), r.getRotatedFrom(), r.getRotatedTo(),
+        r.getExternalClientId());
     SealedSecret sealed = r.getVaulted()
         ? new SealedSecret(r.getWrappedDataKey().toByteArray(), r.getCiphertext().toByteArray())
         : null;
     return new StoredSecret(m, r.getVerifier().toByteArray(), sealed);
+  }
+
+  static byte[] encode(Grant g) {
+    return GrantRec.newBuilder()
+        .setTenantId(g.tenantId())
+        .setGrantId(g.grantId())
+        .setSecretId(g.secretId())
+        .setGrantee(g.grantee())
+        .setGrantor(g.grantor())
+        .setCreateTimeMillis(millis(g.createTime()))
+        .setExpireTimeMillis(millis(g.expireTime()))
+        .setRevokeTimeMillis(millis(g.revokeTime()))
+        .setAccessRequestId(g.accessRequestId())
+        .setRevision(g.revision())
+        .build().toByteArray();
+  }
+
+  static Grant grant(byte[] bytes) {
+    GrantRec r = parse(GrantRec::parseFrom, bytes);
+    return new Grant(r.getTenantId(), r.getGrantId(), r.getSecretId(), r.getGrantee(),
+        r.getGrantor(), instant(r.getCreateTimeMillis()), instant(r.getExpireTimeMillis()),
+        instant(r.getRevokeTimeMillis()), r.getAccessRequestId(), r.getRevision());
+  }
+
+  static byte[] encode(AccessRequest a) {
+    return AccessRequestRec.newBuilder()
+        .setTenantId(a.tenantId())
+        .setRequestId(a.requestId())
+        .setSecretId(a.secretId())
+        .setRequester(a.requester())
+        .setJustification(a.justification())
+        .setDurationSeconds(a.duration().getSeconds())
+        .setStatus(a.status().ordinal())
+        .setCreateTimeMillis(millis(a.createTime()))
+        .setDecideDeadlineMillis(millis(a.decideDeadline()))
+        .setDecidedBy(a.decidedBy())
+        .setDecideTimeMillis(millis(a.decideTime()))
+        .setDenyReason(a.denyReason())
+        .setGrantId(a.grantId())
+        .setRevision(a.revision())
+        .build().toByteArray();
+  }
+
+  static AccessRequest accessRequest(byte[] bytes) {
+    AccessRequestRec r = parse(AccessRequestRec::parseFrom, bytes);
+    return new AccessRequest(r.getTenantId(), r.getRequestId(), r.getSecretId(),
+        r.getRequester(), r.getJustification(), Duration.ofSeconds(r.getDurationSeconds()),
+        AccessRequest.Status.values()[r.getStatus()], instant(r.getCreateTimeMillis()),
+        instant(r.getDecideDeadlineMillis()), r.getDecidedBy(), instant(r.getDecideTimeMillis()),
+        r.getDenyReason(), r.getGrantId(), r.getRevision());
   }
 }

@@ -100,8 +100,10 @@ public final class SecretRepository {
 
   private static List<byte[]> indexKeys(SecretMetadata m) {
     List<byte[]> keys = new ArrayList<>(3);
-    keys.add(Keys.builder().raw(appPrefix(m.tenantId(), m.clientId())).str(m.secretId())
-        .build());
+    if (!m.clientId().isEmpty()) {
+      keys.add(Keys.builder().raw(appPrefix(m.tenantId(), m.clientId())).str(m.secretId())
+          .build());
+    }
     keys.add(Keys.builder().str(BY_LOCATION).str(m.tenantId())
         .raw(subtree(m.location()).getBytes(StandardCharsets.UTF_8)).str(m.secretId()).build());
     if (m.expireTime() != null) {

@@ -1,0 +1,290 @@
+package dev.coffer.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
+import dev.coffer.api.v1.*;
+import dev.coffer.server.domain.AccessRequest;
+import dev.coffer.server.domain.OAuthFlow;
+import dev.coffer.server.domain.PrincipalKind;
+import dev.coffer.server.service.CallContext;
+import dev.coffer.server.service.SecretRequest;
+import dev.coffer.server.testing.InProcessCoffer;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every RPC × every role → the expected status code, generated from one table. Each role
+ * acts on its "world": a shared vaulted secret, its application, a pending request on it
+ * and an active grant on it. The owner without pre-approval has a world of its own; every
+ * other role shares alice's. Mutating calls get fresh objects, so cells are independent.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthorizationMatrixGrpcTest {
+
+  enum Role {
+    ADMIN, OWNER_PREAPPROVED, OWNER_NOT_PREAPPROVED, GRANTEE_ACTIVE, GRANTEE_EXPIRED,
+    GRANTEE_REVOKED, REQUESTER_PENDING, REQUESTER_DENIED, STRANGER, OTHER_TENANT,
+    UNAUTHENTICATED
+  }
+
+  /** The objects a role acts on. */
+  record World(String owner, String clientId, String secretId, String value,
+      String pendingRequestId, String grantId) {}
+
+  /** What a cell's call gets: the stubs for the caller, and the caller's world. */
+  record Cell(InProcessCoffer coffer, String token, World world) {}
+
+  record Row(String rpc, String expected, BiConsumer<Cell, String> call) {}
+
+  private static final Map<Character, Status.Code> CODES = Map.of(
+      'O', Status.Code.OK, 'D', Status.Code.PERMISSION_DENIED, 'N', Status.Code.NOT_FOUND,
+      'U', Status.Code.UNAUTHENTICATED, 'F', Status.Code.FAILED_PRECONDITION);
+
+  //                 roles: ADM OWP OWN GAC GEX GRV RPN RDN STR OTH UNA
+  private final List<Row> table = List.of(
+      row("CreateTenant", "D D D D D D D D D D U", (c, u) -> c.coffer().tenants(c.token())
+          .createTenant(CreateTenantRequest.newBuilder().setTenantId("t" + u).build())),
+      row("GetTenant", "O O O O O O O O O N U", (c, u) -> c.coffer().tenants(c.token())
+          .getTenant(GetTenantRequest.newBuilder().setName("tenants/default").build())),
+      row("CreatePrincipal", "O D D D D D D D D D U", (c, u) -> c.coffer().principals(c.token())
+          .createPrincipal(CreatePrincipalRequest.newBuilder().setPrincipalId("p" + u).build())),
+      row("GetPrincipal", "O O O O O O O O O N U", (c, u) -> c.coffer().principals(c.token())
+          .getPrincipal(GetPrincipalRequest.newBuilder()
+              .setName("tenants/default/principals/alice").build())),
+      row("ListPrincipals", "O O O O O O O O O O U", (c, u) -> c.coffer().principals(c.token())
+          .listPrincipals(ListPrincipalsRequest.getDefaultInstance())),
+      row("WhoAmI", "O O O O O O O O O O U", (c, u) -> c.coffer().principals(c.token())
+          .whoAmI(WhoAmIRequest.getDefaultInstance())),
+      row("IssueToken", "O D D D D D D D D D U", (c, u) -> c.coffer().tokens(c.token())
+          .issueToken(IssueTokenRequest.newBuilder().setPrincipalId("alice").build())),
+      row("RevokeToken", "O D D D D D D D D N U", (c, u) -> c.coffer().tokens(c.token())
+          .revokeToken(RevokeTokenRequest.newBuilder().setName("tokens/" + freshToken())
+              .build())),
+      row("CreateLocation", "O D D D D D D D D D U", (c, u) -> c.coffer().locations(c.token())
+          .createLocation(CreateLocationRequest.newBuilder().setPath("/L" + u).build())),
+      row("ListLocations", "O O O O O O O O O O U", (c, u) -> c.coffer().locations(c.token())
+          .listLocations(ListLocationsRequest.getDefaultInstance())),
+      row("CreateApplication", "O O O O O O O O O O U", (c, u) -> c.coffer().apps(c.token())
+          .createApplication(CreateApplicationRequest.newBuilder().setClientName("app_" + u)
+              .setEnvironment("production").build())),
+      row("GetApplication", "O O O O O O O O O N U", (c, u) -> c.coffer().apps(c.token())
+          .getApplication(GetApplicationRequest.newBuilder()
+              .setName("applications/" + c.world().clientId()).build())),
+      row("ListApplications", "O O O O O O O O O O U", (c, u) -> c.coffer().apps(c.token())
+          .listApplications(ListApplicationsRequest.getDefaultInstance())),
+      row("CreateSecret", "O O O D D D D D D N U", (c, u) -> c.coffer().secrets(c.token())
+          .createSecret(CreateSecretRequest.newBuilder()
+              .setParent("applications/" + c.world().clientId()).setDisplayName("s" + u)
+              .setLocation("/").build())),
+      row("GetSecret", "O O O O O O O O O N U", (c, u) -> c.coffer().secrets(c.token())
+          .getSecret(GetSecretRequest.newBuilder().setName(secret(c.world().secretId()))
+              .build())),
+      row("ListSecrets", "O O O O O O O O O O U", (c, u) -> c.coffer().secrets(c.token())
+          .listSecrets(ListSecretsRequest.getDefaultInstance())),
+      row("RevokeSecret", "O O O D D D D D D N U", (c, u) -> c.coffer().secrets(c.token())
+          .revokeSecret(RevokeSecretRequest.newBuilder().setName(secret(freshSecret(c.world())))
+              .build())),
+      row("DeleteSecret", "O O O D D D D D D N U", (c, u) -> c.coffer().secrets(c.token())
+          .deleteSecret(DeleteSecretRequest.newBuilder().setName(secret(freshSecret(c.world())))
+              .build())),
+      row("RotateSecret", "O O O D D D D D D N U", (c, u) -> c.coffer().secrets(c.token())
+          .rotateSecret(RotateSecretRequest.newBuilder().setName(secret(freshSecret(c.world())))
+              .build())),
+      row("VerifySecret", "O O O O O O O O O N U", (c, u) -> c.coffer().secrets(c.token())
+          .verifySecret(VerifySecretRequest.newBuilder().setClientId(c.world().clientId())
+              .setValue(c.world().value()).build())),
+      row("RevealSecret", "D O D O D D D D D N U", (c, u) -> c.coffer().secrets(c.token())
+          .revealSecret(RevealSecretRequest.newBuilder().setName(secret(c.world().secretId()))
+              .build())),
+      row("StoreCredential", "O O O O O O O O O O U", (c, u) -> c.coffer().secrets(c.token())
+          .storeCredential(StoreCredentialRequest.newBuilder().setDisplayName("c" + u)
+              .setExternalClientId("ext").setValue("imported-" + "v".repeat(20))
+              .setLocation("/").build())),
+      row("CreateAccessRequest", "O O O O O O O O O N U", (c, u) -> access(c)
+          .createAccessRequest(CreateAccessRequestRequest.newBuilder()
+              .setSecret(secret(c.world().secretId())).setJustification("why")
+              .setDuration(Durations.fromHours(1)).build())),
+      row("GetAccessRequest", "O O O N N N O N N N U", (c, u) -> access(c)
+          .getAccessRequest(GetAccessRequestRequest.newBuilder()
+              .setName(request(c.world().pendingRequestId())).build())),
+      row("ListAccessRequests", "O O O O O O O O O O U", (c, u) -> access(c)
+          .listAccessRequests(ListAccessRequestsRequest.newBuilder().setPending(true).build())),
+      row("ApproveAccessRequest", "O O O N N N N N N N U", (c, u) -> access(c)
+          .approveAccessRequest(ApproveAccessRequestRequest.newBuilder()
+              .setName(request(freshRequest(c.world()))).build())),
+      row("DenyAccessRequest", "O O O N N N N N N N U", (c, u) -> access(c)
+          .denyAccessRequest(DenyAccessRequestRequest.newBuilder()
+              .setName(request(freshRequest(c.world()))).setReason("no").build())),
+      row("CancelAccessRequest", "D D D N N N N N N N U", (c, u) -> access(c)
+          .cancelAccessRequest(CancelAccessRequestRequest.newBuilder()
+              .setName(request(freshRequest(c.world()))).build())),
+      row("CreateGrant", "O O O D D D D D D N U", (c, u) -> grants(c)
+          .createGrant(CreateGrantRequest.newBuilder().setSecret(secret(c.world().secretId()))
+              .setGrantee("zed").setExpireTime(Timestamps.fromMillis(
+                  c.coffer().vault.clock.millis() + Duration.ofHours(1).toMillis())).build())),
+      row("GetGrant", "O O O O N N N N N N U", (c, u) -> grants(c)
+          .getGrant(GetGrantRequest.newBuilder().setName("grants/" + c.world().grantId())
+              .build())),
+      row("ListGrants", "O O O D D D D D D N U", (c, u) -> grants(c)
+          .listGrants(ListGrantsRequest.newBuilder().setSecret(secret(c.world().secretId()))
+              .build())),
+      row("RevokeGrant", "O O O N N N N N N N U", (c, u) -> grants(c)
+          .revokeGrant(RevokeGrantRequest.newBuilder().setName("grants/" + freshGrant(c.world()))
+              .build())));
+
+  private InProcessCoffer coffer;
+  private Path dir;
+  private CallContext system;
+  private final Map<Role, String> tokens = new EnumMap<>(Role.class);
+  private World alicesWorld;
+  private World oscarsWorld;
+  private final AtomicInteger unique = new AtomicInteger();
+
+  @BeforeAll
+  void setUp() throws Exception {
+    dir = Files.createTempDirectory("coffer-matrix");
+    coffer = new InProcessCoffer(dir);
+    system = coffer.vault.admin();
+    var v = coffer.vault.vault;
+    for (String p : List.of("tadmin", "alice", "oscar", "gina", "eve", "ron", "penny", "dan",
+        "sam", "zed", "rita")) {
+      v.principals().create(system, "default", p, PrincipalKind.USER, p.equals("tadmin"));
+    }
+    v.tenants().create(system, "acme", null);
+    v.principals().create(system, "acme", "olga", PrincipalKind.USER, false);
+    alicesWorld = world("alice", "payments_api", true);
+    oscarsWorld = world("oscar", "orders_api", false);
+    var now = coffer.vault.clock.instant();
+    CallContext alice = ctx("alice");
+    v.grants().create(alice, alicesWorld.secretId(), "eve", now.plusSeconds(60));
+    var ron = v.grants().create(alice, alicesWorld.secretId(), "ron", now.plusSeconds(3600));
+    v.grants().revoke(alice, ron.grantId(), "");
+    AccessRequest denied = v.accessRequests().create(ctx("dan"), alicesWorld.secretId(), "why",
+        Duration.ofHours(1));
+    v.accessRequests().deny(alice, denied.requestId(), "no", "");
+    coffer.vault.clock.advance(Duration.ofMinutes(2));
+    Map<Role, String[]> who = Map.of(Role.ADMIN, new String[] {"default", "tadmin"},
+        Role.OWNER_PREAPPROVED, new String[] {"default", "alice"},
+        Role.OWNER_NOT_PREAPPROVED, new String[] {"default", "oscar"},
+        Role.GRANTEE_ACTIVE, new String[] {"default", "gina"},
+        Role.GRANTEE_EXPIRED, new String[] {"default", "eve"},
+        Role.GRANTEE_REVOKED, new String[] {"default", "ron"},
+        Role.REQUESTER_PENDING, new String[] {"default", "penny"},
+        Role.REQUESTER_DENIED, new String[] {"default", "dan"},
+        Role.STRANGER, new String[] {"default", "sam"},
+        Role.OTHER_TENANT, new String[] {"acme", "olga"});
+    who.forEach((role, p) -> tokens.put(role, coffer.vault.tokenFor(p[0], p[1])));
+  }
+
+  /** A shared vaulted secret owned by {@code owner}, a pending request by penny, a grant for gina. */
+  private World world(String owner, String appName, boolean preapprove) {
+    var v = coffer.vault.vault;
+    String clientId = v.applications().create(system, appName, "production", null,
+        OAuthFlow.AUTHORIZATION_CODE, owner).application().clientId();
+    var minted = v.secrets().create(ctx(owner), clientId, new SecretRequest("target", "", null,
+        false, "/", true, true, owner, preapprove));
+    String secretId = minted.stored().metadata().secretId();
+    String pending = v.accessRequests().create(ctx("penny"), secretId, "why",
+        Duration.ofHours(1)).requestId();
+    String grant = v.grants().create(ctx(owner), secretId, "gina",
+        coffer.vault.clock.instant().plus(Duration.ofDays(1))).grantId();
+    return new World(owner, clientId, secretId, minted.value().reveal(), pending, grant);
+  }
+
+  private CallContext ctx(String principal) {
+    return coffer.vault.as(coffer.vault.vault.principals().get(system, "default", principal));
+  }
+
+  private String freshSecret(World w) {
+    return coffer.vault.vault.secrets().create(ctx(w.owner()), w.clientId(), new SecretRequest(
+        "fresh", "", null, false, "/", true, true, w.owner(), false)).stored().metadata()
+        .secretId();
+  }
+
+  private String freshRequest(World w) {
+    return coffer.vault.vault.accessRequests().create(ctx("rita"), w.secretId(), "why",
+        Duration.ofHours(1)).requestId();
+  }
+
+  private String freshGrant(World w) {
+    return coffer.vault.vault.grants().create(ctx(w.owner()), w.secretId(), "zed",
+        coffer.vault.clock.instant().plus(Duration.ofHours(1))).grantId();
+  }
+
+  private String freshToken() {
+    return coffer.vault.vault.tokens().issue(system, "default", "zed", null, "").token()
+        .tokenId();
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    coffer.close();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyRpcTimesEveryRole() {
+    assertEquals(TransportGrpcTest.allMethods().size(), table.size(),
+        "the table must list every RPC");
+    List<DynamicTest> cells = new ArrayList<>();
+    for (Row row : table) {
+      String[] codes = row.expected().split(" ");
+      assertEquals(Role.values().length, codes.length, row.rpc());
+      for (Role role : Role.values()) {
+        Status.Code expected = CODES.get(codes[role.ordinal()].charAt(0));
+        cells.add(DynamicTest.dynamicTest(row.rpc() + " × " + role + " → " + expected,
+            () -> assertEquals(expected, outcome(row, role), row.rpc() + " as " + role)));
+      }
+    }
+    return cells.stream();
+  }
+
+  private Status.Code outcome(Row row, Role role) {
+    World world = role == Role.OWNER_NOT_PREAPPROVED ? oscarsWorld : alicesWorld;
+    try {
+      row.call().accept(new Cell(coffer, tokens.get(role), world),
+          Integer.toString(unique.incrementAndGet()));
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  private static Row row(String rpc, String expected, BiConsumer<Cell, String> call) {
+    return new Row(rpc, expected, call);
+  }
+
+  private static String secret(String id) {
+    return "secrets/" + id;
+  }
+
+  private static String request(String id) {
+    return "accessRequests/" + id;
+  }
+
+  private static AccessServiceGrpc.AccessServiceBlockingStub access(Cell c) {
+    return AccessServiceGrpc.newBlockingStub(c.coffer().channel)
+        .withInterceptors(InProcessCoffer.bearer(c.token()));
+  }
+
+  private static GrantServiceGrpc.GrantServiceBlockingStub grants(Cell c) {
+    return GrantServiceGrpc.newBlockingStub(c.coffer().channel)
+        .withInterceptors(InProcessCoffer.bearer(c.token()));
+  }
+}

@@ -6,6 +6,7 @@ import java.io.Console;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -24,6 +25,7 @@ public final class CliContext {
   private final boolean terminal;
   private final Supplier<Prompter> prompter;
   private final Function<CofferClient.Config, CofferClient> connector;
+  private final Clock clock;
 
   private CliContext(Builder b) {
     this.out = Objects.requireNonNull(b.out, "out");
@@ -33,6 +35,7 @@ public final class CliContext {
     this.terminal = b.terminal;
     this.prompter = b.prompter != null ? b.prompter : () -> new StreamPrompter(in, err);
     this.connector = b.connector;
+    this.clock = b.clock;
   }
 
   /** The process's streams and environment; prompts go to the console when there is one. */
@@ -85,6 +88,11 @@ public final class CliContext {
     return connector.apply(config);
   }
 
+  /** The time that relative durations ({@code --for 8h}) start from. */
+  public Clock clock() {
+    return clock;
+  }
+
   /** Builder of {@link CliContext}. */
   public static final class Builder {
     private PrintWriter out;
@@ -94,6 +102,7 @@ public final class CliContext {
     private boolean terminal;
     private Supplier<Prompter> prompter;
     private Function<CofferClient.Config, CofferClient> connector = CofferClient::create;
+    private Clock clock = Clock.systemUTC();
 
     public Builder out(PrintWriter out) {
       this.out = out;
@@ -127,6 +136,11 @@ public final class CliContext {
 
     public Builder connector(Function<CofferClient.Config, CofferClient> connector) {
       this.connector = connector;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

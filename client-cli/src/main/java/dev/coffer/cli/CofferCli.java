@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "coffer",
-    description = "Operate a Coffer secrets vault over gRPC.",
+    description =
+        "Operate a Coffer secrets vault over gRPC: tenants, principals, applications, their"
+            + " secrets and stored credentials, shared through time-boxed access requests and"
+            + " grants.",
     subcommands = {
       CofferCli.TenantCommands.class,
       CofferCli.PrincipalCommands.class,
@@ -25,6 +28,9 @@ import picocli.CommandLine.Option;
       CofferCli.LocationCommands.class,
       CofferCli.AppCommands.class,
       CofferCli.SecretCommands.class,
+      CofferCli.CredentialCommands.class,
+      CofferCli.AccessCommands.class,
+      CofferCli.GrantCommands.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -125,9 +131,10 @@ public final class CofferCli {
 
   @Command(
       name = "secret",
-      description = "Create, list, read, verify, revoke and delete application secrets.",
+      description = "Create, rotate, list, read, verify, revoke and delete application secrets.",
       subcommands = {
         SecretCreateCommand.class,
+        SecretRotateCommand.class,
         SecretListCommand.class,
         SecretGetCommand.class,
         SecretRevokeCommand.class,
@@ -136,4 +143,34 @@ public final class CofferCli {
         SecretVerifyCommand.class
       })
   static final class SecretCommands extends Group {}
+
+  @Command(
+      name = "credential",
+      description = "Import credentials another identity provider generated, to share them.",
+      subcommands = {CredentialStoreCommand.class})
+  static final class CredentialCommands extends Group {}
+
+  @Command(
+      name = "access",
+      description = "Request, approve, deny and cancel time-boxed access to shared secrets.",
+      subcommands = {
+        AccessRequestCommand.class,
+        AccessListCommand.class,
+        AccessGetCommand.class,
+        AccessApproveCommand.class,
+        AccessDenyCommand.class,
+        AccessCancelCommand.class
+      })
+  static final class AccessCommands extends Group {}
+
+  @Command(
+      name = "grant",
+      description = "Give, list and revoke expiring rights to read a vaulted secret.",
+      subcommands = {
+        GrantCreateCommand.class,
+        GrantListCommand.class,
+        GrantGetCommand.class,
+        GrantRevokeCommand.class
+      })
+  static final class GrantCommands extends Group {}
 }

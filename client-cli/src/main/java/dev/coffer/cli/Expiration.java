@@ -2,6 +2,7 @@ package dev.coffer.cli;
 
 import com.google.protobuf.Timestamp;
 import dev.coffer.api.v1.CreateSecretRequest;
+import dev.coffer.api.v1.StoreCredentialRequest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -44,13 +45,34 @@ public final class Expiration {
     return at == null;
   }
 
+  /** The instant; {@link IllegalStateException} for {@code never}. */
+  public Timestamp timestamp() {
+    if (at == null) {
+      throw new IllegalStateException("never has no time");
+    }
+    return timestamp(at);
+  }
+
+  /** {@code at} as a protobuf timestamp. */
+  public static Timestamp timestamp(Instant at) {
+    return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+  }
+
   /** Sets the request's {@code expiration} oneof. */
   public void applyTo(CreateSecretRequest.Builder request) {
     if (at == null) {
       request.setNeverExpires(true);
     } else {
-      request.setExpireTime(
-          Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build());
+      request.setExpireTime(timestamp(at));
+    }
+  }
+
+  /** Sets the request's {@code expiration} oneof. */
+  public void applyTo(StoreCredentialRequest.Builder request) {
+    if (at == null) {
+      request.setNeverExpires(true);
+    } else {
+      request.setExpireTime(timestamp(at));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.coffer.api.v1.Application;
 import dev.coffer.api.v1.Location;
 import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.Secret;
+import dev.coffer.api.v1.SecretKind;
 import dev.coffer.api.v1.Tenant;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -158,6 +159,8 @@ public final class Printer {
       "allow never-expiring secrets", yesNo(t.getPolicy().getAllowNeverExpire()),
       "max secret lifetime", days(t.getPolicy().getMaxSecretLifetime()),
       "max token lifetime", days(t.getPolicy().getMaxTokenLifetime()),
+      "max access duration", days(t.getPolicy().getMaxAccessDuration()),
+      "request decision window", days(t.getPolicy().getRequestDecisionWindow()),
       "created", time(t.getCreateTime())
     };
   }
@@ -207,6 +210,8 @@ public final class Printer {
       "name", s.getDisplayName(),
       "description", s.getDescription(),
       "application", s.getParent(),
+      "kind", s.getKind() == SecretKind.STORED_CREDENTIAL ? "stored credential" : "",
+      "external client id", s.getExternalClientId(),
       "location", s.getLocation(),
       "state", s.getState().name(),
       "vaulted", yesNo(s.getVaulted()),
@@ -218,6 +223,8 @@ public final class Printer {
       "created", time(s.getCreateTime()),
       "creator", s.getCreator(),
       "revoked", time(s.getRevokeTime()),
+      "rotated from", s.getRotatedFrom(),
+      "rotated to", s.getRotatedTo(),
       "etag", s.getEtag()
     };
   }
@@ -249,11 +256,20 @@ public final class Printer {
     return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()).toString();
   }
 
+  /** A policy duration: {@code default} when unset, else as {@link #duration}. */
   static String days(com.google.protobuf.Duration d) {
-    if (d.getSeconds() == 0) {
-      return "default";
-    }
+    return d.getSeconds() == 0 ? "default" : duration(d);
+  }
+
+  /** Whole seconds in the largest unit that fits, as typed: {@code 30d}, {@code 8h}, {@code 90m}, {@code 45s}. */
+  static String duration(com.google.protobuf.Duration d) {
     long s = d.getSeconds();
-    return s % 86_400 == 0 ? (s / 86_400) + "d" : s + "s";
+    if (s != 0 && s % 86_400 == 0) {
+      return (s / 86_400) + "d";
+    }
+    if (s != 0 && s % 3_600 == 0) {
+      return (s / 3_600) + "h";
+    }
+    return s != 0 && s % 60 == 0 ? (s / 60) + "m" : s + "s";
   }
 }

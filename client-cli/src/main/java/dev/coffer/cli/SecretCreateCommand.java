@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
  * {@code coffer secret create}: CreateSecret, from flags or, at a terminal with {@code --app} or
  * {@code --name} missing (or with {@code --interactive}), through the {@link SecretWizard}.
  *
- * <p>The generated value is shown once (see {@link Printer#shownOnce}) or written to a new
- * {@code --out-file} with mode 0600; an existing file is refused before anything is asked or
+ * <p>The generated value is shown once or written to a new {@code --out-file} with mode 0600 (see
+ * {@link ShownOnceSecret}); an existing file is refused before anything is asked or
  * created. Security: the value is never a flag, never logged, and not printed with --out-file.
  */
 @Command(name = "create", description = "Create a secret for an application (value shown once).")
@@ -87,19 +87,14 @@ final class SecretCreateCommand extends ClientCommand {
   protected int run(CofferClient client, Printer printer) {
     SecretDraft draft = draft();
     Function<CreateSecretRequest, CreateSecretResponse> create =
-        request ->
-            OutFile.createInto(
-                outFile,
-                () -> client.secrets().createSecret(request),
-                CreateSecretResponse::getValue,
-                r -> r.getSecret().getName());
+        request -> ShownOnceSecret.obtain(outFile, () -> client.secrets().createSecret(request));
     Optional<CreateSecretResponse> created;
     if (useWizard()) {
       created = new SecretWizard(ctx.prompter()).run(draft, !yes, create);
     } else {
       created = Optional.of(create.apply(draft.toRequest()));
     }
-    created.ifPresent(response -> show(response, printer));
+    created.ifPresent(response -> ShownOnceSecret.show(response, outFile, printer));
     return ExitCodes.OK;
   }
 
@@ -115,18 +110,5 @@ final class SecretCreateCommand extends ClientCommand {
     d.owner = owner;
     d.preapproveOwner = preapproveOwner;
     return d;
-  }
-
-  private void show(CreateSecretResponse response, Printer printer) {
-    String[] summary = Printer.view(response.getSecret());
-    if (outFile != null) {
-      printer.storedInFile(response.toBuilder().clearValue(), summary, outFile);
-    } else {
-      printer.shownOnce(
-          response,
-          summary,
-          response.getValue(),
-          response.getSecret().getVaulted() ? Printer.WARN_VAULTED : Printer.WARN_VERIFIER);
-    }
   }
 }

@@ -27,12 +27,20 @@ final class SecretListCommand extends ClientCommand {
       description = "Only active secrets expiring within DURATION, e.g. 30d.")
   Duration expiringWithin;
 
+  @Option(
+      names = "--shared",
+      description = "Only vaulted secrets with sharing enabled (those you may request access to).")
+  boolean shared;
+
   @Mixin PageOptions paging;
 
   @Override
   protected int run(CofferClient client, Printer printer) {
     ListSecretsRequest.Builder request =
-        ListSecretsRequest.newBuilder().setLocation(location).setPageSize(paging.pageSize());
+        ListSecretsRequest.newBuilder()
+            .setLocation(location)
+            .setShared(shared)
+            .setPageSize(paging.pageSize());
     if (app != null) {
       request.setParent(name(ResourceNames::application, app));
     }

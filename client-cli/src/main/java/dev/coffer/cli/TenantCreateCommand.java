@@ -34,6 +34,20 @@ final class TenantCreateCommand extends ClientCommand {
       description = "Longest lifetime of an access token, e.g. 365d (server default 365d).")
   Duration maxTokenLifetime;
 
+  @Option(
+      names = "--max-access-duration",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Longest a grant may last, e.g. 30d (server default 30d).")
+  Duration maxAccessDuration;
+
+  @Option(
+      names = "--request-decision-window",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long an access request waits for a decision, e.g. 7d (server default 7d).")
+  Duration requestDecisionWindow;
+
   @Override
   protected int run(CofferClient client, Printer printer) {
     String tenantId = name(ResourceNames::tenant, id).substring("tenants/".length());
@@ -43,6 +57,12 @@ final class TenantCreateCommand extends ClientCommand {
     }
     if (maxTokenLifetime != null) {
       policy.setMaxTokenLifetime(DurationConverter.toProto(maxTokenLifetime));
+    }
+    if (maxAccessDuration != null) {
+      policy.setMaxAccessDuration(DurationConverter.toProto(maxAccessDuration));
+    }
+    if (requestDecisionWindow != null) {
+      policy.setRequestDecisionWindow(DurationConverter.toProto(requestDecisionWindow));
     }
     Tenant tenant =
         client

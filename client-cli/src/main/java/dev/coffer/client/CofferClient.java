@@ -1,7 +1,11 @@
 package dev.coffer.client;
 
+import dev.coffer.api.v1.AccessServiceGrpc;
+import dev.coffer.api.v1.AccessServiceGrpc.AccessServiceBlockingStub;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc.ApplicationServiceBlockingStub;
+import dev.coffer.api.v1.GrantServiceGrpc;
+import dev.coffer.api.v1.GrantServiceGrpc.GrantServiceBlockingStub;
 import dev.coffer.api.v1.LocationServiceGrpc;
 import dev.coffer.api.v1.LocationServiceGrpc.LocationServiceBlockingStub;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
@@ -47,6 +51,8 @@ public final class CofferClient implements AutoCloseable {
   private final TenantServiceBlockingStub tenants;
   private final PrincipalServiceBlockingStub principals;
   private final TokenServiceBlockingStub tokens;
+  private final AccessServiceBlockingStub access;
+  private final GrantServiceBlockingStub grants;
 
   private CofferClient(ManagedChannel channel, CallCredentials credentials) {
     this.channel = channel;
@@ -58,6 +64,8 @@ public final class CofferClient implements AutoCloseable {
     this.principals =
         PrincipalServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     this.tokens = TokenServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.access = AccessServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.grants = GrantServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
   }
 
   /** Connects to {@link Config#address()} with {@link Config#channelCredentials()}. */
@@ -101,6 +109,16 @@ public final class CofferClient implements AutoCloseable {
 
   public TokenServiceBlockingStub tokens() {
     return tokens;
+  }
+
+  /** Access requests: ask for, decide and withdraw time-boxed access to a shared secret. */
+  public AccessServiceBlockingStub access() {
+    return access;
+  }
+
+  /** Grants: direct, listed and revoked rights to reveal one vaulted secret until a time. */
+  public GrantServiceBlockingStub grants() {
+    return grants;
   }
 
   /**

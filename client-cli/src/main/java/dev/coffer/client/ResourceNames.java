@@ -27,6 +27,16 @@ public final class ResourceNames {
     return prefixed("tokens/", id, "token id");
   }
 
+  /** {@code accessRequests/{request_id}}. */
+  public static String accessRequest(String id) {
+    return prefixed("accessRequests/", id, "access request id");
+  }
+
+  /** {@code grants/{grant_id}}. */
+  public static String grant(String id) {
+    return prefixed("grants/", id, "grant id");
+  }
+
   /** {@code tenants/{tenant_id}}. */
   public static String tenant(String id) {
     return prefixed("tenants/", id, "tenant id");

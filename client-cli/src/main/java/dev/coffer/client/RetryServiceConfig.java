@@ -1,6 +1,8 @@
 package dev.coffer.client;
 
+import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.LocationServiceGrpc;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.SecretServiceGrpc;
@@ -19,9 +21,11 @@ import java.util.stream.Stream;
  * <p>Contract: a call that fails with {@code UNAVAILABLE} is retried by the channel, at most
  * {@value #MAX_ATTEMPTS} attempts in all, with exponential backoff (0.2 s, x2, at most 2 s), all
  * within the call's single deadline. Only methods whose repetition is harmless are retried: reads,
- * verify, reveal, revoke and delete. {@code Create*} and {@code IssueToken} are never retried,
- * because an {@code UNAVAILABLE} may arrive after the server committed the call, and a repeat would
- * mint a second credential whose shown-once value is lost.
+ * verify, reveal, revoke and delete. {@code Create*}, {@code IssueToken}, {@code RotateSecret} and
+ * {@code StoreCredential} are never retried, because an {@code UNAVAILABLE} may arrive after the
+ * server committed the call, and a repeat would mint a second credential whose shown-once value is
+ * lost (or a duplicate grant or access request). Nor are the decisions {@code Approve/Deny/CancelAccessRequest}:
+ * a repeat of a committed decision fails as "not pending" and would report a success as an error.
  *
  * <p>Security: holds no data; the map is the JSON form grpc-java parses.
  */
@@ -29,6 +33,10 @@ public final class RetryServiceConfig {
 
   /** Attempts in all, the first included. */
   public static final int MAX_ATTEMPTS = 4;
+
+  /** Prefixes of the methods that create something or make a one-time decision. */
+  private static final List<String> NEVER_REPEATED =
+      List.of("Create", "Issue", "Rotate", "Store", "Approve", "Deny", "Cancel");
 
   private RetryServiceConfig() {}
 
@@ -55,7 +63,9 @@ public final class RetryServiceConfig {
             LocationServiceGrpc.getServiceDescriptor(),
             TenantServiceGrpc.getServiceDescriptor(),
             PrincipalServiceGrpc.getServiceDescriptor(),
-            TokenServiceGrpc.getServiceDescriptor())
+            TokenServiceGrpc.getServiceDescriptor(),
+            AccessServiceGrpc.getServiceDescriptor(),
+            GrantServiceGrpc.getServiceDescriptor())
         .map(ServiceDescriptor::getMethods)
         .flatMap(java.util.Collection::stream)
         .filter(RetryServiceConfig::isSafeToRepeat)
@@ -70,6 +80,6 @@ public final class RetryServiceConfig {
 
   static boolean isSafeToRepeat(MethodDescriptor<?, ?> method) {
     String bare = method.getBareMethodName();
-    return bare != null && !bare.startsWith("Create") && !bare.startsWith("Issue");
+    return bare != null && NEVER_REPEATED.stream().noneMatch(bare::startsWith);
   }
 }

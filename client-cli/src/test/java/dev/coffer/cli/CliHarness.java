@@ -5,6 +5,9 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,11 +16,14 @@ import java.util.Map;
  * when given, a {@link FakeCofferServer}; without one, any attempt to connect fails the test.
  */
 final class CliHarness {
+  static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
   private final FakeCofferServer server;
   final Map<String, String> env = new HashMap<>(Map.of(GlobalOptions.ENV_TOKEN, "cfr_at_test"));
   String stdin = "";
   boolean terminal;
   Prompter prompter;
+  /** Fixed, so relative times ({@code --for 8h}) are exact. */
+  Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   StringWriter out;
   StringWriter err;
 
@@ -36,6 +42,7 @@ final class CliHarness {
             .in(new BufferedReader(new StringReader(stdin)))
             .env(env)
             .terminal(terminal)
+            .clock(clock)
             .connector(
                 config -> {
                   if (server == null) {

@@ -8,6 +8,7 @@ import dev.coffer.api.v1.AccessToken;
 import dev.coffer.api.v1.Application;
 import dev.coffer.api.v1.CreateApplicationRequest;
 import dev.coffer.api.v1.CreateApplicationResponse;
+import dev.coffer.api.v1.CreateTenantRequest;
 import dev.coffer.api.v1.GetPrincipalRequest;
 import dev.coffer.api.v1.IssueTokenRequest;
 import dev.coffer.api.v1.IssueTokenResponse;
@@ -15,6 +16,8 @@ import dev.coffer.api.v1.OAuthFlow;
 import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecurityType;
+import dev.coffer.api.v1.Tenant;
+import dev.coffer.api.v1.TenantPolicy;
 import dev.coffer.api.v1.WhoAmIRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +127,36 @@ class OtherCommandsTest extends FakeServerTest {
   }
 
   @Test
+  void tenantCreate_sendsTheSharingPolicy_andShowsIt() {
+    server.answer =
+        req ->
+            Tenant.newBuilder()
+                .setName("tenants/acme")
+                .setPolicy(((CreateTenantRequest) req).getPolicy())
+                .build();
+    assertEquals(
+        0,
+        cli.run(
+            "tenant", "create", "acme", "--max-access-duration", "30d",
+            "--request-decision-window", "36h"),
+        cli.err());
+    TenantPolicy policy = server.last(CreateTenantRequest.class).getPolicy();
+    assertEquals(30L * 86_400, policy.getMaxAccessDuration().getSeconds());
+    assertEquals(36L * 3_600, policy.getRequestDecisionWindow().getSeconds());
+    assertTrue(cli.out().matches("(?s).*\\nmax access duration +30d\\n.*"), cli.out());
+    assertTrue(cli.out().matches("(?s).*\\nrequest decision window +36h\\n.*"), cli.out());
+  }
+
+  @Test
+  void tenantCreate_withoutSharingFlags_leavesTheServerDefaults() {
+    server.answer = req -> Tenant.newBuilder().setName("tenants/acme").build();
+    assertEquals(0, cli.run("tenant", "create", "acme"));
+    TenantPolicy policy = server.last(CreateTenantRequest.class).getPolicy();
+    assertFalse(policy.hasMaxAccessDuration() || policy.hasRequestDecisionWindow());
+    assertTrue(cli.out().matches("(?s).*\\nmax access duration +default\\n.*"), cli.out());
+  }
+
+  @Test
   void completion_printsABashScriptCoveringTheCommandTree() {
     CliHarness offline = new CliHarness(null);
     assertEquals(0, offline.run("completion"));
@@ -132,5 +165,6 @@ class OtherCommandsTest extends FakeServerTest {
     assertTrue(script.contains("complete -F"), script);
     assertTrue(script.contains("verify"), script);
     assertTrue(script.contains("--expiring-within"), script);
+    assertTrue(script.contains("--value-file") && script.contains("--request-decision-window"), script);
   }
 }

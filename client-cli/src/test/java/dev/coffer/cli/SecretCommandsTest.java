@@ -172,6 +172,15 @@ class SecretCommandsTest extends FakeServerTest {
   }
 
   @Test
+  void listShared_asksOnlyForSharedSecrets_andWithoutTheFlagDoesNot() {
+    server.answer = req -> ListSecretsResponse.newBuilder().addSecrets(VAULTED).build();
+    assertEquals(0, cli.run("secret", "list", "--shared"));
+    assertTrue(server.last(ListSecretsRequest.class).getShared());
+    assertEquals(0, cli.run("secret", "list"));
+    assertFalse(server.last(ListSecretsRequest.class).getShared());
+  }
+
+  @Test
   void listAll_followsNextPageTokens_andPrintsOneJsonResponse() throws Exception {
     server.answer =
         req -> {

@@ -28,7 +28,15 @@ class UsageErrorsTest {
         "secret create --name x                   | '--app=CLIENT_ID'",
         "secret create --app a                    | '--name=NAME'",
         "secret get                               | 'ID'",
-        "tenant create                            | 'ID'"
+        "tenant create                            | 'ID'",
+        "access request s1 --duration 8h          | '--reason=TEXT'",
+        "access request s1 --reason r             | '--duration=DURATION'",
+        "access request --reason r --duration 8h  | 'SECRET_ID'",
+        "access deny r1                           | '--reason=TEXT'",
+        "grant create s1 --for 8h                 | '--principal=ID'",
+        "grant revoke                             | 'GRANT_ID'",
+        "secret rotate --yes                      | 'ID'",
+        "credential store --name n --client-id c --location / | '--value-file=FILE'"
       })
   void aMissingRequiredOption_isAUsageError(String args, String missing) {
     assertEquals(1, cli.run(args.strip().split("\\s+")));
@@ -61,6 +69,12 @@ class UsageErrorsTest {
   void aBadDuration_isAUsageErrorNamingTheOption() {
     assertEquals(1, cli.run("secret", "list", "--expiring-within", "soon"));
     assertTrue(cli.err().contains("Invalid value for option '--expiring-within'"), cli.err());
+  }
+
+  @Test
+  void aBadGrantDuration_isAUsageErrorNamingTheOption() {
+    assertEquals(1, cli.run("grant", "create", "s1", "--principal", "bob", "--for", "a while"));
+    assertTrue(cli.err().contains("Invalid value for option '--for'"), cli.err());
   }
 
   @Test

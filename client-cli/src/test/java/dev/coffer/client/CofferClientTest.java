@@ -9,15 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.api.v1.CreateSecretRequest;
 import dev.coffer.api.v1.CreateSecretResponse;
+import dev.coffer.api.v1.GetGrantRequest;
 import dev.coffer.api.v1.GetSecretRequest;
+import dev.coffer.api.v1.Grant;
 import dev.coffer.api.v1.RevealSecretRequest;
 import dev.coffer.api.v1.RevealSecretResponse;
+import dev.coffer.api.v1.RotateSecretRequest;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.VerifySecretResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -126,6 +130,46 @@ class CofferClientTest {
     }
     assertEquals(1, server.requests.size());
     assertTrue(server.requests.get(0) instanceof CreateSecretRequest);
+  }
+
+  @Test
+  void unavailableRotate_isNotRetried_soNoSecondValueIsMinted() {
+    server.answer = req -> Status.UNAVAILABLE.asRuntimeException();
+    try (CofferClient client = client("t", Duration.ofSeconds(10))) {
+      assertThrows(
+          StatusRuntimeException.class,
+          () -> client.secrets().rotateSecret(RotateSecretRequest.getDefaultInstance()));
+    }
+    assertEquals(1, server.requests.size());
+  }
+
+  @Test
+  void unavailableGrantRead_isRetried() {
+    AtomicInteger attempts = new AtomicInteger();
+    server.answer =
+        req ->
+            attempts.incrementAndGet() < 2
+                ? Status.UNAVAILABLE.asRuntimeException()
+                : Grant.newBuilder().setName("grants/g1").build();
+    try (CofferClient client = client("t", Duration.ofSeconds(10))) {
+      assertEquals(
+          "grants/g1",
+          client.grants().getGrant(GetGrantRequest.newBuilder().setName("grants/g1").build()).getName());
+    }
+    assertEquals(2, attempts.get());
+  }
+
+  @Test
+  void retryConfig_leavesOutEveryCallThatMintsOrDecides() {
+    var methods =
+        RetryServiceConfig.retryableMethodNames().stream().map(n -> n.get("method")).toList();
+    assertTrue(methods.containsAll(List.of("ListAccessRequests", "GetGrant", "RevokeGrant")), methods.toString());
+    for (String never :
+        List.of(
+            "RotateSecret", "StoreCredential", "CreateGrant", "CreateAccessRequest",
+            "ApproveAccessRequest", "DenyAccessRequest", "CancelAccessRequest")) {
+      assertFalse(methods.contains(never), never);
+    }
   }
 
   @Test

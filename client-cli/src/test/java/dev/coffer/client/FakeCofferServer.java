@@ -1,26 +1,47 @@
 package dev.coffer.client;
 
 import com.google.protobuf.Message;
+import dev.coffer.api.v1.AccessRequest;
+import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.ApproveAccessRequestRequest;
+import dev.coffer.api.v1.CancelAccessRequestRequest;
+import dev.coffer.api.v1.CreateAccessRequestRequest;
 import dev.coffer.api.v1.CreateApplicationRequest;
 import dev.coffer.api.v1.CreateApplicationResponse;
+import dev.coffer.api.v1.CreateGrantRequest;
+import dev.coffer.api.v1.CreateTenantRequest;
 import dev.coffer.api.v1.CreateSecretRequest;
 import dev.coffer.api.v1.CreateSecretResponse;
 import dev.coffer.api.v1.DeleteSecretRequest;
 import dev.coffer.api.v1.DeleteSecretResponse;
+import dev.coffer.api.v1.DenyAccessRequestRequest;
+import dev.coffer.api.v1.GetAccessRequestRequest;
+import dev.coffer.api.v1.GetGrantRequest;
 import dev.coffer.api.v1.GetPrincipalRequest;
 import dev.coffer.api.v1.GetSecretRequest;
+import dev.coffer.api.v1.Grant;
+import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.IssueTokenRequest;
 import dev.coffer.api.v1.IssueTokenResponse;
+import dev.coffer.api.v1.ListAccessRequestsRequest;
+import dev.coffer.api.v1.ListAccessRequestsResponse;
+import dev.coffer.api.v1.ListGrantsRequest;
+import dev.coffer.api.v1.ListGrantsResponse;
 import dev.coffer.api.v1.ListSecretsRequest;
 import dev.coffer.api.v1.ListSecretsResponse;
 import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.RevealSecretRequest;
 import dev.coffer.api.v1.RevealSecretResponse;
+import dev.coffer.api.v1.RevokeGrantRequest;
 import dev.coffer.api.v1.RevokeSecretRequest;
+import dev.coffer.api.v1.RotateSecretRequest;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretServiceGrpc;
+import dev.coffer.api.v1.StoreCredentialRequest;
+import dev.coffer.api.v1.Tenant;
+import dev.coffer.api.v1.TenantServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.VerifySecretResponse;
@@ -74,6 +95,9 @@ public final class FakeCofferServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(new Applications(), capture))
             .addService(ServerInterceptors.intercept(new Principals(), capture))
             .addService(ServerInterceptors.intercept(new Tokens(), capture))
+            .addService(ServerInterceptors.intercept(new Tenants(), capture))
+            .addService(ServerInterceptors.intercept(new Access(), capture))
+            .addService(ServerInterceptors.intercept(new Grants(), capture))
             .build()
             .start();
   }
@@ -139,6 +163,81 @@ public final class FakeCofferServer implements AutoCloseable {
 
     @Override
     public void revealSecret(RevealSecretRequest r, StreamObserver<RevealSecretResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void rotateSecret(RotateSecretRequest r, StreamObserver<CreateSecretResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void storeCredential(StoreCredentialRequest r, StreamObserver<Secret> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Tenants extends TenantServiceGrpc.TenantServiceImplBase {
+    @Override
+    public void createTenant(CreateTenantRequest r, StreamObserver<Tenant> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Access extends AccessServiceGrpc.AccessServiceImplBase {
+    @Override
+    public void createAccessRequest(
+        CreateAccessRequestRequest r, StreamObserver<AccessRequest> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void getAccessRequest(GetAccessRequestRequest r, StreamObserver<AccessRequest> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void listAccessRequests(
+        ListAccessRequestsRequest r, StreamObserver<ListAccessRequestsResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void approveAccessRequest(
+        ApproveAccessRequestRequest r, StreamObserver<AccessRequest> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void denyAccessRequest(DenyAccessRequestRequest r, StreamObserver<AccessRequest> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void cancelAccessRequest(
+        CancelAccessRequestRequest r, StreamObserver<AccessRequest> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Grants extends GrantServiceGrpc.GrantServiceImplBase {
+    @Override
+    public void createGrant(CreateGrantRequest r, StreamObserver<Grant> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void getGrant(GetGrantRequest r, StreamObserver<Grant> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void listGrants(ListGrantsRequest r, StreamObserver<ListGrantsResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void revokeGrant(RevokeGrantRequest r, StreamObserver<Grant> o) {
       handle(r, o);
     }
   }

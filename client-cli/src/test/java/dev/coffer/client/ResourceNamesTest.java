@@ -15,12 +15,22 @@ class ResourceNamesTest {
     assertEquals("tokens/t1", ResourceNames.token("t1"));
     assertEquals("tenants/acme", ResourceNames.tenant("acme"));
     assertEquals("tenants/acme/principals/alice", ResourceNames.principal("acme", "alice"));
+    assertEquals("accessRequests/r1", ResourceNames.accessRequest("r1"));
+    assertEquals("grants/g1", ResourceNames.grant("g1"));
   }
 
   @Test
   void fullNames_areAcceptedAsTheyAre() {
     assertEquals("secrets/abc", ResourceNames.secret("secrets/abc"));
     assertEquals("applications/c1", ResourceNames.application("applications/c1"));
+    assertEquals("accessRequests/r1", ResourceNames.accessRequest("accessRequests/r1"));
+    assertEquals("grants/g1", ResourceNames.grant("grants/g1"));
+  }
+
+  @Test
+  void anotherCollectionsName_isNotAnAccessRequestOrGrantId() {
+    assertThrows(IllegalArgumentException.class, () -> ResourceNames.accessRequest("grants/g1"));
+    assertThrows(IllegalArgumentException.class, () -> ResourceNames.grant("secrets/s1"));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.coffer.e2e;
 
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +33,22 @@ final class CliProcess {
       throw new IllegalStateException("CLI jar missing: " + jar + " (run mvn verify)");
     }
     return jar;
+  }
+
+  /** Asserts a zero exit, showing both streams otherwise. */
+  static Result ok(Result r) {
+    org.junit.jupiter.api.Assertions.assertEquals(0, r.exit(),
+        "stdout: " + r.stdout() + "\nstderr: " + r.stderr());
+    return r;
+  }
+
+  /** Asserts a zero exit and parses the --output json of a run as {@code prototype}'s type. */
+  @SuppressWarnings("unchecked")
+  static <T extends Message> T json(Result r, T prototype) throws IOException {
+    ok(r);
+    Message.Builder builder = prototype.newBuilderForType();
+    JsonFormat.parser().merge(r.stdout(), builder);
+    return (T) builder.build();
   }
 
   Result run(String token, String stdin, String... args) throws IOException, InterruptedException {

@@ -1,11 +1,11 @@
 package dev.coffer.e2e;
 
+import static dev.coffer.e2e.CliProcess.json;
+import static dev.coffer.e2e.CliProcess.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import dev.coffer.api.v1.CreateApplicationResponse;
 import dev.coffer.api.v1.CreateSecretResponse;
 import dev.coffer.api.v1.IssueTokenResponse;
@@ -175,20 +175,6 @@ class VaultEndToEndIT {
   private CliProcess.Result later(CliProcess.Result r) {
     laterOutputs.add(r);
     return r;
-  }
-
-  private static CliProcess.Result ok(CliProcess.Result r) {
-    assertEquals(0, r.exit(), "stdout: " + r.stdout() + "\nstderr: " + r.stderr());
-    return r;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T extends Message> T json(CliProcess.Result r, T prototype)
-      throws IOException {
-    ok(r);
-    Message.Builder builder = prototype.newBuilderForType();
-    JsonFormat.parser().merge(r.stdout(), builder);
-    return (T) builder.build();
   }
 
   private static boolean foundInFiles(Path root, byte[] needle) throws IOException {

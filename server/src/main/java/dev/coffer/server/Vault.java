@@ -5,14 +5,13 @@ import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.crypto.Keyring;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.SecretGenerator;
-import dev.coffer.server.service.AccessPolicy;
 import dev.coffer.server.service.AccessRequestService;
 import dev.coffer.server.service.CredentialService;
 import dev.coffer.server.service.GrantService;
 import dev.coffer.server.service.SecretRotator;
 import dev.coffer.server.service.ApplicationService;
 import dev.coffer.server.service.BootstrapService;
-import dev.coffer.server.service.Enforcer;
+import dev.coffer.server.service.Governance;
 import dev.coffer.server.service.IdGenerator;
 import dev.coffer.server.service.LocationService;
 import dev.coffer.server.service.PrincipalService;
@@ -66,37 +65,32 @@ public final class Vault implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     SecretGenerator generator = new SecretGenerator(random);
     IdGenerator ids = new IdGenerator(random);
-    AccessPolicy policy = new AccessPolicy();
     this.audit = new ChainedAuditLog(store);
-    Enforcer enforcer = new Enforcer(audit, clock);
+    Governance gov = Governance.of(audit, clock);
     TenantRepository tenantRepo = new TenantRepository(store);
     LocationRepository locationRepo = new LocationRepository(store);
     ApplicationRepository appRepo = new ApplicationRepository(store);
     SecretRepository secretRepo = new SecretRepository(store);
-    this.tenants = new TenantService(tenantRepo, locationRepo, policy, enforcer, audit, clock);
-    this.principals = new PrincipalService(tenantRepo, policy, enforcer, audit, clock);
+    this.tenants = new TenantService(tenantRepo, locationRepo, gov);
+    this.principals = new PrincipalService(tenantRepo, gov);
     this.tokens = new TokenService(new TokenRepository(store), tenantRepo, generator,
-        keyring.lookupKeys(), ids, policy, enforcer, audit, clock);
-    this.locations = new LocationService(locationRepo, policy, enforcer, audit, clock);
+        keyring.lookupKeys(), ids, gov);
+    this.locations = new LocationService(locationRepo, gov);
     SecretMinter minter = new SecretMinter(generator, keyring.verifierMac(),
         keyring.envelopeCipher(), ids);
-    this.secrets = new SecretService(secretRepo, appRepo, tenantRepo,
-        new SecretSettings(tenantRepo, locations), minter, policy, enforcer, audit, clock);
-    this.applications = new ApplicationService(appRepo, tenantRepo, secrets, ids, policy,
-        enforcer, audit, clock);
+    SecretSettings settings = new SecretSettings(tenantRepo, locations);
+    this.secrets = new SecretService(secretRepo, appRepo, tenantRepo, settings, minter, gov);
+    this.applications = new ApplicationService(appRepo, tenantRepo, secrets, ids, gov);
     GrantRepository grantRepo = new GrantRepository(store);
-    this.reader = new SecretReader(secrets, grantRepo, keyring.envelopeCipher(), policy,
-        enforcer, audit, clock);
+    this.reader = new SecretReader(secrets, grantRepo, keyring.envelopeCipher(), gov);
     this.rotator = new SecretRotator(secrets, secretRepo, grantRepo, tenantRepo, minter, ids,
-        enforcer, audit, clock);
-    this.credentials = new CredentialService(secretRepo, tenantRepo,
-        new SecretSettings(tenantRepo, locations), minter, policy, enforcer, audit, clock);
-    this.grants = new GrantService(grantRepo, tenantRepo, secrets, ids, policy, enforcer, audit,
-        clock);
+        gov);
+    this.credentials = new CredentialService(secretRepo, tenantRepo, settings, minter, gov);
+    this.grants = new GrantService(grantRepo, tenantRepo, secrets, ids, gov);
     this.accessRequests = new AccessRequestService(new AccessRequestRepository(store), grantRepo,
-        tenantRepo, secrets, ids, policy, enforcer, audit, clock);
-    this.verifier = new SecretVerifier(secretRepo, appRepo, keyring.verifierMac(), enforcer,
-        audit, clock, verifyFailuresPerMinute);
+        tenantRepo, secrets, ids, gov);
+    this.verifier = new SecretVerifier(secretRepo, appRepo, keyring.verifierMac(), gov,
+        verifyFailuresPerMinute);
     this.bootstrap = new BootstrapService(tenantRepo, tenants, tokens, audit, clock);
   }
 

@@ -37,17 +37,16 @@ public final class AccessRequestService {
   private final Clock clock;
 
   public AccessRequestService(AccessRequestRepository requests, GrantRepository grants,
-      TenantRepository tenants, SecretService secrets, IdGenerator ids, AccessPolicy policy,
-      Enforcer enforcer, AuditLog audit, Clock clock) {
+      TenantRepository tenants, SecretService secrets, IdGenerator ids, Governance gov) {
     this.requests = requests;
     this.grants = grants;
     this.tenants = tenants;
     this.secrets = secrets;
     this.ids = ids;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   public AccessRequest create(CallContext ctx, String secretId, String justification,

@@ -33,16 +33,15 @@ public final class ApplicationService {
   private final Clock clock;
 
   public ApplicationService(ApplicationRepository apps, TenantRepository tenants,
-      SecretService secrets, IdGenerator ids, AccessPolicy policy, Enforcer enforcer,
-      AuditLog audit, Clock clock) {
+      SecretService secrets, IdGenerator ids, Governance gov) {
     this.apps = apps;
     this.tenants = tenants;
     this.secrets = secrets;
     this.ids = ids;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   /**

@@ -32,16 +32,15 @@ public final class CredentialService {
   private final Clock clock;
 
   public CredentialService(SecretRepository secrets, TenantRepository tenants,
-      SecretSettings settings, SecretMinter minter, AccessPolicy policy, Enforcer enforcer,
-      AuditLog audit, Clock clock) {
+      SecretSettings settings, SecretMinter minter, Governance gov) {
     this.secrets = secrets;
     this.tenants = tenants;
     this.settings = settings;
     this.minter = minter;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   /**

@@ -32,15 +32,15 @@ public final class GrantService {
   private final Clock clock;
 
   public GrantService(GrantRepository grants, TenantRepository tenants, SecretService secrets,
-      IdGenerator ids, AccessPolicy policy, Enforcer enforcer, AuditLog audit, Clock clock) {
+      IdGenerator ids, Governance gov) {
     this.grants = grants;
     this.tenants = tenants;
     this.secrets = secrets;
     this.ids = ids;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   /** @param expireTime null is refused: every grant expires */

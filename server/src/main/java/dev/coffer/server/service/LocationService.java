@@ -23,13 +23,12 @@ public final class LocationService {
   private final AuditLog audit;
   private final Clock clock;
 
-  public LocationService(LocationRepository locations, AccessPolicy policy, Enforcer enforcer,
-      AuditLog audit, Clock clock) {
+  public LocationService(LocationRepository locations, Governance gov) {
     this.locations = locations;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   public synchronized Location create(CallContext ctx, String path) {

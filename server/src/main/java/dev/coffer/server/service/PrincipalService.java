@@ -23,13 +23,12 @@ public final class PrincipalService {
   private final AuditLog audit;
   private final Clock clock;
 
-  public PrincipalService(TenantRepository tenants, AccessPolicy policy, Enforcer enforcer,
-      AuditLog audit, Clock clock) {
+  public PrincipalService(TenantRepository tenants, Governance gov) {
     this.tenants = tenants;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   /** @param tenantId empty for the caller's tenant */

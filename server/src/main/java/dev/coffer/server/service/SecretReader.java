@@ -30,14 +30,14 @@ public final class SecretReader {
   private final Clock clock;
 
   public SecretReader(SecretService secrets, GrantRepository grants, EnvelopeCipher cipher,
-      AccessPolicy policy, Enforcer enforcer, AuditLog audit, Clock clock) {
+      Governance gov) {
     this.secrets = secrets;
     this.grants = grants;
     this.cipher = cipher;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   /** The value, which the caller must close after sending it. */

@@ -40,17 +40,16 @@ public final class SecretRotator {
   private final Clock clock;
 
   public SecretRotator(SecretService secrets, SecretRepository secretRepo, GrantRepository grants,
-      TenantRepository tenants, SecretMinter minter, IdGenerator ids, Enforcer enforcer,
-      AuditLog audit, Clock clock) {
+      TenantRepository tenants, SecretMinter minter, IdGenerator ids, Governance gov) {
     this.secrets = secrets;
     this.secretRepo = secretRepo;
     this.grants = grants;
     this.tenants = tenants;
     this.minter = minter;
     this.ids = ids;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   /** @param overlap null or zero: the old secret expires now */

@@ -39,17 +39,16 @@ public final class SecretService {
   private final Clock clock;
 
   public SecretService(SecretRepository secrets, ApplicationRepository apps,
-      TenantRepository tenants, SecretSettings settings, SecretMinter minter,
-      AccessPolicy policy, Enforcer enforcer, AuditLog audit, Clock clock) {
+      TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov) {
     this.secrets = secrets;
     this.apps = apps;
     this.tenants = tenants;
     this.settings = settings;
     this.minter = minter;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   public SecretMinter.Minted create(CallContext ctx, String clientId, SecretRequest request) {

@@ -49,14 +49,14 @@ public final class SecretVerifier {
   private final long failuresPerMinute;
 
   public SecretVerifier(SecretRepository secrets, ApplicationRepository apps,
-      VerifierMac verifiers, Enforcer enforcer, AuditLog audit, Clock clock,
+      VerifierMac verifiers, Governance gov,
       long failuresPerMinute) {
     this.secrets = secrets;
     this.apps = apps;
     this.verifiers = verifiers;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
     this.failuresPerMinute = failuresPerMinute;
     this.failureBudgets = Caffeine.newBuilder().maximumSize(100_000)
         .expireAfterAccess(Duration.ofMinutes(10)).build();

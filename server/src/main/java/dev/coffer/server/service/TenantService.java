@@ -28,14 +28,13 @@ public final class TenantService {
   private final AuditLog audit;
   private final Clock clock;
 
-  public TenantService(TenantRepository tenants, LocationRepository locations,
-      AccessPolicy policy, Enforcer enforcer, AuditLog audit, Clock clock) {
+  public TenantService(TenantRepository tenants, LocationRepository locations, Governance gov) {
     this.tenants = tenants;
     this.locations = locations;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   /**

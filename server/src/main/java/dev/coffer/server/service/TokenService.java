@@ -43,17 +43,16 @@ public final class TokenService {
   private final Clock clock;
 
   public TokenService(TokenRepository tokens, TenantRepository tenants, SecretGenerator generator,
-      LookupKeys lookupKeys, IdGenerator ids, AccessPolicy policy, Enforcer enforcer,
-      AuditLog audit, Clock clock) {
+      LookupKeys lookupKeys, IdGenerator ids, Governance gov) {
     this.tokens = tokens;
     this.tenants = tenants;
     this.generator = generator;
     this.lookupKeys = lookupKeys;
     this.ids = ids;
-    this.policy = policy;
-    this.enforcer = enforcer;
-    this.audit = audit;
-    this.clock = clock;
+    this.policy = gov.policy();
+    this.enforcer = gov.enforcer();
+    this.audit = gov.audit();
+    this.clock = gov.clock();
   }
 
   /** @param ttl null for the default (30 days) */

@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
       CofferCli.TenantCommands.class,
       CofferCli.PrincipalCommands.class,
       WhoAmICommand.class,
+      HealthCommand.class,
       CofferCli.TokenCommands.class,
       CofferCli.LocationCommands.class,
       CofferCli.AppCommands.class,
@@ -31,6 +32,8 @@ import picocli.CommandLine.Option;
       CofferCli.CredentialCommands.class,
       CofferCli.AccessCommands.class,
       CofferCli.GrantCommands.class,
+      CofferCli.AuditCommands.class,
+      WatchCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -173,4 +176,10 @@ public final class CofferCli {
         GrantRevokeCommand.class
       })
   static final class GrantCommands extends Group {}
+
+  @Command(
+      name = "audit",
+      description = "Query and export your tenant's audit trail; verify the whole chain.",
+      subcommands = {AuditListCommand.class, AuditExportCommand.class, AuditVerifyCommand.class})
+  static final class AuditCommands extends Group {}
 }

@@ -1,11 +1,17 @@
 package dev.coffer.cli;
 
 import dev.coffer.client.CofferClient;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,6 +29,7 @@ import picocli.CommandLine.Spec;
 public final class GlobalOptions {
   public static final String ENV_ADDR = "COFFER_ADDR";
   public static final String ENV_TOKEN = "COFFER_TOKEN";
+  public static final String ENV_CA = "COFFER_CA";
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
@@ -47,6 +54,18 @@ public final class GlobalOptions {
       paramLabel = "FILE",
       description = "Read the bearer token from FILE (trimmed).")
   Path tokenFile;
+
+  @Option(
+      names = "--ca",
+      paramLabel = "FILE",
+      description = "Use TLS and trust the CA certificate(s) in FILE, PEM (default: $" + ENV_CA
+          + ").")
+  Path ca;
+
+  @Option(
+      names = "--tls",
+      description = "Use TLS and trust the system's CA certificates.")
+  boolean tls;
 
   @Option(
       names = {"-o", "--output"},
@@ -77,11 +96,54 @@ public final class GlobalOptions {
   public CofferClient.Config clientConfig(CliContext ctx) {
     String address = addr != null ? addr : ctx.env(ENV_ADDR);
     String bearer = resolveToken(ctx);
+    String target =
+        address == null || address.isBlank() ? CofferClient.Config.DEFAULT_ADDRESS : address;
     return CofferClient.Config.builder()
-        .address(address == null || address.isBlank() ? CofferClient.Config.DEFAULT_ADDRESS : address)
+        .address(target)
         .deadline(timeout)
         .tokenSupplier(() -> bearer)
+        .channelCredentials(transport(ctx, target))
         .build();
+  }
+
+  /**
+   * TLS when {@code --ca}, {@code $COFFER_CA} or {@code --tls} is given; otherwise plaintext,
+   * which is refused for anything but a loopback address so a token never crosses a network
+   * in the clear.
+   */
+  private ChannelCredentials transport(CliContext ctx, String target) {
+    Path caFile = ca != null ? ca : Optional.ofNullable(ctx.env(ENV_CA))
+        .filter(v -> !v.isBlank()).map(Path::of).orElse(null);
+    if (caFile != null) {
+      try {
+        return TlsChannelCredentials.newBuilder().trustManager(caFile.toFile()).build();
+      } catch (IOException | RuntimeException e) {
+        throw new ParameterException(mixee.commandLine(),
+            "cannot read the CA file " + caFile + " (" + e.getClass().getSimpleName() + ")");
+      }
+    }
+    if (tls) {
+      return TlsChannelCredentials.create();
+    }
+    if (!isLoopback(target)) {
+      throw new ParameterException(mixee.commandLine(), "refusing to send a token in plaintext"
+          + " to " + target + ": give --ca FILE (or $" + ENV_CA + ") or --tls");
+    }
+    return InsecureChannelCredentials.create();
+  }
+
+  private static boolean isLoopback(String target) {
+    int colon = target.lastIndexOf(':');
+    String host = (colon > 0 ? target.substring(0, colon) : target).replace("[", "")
+        .replace("]", "");
+    if (host.equals("localhost")) {
+      return true;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private String resolveToken(CliContext ctx) {

@@ -41,6 +41,8 @@ public final class Printer {
       "This value is shown once. Store it now; it can be revealed later only by authorized readers.";
 
   private static final JsonFormat.Printer JSON = JsonFormat.printer();
+  private static final JsonFormat.Printer JSON_LINE =
+      JsonFormat.printer().omittingInsignificantWhitespace();
 
   private final PrintWriter out;
   private final PrintWriter err;
@@ -77,6 +79,23 @@ public final class Printer {
     if (!nextPageToken.isEmpty()) {
       note("more results: --page-token " + nextPageToken + " (or --all)");
     }
+  }
+
+  /**
+   * Prints one item of a stream as soon as it arrives: as proto3 JSON on one line (JSON lines), or
+   * else as {@code textLine}; flushed at once.
+   */
+  public void streamed(MessageOrBuilder item, String textLine) {
+    if (isJson()) {
+      try {
+        out.println(JSON_LINE.print(item));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("response cannot be printed as JSON", e);
+      }
+    } else {
+      out.println(textLine);
+    }
+    out.flush();
   }
 
   /** Prints {@code response} as proto3 JSON on stdout. */

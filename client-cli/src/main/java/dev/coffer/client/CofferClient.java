@@ -4,8 +4,12 @@ import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.AccessServiceGrpc.AccessServiceBlockingStub;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc.ApplicationServiceBlockingStub;
+import dev.coffer.api.v1.AuditServiceGrpc;
+import dev.coffer.api.v1.AuditServiceGrpc.AuditServiceBlockingStub;
 import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.GrantServiceGrpc.GrantServiceBlockingStub;
+import dev.coffer.api.v1.LifecycleServiceGrpc;
+import dev.coffer.api.v1.LifecycleServiceGrpc.LifecycleServiceBlockingStub;
 import dev.coffer.api.v1.LocationServiceGrpc;
 import dev.coffer.api.v1.LocationServiceGrpc.LocationServiceBlockingStub;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
@@ -19,6 +23,7 @@ import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc.TokenServiceBlockingStub;
 import dev.coffer.api.v1.VerifySecretRequest;
 import io.grpc.CallCredentials;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -53,6 +58,8 @@ public final class CofferClient implements AutoCloseable {
   private final TokenServiceBlockingStub tokens;
   private final AccessServiceBlockingStub access;
   private final GrantServiceBlockingStub grants;
+  private final AuditServiceBlockingStub audit;
+  private final LifecycleServiceBlockingStub lifecycle;
 
   private CofferClient(ManagedChannel channel, CallCredentials credentials) {
     this.channel = channel;
@@ -66,6 +73,11 @@ public final class CofferClient implements AutoCloseable {
     this.tokens = TokenServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     this.access = AccessServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     this.grants = GrantServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.audit = AuditServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.lifecycle =
+        LifecycleServiceGrpc.newBlockingStub(channel)
+            .withCallCredentials(credentials)
+            .withOption(DeadlineInterceptor.UNBOUNDED, true);
   }
 
   /** Connects to {@link Config#address()} with {@link Config#channelCredentials()}. */
@@ -89,6 +101,11 @@ public final class CofferClient implements AutoCloseable {
 
   public SecretServiceBlockingStub secrets() {
     return secrets;
+  }
+
+  /** The standard gRPC health service (needs no token), with the configured deadline. */
+  public HealthGrpc.HealthBlockingStub health() {
+    return HealthGrpc.newBlockingStub(channel);
   }
 
   public ApplicationServiceBlockingStub applications() {
@@ -119,6 +136,25 @@ public final class CofferClient implements AutoCloseable {
   /** Grants: direct, listed and revoked rights to reveal one vaulted secret until a time. */
   public GrantServiceBlockingStub grants() {
     return grants;
+  }
+
+  /**
+   * The audit trail: list and export the caller's tenant's events (tenant admins), verify the
+   * chain (system administrator). Export is a server stream: give it a deadline long enough for
+   * the whole trail.
+   */
+  public AuditServiceBlockingStub audit() {
+    return audit;
+  }
+
+  /**
+   * Lifecycle events: {@code WatchLifecycle} streams expiry warnings, expiries and state changes
+   * until cancelled. Its calls get no default deadline (a watch is meant to stay open) and are never
+   * retried; give one with {@code withDeadlineAfter} to bound a watch, and cancel it (for example
+   * through a {@code Context.CancellableContext}) to stop early.
+   */
+  public LifecycleServiceBlockingStub lifecycle() {
+    return lifecycle;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.coffer.client;
 
 import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.AuditServiceGrpc;
 import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.LocationServiceGrpc;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
@@ -65,7 +66,8 @@ public final class RetryServiceConfig {
             PrincipalServiceGrpc.getServiceDescriptor(),
             TokenServiceGrpc.getServiceDescriptor(),
             AccessServiceGrpc.getServiceDescriptor(),
-            GrantServiceGrpc.getServiceDescriptor())
+            GrantServiceGrpc.getServiceDescriptor(),
+            AuditServiceGrpc.getServiceDescriptor())
         .map(ServiceDescriptor::getMethods)
         .flatMap(java.util.Collection::stream)
         .filter(RetryServiceConfig::isSafeToRepeat)

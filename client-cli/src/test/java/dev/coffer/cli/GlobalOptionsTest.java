@@ -93,12 +93,34 @@ class GlobalOptionsTest {
                 });
     CofferCli.run(base.env(java.util.Map.of()).build(), "whoami");
     assertEquals(CofferClient.Config.DEFAULT_ADDRESS, seen[0]);
-    CofferCli.run(base.env(java.util.Map.of(GlobalOptions.ENV_ADDR, "vault:9")).build(), "whoami");
+    CofferCli.run(base.env(java.util.Map.of(GlobalOptions.ENV_ADDR, "vault:9")).build(),
+        "whoami", "--tls");
     assertEquals("vault:9", seen[0]);
     CofferCli.run(
         base.env(java.util.Map.of(GlobalOptions.ENV_ADDR, "vault:9")).build(),
-        "whoami", "--addr", "other:1");
+        "whoami", "--addr", "other:1", "--tls");
     assertEquals("other:1", seen[0]);
+  }
+
+  @Test
+  void plaintextToANonLoopbackAddress_isRefusedBeforeAnyCall() {
+    String[] seen = new String[1];
+    java.io.StringWriter err = new java.io.StringWriter();
+    CliContext ctx = CliContext.builder()
+        .out(new java.io.PrintWriter(new java.io.StringWriter()))
+        .err(new java.io.PrintWriter(err))
+        .env(java.util.Map.of(GlobalOptions.ENV_TOKEN, "cfr_at_x"))
+        .connector(config -> {
+          seen[0] = config.address();
+          return server.connect(config);
+        })
+        .build();
+    assertEquals(ExitCodes.USAGE, CofferCli.run(ctx, "whoami", "--addr", "vault.example:7443"));
+    assertEquals(null, seen[0], "no connection was made");
+    assertTrue(err.toString().contains("--ca"), err.toString());
+    assertEquals(ExitCodes.USAGE, CofferCli.run(ctx, "whoami", "--addr", "vault.example:7443",
+        "--ca", "/nonexistent/ca.pem"));
+    assertEquals(null, seen[0]);
   }
 
   @Test

@@ -5,6 +5,13 @@ import dev.coffer.api.v1.AccessRequest;
 import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
 import dev.coffer.api.v1.ApproveAccessRequestRequest;
+import dev.coffer.api.v1.AuditEvent;
+import dev.coffer.api.v1.AuditServiceGrpc;
+import dev.coffer.api.v1.ExportAuditEventsRequest;
+import dev.coffer.api.v1.ListAuditEventsRequest;
+import dev.coffer.api.v1.ListAuditEventsResponse;
+import dev.coffer.api.v1.VerifyAuditChainRequest;
+import dev.coffer.api.v1.VerifyAuditChainResponse;
 import dev.coffer.api.v1.CancelAccessRequestRequest;
 import dev.coffer.api.v1.CreateAccessRequestRequest;
 import dev.coffer.api.v1.CreateApplicationRequest;
@@ -29,7 +36,10 @@ import dev.coffer.api.v1.ListAccessRequestsResponse;
 import dev.coffer.api.v1.ListGrantsRequest;
 import dev.coffer.api.v1.ListGrantsResponse;
 import dev.coffer.api.v1.ListSecretsRequest;
+import dev.coffer.api.v1.LifecycleEvent;
+import dev.coffer.api.v1.LifecycleServiceGrpc;
 import dev.coffer.api.v1.ListSecretsResponse;
+import dev.coffer.api.v1.WatchLifecycleRequest;
 import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.RevealSecretRequest;
@@ -57,9 +67,11 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -98,6 +110,8 @@ public final class FakeCofferServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(new Tenants(), capture))
             .addService(ServerInterceptors.intercept(new Access(), capture))
             .addService(ServerInterceptors.intercept(new Grants(), capture))
+            .addService(ServerInterceptors.intercept(new Audit(), capture))
+            .addService(ServerInterceptors.intercept(new Lifecycle(), capture))
             .build()
             .start();
   }
@@ -238,6 +252,85 @@ public final class FakeCofferServer implements AutoCloseable {
 
     @Override
     public void revokeGrant(RevokeGrantRequest r, StreamObserver<Grant> o) {
+      handle(r, o);
+    }
+  }
+
+  /**
+   * For the server-streaming export, {@link #answer} returns an {@code Iterable} of messages to
+   * send in order; a Throwable in it ends the stream with that error at that point.
+   */
+  @SuppressWarnings("unchecked")
+  private <T> void handleStream(Message request, StreamObserver<T> observer) {
+    requests.add(request);
+    deadlines.add(Context.current().getDeadline());
+    Object reply = answer.apply(request);
+    if (reply instanceof Throwable t) {
+      observer.onError(t);
+      return;
+    }
+    for (Object message : (Iterable<?>) reply) {
+      if (message instanceof Throwable t) {
+        observer.onError(t);
+        return;
+      }
+      observer.onNext((T) message);
+    }
+    observer.onCompleted();
+  }
+
+  /**
+   * The last element of a scripted watch answer that keeps the stream open after the events
+   * before it, until the client cancels; {@link #watchCancelled} then counts down.
+   */
+  public static final Object HOLD_OPEN = new Object();
+
+  public final CountDownLatch watchCancelled = new CountDownLatch(1);
+
+  /** For WatchLifecycle, {@link #answer} returns an {@code Iterable} as for the export. */
+  @SuppressWarnings("unchecked")
+  private <T> void handleWatch(Message request, StreamObserver<T> observer) {
+    ((ServerCallStreamObserver<T>) observer).setOnCancelHandler(watchCancelled::countDown);
+    requests.add(request);
+    deadlines.add(Context.current().getDeadline());
+    Object reply = answer.apply(request);
+    if (reply instanceof Throwable t) {
+      observer.onError(t);
+      return;
+    }
+    for (Object message : (Iterable<?>) reply) {
+      if (message == HOLD_OPEN) {
+        return;
+      }
+      if (message instanceof Throwable t) {
+        observer.onError(t);
+        return;
+      }
+      observer.onNext((T) message);
+    }
+    observer.onCompleted();
+  }
+
+  private final class Lifecycle extends LifecycleServiceGrpc.LifecycleServiceImplBase {
+    @Override
+    public void watchLifecycle(WatchLifecycleRequest r, StreamObserver<LifecycleEvent> o) {
+      handleWatch(r, o);
+    }
+  }
+
+  private final class Audit extends AuditServiceGrpc.AuditServiceImplBase {
+    @Override
+    public void listAuditEvents(ListAuditEventsRequest r, StreamObserver<ListAuditEventsResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void exportAuditEvents(ExportAuditEventsRequest r, StreamObserver<AuditEvent> o) {
+      handleStream(r, o);
+    }
+
+    @Override
+    public void verifyAuditChain(VerifyAuditChainRequest r, StreamObserver<VerifyAuditChainResponse> o) {
       handle(r, o);
     }
   }

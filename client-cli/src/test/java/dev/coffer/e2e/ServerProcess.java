@@ -19,17 +19,22 @@ import java.util.regex.Pattern;
 final class ServerProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern METRICS =
+      Pattern.compile("metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
 
   final Path stdout;
   final Path stderr;
   final int port;
+  /** The Prometheus endpoint's port, or -1 when metrics are off. */
+  final int metricsPort;
   private final Process process;
 
-  private ServerProcess(Process process, Path stdout, Path stderr, int port) {
+  private ServerProcess(Process process, Path stdout, Path stderr, int port, int metricsPort) {
     this.process = process;
     this.stdout = stdout;
     this.stderr = stderr;
     this.port = port;
+    this.metricsPort = metricsPort;
   }
 
   static Path jar() {
@@ -41,7 +46,10 @@ final class ServerProcess implements AutoCloseable {
     return jar;
   }
 
-  /** Starts the server and waits (at most 60 s) until it prints its port. */
+  /**
+   * Starts the server and waits (at most 60 s) until it prints its port. Metrics listen on
+   * a free port of 127.0.0.1 unless {@code extra} says otherwise, so servers never clash.
+   */
   static ServerProcess start(Path dataDir, Path logDir, String name, String... extra)
       throws IOException, InterruptedException {
     Path out = logDir.resolve(name + ".out");
@@ -49,14 +57,20 @@ final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         jar().toString(), "--dev", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0"));
+    if (!List.of(extra).contains("--metrics-listen")) {
+      cmd.addAll(List.of("--metrics-listen", "127.0.0.1:0"));
+    }
     cmd.addAll(List.of(extra));
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
         .start();
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
-      Matcher m = LISTENING.matcher(Files.readString(out, StandardCharsets.UTF_8));
+      String printed = Files.readString(out, StandardCharsets.UTF_8);
+      Matcher m = LISTENING.matcher(printed);
       if (m.find()) {
-        return new ServerProcess(p, out, err, Integer.parseInt(m.group(1)));
+        Matcher metrics = METRICS.matcher(printed); // printed before "listening on"
+        return new ServerProcess(p, out, err, Integer.parseInt(m.group(1)),
+            metrics.find() ? Integer.parseInt(metrics.group(1)) : -1);
       }
       if (!p.isAlive()) {
         throw new IllegalStateException("server exited with " + p.exitValue() + ": "

@@ -2,7 +2,9 @@ package dev.coffer.server;
 
 import dev.coffer.server.api.AccessGrpcService;
 import dev.coffer.server.api.ApplicationsGrpcService;
+import dev.coffer.server.api.AuditGrpcService;
 import dev.coffer.server.api.GrantsGrpcService;
+import dev.coffer.server.api.LifecycleGrpcService;
 import dev.coffer.server.api.LocationsGrpcService;
 import dev.coffer.server.api.MalformedRequestGuard;
 import dev.coffer.server.api.PrincipalsGrpcService;
@@ -10,10 +12,14 @@ import dev.coffer.server.api.SecretsGrpcService;
 import dev.coffer.server.api.TenantsGrpcService;
 import dev.coffer.server.api.TokensGrpcService;
 import dev.coffer.server.auth.AuthInterceptor;
+import dev.coffer.server.metrics.CofferMetrics;
+import dev.coffer.server.metrics.GrpcServerMetrics;
+import dev.coffer.server.metrics.VaultStatistics;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -28,15 +34,29 @@ import java.util.concurrent.TimeUnit;
  * interceptor, plus the standard health and reflection services. Takes any
  * {@link ServerBuilder}, so tests hand it an in-process builder (as grpc-java's
  * RouteGuideServer does). On {@link #stop} health turns NOT_SERVING first, then in-flight
- * calls drain for a grace period before the rest are cancelled.
+ * calls drain for a grace period before the rest are cancelled. With {@link CofferMetrics},
+ * every service (health and reflection too) is counted and timed by Micrometer's gRPC
+ * interceptor, outermost, and the domain statistics job runs while the server does.
  */
 public final class CofferServer {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final Vault vault;
+  private final GrpcServerMetrics grpcMetrics; // null without metrics
+  private final VaultStatistics statistics; // null without metrics
 
   public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes) {
-    AuthInterceptor auth = new AuthInterceptor(vault.tokens());
+    this(builder, vault, clock, maxInboundBytes, null);
+  }
+
+  /** As above, with Prometheus metrics when {@code metrics} is not null. */
+  public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
+      CofferMetrics metrics) {
+    this.vault = vault;
+    this.grpcMetrics = metrics == null ? null : metrics.grpc();
+    this.statistics = metrics == null ? null : metrics.statistics(vault.store(), clock);
+    AuthInterceptor auth = new AuthInterceptor(vault.tokens(), vault.authFailures());
     List<BindableService> services = List.of(
         new TenantsGrpcService(vault.tenants()),
         new PrincipalsGrpcService(vault.principals()),
@@ -46,13 +66,15 @@ public final class CofferServer {
         new SecretsGrpcService(vault.secrets(), vault.reader(), vault.verifier(),
             vault.rotator(), vault.credentials(), clock),
         new AccessGrpcService(vault.accessRequests(), clock),
-        new GrantsGrpcService(vault.grants(), clock));
+        new GrantsGrpcService(vault.grants(), clock),
+        new AuditGrpcService(vault.auditTrail()),
+        new LifecycleGrpcService(vault.lifecycleEvents()));
     for (BindableService service : services) {
-      builder.addService(ServerInterceptors.intercept(
-          MalformedRequestGuard.guard(service.bindService()), auth));
+      builder.addService(metered(ServerInterceptors.intercept(
+          MalformedRequestGuard.guard(service.bindService()), auth)));
     }
-    builder.addService(health.getHealthService());
-    builder.addService(ProtoReflectionServiceV1.newInstance());
+    builder.addService(metered(health.getHealthService().bindService()));
+    builder.addService(metered(ProtoReflectionServiceV1.newInstance().bindService()));
     builder.maxInboundMessageSize(maxInboundBytes);
     this.server = builder.build();
   }
@@ -63,7 +85,15 @@ public final class CofferServer {
     for (var service : server.getServices()) {
       health.setStatus(service.getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
+    vault.lifecycleMonitor().start();
+    if (statistics != null) {
+      statistics.start();
+    }
     return this;
+  }
+
+  private ServerServiceDefinition metered(ServerServiceDefinition service) {
+    return grpcMetrics == null ? service : grpcMetrics.intercept(service);
   }
 
   /** The bound port (useful with port 0). */
@@ -71,13 +101,21 @@ public final class CofferServer {
     return server.getPort();
   }
 
-  /** Health NOT_SERVING, no new calls, drain in-flight calls up to {@code grace}. */
+  /**
+   * Health NOT_SERVING, lifecycle watches ended (UNAVAILABLE: they never finish on their
+   * own), no new calls, drain in-flight calls up to {@code grace}.
+   */
   public void stop(Duration grace) throws InterruptedException {
     health.enterTerminalState();
+    vault.lifecycleMonitor().close();
+    vault.lifecycleEvents().close();
     server.shutdown();
     if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (statistics != null) {
+      statistics.close();
     }
   }
 

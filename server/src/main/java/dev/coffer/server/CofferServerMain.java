@@ -1,10 +1,14 @@
 package dev.coffer.server;
 
+import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.RootKeyProviders;
+import dev.coffer.server.metrics.CofferMetrics;
+import dev.coffer.server.metrics.MetricsHttpServer;
+import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.service.TokenService;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -20,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,9 +62,32 @@ public final class CofferServerMain implements Callable<Integer> {
           + "printing it.")
   Path bootstrapTokenFile;
 
+  @Option(names = "--tls-cert", description = "PEM certificate chain for TLS on the gRPC port "
+      + "(with --tls-key). Without TLS the server listens on loopback only.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key (PKCS#8) for --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--tls-reload-seconds", defaultValue = "60",
+      description = "How often the TLS files are re-read, so a renewed certificate is used "
+          + "without a restart. Default: ${DEFAULT-VALUE}.")
+  long tlsReloadSeconds;
+
   @Option(names = "--verify-failures-per-minute", defaultValue = "10",
       description = "Failed verifications allowed per client per minute. Default: ${DEFAULT-VALUE}.")
   long verifyFailuresPerMinute;
+
+  @Option(names = "--metrics-listen", defaultValue = ServerConfig.DEFAULT_METRICS_LISTEN,
+      description = "HOST:PORT of the Prometheus endpoint (GET /metrics), or 'off'; port 0 "
+          + "picks a free one. Any address is allowed: metrics carry no secrets (counts "
+          + "labelled by tenant id, RPC method and status only). Default: ${DEFAULT-VALUE}.")
+  String metricsListen;
+
+  @Option(names = "--metrics-statistics-seconds", defaultValue = "30",
+      description = "How often the metrics of secrets, grants and requests are recomputed "
+          + "(a bounded scan of the store). Default: ${DEFAULT-VALUE}.")
+  long metricsStatisticsSeconds;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -85,16 +113,37 @@ public final class CofferServerMain implements Callable<Integer> {
       err.println("coffer-server: " + e.getMessage());
       return 2;
     }
+    ServerTransport transport;
+    try {
+      transport = transport();
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("coffer-server: " + e.getMessage());
+      return 2;
+    }
+    CofferMetrics metrics = config.metricsEnabled()
+        ? CofferMetrics.create(config.metricsStatisticsPeriod()) : null;
     Vault vault;
     try {
-      vault = Vault.open(config.dbDir(), root, Clock.systemUTC(), config.verifyFailuresPerMinute());
+      vault = Vault.open(config.dbDir(), root, Clock.systemUTC(), config.verifyFailuresPerMinute(),
+          ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL,
+          metrics == null ? VaultInstrumentation.none() : metrics.vault());
     } catch (KeyringException e) {
       err.println("coffer-server: " + e.getMessage());
       return 2;
     }
     CofferServer server = new CofferServer(
         NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
-            config.listenPort())), vault, Clock.systemUTC(), config.maxInboundMessageBytes());
+            config.listenPort()), transport.credentials()), vault, Clock.systemUTC(),
+        config.maxInboundMessageBytes(), metrics);
+    MetricsHttpServer metricsHttp;
+    try {
+      metricsHttp = serveMetrics(config, metrics);
+    } catch (ConfigException e) {
+      err.println("coffer-server: " + e.getMessage());
+      vault.close();
+      transport.close();
+      return 2;
+    }
     vault.bootstrap().bootstrapIfEmpty().ifPresent(issued -> handOver(issued, config));
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -103,9 +152,21 @@ public final class CofferServerMain implements Callable<Integer> {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
+        if (metricsHttp != null) {
+          metricsHttp.close();
+        }
         vault.close();
+        transport.close();
       }
     }, "coffer-shutdown"));
+    if (!transport.isTls()) {
+      err.println("coffer-server: serving plaintext gRPC on loopback only; use --tls-cert and "
+          + "--tls-key to serve other hosts");
+    }
+    if (metricsHttp != null) { // before "listening on", which says the server is ready
+      out.println("metrics on http://" + config.metricsHost() + ":"
+          + metricsHttp.address().getPort() + MetricsHttpServer.PATH);
+    }
     out.println("listening on " + config.listenHost() + ":" + server.port());
     out.flush();
     server.awaitTermination();
@@ -172,9 +233,15 @@ public final class CofferServerMain implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new ConfigException("--listen port must be a number from 0 to 65535");
     }
-    if (!isLoopback(host)) {
-      throw new ConfigException("--listen " + host + " is not a loopback address: this build "
-          + "serves plaintext gRPC, which is allowed on loopback only");
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ConfigException("--tls-cert and --tls-key go together");
+    }
+    if (tlsCert == null && !isLoopback(host)) {
+      throw new ConfigException("--listen " + host + " is not a loopback address: plaintext "
+          + "gRPC is allowed on loopback only; give --tls-cert and --tls-key");
+    }
+    if (tlsReloadSeconds < 1) {
+      throw new ConfigException("--tls-reload-seconds must be at least 1");
     }
     if (verifyFailuresPerMinute < 1) {
       throw new ConfigException("--verify-failures-per-minute must be at least 1");
@@ -183,9 +250,50 @@ public final class CofferServerMain implements Callable<Integer> {
       throw new ConfigException("--bootstrap-token-file " + bootstrapTokenFile
           + " already exists; Coffer never overwrites it");
     }
+    if (metricsStatisticsSeconds < 1) {
+      throw new ConfigException("--metrics-statistics-seconds must be at least 1");
+    }
+    String[] metricsAt = metricsListen();
     return new ServerConfig(dataDir.toAbsolutePath().normalize(), host, port, dev,
         dev ? null : rootKey, bootstrapTokenFile, verifyFailuresPerMinute,
-        ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, ServerConfig.DEFAULT_SHUTDOWN_GRACE);
+        ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
+        metricsAt == null ? null : metricsAt[0],
+        metricsAt == null ? 0 : Integer.parseInt(metricsAt[1]),
+        Duration.ofSeconds(metricsStatisticsSeconds));
+  }
+
+  /** {@code --metrics-listen} as {host, port}, or null for "off". */
+  private String[] metricsListen() {
+    if (metricsListen.trim().toLowerCase(Locale.ROOT).equals("off")) {
+      return null;
+    }
+    int colon = metricsListen.lastIndexOf(':');
+    String portText = colon <= 0 ? "" : metricsListen.substring(colon + 1);
+    if (colon <= 0 || !portText.matches("\\d{1,5}") || Integer.parseInt(portText) > 65535) {
+      throw new ConfigException("--metrics-listen must be HOST:PORT (port 0 to 65535), e.g. "
+          + ServerConfig.DEFAULT_METRICS_LISTEN + ", or off");
+    }
+    return new String[] {metricsListen.substring(0, colon), portText};
+  }
+
+  /** Starts the metrics endpoint (null when off); ConfigException when it cannot bind. */
+  private static MetricsHttpServer serveMetrics(ServerConfig config, CofferMetrics metrics) {
+    if (metrics == null) {
+      return null;
+    }
+    String at = config.metricsHost() + ":" + config.metricsPort();
+    try {
+      return MetricsHttpServer.start(new InetSocketAddress(config.metricsHost(),
+          config.metricsPort()), metrics::scrape);
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("cannot serve metrics on " + at + " (" + e.getMessage()
+          + "); pass another --metrics-listen HOST:PORT, or --metrics-listen off");
+    }
+  }
+
+  private ServerTransport transport() {
+    return tlsCert == null ? ServerTransport.plaintext()
+        : ServerTransport.tls(tlsCert, tlsKey, tlsReloadSeconds);
   }
 
   private static boolean isLoopback(String host) {

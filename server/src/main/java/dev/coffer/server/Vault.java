@@ -1,11 +1,20 @@
 package dev.coffer.server;
 
+import dev.coffer.server.audit.AuditChainVerifier;
 import dev.coffer.server.audit.AuditLog;
+import dev.coffer.server.audit.AuditQuery;
 import dev.coffer.server.audit.ChainedAuditLog;
+import dev.coffer.server.audit.CheckpointSigner;
+import dev.coffer.server.crypto.AuditSignature;
+import dev.coffer.server.crypto.EnvelopeCipher;
 import dev.coffer.server.crypto.Keyring;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.SecretGenerator;
+import dev.coffer.server.crypto.VerifierMac;
+import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.service.AccessRequestService;
+import dev.coffer.server.service.AuditTrailService;
+import dev.coffer.server.service.AuthFailureAudit;
 import dev.coffer.server.service.CredentialService;
 import dev.coffer.server.service.GrantService;
 import dev.coffer.server.service.SecretRotator;
@@ -13,6 +22,8 @@ import dev.coffer.server.service.ApplicationService;
 import dev.coffer.server.service.BootstrapService;
 import dev.coffer.server.service.Governance;
 import dev.coffer.server.service.IdGenerator;
+import dev.coffer.server.service.LifecycleEvents;
+import dev.coffer.server.service.LifecycleMonitor;
 import dev.coffer.server.service.LocationService;
 import dev.coffer.server.service.PrincipalService;
 import dev.coffer.server.service.SecretMinter;
@@ -37,13 +48,16 @@ import java.time.Clock;
 /**
  * The vault below the transport: storage, keys, audit and every service, wired once.
  * Opening fails with a clear message when the root key cannot decrypt the stored keysets.
- * Closing closes the database; services must not be used afterwards.
+ * Closing signs an audit checkpoint at the head (clean shutdown), then closes the
+ * database; services must not be used afterwards.
  */
 public final class Vault implements AutoCloseable {
 
   private final RocksKvStore store;
   private final Keyring keyring;
-  private final AuditLog audit;
+  private final ChainedAuditLog audit;
+  private final AuditTrailService auditTrail;
+  private final AuthFailureAudit authFailures;
   private final TenantService tenants;
   private final PrincipalService principals;
   private final TokenService tokens;
@@ -57,49 +71,86 @@ public final class Vault implements AutoCloseable {
   private final GrantService grants;
   private final AccessRequestService accessRequests;
   private final BootstrapService bootstrap;
+  private final LifecycleEvents lifecycleEvents;
+  private final LifecycleMonitor lifecycleMonitor;
 
   private Vault(RocksKvStore store, RootKeyProvider rootKey, Clock clock,
-      long verifyFailuresPerMinute) {
+      long verifyFailuresPerMinute, int auditCheckpointInterval, VaultInstrumentation metrics) {
     this.store = store;
     this.keyring = Keyring.open(rootKey, new StoredKeysets(store));
+    EnvelopeCipher cipher = metrics.envelopeCipher(keyring.envelopeCipher());
+    VerifierMac mac = metrics.verifierMac(keyring.verifierMac());
     SecureRandom random = new SecureRandom();
     SecretGenerator generator = new SecretGenerator(random);
     IdGenerator ids = new IdGenerator(random);
-    this.audit = new ChainedAuditLog(store);
-    Governance gov = Governance.of(audit, clock);
+    AuditSignature signature = keyring.auditSignature();
+    CheckpointSigner signer = CheckpointSigner.of(signature::sign, signature::verify);
+    this.audit = new ChainedAuditLog(store, signer, auditCheckpointInterval);
+    AuditLog meteredAudit = metrics.audit(audit);
+    Governance gov = Governance.of(meteredAudit, clock);
     TenantRepository tenantRepo = new TenantRepository(store);
     LocationRepository locationRepo = new LocationRepository(store);
     ApplicationRepository appRepo = new ApplicationRepository(store);
     SecretRepository secretRepo = new SecretRepository(store);
+    this.lifecycleEvents = new LifecycleEvents(appRepo, gov.policy());
     this.tenants = new TenantService(tenantRepo, locationRepo, gov);
     this.principals = new PrincipalService(tenantRepo, gov);
-    this.tokens = new TokenService(new TokenRepository(store), tenantRepo, generator,
-        keyring.lookupKeys(), ids, gov);
+    TokenRepository tokenRepo = new TokenRepository(store);
+    this.tokens = new TokenService(tokenRepo, tenantRepo, generator, keyring.lookupKeys(), ids,
+        gov);
     this.locations = new LocationService(locationRepo, gov);
-    SecretMinter minter = new SecretMinter(generator, keyring.verifierMac(),
-        keyring.envelopeCipher(), ids);
+    SecretMinter minter = new SecretMinter(generator, mac, cipher, ids);
     SecretSettings settings = new SecretSettings(tenantRepo, locations);
-    this.secrets = new SecretService(secretRepo, appRepo, tenantRepo, settings, minter, gov);
+    this.secrets = new SecretService(secretRepo, appRepo, tenantRepo, settings, minter, gov,
+        lifecycleEvents);
     this.applications = new ApplicationService(appRepo, tenantRepo, secrets, ids, gov);
     GrantRepository grantRepo = new GrantRepository(store);
-    this.reader = new SecretReader(secrets, grantRepo, keyring.envelopeCipher(), gov);
+    this.reader = new SecretReader(secrets, grantRepo, cipher, gov);
     this.rotator = new SecretRotator(secrets, secretRepo, grantRepo, tenantRepo, minter, ids,
-        gov);
+        gov, lifecycleEvents);
     this.credentials = new CredentialService(secretRepo, tenantRepo, settings, minter, gov);
-    this.grants = new GrantService(grantRepo, tenantRepo, secrets, ids, gov);
-    this.accessRequests = new AccessRequestService(new AccessRequestRepository(store), grantRepo,
-        tenantRepo, secrets, ids, gov);
-    this.verifier = new SecretVerifier(secretRepo, appRepo, keyring.verifierMac(), gov,
-        verifyFailuresPerMinute);
-    this.bootstrap = new BootstrapService(tenantRepo, tenants, tokens, audit, clock);
+    this.grants = new GrantService(grantRepo, tenantRepo, secrets, ids, gov, lifecycleEvents);
+    AccessRequestRepository requestRepo = new AccessRequestRepository(store);
+    this.accessRequests = new AccessRequestService(requestRepo, grantRepo,
+        tenantRepo, secrets, ids, gov, lifecycleEvents);
+    this.lifecycleMonitor = new LifecycleMonitor(secretRepo, grantRepo, requestRepo,
+        lifecycleEvents, clock, LifecycleMonitor.DEFAULT_MAX_PER_TICK);
+    this.verifier = new SecretVerifier(secretRepo, appRepo, mac, gov,
+        verifyFailuresPerMinute, metrics.verifyFailures());
+    this.bootstrap = new BootstrapService(tenantRepo, tenants, tokens, meteredAudit, clock);
+    this.auditTrail = new AuditTrailService(new AuditQuery(store),
+        new AuditChainVerifier(store, signer), gov);
+    this.authFailures = new AuthFailureAudit(tokenRepo, keyring.lookupKeys(), meteredAudit,
+        clock);
   }
 
   /** Opens (or creates) the vault whose database lives in {@code dbDir}. */
   public static Vault open(Path dbDir, RootKeyProvider rootKey, Clock clock,
       long verifyFailuresPerMinute) {
+    return open(dbDir, rootKey, clock, verifyFailuresPerMinute,
+        ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL);
+  }
+
+  /**
+   * As {@link #open(Path, RootKeyProvider, Clock, long)}, with a signed audit checkpoint
+   * every {@code auditCheckpointInterval} events (at least 1).
+   */
+  public static Vault open(Path dbDir, RootKeyProvider rootKey, Clock clock,
+      long verifyFailuresPerMinute, int auditCheckpointInterval) {
+    return open(dbDir, rootKey, clock, verifyFailuresPerMinute, auditCheckpointInterval,
+        VaultInstrumentation.none());
+  }
+
+  /**
+   * As {@link #open(Path, RootKeyProvider, Clock, long, int)}, counting audit writes, crypto
+   * operations and verify failures through {@code metrics}.
+   */
+  public static Vault open(Path dbDir, RootKeyProvider rootKey, Clock clock,
+      long verifyFailuresPerMinute, int auditCheckpointInterval, VaultInstrumentation metrics) {
     RocksKvStore store = RocksKvStore.open(dbDir);
     try {
-      return new Vault(store, rootKey, clock, verifyFailuresPerMinute);
+      return new Vault(store, rootKey, clock, verifyFailuresPerMinute, auditCheckpointInterval,
+          metrics);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -116,6 +167,16 @@ public final class Vault implements AutoCloseable {
 
   public AuditLog audit() {
     return audit;
+  }
+
+  /** Audit query, export and chain verification. */
+  public AuditTrailService auditTrail() {
+    return auditTrail;
+  }
+
+  /** Records failed authentications (rate limited); the auth interceptor calls it. */
+  public AuthFailureAudit authFailures() {
+    return authFailures;
   }
 
   public TenantService tenants() {
@@ -170,8 +231,25 @@ public final class Vault implements AutoCloseable {
     return bootstrap;
   }
 
+  /** The lifecycle bus: services publish committed state changes; watchers subscribe. */
+  public LifecycleEvents lifecycleEvents() {
+    return lifecycleEvents;
+  }
+
+  /** Publishes expiry warnings and expiries; started by the server, ticked by tests. */
+  public LifecycleMonitor lifecycleMonitor() {
+    return lifecycleMonitor;
+  }
+
   @Override
   public void close() {
+    lifecycleMonitor.close();
+    lifecycleEvents.close();
+    try {
+      audit.checkpoint();
+    } catch (RuntimeException e) {
+      // Best effort: the next open anchors a checkpoint at the head instead.
+    }
     store.close();
   }
 }

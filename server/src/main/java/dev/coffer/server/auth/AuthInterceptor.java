@@ -5,6 +5,7 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretValue;
+import dev.coffer.server.service.AuthFailureAudit;
 import dev.coffer.server.service.TokenService;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -24,7 +25,9 @@ import java.util.regex.Pattern;
  * and puts the principal, a request id and the peer address in the gRPC {@link Context}.
  * Calls without a valid, unexpired, unrevoked token end with UNAUTHENTICATED before any
  * handler runs. Only the standard health and reflection services are open, so that gRPC
- * tooling works. The token is never logged or echoed.
+ * tooling works. Every such refusal (missing, malformed, unknown, expired or revoked token)
+ * goes to {@link AuthFailureAudit}, which records it as an AUTHENTICATE / FAILED event
+ * within its per-peer rate limit. The token is never logged, echoed or recorded.
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
@@ -40,9 +43,11 @@ public final class AuthInterceptor implements ServerInterceptor {
   private static final String BEARER = "Bearer ";
 
   private final TokenService tokens;
+  private final AuthFailureAudit failures;
 
-  public AuthInterceptor(TokenService tokens) {
+  public AuthInterceptor(TokenService tokens, AuthFailureAudit failures) {
     this.tokens = tokens;
+    this.failures = failures;
   }
 
   @Override
@@ -51,9 +56,11 @@ public final class AuthInterceptor implements ServerInterceptor {
     if (OPEN_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
       return next.startCall(call, headers);
     }
+    SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    String requestId = requestId(headers.get(REQUEST_ID));
     Principal principal;
     try {
-      principal = authenticate(headers.get(AUTHORIZATION));
+      principal = authenticate(headers.get(AUTHORIZATION), remote, requestId);
     } catch (RuntimeException e) {
       StatusRuntimeException status = ErrorMapper.toStatus(e);
       call.close(status.getStatus(), status.getTrailers() == null ? new Metadata()
@@ -62,22 +69,32 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
     Context context = Context.current()
         .withValue(AuthContext.PRINCIPAL, principal)
-        .withValue(AuthContext.REQUEST_ID, requestId(headers.get(REQUEST_ID)))
-        .withValue(AuthContext.PEER, peer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+        .withValue(AuthContext.REQUEST_ID, requestId)
+        .withValue(AuthContext.PEER, peer(remote));
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private Principal authenticate(String authorization) {
+  private Principal authenticate(String authorization, SocketAddress remote,
+      String requestId) {
     if (authorization == null || authorization.isEmpty()) {
+      failures.record(Reason.UNAUTHENTICATED, null, remote, requestId);
       throw new CofferException(Reason.UNAUTHENTICATED,
           "missing bearer token: send 'authorization: Bearer <token>'");
     }
     if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      failures.record(Reason.UNAUTHENTICATED, null, remote, requestId);
       throw new CofferException(Reason.UNAUTHENTICATED,
           "the authorization header must use the Bearer scheme");
     }
     try (SecretValue token = SecretValue.ofString(authorization.substring(BEARER.length()).trim())) {
-      return tokens.authenticate(token);
+      try {
+        return tokens.authenticate(token);
+      } catch (CofferException e) {
+        if (e.reason().kind() == Reason.Kind.UNAUTHENTICATED) {
+          failures.record(e.reason(), token, remote, requestId);
+        }
+        throw e;
+      }
     }
   }
 

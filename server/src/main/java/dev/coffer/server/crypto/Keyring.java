@@ -5,11 +5,14 @@ import com.google.crypto.tink.Configuration;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Mac;
 import com.google.crypto.tink.Parameters;
+import com.google.crypto.tink.PublicKeySign;
+import com.google.crypto.tink.PublicKeyVerify;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.PredefinedMacParameters;
 import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.PrfSet;
+import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -17,26 +20,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The vault's three keysets and the primitives built on them, obtained once at startup:
- * the KEK (AES-256-GCM, wraps data keys), the verifier MAC (HMAC-SHA256, 256-bit tag) and
- * the lookup PRF (HMAC-SHA256). Each keyset is kept in the {@link KeysetStore} encrypted by
- * the root key, with associated data naming the keyset ({@code coffer/keyset/<name>}), so
- * keysets cannot be swapped for one another; the store never sees a key in the clear.
- * The first start of an empty store creates all three in one atomic write.
+ * The vault's four keysets and the primitives built on them, obtained once at startup:
+ * the KEK (AES-256-GCM, wraps data keys), the verifier MAC (HMAC-SHA256, 256-bit tag), the
+ * lookup PRF (HMAC-SHA256) and the audit signing key (ECDSA P-256, signs audit
+ * checkpoints). Each keyset is kept in the {@link KeysetStore} encrypted by the root key,
+ * with associated data naming the keyset ({@code coffer/keyset/<name>}), so keysets cannot
+ * be swapped for one another; the store never sees a key in the clear.
+ *
+ * <p>The first start of an empty store creates all four in one atomic write. The first
+ * three are all-or-nothing: a store holding only some of them is refused rather than
+ * completed, because a replaced key would orphan the data it protects. The
+ * {@code audit-signing} keyset is the one exception: a vault created before audit
+ * checkpoints existed lacks only it, so it is created then (after the existing keysets
+ * have been decrypted, which proves the root key right) and written on its own. Nothing
+ * signed by a previous audit-signing key can exist in such a vault, so nothing is orphaned.
  */
 public final class Keyring {
   static final String KEK = "kek";
   static final String VERIFIER_MAC = "verifier-mac";
   static final String LOOKUP_PRF = "lookup-prf";
-  static final List<String> NAMES = List.of(KEK, VERIFIER_MAC, LOOKUP_PRF);
+  static final String AUDIT_SIGNING = "audit-signing";
+  static final List<String> NAMES = List.of(KEK, VERIFIER_MAC, LOOKUP_PRF, AUDIT_SIGNING);
+  /** Keysets a vault created before them may lack; {@link #open} adds them. */
+  static final Set<String> ADDED_LATER = Set.of(AUDIT_SIGNING);
   static final String WRONG_ROOT_KEY =
       "the root key cannot decrypt the vault keysets: wrong root key for this data dir?";
 
   private final EnvelopeCipher envelopeCipher;
   private final VerifierMac verifierMac;
   private final LookupKeys lookupKeys;
+  private final AuditSignature auditSignature;
   private final boolean createdNow;
 
   private Keyring(Map<String, KeysetHandle> handles, boolean createdNow)
@@ -48,13 +64,19 @@ public final class Keyring {
     this.envelopeCipher = new TinkEnvelopeCipher(kek);
     this.verifierMac = new TinkVerifierMac(mac);
     this.lookupKeys = new TinkLookupKeys(prf);
+    KeysetHandle signing = handles.get(AUDIT_SIGNING);
+    this.auditSignature = new TinkAuditSignature(
+        signing.getPrimitive(config, PublicKeySign.class),
+        signing.getPublicKeysetHandle().getPrimitive(config, PublicKeyVerify.class));
     this.createdNow = createdNow;
   }
 
   /**
-   * Loads the keysets from {@code store}, or creates them if the store holds none.
+   * Loads the keysets from {@code store}, or creates them if the store holds none; adds
+   * the {@code audit-signing} keyset to a store that lacks only it (see the class comment).
    *
-   * @throws KeyringException if the root key cannot decrypt them, or only some exist
+   * @throws KeyringException if the root key cannot decrypt them, or only some of the
+   *     first three exist
    */
   public static Keyring open(RootKeyProvider root, KeysetStore store) {
     Aead rootAead = root.rootAead();
@@ -67,11 +89,16 @@ public final class Keyring {
     if (stored.isEmpty()) {
       return create(rootAead, store);
     }
-    if (!missing.isEmpty()) {
-      throw new KeyringException("the vault keyset store is incomplete (missing " + missing
+    List<String> missingCore = missing.stream().filter(n -> !ADDED_LATER.contains(n)).toList();
+    if (!missingCore.isEmpty()) {
+      throw new KeyringException("the vault keyset store is incomplete (missing " + missingCore
           + "); refusing to start rather than replace keys that may protect existing data");
     }
-    return load(rootAead, stored);
+    Map<String, KeysetHandle> handles = decrypt(rootAead, stored);
+    if (!missing.isEmpty()) {
+      handles.putAll(addLater(rootAead, store, missing));
+    }
+    return build(handles);
   }
 
   public EnvelopeCipher envelopeCipher() {
@@ -86,6 +113,11 @@ public final class Keyring {
     return lookupKeys;
   }
 
+  /** Signs and verifies audit checkpoints (the {@code audit-signing} keyset). */
+  public AuditSignature auditSignature() {
+    return auditSignature;
+  }
+
   /** True when this call created the keysets (first start of an empty vault). */
   public boolean createdNow() {
     return createdNow;
@@ -93,7 +125,7 @@ public final class Keyring {
 
   @Override
   public String toString() {
-    return "Keyring[kek, verifier-mac, lookup-prf]";
+    return "Keyring[kek, verifier-mac, lookup-prf, audit-signing]";
   }
 
   static byte[] associatedData(String name) {
@@ -107,11 +139,8 @@ public final class Keyring {
       handles.put(KEK, generate(PredefinedAeadParameters.AES256_GCM));
       handles.put(VERIFIER_MAC, generate(PredefinedMacParameters.HMAC_SHA256_256BITTAG));
       handles.put(LOOKUP_PRF, generate(PredefinedPrfParameters.HMAC_SHA256_PRF));
-      Map<String, byte[]> encrypted = new LinkedHashMap<>();
-      for (Map.Entry<String, KeysetHandle> e : handles.entrySet()) {
-        encrypted.put(e.getKey(), TinkProtoKeysetFormat.serializeEncryptedKeyset(
-            e.getValue(), rootAead, associatedData(e.getKey()), config));
-      }
+      handles.put(AUDIT_SIGNING, generate(PredefinedSignatureParameters.ECDSA_P256));
+      Map<String, byte[]> encrypted = encryptAll(rootAead, handles, config);
       Keyring keyring = new Keyring(handles, true);
       store.writeAll(encrypted);
       return keyring;
@@ -120,7 +149,36 @@ public final class Keyring {
     }
   }
 
-  private static Keyring load(Aead rootAead, Map<String, byte[]> stored) {
+  /** Creates the {@link #ADDED_LATER} keysets {@code missing} names and writes them together. */
+  private static Map<String, KeysetHandle> addLater(Aead rootAead, KeysetStore store,
+      List<String> missing) {
+    Configuration config = TinkRuntime.configuration();
+    try {
+      Map<String, KeysetHandle> handles = new LinkedHashMap<>();
+      for (String name : missing) {
+        if (!AUDIT_SIGNING.equals(name)) {
+          throw new IllegalStateException("no generator for keyset " + name);
+        }
+        handles.put(name, generate(PredefinedSignatureParameters.ECDSA_P256));
+      }
+      store.writeAll(encryptAll(rootAead, handles, config));
+      return handles;
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot add the " + missing + " keyset with the root key", e);
+    }
+  }
+
+  private static Map<String, byte[]> encryptAll(Aead rootAead, Map<String, KeysetHandle> handles,
+      Configuration config) throws GeneralSecurityException {
+    Map<String, byte[]> encrypted = new LinkedHashMap<>();
+    for (Map.Entry<String, KeysetHandle> e : handles.entrySet()) {
+      encrypted.put(e.getKey(), TinkProtoKeysetFormat.serializeEncryptedKeyset(
+          e.getValue(), rootAead, associatedData(e.getKey()), config));
+    }
+    return encrypted;
+  }
+
+  private static Map<String, KeysetHandle> decrypt(Aead rootAead, Map<String, byte[]> stored) {
     Configuration config = TinkRuntime.configuration();
     Map<String, KeysetHandle> handles = new LinkedHashMap<>();
     for (Map.Entry<String, byte[]> e : stored.entrySet()) {
@@ -131,6 +189,10 @@ public final class Keyring {
         throw new KeyringException(WRONG_ROOT_KEY, ex);
       }
     }
+    return handles;
+  }
+
+  private static Keyring build(Map<String, KeysetHandle> handles) {
     try {
       return new Keyring(handles, false);
     } catch (GeneralSecurityException | RuntimeException e) {

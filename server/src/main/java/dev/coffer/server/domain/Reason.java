@@ -40,9 +40,15 @@ public enum Reason {
   REQUEST_NOT_PENDING(Kind.PRECONDITION),
   NOT_ROTATABLE(Kind.PRECONDITION),
   VERIFY_RATE_LIMITED(Kind.RATE_LIMITED),
+  /** Too many concurrent lifecycle watches (per principal or per server). */
+  WATCH_LIMIT(Kind.RATE_LIMITED),
+  /** A lifecycle watcher fell too far behind and was disconnected. */
+  WATCHER_TOO_SLOW(Kind.RATE_LIMITED),
   CIPHERTEXT_CORRUPT(Kind.DATA_LOSS),
   AUDIT_UNAVAILABLE(Kind.UNAVAILABLE),
   STORAGE_FAILURE(Kind.UNAVAILABLE),
+  /** The server is stopping; long-lived calls (lifecycle watches) are ended with this. */
+  SHUTTING_DOWN(Kind.UNAVAILABLE),
   INTERNAL_ERROR(Kind.INTERNAL);
 
   /** Transport-neutral category of a reason. */

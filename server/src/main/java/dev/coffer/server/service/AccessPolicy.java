@@ -198,4 +198,23 @@ public final class AccessPolicy {
         : Decision.deny(Reason.NOT_ADMIN,
             "only a tenant admin stores a credential for another owner");
   }
+
+  /**
+   * Listing and exporting the audit events of {@code tenantId}: a tenant admin of that
+   * tenant only. The system administrator gets no cross-tenant reading here either.
+   */
+  public Decision readAudit(Principal caller, String tenantId) {
+    if (!caller.tenantId().equals(tenantId)) {
+      return Decision.deny(Reason.NOT_ADMIN, "the audit trail is read by its own tenant's admins");
+    }
+    return caller.admin() ? Decision.ALLOW
+        : Decision.deny(Reason.NOT_ADMIN, "only a tenant admin reads the audit trail");
+  }
+
+  /** Verifying the whole (all-tenant) audit chain: the system administrator only. */
+  public Decision verifyAudit(Principal caller) {
+    return caller.systemAdmin() ? Decision.ALLOW
+        : Decision.deny(Reason.NOT_SYSTEM_ADMIN,
+            "only the system administrator verifies the audit chain");
+  }
 }

@@ -35,9 +35,11 @@ public final class AccessRequestService {
   private final Enforcer enforcer;
   private final AuditLog audit;
   private final Clock clock;
+  private final LifecycleEvents events;
 
   public AccessRequestService(AccessRequestRepository requests, GrantRepository grants,
-      TenantRepository tenants, SecretService secrets, IdGenerator ids, Governance gov) {
+      TenantRepository tenants, SecretService secrets, IdGenerator ids, Governance gov,
+      LifecycleEvents events) {
     this.requests = requests;
     this.grants = grants;
     this.tenants = tenants;
@@ -47,6 +49,7 @@ public final class AccessRequestService {
     this.enforcer = gov.enforcer();
     this.audit = gov.audit();
     this.clock = gov.clock();
+    this.events = events;
   }
 
   public AccessRequest create(CallContext ctx, String secretId, String justification,
@@ -71,6 +74,7 @@ public final class AccessRequestService {
     requests.stage(changes, request, secret.owner());
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.ACCESS_REQUEST,
         "accessRequests/" + request.requestId()));
+    events.requestChanged(request, secret, "REQUESTED", now);
     return request;
   }
 
@@ -111,6 +115,8 @@ public final class AccessRequestService {
     grants.stage(changes, grant);
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.ACCESS_APPROVE,
         "accessRequests/" + requestId));
+    events.requestChanged(approved, secret, "APPROVED", now);
+    events.grantChanged(grant, secret, "GRANTED", now);
     return approved;
   }
 
@@ -137,6 +143,7 @@ public final class AccessRequestService {
     requests.stage(changes, closed, secret == null ? "" : secret.owner());
     audit.commit(changes, enforcer.allowed(ctx, action,
         "accessRequests/" + request.requestId()));
+    events.requestChanged(closed, secret, outcome.name(), closed.decideTime());
     return closed;
   }
 

@@ -30,9 +30,10 @@ public final class GrantService {
   private final Enforcer enforcer;
   private final AuditLog audit;
   private final Clock clock;
+  private final LifecycleEvents events;
 
   public GrantService(GrantRepository grants, TenantRepository tenants, SecretService secrets,
-      IdGenerator ids, Governance gov) {
+      IdGenerator ids, Governance gov, LifecycleEvents events) {
     this.grants = grants;
     this.tenants = tenants;
     this.secrets = secrets;
@@ -41,6 +42,7 @@ public final class GrantService {
     this.enforcer = gov.enforcer();
     this.audit = gov.audit();
     this.clock = gov.clock();
+    this.events = events;
   }
 
   /** @param expireTime null is refused: every grant expires */
@@ -72,6 +74,7 @@ public final class GrantService {
     grants.stage(changes, grant);
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.GRANT_CREATE,
         "grants/" + grant.grantId()));
+    events.grantChanged(grant, secret, "GRANTED", now);
     return grant;
   }
 
@@ -107,6 +110,7 @@ public final class GrantService {
     Changes changes = new Changes();
     grants.stage(changes, revoked);
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.GRANT_REVOKE, "grants/" + grantId));
+    events.grantChanged(revoked, secret, "GRANT_REVOKED", revoked.revokeTime());
     return revoked;
   }
 

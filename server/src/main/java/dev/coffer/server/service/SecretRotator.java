@@ -17,6 +17,8 @@ import dev.coffer.server.store.records.TenantRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Rotates a generated secret: the successor gets the same settings and the same lifetime
@@ -38,9 +40,11 @@ public final class SecretRotator {
   private final Enforcer enforcer;
   private final AuditLog audit;
   private final Clock clock;
+  private final LifecycleEvents events;
 
   public SecretRotator(SecretService secrets, SecretRepository secretRepo, GrantRepository grants,
-      TenantRepository tenants, SecretMinter minter, IdGenerator ids, Governance gov) {
+      TenantRepository tenants, SecretMinter minter, IdGenerator ids, Governance gov,
+      LifecycleEvents events) {
     this.secrets = secrets;
     this.secretRepo = secretRepo;
     this.grants = grants;
@@ -50,6 +54,7 @@ public final class SecretRotator {
     this.enforcer = gov.enforcer();
     this.audit = gov.audit();
     this.clock = gov.clock();
+    this.events = events;
   }
 
   /** @param overlap null or zero: the old secret expires now */
@@ -70,15 +75,19 @@ public final class SecretRotator {
       }
       Changes changes = new Changes();
       secretRepo.stage(changes, next.stored());
-      secretRepo.stage(changes, new StoredSecret(m.rotatedTo(nextId, oldExpiry), old.verifier(),
-          old.sealed()));
+      SecretMetadata rotated = m.rotatedTo(nextId, oldExpiry);
+      secretRepo.stageUpdate(changes, m, new StoredSecret(rotated, old.verifier(), old.sealed()));
+      List<Grant> carried = new ArrayList<>();
       for (Grant g : grants.onSecret(ctx.tenantId(), secretId, MAX_GRANTS_CARRIED)) {
         if (g.stateAt(now) == Grant.State.ACTIVE) {
-          grants.stage(changes, g.carriedTo(ids.next("grt_"), nextId, now));
+          carried.add(g.carriedTo(ids.next("grt_"), nextId, now));
+          grants.stage(changes, carried.get(carried.size() - 1));
         }
       }
       audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_ROTATE,
           "secrets/" + secretId));
+      events.secretChanged(rotated, "ROTATED", nextId, now);
+      carried.forEach(g -> events.grantChanged(g, next.stored().metadata(), "GRANTED", now));
       return next;
     }
   }

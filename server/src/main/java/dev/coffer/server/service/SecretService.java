@@ -37,9 +37,11 @@ public final class SecretService {
   private final Enforcer enforcer;
   private final AuditLog audit;
   private final Clock clock;
+  private final LifecycleEvents events;
 
   public SecretService(SecretRepository secrets, ApplicationRepository apps,
-      TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov) {
+      TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov,
+      LifecycleEvents events) {
     this.secrets = secrets;
     this.apps = apps;
     this.tenants = tenants;
@@ -49,6 +51,7 @@ public final class SecretService {
     this.enforcer = gov.enforcer();
     this.audit = gov.audit();
     this.clock = gov.clock();
+    this.events = events;
   }
 
   public SecretMinter.Minted create(CallContext ctx, String clientId, SecretRequest request) {
@@ -140,6 +143,7 @@ public final class SecretService {
     Changes changes = new Changes();
     secrets.stage(changes, revoked);
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_REVOKE, "secrets/" + secretId));
+    events.secretChanged(revoked.metadata(), "REVOKED", "", revoked.metadata().revokeTime());
     return revoked.metadata();
   }
 
@@ -149,6 +153,7 @@ public final class SecretService {
     Changes changes = new Changes();
     secrets.stageDelete(changes, stored.metadata());
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_DELETE, "secrets/" + secretId));
+    events.secretChanged(stored.metadata(), "DELETED", "", clock.instant());
   }
 
   StoredSecret changeable(CallContext ctx, String secretId, String etag,

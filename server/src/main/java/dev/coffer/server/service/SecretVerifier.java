@@ -37,6 +37,20 @@ public final class SecretVerifier {
   /** Verification outcome; {@code secretId} is empty when there is no match. */
   public record Result(boolean match, String secretId) {}
 
+  /** Why a verification was refused, as told to a {@link FailureListener}. */
+  public enum Failure { NO_MATCH, RATE_LIMITED }
+
+  /**
+   * Hears of each refused verification (for metrics). It is told the kind of failure only,
+   * never the presented value, the client or the secret; it must be fast and not throw.
+   */
+  @FunctionalInterface
+  public interface FailureListener {
+    FailureListener NONE = failure -> { };
+
+    void failed(Failure failure);
+  }
+
   private static final int MAX_SECRETS_PER_CLIENT = 100;
 
   private final SecretRepository secrets;
@@ -47,10 +61,17 @@ public final class SecretVerifier {
   private final Clock clock;
   private final Cache<String, Bucket> failureBudgets;
   private final long failuresPerMinute;
+  private final FailureListener failureListener;
 
   public SecretVerifier(SecretRepository secrets, ApplicationRepository apps,
       VerifierMac verifiers, Governance gov,
       long failuresPerMinute) {
+    this(secrets, apps, verifiers, gov, failuresPerMinute, FailureListener.NONE);
+  }
+
+  public SecretVerifier(SecretRepository secrets, ApplicationRepository apps,
+      VerifierMac verifiers, Governance gov, long failuresPerMinute,
+      FailureListener failureListener) {
     this.secrets = secrets;
     this.apps = apps;
     this.verifiers = verifiers;
@@ -58,6 +79,7 @@ public final class SecretVerifier {
     this.audit = gov.audit();
     this.clock = gov.clock();
     this.failuresPerMinute = failuresPerMinute;
+    this.failureListener = failureListener;
     this.failureBudgets = Caffeine.newBuilder().maximumSize(100_000)
         .expireAfterAccess(Duration.ofMinutes(10)).build();
   }
@@ -78,6 +100,7 @@ public final class SecretVerifier {
             + " not found"));
     Bucket budget = failureBudgets.get(ctx.tenantId() + "/" + clientId, k -> newBudget());
     if (budget.getAvailableTokens() <= 0) {
+      failureListener.failed(Failure.RATE_LIMITED);
       throw new CofferException(Reason.VERIFY_RATE_LIMITED,
           "too many failed verifications for this client; retry later");
     }
@@ -86,6 +109,7 @@ public final class SecretVerifier {
       return new Result(true, match.get());
     }
     budget.tryConsume(1);
+    failureListener.failed(Failure.NO_MATCH);
     audit.record(enforcer.event(ctx, AuditAction.SECRET_VERIFY, "applications/" + clientId,
         AuditEvent.FAILED, "NO_MATCH"));
     return new Result(false, "");

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -208,6 +210,40 @@ public final class RocksKvStore implements KvStore {
   /** Estimated bytes compaction still has to rewrite, all tables together. */
   public long pendingCompactionBytes() {
     return longProperty(null, "rocksdb.estimate-pending-compaction-bytes");
+  }
+
+  /**
+   * Write-ahead-log writes and syncs since the database was opened, as RocksDB reports them
+   * (exact below 10 000, then rounded down to thousands, millions...); -1 when unreported.
+   */
+  public record WalStatistics(long writes, long syncs) {}
+
+  private static final Pattern WAL_STATS =
+      Pattern.compile("Cumulative WAL: (\\d+)([KMG]?) writes, (\\d+)([KMG]?) syncs");
+
+  /** Cumulative WAL writes and syncs (rocksdb.dbstats); group commit shares syncs. */
+  public WalStatistics walStatistics() {
+    Lock held = enter();
+    try {
+      Matcher m = WAL_STATS.matcher(db.getProperty("rocksdb.dbstats"));
+      return m.find() ? new WalStatistics(human(m.group(1), m.group(2)),
+          human(m.group(3), m.group(4))) : new WalStatistics(-1, -1);
+    } catch (RocksDBException e) {
+      throw new CofferException(Reason.STORAGE_FAILURE, "storage property unavailable", e);
+    } finally {
+      held.unlock();
+    }
+  }
+
+  /** Reads RocksDB's NumberToHumanString: digits and an optional K, M or G. */
+  private static long human(String digits, String suffix) {
+    long scale = switch (suffix) {
+      case "K" -> 1_000L;
+      case "M" -> 1_000_000L;
+      case "G" -> 1_000_000_000L;
+      default -> 1L;
+    };
+    return Long.parseLong(digits) * scale;
   }
 
   private long longProperty(ColumnFamilyHandle cf, String name) {

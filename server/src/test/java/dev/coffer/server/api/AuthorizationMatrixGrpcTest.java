@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
@@ -147,7 +148,21 @@ class AuthorizationMatrixGrpcTest {
               .build())),
       row("RevokeGrant", "O O O N N N N N N N U", (c, u) -> grants(c)
           .revokeGrant(RevokeGrantRequest.newBuilder().setName("grants/" + freshGrant(c.world()))
-              .build())));
+              .build())),
+      // The audit trail read is always the caller's own tenant's (no tenant in the request),
+      // so another tenant's caller is an ordinary principal of its own tenant: D, not N.
+      row("ListAuditEvents", "O D D D D D D D D D U", (c, u) -> audit(c)
+          .listAuditEvents(ListAuditEventsRequest.getDefaultInstance())),
+      row("ExportAuditEvents", "O D D D D D D D D D U", (c, u) -> audit(c)
+          .exportAuditEvents(ExportAuditEventsRequest.getDefaultInstance())
+          .forEachRemaining(e -> { })),
+      // Verification is for the system administrator only, who is not one of these roles.
+      row("VerifyAuditChain", "D D D D D D D D D D U", (c, u) -> audit(c)
+          .verifyAuditChain(VerifyAuditChainRequest.getDefaultInstance())),
+      // Anyone may watch: a watch carries only what its caller may see (another tenant's
+      // caller watches its own tenant). A watch stays open, so OK means "still open at a
+      // short deadline" (or a first event).
+      row("WatchLifecycle", "O O O O O O O O O O U", (c, u) -> watchBriefly(c)));
 
   private InProcessCoffer coffer;
   private Path dir;
@@ -285,6 +300,26 @@ class AuthorizationMatrixGrpcTest {
 
   private static GrantServiceGrpc.GrantServiceBlockingStub grants(Cell c) {
     return GrantServiceGrpc.newBlockingStub(c.coffer().channel)
+        .withInterceptors(InProcessCoffer.bearer(c.token()));
+  }
+
+  private static void watchBriefly(Cell c) {
+    try {
+      LifecycleServiceGrpc.newBlockingStub(c.coffer().channel)
+          .withInterceptors(InProcessCoffer.bearer(c.token()))
+          .withDeadlineAfter(200, TimeUnit.MILLISECONDS)
+          .watchLifecycle(WatchLifecycleRequest.newBuilder()
+              .addResources(secret(c.world().secretId())).build())
+          .hasNext();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+        throw e;
+      }
+    }
+  }
+
+  private static AuditServiceGrpc.AuditServiceBlockingStub audit(Cell c) {
+    return AuditServiceGrpc.newBlockingStub(c.coffer().channel)
         .withInterceptors(InProcessCoffer.bearer(c.token()));
   }
 }

@@ -13,6 +13,7 @@ import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.mac.HmacKey;
 import com.google.crypto.tink.prf.HmacPrfKey;
+import com.google.crypto.tink.signature.EcdsaPrivateKey;
 import com.google.crypto.tink.util.SecretBytes;
 import dev.coffer.server.domain.SealedSecret;
 import dev.coffer.server.domain.SecretValue;
@@ -28,12 +29,87 @@ class KeyringTest {
   @TempDir Path dir;
 
   @Test
-  void firstOpen_createsAllThreeKeysetsInOneWrite() {
+  void firstOpen_createsAllFourKeysetsInOneWrite() {
     MapKeysetStore store = new MapKeysetStore();
     Keyring keyring = Keyring.open(TestKeys.rootKey(dir, "root"), store);
     assertTrue(keyring.createdNow());
     assertEquals(1, store.writeAllCalls);
-    assertEquals(Set.of("kek", "verifier-mac", "lookup-prf"), store.entries.keySet());
+    assertEquals(Set.of("kek", "verifier-mac", "lookup-prf", "audit-signing"),
+        store.entries.keySet());
+  }
+
+  @Test
+  void vaultCreatedBeforeAuditSigning_getsTheSigningKeysetAdded_andKeepsItsOtherKeys() {
+    DevRootKeyFile root = TestKeys.rootKey(dir, "root");
+    MapKeysetStore store = new MapKeysetStore();
+    SealedSecret sealed =
+        Keyring.open(root, store).envelopeCipher().seal(SecretValue.ofString("old"), AD);
+    byte[] kek = store.entries.get("kek");
+    store.entries.remove("audit-signing");
+
+    Keyring upgraded = Keyring.open(root, store);
+
+    assertFalse(upgraded.createdNow());
+    assertEquals(2, store.writeAllCalls);
+    assertTrue(store.entries.containsKey("audit-signing"));
+    assertEquals(kek, store.entries.get("kek"));
+    try (SecretValue opened = upgraded.envelopeCipher().open(sealed, AD)) {
+      assertEquals("old", opened.reveal());
+    }
+    byte[] signature = upgraded.auditSignature().sign(AD, ad("ctx"));
+    assertTrue(Keyring.open(root, store).auditSignature().verify(signature, AD, ad("ctx")));
+    assertEquals(2, store.writeAllCalls);
+  }
+
+  @Test
+  void missingAuditSigning_withAWrongRootKey_isRefusedAndNothingIsWritten() {
+    MapKeysetStore store = new MapKeysetStore();
+    Keyring.open(TestKeys.rootKey(dir, "rootA"), store);
+    store.entries.remove("audit-signing");
+
+    assertThrows(KeyringException.class,
+        () -> Keyring.open(TestKeys.rootKey(dir, "rootB"), store));
+
+    assertEquals(1, store.writeAllCalls);
+    assertFalse(store.entries.containsKey("audit-signing"));
+  }
+
+  @Test
+  void onlyTheSigningKeysetPresent_isAnIncompleteStore() {
+    DevRootKeyFile root = TestKeys.rootKey(dir, "root");
+    MapKeysetStore store = new MapKeysetStore();
+    Keyring.open(root, store);
+    store.entries.keySet().retainAll(Set.of("audit-signing"));
+
+    KeyringException e = assertThrows(KeyringException.class, () -> Keyring.open(root, store));
+
+    assertTrue(e.getMessage().contains("kek"), e.getMessage());
+    assertEquals(1, store.writeAllCalls);
+  }
+
+  @Test
+  void auditSignature_verifiesItsOwnSignature_afterReopening() {
+    DevRootKeyFile root = TestKeys.rootKey(dir, "root");
+    MapKeysetStore store = new MapKeysetStore();
+    byte[] signature = Keyring.open(root, store).auditSignature().sign(AD, ad("ctx"));
+
+    assertTrue(Keyring.open(root, store).auditSignature().verify(signature, AD, ad("ctx")));
+  }
+
+  @Test
+  void auditSignature_failsForOtherDataContextOrKey() {
+    AuditSignature mine = TestKeys.keyring(dir, "a").auditSignature();
+    AuditSignature theirs = TestKeys.keyring(dir, "b").auditSignature();
+    byte[] signature = mine.sign(AD, ad("ctx"));
+    byte[] tampered = signature.clone();
+    tampered[tampered.length - 1] ^= 1;
+
+    assertFalse(mine.verify(signature, ad("tenant-1/secret-1/v2"), ad("ctx")));
+    assertFalse(mine.verify(signature, AD, ad("other")));
+    assertFalse(mine.verify(tampered, AD, ad("ctx")));
+    assertFalse(mine.verify(new byte[0], AD, ad("ctx")));
+    assertFalse(theirs.verify(signature, AD, ad("ctx")));
+    assertTrue(theirs.verify(theirs.sign(AD, ad("ctx")), AD, ad("ctx")));
   }
 
   @Test
@@ -117,6 +193,14 @@ class KeyringTest {
 
     for (String name : Keyring.NAMES) {
       byte[] stored = store.entries.get(name);
+      if (name.equals("audit-signing")) {
+        KeysetHandle clear = TinkProtoKeysetFormat.parseEncryptedKeyset(
+            stored, root.rootAead(), ad("coffer/keyset/" + name), TinkRuntime.configuration());
+        byte[] priv = ((EcdsaPrivateKey) clear.getPrimary().getKey()).getPrivateValue()
+            .getBigInteger(InsecureSecretKeyAccess.get()).toByteArray();
+        assertFalse(TinkEnvelopeCipherTest.contains(stored, priv), name + " holds its raw key");
+        continue;
+      }
       assertThrows(GeneralSecurityException.class,
           () -> TinkProtoKeysetFormat.parseKeyset(
               stored, InsecureSecretKeyAccess.get(), TinkRuntime.configuration()));
@@ -133,7 +217,8 @@ class KeyringTest {
 
   @Test
   void keyringToString_showsNoKeyMaterial() {
-    assertEquals("Keyring[kek, verifier-mac, lookup-prf]", TestKeys.keyring(dir, "r").toString());
+    assertEquals("Keyring[kek, verifier-mac, lookup-prf, audit-signing]",
+        TestKeys.keyring(dir, "r").toString());
   }
 
   private static byte[] rawKey(Key key) {

@@ -200,6 +200,9 @@ class SharingTest {
     SecretMetadata old = t.vault.secrets().get(alice, shared);
     assertEquals(nextId, old.rotatedTo());
     assertEquals(shared, t.vault.secrets().get(alice, nextId).rotatedFrom());
+    assertEquals(1, t.vault.secrets().list(alice, "", "", Duration.ofDays(400), false, "", 100)
+        .items().stream().filter(s -> s.secretId().equals(shared)).count(),
+        "the rotated secret's moved expiry is indexed once");
     assertEquals(nextValue, reveal(bob, nextId), "grants carry over");
     assertEquals(g.expireTime(), t.vault.grants().list(alice, nextId, "", 10).items().get(0)
         .expireTime());

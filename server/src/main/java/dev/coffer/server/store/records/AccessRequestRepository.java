@@ -5,19 +5,23 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Table;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Access requests by tenant and id, with indexes kept in the same batch: by requester
- * (always), and while pending, by tenant (for admins) and by the secret's owner (for
- * the owner's queue). Deciding a request removes its pending entries, so pending
- * listings are O(page).
+ * (always), and while pending, by tenant (for admins), by the secret's owner (for the
+ * owner's queue) and by decision deadline (for lifecycle notifications, read as a
+ * {@link DueIndex}). Deciding a request removes its pending entries, so pending listings
+ * are O(page).
  */
 public final class AccessRequestRepository {
 
   private static final String BY_REQUESTER = "req-who";
   private static final String PENDING_IN_TENANT = "req-pending";
   private static final String PENDING_FOR_OWNER = "req-owner";
+  private static final String BY_DEADLINE = "req-deadline";
 
   private final KvStore store;
 
@@ -43,13 +47,23 @@ public final class AccessRequestRepository {
         .build();
     byte[] forOwner = Keys.builder().raw(pendingForOwner(r.tenantId(), owner))
         .str(r.requestId()).build();
+    byte[] deadline = DueIndex.key(BY_DEADLINE, r.tenantId(), r.decideDeadline(),
+        r.requestId());
     if (r.status() == AccessRequest.Status.PENDING) {
       changes.put(Table.INDEX, inTenant, new byte[0]);
       changes.put(Table.INDEX, forOwner, new byte[0]);
+      changes.put(Table.INDEX, deadline, new byte[0]);
     } else {
       changes.delete(Table.INDEX, inTenant);
       changes.delete(Table.INDEX, forOwner);
+      changes.delete(Table.INDEX, deadline);
     }
+  }
+
+  /** Decision-deadline index entries of pending requests due in {@code (fromExclusive, until]}. */
+  public List<DueIndex.Due> dueByDeadline(String tenantId, Instant fromExclusive,
+      DueIndex.Due after, Instant until, int limit) {
+    return DueIndex.due(store, BY_DEADLINE, tenantId, fromExclusive, after, until, limit);
   }
 
   public Page<AccessRequest> listByRequester(String tenantId, String requester,

@@ -6,19 +6,22 @@ import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Table;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Grants by tenant and id, with two indexes kept in the same batch: by secret (for the
- * owner's listing and rotation) and by grantee and secret (for the read check and the
- * grantee's listing). Every listing is O(page).
+ * Grants by tenant and id, with indexes kept in the same batch: by secret (for the
+ * owner's listing and rotation), by grantee and secret (for the read check and the
+ * grantee's listing), and, while not revoked, by expiration time (for lifecycle
+ * notifications, read as a {@link DueIndex}). Every listing is O(page).
  */
 public final class GrantRepository {
 
   private static final String BY_SECRET = "grant-sec";
   private static final String BY_GRANTEE = "grant-who";
+  private static final String BY_EXPIRY = "grant-exp";
 
   private final KvStore store;
 
@@ -37,6 +40,18 @@ public final class GrantRepository {
         .str(g.grantId()).build(), new byte[0]);
     changes.put(Table.INDEX, Keys.builder().raw(byGrantee(g.tenantId(), g.grantee(),
         g.secretId())).str(g.grantId()).build(), new byte[0]);
+    byte[] expiry = DueIndex.key(BY_EXPIRY, g.tenantId(), g.expireTime(), g.grantId());
+    if (g.revokeTime() == null) {
+      changes.put(Table.INDEX, expiry, new byte[0]);
+    } else {
+      changes.delete(Table.INDEX, expiry);
+    }
+  }
+
+  /** Expiry index entries of unrevoked grants due in {@code (fromExclusive, until]}. */
+  public List<DueIndex.Due> dueByExpiry(String tenantId, Instant fromExclusive,
+      DueIndex.Due after, Instant until, int limit) {
+    return DueIndex.due(store, BY_EXPIRY, tenantId, fromExclusive, after, until, limit);
   }
 
   /** Up to {@code limit} grants {@code grantee} holds on one secret, in any state. */

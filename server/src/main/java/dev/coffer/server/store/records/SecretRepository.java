@@ -45,7 +45,18 @@ public final class SecretRepository {
     return result;
   }
 
-  /** Stages the record and its index entries (index fields never change after creation). */
+  /**
+   * Stages a changed record: removes the index entries of {@code previous} (its expiry may
+   * have moved, as in rotation) and writes those of {@code next}, in one batch.
+   */
+  public void stageUpdate(Changes changes, SecretMetadata previous, StoredSecret next) {
+    for (byte[] indexKey : indexKeys(previous)) {
+      changes.delete(Table.INDEX, indexKey);
+    }
+    stage(changes, next);
+  }
+
+  /** Stages the record and its index entries. */
   public void stage(Changes changes, StoredSecret secret) {
     SecretMetadata m = secret.metadata();
     changes.put(Table.SECRETS, key(m.tenantId(), m.secretId()), RecordCodec.encode(secret));
@@ -89,8 +100,22 @@ public final class SecretRepository {
       int size, Predicate<SecretMetadata> keep) {
     byte[] prefix = Keys.builder().str(BY_EXPIRY).str(tenantId).build();
     byte[] start = Keys.builder().raw(prefix).u64(from.toEpochMilli() - 1).build();
-    return PageScanner.page(store, Table.INDEX, prefix, start, pageToken, size,
-        kv -> resolve(tenantId, kv, keep));
+    return PageScanner.page(store, Table.INDEX, prefix, start, pageToken, size, kv -> {
+      Keys.Reader r = Keys.reader(kv.key());
+      r.raw(prefix.length);
+      r.u64();
+      return get(tenantId, r.str()).map(StoredSecret::metadata).filter(keep);
+    });
+  }
+
+  /**
+   * Expiry index entries due in {@code (fromExclusive, until]} (see {@link DueIndex}). An
+   * entry can be stale (rotation shortens an expiration and leaves the old entry): re-read
+   * the secret and compare its expiration.
+   */
+  public List<DueIndex.Due> dueByExpiry(String tenantId, Instant fromExclusive,
+      DueIndex.Due after, Instant until, int limit) {
+    return DueIndex.due(store, BY_EXPIRY, tenantId, fromExclusive, after, until, limit);
   }
 
   private Optional<SecretMetadata> resolve(String tenantId, KeyValue kv,
@@ -126,9 +151,9 @@ public final class SecretRepository {
   }
 
   /**
-   * The secret id at the end of an index key: the bytes between the last '/' or 0x00
-   * separator before the terminator and the terminating 0x00. Secret ids never contain
-   * '/' or 0x00.
+   * The secret id at the end of an application or location index key: the bytes between
+   * the last '/' or 0x00 separator before the terminator and the terminating 0x00. Secret
+   * ids never contain '/' or 0x00. Not for the expiry index, whose u64 may hold any byte.
    */
   private static String lastSegment(byte[] key) {
     int end = key.length - 1;

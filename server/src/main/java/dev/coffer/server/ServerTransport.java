@@ -1,0 +1,98 @@
+package dev.coffer.server;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.util.AdvancedTlsX509KeyManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The gRPC port's transport security: TLS from a PEM certificate chain and private key,
+ * re-read from disk on a fixed period so a renewed certificate (cert-manager, certbot) is
+ * picked up without a restart; or plaintext, which the server allows on loopback only.
+ * The private key never leaves the key manager; errors name files, never their contents.
+ */
+final class ServerTransport implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ServerTransport.class.getName());
+
+  private final ServerCredentials credentials;
+  private final ScheduledExecutorService reloader;
+
+  private ServerTransport(ServerCredentials credentials, ScheduledExecutorService reloader) {
+    this.credentials = credentials;
+    this.reloader = reloader;
+  }
+
+  static ServerTransport plaintext() {
+    return new ServerTransport(InsecureServerCredentials.create(), null);
+  }
+
+  /**
+   * TLS with the chain in {@code certFile} and the key in {@code keyFile} (PEM), re-read
+   * every {@code reloadSeconds}.
+   *
+   * @throws IllegalArgumentException naming the files when they cannot be loaded
+   */
+  static ServerTransport tls(Path certFile, Path keyFile, long reloadSeconds) {
+    AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
+    FileTime[] loaded;
+    try {
+      loaded = load(keys, certFile, keyFile);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot load the TLS certificate " + certFile
+          + " and key " + keyFile + " (" + e.getClass().getSimpleName() + ")");
+    }
+    ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "coffer-tls-reload");
+      t.setDaemon(true);
+      return t;
+    });
+    reloader.scheduleWithFixedDelay(() -> {
+      try {
+        FileTime[] now = {Files.getLastModifiedTime(certFile), Files.getLastModifiedTime(keyFile)};
+        if (!now[0].equals(loaded[0]) || !now[1].equals(loaded[1])) {
+          FileTime[] fresh = load(keys, certFile, keyFile);
+          loaded[0] = fresh[0];
+          loaded[1] = fresh[1];
+          LOG.info("reloaded the TLS certificate from " + certFile);
+        }
+      } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        LOG.warning("cannot reload the TLS certificate " + certFile + " ("
+            + e.getClass().getSimpleName() + "); still serving the previous one");
+      }
+    }, reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
+    return new ServerTransport(TlsServerCredentials.newBuilder().keyManager(keys).build(),
+        reloader);
+  }
+
+  private static FileTime[] load(AdvancedTlsX509KeyManager keys, Path certFile, Path keyFile)
+      throws IOException, GeneralSecurityException {
+    FileTime[] times = {Files.getLastModifiedTime(certFile), Files.getLastModifiedTime(keyFile)};
+    keys.updateIdentityCredentials(certFile.toFile(), keyFile.toFile());
+    return times;
+  }
+
+  ServerCredentials credentials() {
+    return credentials;
+  }
+
+  boolean isTls() {
+    return reloader != null;
+  }
+
+  @Override
+  public void close() {
+    if (reloader != null) {
+      reloader.shutdownNow();
+    }
+  }
+}

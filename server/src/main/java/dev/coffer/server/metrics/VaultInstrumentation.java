@@ -1,0 +1,55 @@
+package dev.coffer.server.metrics;
+
+import dev.coffer.server.audit.AuditLog;
+import dev.coffer.server.crypto.EnvelopeCipher;
+import dev.coffer.server.crypto.VerifierMac;
+import dev.coffer.server.service.SecretVerifier;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+
+/**
+ * The hooks through which the vault's internals are counted, applied once where the vault
+ * is wired: decorators around the audit log, the envelope cipher and the verifier MAC, and
+ * the verifier's failure listener. {@link #none()} leaves everything as it is (metrics off,
+ * tests that do not look at metrics).
+ *
+ * <p>Security: every decorator counts events with fixed, bounded labels and never sees a
+ * value, token, verifier or identifier.
+ */
+public final class VaultInstrumentation {
+
+  private static final VaultInstrumentation NONE = new VaultInstrumentation(null);
+
+  private final MeterRegistry registry; // null: no instrumentation
+
+  private VaultInstrumentation(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** No counting at all: every method returns what it is given. */
+  public static VaultInstrumentation none() {
+    return NONE;
+  }
+
+  /** Counts into {@code registry}. */
+  public static VaultInstrumentation into(MeterRegistry registry) {
+    return new VaultInstrumentation(Objects.requireNonNull(registry, "registry"));
+  }
+
+  public AuditLog audit(AuditLog log) {
+    return registry == null ? log : new MeteredAuditLog(log, registry);
+  }
+
+  public EnvelopeCipher envelopeCipher(EnvelopeCipher cipher) {
+    return registry == null ? cipher : new MeteredEnvelopeCipher(cipher, registry);
+  }
+
+  public VerifierMac verifierMac(VerifierMac mac) {
+    return registry == null ? mac : new MeteredVerifierMac(mac, registry);
+  }
+
+  public SecretVerifier.FailureListener verifyFailures() {
+    return registry == null ? SecretVerifier.FailureListener.NONE
+        : new VerifyFailureMeter(registry);
+  }
+}

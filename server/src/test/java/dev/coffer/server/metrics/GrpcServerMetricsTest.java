@@ -1,0 +1,99 @@
+package dev.coffer.server.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.api.v1.GetSecretRequest;
+import dev.coffer.api.v1.PrincipalServiceGrpc;
+import dev.coffer.api.v1.SecretServiceGrpc;
+import dev.coffer.api.v1.WhoAmIRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Micrometer's gRPC interceptor, wired in CofferServer, seen through an in-process server. */
+class GrpcServerMetricsTest {
+
+  @TempDir Path dir;
+  MeteredCoffer coffer;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    coffer = new MeteredCoffer(dir);
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    coffer.close();
+  }
+
+  long calls(String service, String method, String statusCode) {
+    Timer timer = coffer.metrics.registry().find(GrpcServerMetrics.DURATION)
+        .tags("service", service, "method", method, "status_code", statusCode).timer();
+    return timer == null ? 0 : timer.count();
+  }
+
+  @Test
+  void everyMethodStartsWithAnOkSeriesAtZero() {
+    assertEquals(0, calls("coffer.v1.PrincipalService", "WhoAmI", "OK"));
+    assertTrue(coffer.metrics.registry().find(GrpcServerMetrics.DURATION)
+        .tags("service", "coffer.v1.SecretService", "method", "RevealSecret", "status_code", "OK")
+        .timer() != null, "pre-registered");
+  }
+
+  @Test
+  void requestCounter_incrementsWithTheStatusOfEachCall() {
+    var principals = coffer.as(PrincipalServiceGrpc.newBlockingStub(coffer.channel),
+        coffer.adminToken);
+    principals.whoAmI(WhoAmIRequest.getDefaultInstance());
+    principals.whoAmI(WhoAmIRequest.getDefaultInstance());
+    var stranger = coffer.as(PrincipalServiceGrpc.newBlockingStub(coffer.channel),
+        "cfr_at_not_a_real_token");
+    assertThrows(StatusRuntimeException.class,
+        () -> stranger.whoAmI(WhoAmIRequest.getDefaultInstance()));
+    var secrets = coffer.as(SecretServiceGrpc.newBlockingStub(coffer.channel), coffer.adminToken);
+    StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
+        () -> secrets.getSecret(GetSecretRequest.newBuilder().setName("secrets/sec_nothere")
+            .build()));
+    assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+
+    assertEquals(2, calls("coffer.v1.PrincipalService", "WhoAmI", "OK"));
+    assertEquals(1, calls("coffer.v1.PrincipalService", "WhoAmI", "UNAUTHENTICATED"),
+        "refused by authentication, still counted");
+    assertEquals(1, calls("coffer.v1.SecretService", "GetSecret", "NOT_FOUND"));
+    assertEquals(0, calls("coffer.v1.SecretService", "GetSecret", "OK"));
+  }
+
+  @Test
+  void latencyIsAHistogramWithBuckets_inTheExposition() {
+    coffer.as(PrincipalServiceGrpc.newBlockingStub(coffer.channel), coffer.adminToken)
+        .whoAmI(WhoAmIRequest.getDefaultInstance());
+
+    String text = coffer.scrape();
+
+    assertTrue(text.contains("# TYPE grpc_server_processing_duration_seconds histogram"), text);
+    for (String le : new String[] {"0.001", "0.01", "0.1", "1.0", "10.0", "+Inf"}) {
+      assertTrue(text.contains("grpc_server_processing_duration_seconds_bucket{method=\"WhoAmI\","
+          + "method_type=\"UNARY\",service=\"coffer.v1.PrincipalService\",status_code=\"OK\","
+          + "le=\"" + le + "\"}"), "bucket le=" + le);
+    }
+    assertTrue(text.contains("grpc_server_processing_duration_seconds_count{method=\"WhoAmI\","
+        + "method_type=\"UNARY\",service=\"coffer.v1.PrincipalService\",status_code=\"OK\"} 1"));
+  }
+
+  @Test
+  void healthChecks_areCountedToo() {
+    HealthGrpc.newBlockingStub(coffer.channel).check(HealthCheckRequest.getDefaultInstance());
+
+    assertEquals(1, calls("grpc.health.v1.Health", "Check", "OK"));
+  }
+}

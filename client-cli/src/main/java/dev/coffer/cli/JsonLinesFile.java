@@ -7,13 +7,9 @@ import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 
 /**
  * A JSON-lines file the CLI creates itself, new and with POSIX mode 0600 from the moment it
@@ -40,29 +36,15 @@ final class JsonLinesFile implements AutoCloseable {
   /** A usage failure (exit 1) if {@code file} exists; checked before any call. */
   static void refuseExisting(Path file) {
     if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      throw exists(file);
+      throw OutFile.exists(file, "--out");
     }
   }
 
   /** Creates {@code file}; a usage failure if it exists or cannot be created with mode 0600. */
   static JsonLinesFile create(Path file) {
-    try {
-      return new JsonLinesFile(
-          file,
-          FileChannel.open(
-              file,
-              EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
-    } catch (FileAlreadyExistsException e) {
-      throw exists(file);
-    } catch (UnsupportedOperationException e) {
-      throw new CliFailure(
-          ExitCodes.USAGE, "cannot create " + file + " with mode 0600 on this file system");
-    } catch (IOException e) {
-      throw new CliFailure(
-          ExitCodes.USAGE, "cannot create --out " + file + " (" + e.getClass().getSimpleName() + ")");
-    }
+    return new JsonLinesFile(file, OutFile.claim(file, "--out"));
   }
+
 
   /** Appends one line; {@code json} must hold no line break. */
   void writeLine(String json) {
@@ -104,10 +86,5 @@ final class JsonLinesFile implements AutoCloseable {
   private CliFailure writeFailure(IOException e) {
     return new CliFailure(
         ExitCodes.OTHER, "cannot write " + path + " (" + e.getClass().getSimpleName() + ")");
-  }
-
-  private static CliFailure exists(Path file) {
-    return new CliFailure(
-        ExitCodes.USAGE, "--out " + file + " already exists; refusing to overwrite it");
   }
 }

@@ -71,27 +71,39 @@ final class OutFile {
   }
 
   private static FileChannel claim(Path file) {
+    return claim(file, "--out-file");
+  }
+
+  /**
+   * Creates {@code file} new with mode 0600 at creation time; a usage failure naming
+   * {@code flag} if it exists or cannot be created that way.
+   */
+  static FileChannel claim(Path file, String flag) {
     try {
       return FileChannel.open(
           file,
           EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (FileAlreadyExistsException e) {
-      throw exists(file);
+      throw exists(file, flag);
     } catch (UnsupportedOperationException e) {
       throw new CliFailure(
           ExitCodes.USAGE, "cannot create " + file + " with mode 0600 on this file system");
     } catch (IOException e) {
       throw new CliFailure(
           ExitCodes.USAGE,
-          "cannot create --out-file " + file + " (" + e.getClass().getSimpleName() + ")");
+          "cannot create " + flag + " " + file + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 
   private static CliFailure exists(Path file) {
+    return exists(file, "--out-file");
+  }
+
+  static CliFailure exists(Path file, String flag) {
     return new CliFailure(
         ExitCodes.USAGE,
-        "--out-file " + file + " already exists; refusing to overwrite it (nothing was created)");
+        flag + " " + file + " already exists; refusing to overwrite it (nothing was created)");
   }
 
   private static void deleteQuietly(Path file) {

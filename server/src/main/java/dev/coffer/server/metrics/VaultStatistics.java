@@ -7,11 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import dev.coffer.server.service.PeriodicTask;
 
 /**
  * The job behind the domain gauges (secrets by state and tenant, secrets expiring within
@@ -32,7 +28,6 @@ public final class VaultStatistics implements AutoCloseable {
 
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(30);
   public static final int DEFAULT_RECORDS_PER_RUN = 50_000;
-  private static final Logger LOG = Logger.getLogger(VaultStatistics.class.getName());
 
   private final KvStore store;
   private final Clock clock;
@@ -43,7 +38,7 @@ public final class VaultStatistics implements AutoCloseable {
   private final Counter failed;
   private StatisticsSweep sweep; // guarded by this
   private volatile StatisticsSnapshot latest;
-  private ScheduledExecutorService scheduler; // guarded by this
+  private PeriodicTask task; // guarded by this
 
   public VaultStatistics(KvStore store, Clock clock, MeterRegistry registry, Duration period,
       int recordsPerRun) {
@@ -106,44 +101,26 @@ public final class VaultStatistics implements AutoCloseable {
 
   /** Schedules a run now and then every period, on a daemon thread. Idempotent. */
   public synchronized VaultStatistics start() {
-    if (scheduler == null) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "coffer-statistics");
-        t.setDaemon(true);
-        return t;
-      });
-      scheduler.scheduleWithFixedDelay(this::runQuietly, 0, period.toMillis(),
-          TimeUnit.MILLISECONDS);
+    if (task == null) {
+      task = PeriodicTask.start("coffer-statistics", Duration.ZERO, period, this::runOnce);
     }
     return this;
   }
 
+
   /** Stops the runs, waiting up to 5 s for one in progress. Idempotent. */
   @Override
   public void close() {
-    ScheduledExecutorService s;
+    PeriodicTask running;
     synchronized (this) {
-      s = scheduler;
+      running = task;
+      task = null;
     }
-    if (s == null) {
-      return;
-    }
-    s.shutdownNow();
-    try {
-      s.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (running != null) {
+      running.close();
     }
   }
 
-  private void runQuietly() {
-    try {
-      runOnce();
-    } catch (RuntimeException e) {
-      // Counted in coffer_statistics_runs_total; the exception text names no record.
-      LOG.log(Level.WARNING, "statistics run failed: " + e.getClass().getSimpleName());
-    }
-  }
 
   private static Counter runs(MeterRegistry registry, String result) {
     return Counter.builder("coffer.statistics.sweeps")

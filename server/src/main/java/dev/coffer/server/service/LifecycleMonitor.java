@@ -19,9 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -73,7 +70,7 @@ public final class LifecycleMonitor implements AutoCloseable {
   private final Map<ScanKey, Cursor> cursors = new HashMap<>();
   private Instant lastTick;
   private long ticks;
-  private ScheduledExecutorService scheduler;
+  private PeriodicTask task;
 
   public LifecycleMonitor(SecretRepository secrets, GrantRepository grants,
       AccessRequestRepository requests, LifecycleEvents events, Clock clock, int maxPerTick) {
@@ -88,16 +85,12 @@ public final class LifecycleMonitor implements AutoCloseable {
 
   /** Ticks every second on a daemon thread until {@link #close}; idempotent. */
   public synchronized void start() {
-    if (scheduler != null) {
-      return;
+    if (task == null) {
+      task = PeriodicTask.start("coffer-lifecycle-monitor", Duration.ofSeconds(1),
+          Duration.ofSeconds(1), this::tick);
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "coffer-lifecycle-monitor");
-      t.setDaemon(true);
-      return t;
-    });
-    scheduler.scheduleWithFixedDelay(this::tickSafely, 1, 1, TimeUnit.SECONDS);
   }
+
 
   /**
    * Publishes the crossings in {@code (last tick, now]} (up to the per-tick bound).
@@ -125,28 +118,16 @@ public final class LifecycleMonitor implements AutoCloseable {
   /** Stops the schedule and waits for a running tick; idempotent. */
   @Override
   public void close() {
-    ScheduledExecutorService s;
+    PeriodicTask running;
     synchronized (this) {
-      s = scheduler;
+      running = task;
+      task = null;
     }
-    if (s == null) {
-      return;
-    }
-    s.shutdownNow();
-    try {
-      s.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (running != null) {
+      running.close();
     }
   }
 
-  private void tickSafely() {
-    try {
-      tick();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "lifecycle tick failed: {0}", e.getClass().getName());
-    }
-  }
 
   /** Keeps one cursor per watched (tenant, kind, lead); a new one starts at the last tick. */
   private void syncCursors(Map<String, Set<Duration>> watched) {

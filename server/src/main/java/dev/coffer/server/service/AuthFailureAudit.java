@@ -123,13 +123,7 @@ public final class AuthFailureAudit {
     if (presented == null || !ValueFormat.ACCESS_TOKEN.isWellFormed(presented)) {
       return Optional.empty();
     }
-    for (byte[] key : lookupKeys.all(presented)) {
-      Optional<AccessToken> token = tokens.byLookupKey(key);
-      if (token.isPresent()) {
-        return token;
-      }
-    }
-    return Optional.empty();
+    return TokenService.find(tokens, lookupKeys, presented);
   }
 
   /** The peer's host address: the budget is per host, whatever the port. */

@@ -135,6 +135,15 @@ public final class TokenService {
   }
 
   private Optional<AccessToken> find(SecretValue presented) {
+    return find(tokens, lookupKeys, presented);
+  }
+
+  /**
+   * The token record a presented value stands for, looked up by its keyed lookup key under
+   * every PRF in the keyset (primary first); the value itself is never compared or stored.
+   */
+  static Optional<AccessToken> find(TokenRepository tokens, LookupKeys lookupKeys,
+      SecretValue presented) {
     for (byte[] key : lookupKeys.all(presented)) {
       Optional<AccessToken> token = tokens.byLookupKey(key);
       if (token.isPresent()) {

@@ -25,11 +25,18 @@ import picocli.CommandLine.Spec;
  * <p>Security: the token is read from {@code --token}, {@code $COFFER_TOKEN} or {@code
  * --token-file} and handed to the client as a supplier; it is never printed, not even as a
  * default value in {@code --help}.
+ *
+ * <p>Mutual TLS: {@code --cert} and {@code --key} (or {@code $COFFER_CERT} and {@code
+ * $COFFER_KEY}) add a client certificate to the TLS connection; they need {@code --ca} or
+ * {@code --tls}. The server maps the certificate to a principal, so the token becomes optional
+ * (if both are given, the server requires them to name the same principal).
  */
 public final class GlobalOptions {
   public static final String ENV_ADDR = "COFFER_ADDR";
   public static final String ENV_TOKEN = "COFFER_TOKEN";
   public static final String ENV_CA = "COFFER_CA";
+  public static final String ENV_CERT = "COFFER_CERT";
+  public static final String ENV_KEY = "COFFER_KEY";
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
@@ -61,6 +68,19 @@ public final class GlobalOptions {
       description = "Use TLS and trust the CA certificate(s) in FILE, PEM (default: $" + ENV_CA
           + ").")
   Path ca;
+
+  @Option(
+      names = "--cert",
+      paramLabel = "FILE",
+      description = "Client certificate chain, PEM, for mutual TLS (with --key; needs --ca or"
+          + " --tls; default: $" + ENV_CERT + "). The token is then optional.")
+  Path cert;
+
+  @Option(
+      names = "--key",
+      paramLabel = "FILE",
+      description = "Private key of --cert, PEM PKCS#8 (default: $" + ENV_KEY + ").")
+  Path key;
 
   @Option(
       names = "--tls",
@@ -112,24 +132,48 @@ public final class GlobalOptions {
    * in the clear.
    */
   private ChannelCredentials transport(CliContext ctx, String target) {
-    Path caFile = ca != null ? ca : Optional.ofNullable(ctx.env(ENV_CA))
-        .filter(v -> !v.isBlank()).map(Path::of).orElse(null);
-    if (caFile != null) {
-      try {
-        return TlsChannelCredentials.newBuilder().trustManager(caFile.toFile()).build();
-      } catch (IOException | RuntimeException e) {
-        throw new ParameterException(mixee.commandLine(),
-            "cannot read the CA file " + caFile + " (" + e.getClass().getSimpleName() + ")");
-      }
+    Path caFile = ca != null ? ca : envPath(ctx, ENV_CA);
+    Path certFile = cert != null ? cert : envPath(ctx, ENV_CERT);
+    Path keyFile = key != null ? key : envPath(ctx, ENV_KEY);
+    if ((certFile == null) != (keyFile == null)) {
+      throw new ParameterException(mixee.commandLine(), "give --cert and --key together (or $"
+          + ENV_CERT + " and $" + ENV_KEY + ")");
     }
-    if (tls) {
-      return TlsChannelCredentials.create();
+    if (certFile != null && caFile == null && !tls) {
+      throw new ParameterException(mixee.commandLine(), "--cert and --key need TLS: give --ca"
+          + " FILE (or $" + ENV_CA + ") or --tls");
+    }
+    if (caFile != null || tls) {
+      TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+      if (caFile != null) {
+        try {
+          builder.trustManager(caFile.toFile());
+        } catch (IOException | RuntimeException e) {
+          throw new ParameterException(mixee.commandLine(),
+              "cannot read the CA file " + caFile + " (" + e.getClass().getSimpleName() + ")");
+        }
+      }
+      if (certFile != null) {
+        try {
+          builder.keyManager(certFile.toFile(), keyFile.toFile());
+        } catch (IOException | RuntimeException e) {
+          throw new ParameterException(mixee.commandLine(), "cannot read the client"
+              + " certificate " + certFile + " or key " + keyFile + " ("
+              + e.getClass().getSimpleName() + ")");
+        }
+      }
+      return builder.build();
     }
     if (!isLoopback(target)) {
       throw new ParameterException(mixee.commandLine(), "refusing to send a token in plaintext"
           + " to " + target + ": give --ca FILE (or $" + ENV_CA + ") or --tls");
     }
     return InsecureChannelCredentials.create();
+  }
+
+  private static Path envPath(CliContext ctx, String name) {
+    return Optional.ofNullable(ctx.env(name)).filter(v -> !v.isBlank()).map(Path::of)
+        .orElse(null);
   }
 
   private static boolean isLoopback(String target) {

@@ -130,4 +130,77 @@ class GlobalOptionsTest {
     com.google.protobuf.util.JsonFormat.parser().merge(cli.out(), parsed);
     assertEquals("tenants/acme/principals/alice", parsed.getName());
   }
+
+  /** Runs whoami with a capturing connector; returns the exit code, config in {@code seen[0]}. */
+  private int runCapturing(CofferClient.Config[] seen, java.io.StringWriter err,
+      java.util.Map<String, String> env, String... args) {
+    CliContext ctx = CliContext.builder()
+        .out(new java.io.PrintWriter(new java.io.StringWriter()))
+        .err(new java.io.PrintWriter(err, true))
+        .env(env)
+        .connector(config -> {
+          seen[0] = config;
+          return server.connect(config);
+        })
+        .build();
+    return CofferCli.run(ctx, args);
+  }
+
+  private static Path pem(Path dir, String name, String type) throws Exception {
+    return Files.writeString(dir.resolve(name), "-----BEGIN " + type + "-----\nAAAA\n-----END "
+        + type + "-----\n");
+  }
+
+  @Test
+  void aClientCertificate_goesIntoTheTlsCredentials_andTheTokenIsOptional(@TempDir Path dir)
+      throws Exception {
+    Path cert = pem(dir, "client.crt", "CERTIFICATE");
+    Path key = pem(dir, "client.key", "PRIVATE KEY");
+    CofferClient.Config[] seen = new CofferClient.Config[1];
+    java.io.StringWriter err = new java.io.StringWriter();
+    assertEquals(0, runCapturing(seen, err, java.util.Map.of(), "whoami", "--addr",
+        "vault.example:7443", "--tls", "--cert", cert.toString(), "--key", key.toString()),
+        err.toString());
+    io.grpc.TlsChannelCredentials tls = (io.grpc.TlsChannelCredentials) seen[0]
+        .channelCredentials();
+    assertEquals(Files.readString(cert), new String(tls.getCertificateChain(),
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(Files.readString(key), new String(tls.getPrivateKey(),
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertNull(authorization(), "no token, no authorization header");
+  }
+
+  @Test
+  void theClientCertificate_canComeFromTheEnvironment(@TempDir Path dir) throws Exception {
+    Path ca = pem(dir, "ca.crt", "CERTIFICATE");
+    Path cert = pem(dir, "client.crt", "CERTIFICATE");
+    Path key = pem(dir, "client.key", "PRIVATE KEY");
+    CofferClient.Config[] seen = new CofferClient.Config[1];
+    java.io.StringWriter err = new java.io.StringWriter();
+    assertEquals(0, runCapturing(seen, err, java.util.Map.of(GlobalOptions.ENV_CA,
+        ca.toString(), GlobalOptions.ENV_CERT, cert.toString(), GlobalOptions.ENV_KEY,
+        key.toString()), "whoami"), err.toString());
+    io.grpc.TlsChannelCredentials tls = (io.grpc.TlsChannelCredentials) seen[0]
+        .channelCredentials();
+    assertEquals(Files.readString(cert), new String(tls.getCertificateChain(),
+        java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void clientCertificateOptions_areCheckedBeforeAnyCall(@TempDir Path dir) throws Exception {
+    Path cert = pem(dir, "client.crt", "CERTIFICATE");
+    Path key = pem(dir, "client.key", "PRIVATE KEY");
+    CofferClient.Config[] seen = new CofferClient.Config[1];
+    java.io.StringWriter err = new java.io.StringWriter();
+    assertEquals(ExitCodes.USAGE, runCapturing(seen, err, java.util.Map.of(), "whoami",
+        "--tls", "--cert", cert.toString()));
+    assertTrue(err.toString().contains("--key"), err.toString());
+    assertEquals(ExitCodes.USAGE, runCapturing(seen, err, java.util.Map.of(), "whoami",
+        "--cert", cert.toString(), "--key", key.toString()));
+    assertTrue(err.toString().contains("--ca"), err.toString());
+    assertEquals(ExitCodes.USAGE, runCapturing(seen, err, java.util.Map.of(), "whoami",
+        "--tls", "--cert", dir.resolve("missing.crt").toString(), "--key", key.toString()));
+    assertTrue(err.toString().contains("missing.crt"), err.toString());
+    assertNull(seen[0], "no connection was made");
+  }
 }

@@ -12,6 +12,7 @@ import dev.coffer.server.api.SecretsGrpcService;
 import dev.coffer.server.api.TenantsGrpcService;
 import dev.coffer.server.api.TokensGrpcService;
 import dev.coffer.server.auth.AuthInterceptor;
+import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.GrpcServerMetrics;
 import dev.coffer.server.metrics.VaultStatistics;
@@ -53,10 +54,20 @@ public final class CofferServer {
   /** As above, with Prometheus metrics when {@code metrics} is not null. */
   public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
       CofferMetrics metrics) {
+    this(builder, vault, clock, maxInboundBytes, metrics, null);
+  }
+
+  /**
+   * As above; {@code clientCertificates} (null for none) maps verified client certificates
+   * (mutual TLS) to principals, see {@link AuthInterceptor}.
+   */
+  public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
+      CofferMetrics metrics, CertificateIdentity clientCertificates) {
     this.vault = vault;
     this.grpcMetrics = metrics == null ? null : metrics.grpc();
     this.statistics = metrics == null ? null : metrics.statistics(vault.store(), clock);
-    AuthInterceptor auth = new AuthInterceptor(vault.tokens(), vault.authFailures());
+    AuthInterceptor auth = new AuthInterceptor(vault.tokens(), vault.authFailures(),
+        clientCertificates);
     List<BindableService> services = List.of(
         new TenantsGrpcService(vault.tenants()),
         new PrincipalsGrpcService(vault.principals()),

@@ -1,6 +1,7 @@
 package dev.coffer.server;
 
 import dev.coffer.server.audit.ChainedAuditLog;
+import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
@@ -74,6 +75,27 @@ public final class CofferServerMain implements Callable<Integer> {
           + "without a restart. Default: ${DEFAULT-VALUE}.")
   long tlsReloadSeconds;
 
+  @Option(names = "--tls-client-ca", description = "PEM CA bundle for client certificates "
+      + "(mutual TLS; needs --tls-cert). Clients may then present a certificate signed by it "
+      + "instead of, or together with, a bearer token; certificates stay optional.")
+  Path tlsClientCa;
+
+  @Option(names = "--mtls-identity", defaultValue = "spiffe",
+      description = "How a client certificate names its principal: spiffe = URI SAN "
+          + "spiffe://<trust-domain>/tenants/<tenant>/principals/<principal>; dns = DNS SAN "
+          + "<principal>.<tenant>.<suffix>; cn = subject CN <tenant>/<principal>. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String mtlsIdentity;
+
+  @Option(names = "--mtls-trust-domain",
+      description = "SPIFFE trust domain of client certificates (required with "
+          + "--mtls-identity spiffe).")
+  String mtlsTrustDomain;
+
+  @Option(names = "--mtls-dns-suffix",
+      description = "DNS suffix of client certificates (required with --mtls-identity dns).")
+  String mtlsDnsSuffix;
+
   @Option(names = "--verify-failures-per-minute", defaultValue = "10",
       description = "Failed verifications allowed per client per minute. Default: ${DEFAULT-VALUE}.")
   long verifyFailuresPerMinute;
@@ -114,7 +136,9 @@ public final class CofferServerMain implements Callable<Integer> {
       return 2;
     }
     ServerTransport transport;
+    CertificateIdentity clientCertificates;
     try {
+      clientCertificates = clientCertificates();
       transport = transport();
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("coffer-server: " + e.getMessage());
@@ -134,7 +158,7 @@ public final class CofferServerMain implements Callable<Integer> {
     CofferServer server = new CofferServer(
         NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
             config.listenPort()), transport.credentials()), vault, Clock.systemUTC(),
-        config.maxInboundMessageBytes(), metrics);
+        config.maxInboundMessageBytes(), metrics, clientCertificates);
     MetricsHttpServer metricsHttp;
     try {
       metricsHttp = serveMetrics(config, metrics);
@@ -293,7 +317,45 @@ public final class CofferServerMain implements Callable<Integer> {
 
   private ServerTransport transport() {
     return tlsCert == null ? ServerTransport.plaintext()
-        : ServerTransport.tls(tlsCert, tlsKey, tlsReloadSeconds);
+        : ServerTransport.tls(tlsCert, tlsKey, tlsReloadSeconds, tlsClientCa);
+  }
+
+  /**
+   * How client certificates map to principals (see {@link CertificateIdentity}), or null
+   * without {@code --tls-client-ca}.
+   */
+  private CertificateIdentity clientCertificates() {
+    if (tlsClientCa == null) {
+      if (mtlsTrustDomain != null || mtlsDnsSuffix != null) {
+        throw new ConfigException("--mtls-trust-domain and --mtls-dns-suffix need "
+            + "--tls-client-ca");
+      }
+      return null;
+    }
+    if (tlsCert == null) {
+      throw new ConfigException("--tls-client-ca needs TLS: give --tls-cert and --tls-key");
+    }
+    String mode = mtlsIdentity.trim().toLowerCase(Locale.ROOT);
+    try {
+      switch (mode) {
+        case "spiffe":
+          if (mtlsTrustDomain == null || mtlsTrustDomain.isBlank()) {
+            throw new ConfigException("--mtls-identity spiffe needs --mtls-trust-domain NAME");
+          }
+          return CertificateIdentity.spiffe(mtlsTrustDomain.trim());
+        case "dns":
+          if (mtlsDnsSuffix == null || mtlsDnsSuffix.isBlank()) {
+            throw new ConfigException("--mtls-identity dns needs --mtls-dns-suffix SUFFIX");
+          }
+          return CertificateIdentity.dns(mtlsDnsSuffix.trim());
+        case "cn":
+          return CertificateIdentity.commonName();
+        default:
+          throw new ConfigException("--mtls-identity must be spiffe, dns or cn");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--mtls-trust-domain / --mtls-dns-suffix: " + e.getMessage());
+    }
   }
 
   private static boolean isLoopback(String host) {

@@ -43,6 +43,21 @@ final class ServerTransport implements AutoCloseable {
    * @throws IllegalArgumentException naming the files when they cannot be loaded
    */
   static ServerTransport tls(Path certFile, Path keyFile, long reloadSeconds) {
+    return tls(certFile, keyFile, reloadSeconds, null);
+  }
+
+  /**
+   * As above; with {@code clientCaFile} (PEM CA bundle, read once at start) the server also
+   * requests client certificates (mutual TLS). They stay optional, so bearer-token clients
+   * without one still connect; a presented certificate must chain to that CA or the
+   * handshake fails. Which principal a certificate stands for is decided by
+   * {@link dev.coffer.server.auth.AuthInterceptor}.
+   *
+   * @param clientCaFile null for no client certificates
+   * @throws IllegalArgumentException naming the files when they cannot be loaded
+   */
+  static ServerTransport tls(Path certFile, Path keyFile, long reloadSeconds,
+      Path clientCaFile) {
     AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
     FileTime[] loaded;
     try {
@@ -50,6 +65,16 @@ final class ServerTransport implements AutoCloseable {
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot load the TLS certificate " + certFile
           + " and key " + keyFile + " (" + e.getClass().getSimpleName() + ")");
+    }
+    TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder().keyManager(keys);
+    if (clientCaFile != null) {
+      try {
+        builder.trustManager(clientCaFile.toFile())
+            .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("cannot load the client CA file " + clientCaFile
+            + " (" + e.getClass().getSimpleName() + ")");
+      }
     }
     ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "coffer-tls-reload");
@@ -70,8 +95,7 @@ final class ServerTransport implements AutoCloseable {
             + e.getClass().getSimpleName() + "); still serving the previous one");
       }
     }, reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
-    return new ServerTransport(TlsServerCredentials.newBuilder().keyManager(keys).build(),
-        reloader);
+    return new ServerTransport(builder.build(), reloader);
   }
 
   private static FileTime[] load(AdvancedTlsX509KeyManager keys, Path certFile, Path keyFile)

@@ -62,4 +62,25 @@ class CofferServerMainTest {
         "--bootstrap-token-file", f.toString()));
     assertEquals("keep", Files.readString(f));
   }
+
+  @Test
+  void clientCaWithoutTls_isRefused() throws Exception {
+    assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(),
+        "--tls-client-ca", dir.resolve("ca.pem").toString()));
+    assertTrue(stderr().contains("--tls-client-ca"), stderr());
+    assertFalse(Files.exists(dir.resolve("d").resolve("db")), "nothing is created");
+  }
+
+  @Test
+  void spiffeIdentityWithoutTrustDomain_isRefused() {
+    assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(),
+        "--tls-cert", dir.resolve("s.crt").toString(), "--tls-key",
+        dir.resolve("s.key").toString(), "--tls-client-ca", dir.resolve("ca.pem").toString()));
+    assertTrue(stderr().contains("--mtls-trust-domain"), stderr());
+    assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(),
+        "--tls-cert", dir.resolve("s.crt").toString(), "--tls-key",
+        dir.resolve("s.key").toString(), "--tls-client-ca", dir.resolve("ca.pem").toString(),
+        "--mtls-identity", "dns"));
+    assertTrue(stderr().contains("--mtls-dns-suffix"), stderr());
+  }
 }

@@ -16,9 +16,13 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * Authenticates every call by its bearer token ({@code authorization: Bearer cfr_at_...})
@@ -28,6 +32,14 @@ import java.util.regex.Pattern;
  * tooling works. Every such refusal (missing, malformed, unknown, expired or revoked token)
  * goes to {@link AuthFailureAudit}, which records it as an AUTHENTICATE / FAILED event
  * within its per-peer rate limit. The token is never logged, echoed or recorded.
+ *
+ * <p>Mutual TLS: with a {@link CertificateIdentity} (server flag {@code --tls-client-ca}),
+ * the TLS layer has already verified any client certificate against the client CA; the
+ * certificate must then name an existing principal (see {@link CertificateIdentity} for the
+ * SPIFFE, DNS and CN rules), else the call is UNAUTHENTICATED. Without a bearer token, the
+ * call runs as that principal. With both, the token authenticates as usual and must stand
+ * for the same principal as the certificate, else UNAUTHENTICATED. Without a certificate,
+ * tokens work as before. Certificate refusals are recorded like token refusals.
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
@@ -44,10 +56,18 @@ public final class AuthInterceptor implements ServerInterceptor {
 
   private final TokenService tokens;
   private final AuthFailureAudit failures;
+  private final CertificateIdentity certificates; // null: client certificates are ignored
 
   public AuthInterceptor(TokenService tokens, AuthFailureAudit failures) {
+    this(tokens, failures, null);
+  }
+
+  /** @param certificates how client certificates map to principals; null to ignore them */
+  public AuthInterceptor(TokenService tokens, AuthFailureAudit failures,
+      CertificateIdentity certificates) {
     this.tokens = tokens;
     this.failures = failures;
+    this.certificates = certificates;
   }
 
   @Override
@@ -60,7 +80,8 @@ public final class AuthInterceptor implements ServerInterceptor {
     String requestId = requestId(headers.get(REQUEST_ID));
     Principal principal;
     try {
-      principal = authenticate(headers.get(AUTHORIZATION), remote, requestId);
+      principal = authenticate(headers.get(AUTHORIZATION), peerCertificate(call), remote,
+          requestId);
     } catch (RuntimeException e) {
       StatusRuntimeException status = ErrorMapper.toStatus(e);
       call.close(status.getStatus(), status.getTrailers() == null ? new Metadata()
@@ -74,8 +95,52 @@ public final class AuthInterceptor implements ServerInterceptor {
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private Principal authenticate(String authorization, SocketAddress remote,
+  private Principal authenticate(String authorization, X509Certificate certificate,
+      SocketAddress remote, String requestId) {
+    Principal byCertificate = certificate == null ? null
+        : byCertificate(certificate, remote, requestId);
+    if (byCertificate != null && (authorization == null || authorization.isEmpty())) {
+      return byCertificate;
+    }
+    Principal byToken = byToken(authorization, remote, requestId);
+    if (byCertificate != null && !(byCertificate.tenantId().equals(byToken.tenantId())
+        && byCertificate.principalId().equals(byToken.principalId()))) {
+      failures.record(Reason.UNAUTHENTICATED, null, remote, requestId);
+      throw new CofferException(Reason.UNAUTHENTICATED,
+          "the bearer token and the client certificate stand for different principals");
+    }
+    return byToken;
+  }
+
+  private Principal byCertificate(X509Certificate certificate, SocketAddress remote,
       String requestId) {
+    try {
+      CertificateIdentity.Name name = certificates.principalOf(certificate);
+      return tokens.authenticateCertificate(name.tenantId(), name.principalId());
+    } catch (CofferException e) {
+      failures.record(Reason.UNAUTHENTICATED, null, remote, requestId);
+      throw e;
+    }
+  }
+
+  /** The verified client certificate, or null (none, or client certificates not enabled). */
+  private X509Certificate peerCertificate(ServerCall<?, ?> call) {
+    if (certificates == null) {
+      return null;
+    }
+    SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    if (session == null) {
+      return null;
+    }
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf : null;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
+  private Principal byToken(String authorization, SocketAddress remote, String requestId) {
     if (authorization == null || authorization.isEmpty()) {
       failures.record(Reason.UNAUTHENTICATED, null, remote, requestId);
       throw new CofferException(Reason.UNAUTHENTICATED,

@@ -134,6 +134,18 @@ public final class TokenService {
         new CofferException(Reason.UNAUTHENTICATED, "the token's principal no longer exists"));
   }
 
+  /**
+   * The principal a verified client certificate names (mutual TLS), looked up at this
+   * instant.
+   *
+   * @throws CofferException UNAUTHENTICATED if no such principal exists
+   */
+  public Principal authenticateCertificate(String tenantId, String principalId) {
+    return tenants.principal(tenantId, principalId).orElseThrow(() ->
+        new CofferException(Reason.UNAUTHENTICATED,
+            "the client certificate names a principal that does not exist"));
+  }
+
   private Optional<AccessToken> find(SecretValue presented) {
     return find(tokens, lookupKeys, presented);
   }

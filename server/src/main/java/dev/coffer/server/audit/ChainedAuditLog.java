@@ -13,7 +13,13 @@ import dev.coffer.server.store.records.pb.AuditRec;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A hash-chained, signed-checkpointed audit log. Event {@code n} is stored in AUDIT under
@@ -31,20 +37,25 @@ import java.util.Optional;
  * interval), and {@link #checkpoint()} writes one on clean shutdown. Opening also indexes,
  * once, the events of a vault written before the tenant index existed.
  *
- * <p>Commits are serialised, so sequence order equals commit order. Events hold
+ * <p>Commits are serialised through one lock and grouped (see {@link #commit}), so
+ * sequence order equals commit order while concurrent writers share fsyncs. Events hold
  * identifiers only, never values, tokens or verifiers.
  */
 public final class ChainedAuditLog implements AuditLog {
 
   public static final int DEFAULT_CHECKPOINT_INTERVAL = 1000;
   static final int HASH_BYTES = 32;
+  /** Most events one synced batch carries. */
+  static final int MAX_GROUP = 256;
 
   private final KvStore store;
   private final CheckpointSigner signer;
   private final int interval;
-  private long lastSequence;
-  private byte[] lastHash;
-  private long lastCheckpoint = -1;
+  private final ReentrantLock commitLock = new ReentrantLock();
+  private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private volatile long lastSequence; // written under commitLock
+  private byte[] lastHash; // guarded by commitLock
+  private long lastCheckpoint = -1; // guarded by commitLock
 
   /**
    * Opens the log over {@code store}, indexing old events and anchoring a checkpoint at the
@@ -73,25 +84,115 @@ public final class ChainedAuditLog implements AuditLog {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Group commit: the caller queues its change and event, then whoever holds the commit
+   * lock drains the queue, chains the queued events in order and writes them all in one
+   * synced batch, so concurrent callers share one fsync. A caller returns only once its
+   * own batch is durable, or throws with nothing of it written. Changes that carry
+   * {@linkplain Changes#expect expectations} commit in a batch of their own, checked
+   * under the lock; a failed check throws CONCURRENT_CHANGE.
+   */
   @Override
-  public synchronized void commit(Changes changes, AuditEvent event) {
-    long sequence = lastSequence + 1;
-    byte[] record = toRecord(sequence, event, lastHash).toByteArray();
-    byte[] hash = sha256(record);
-    Changes batch = new Changes().addAll(changes)
-        .put(Table.AUDIT, AuditKeys.sequenceKey(sequence), record)
-        .put(Table.INDEX, AuditKeys.indexKey(event.tenantId(), sequence), new byte[0])
-        .put(Table.META, AuditKeys.HEAD_KEY, AuditHead.newBuilder()
-            .setSequence(sequence).setHash(ByteString.copyFrom(hash)).build().toByteArray());
-    boolean checkpoint = sequence % interval == 0;
-    if (checkpoint) {
-      stageCheckpoint(batch, sequence, hash);
+  public void commit(Changes changes, AuditEvent event) {
+    Pending pending = new Pending(changes, event);
+    queue.add(pending);
+    commitLock.lock();
+    try {
+      while (!pending.done) {
+        commitGroup();
+      }
+    } finally {
+      commitLock.unlock();
     }
-    store.commit(batch);
-    lastSequence = sequence;
-    lastHash = hash;
-    if (checkpoint) {
-      lastCheckpoint = sequence;
+    if (pending.failure != null) {
+      throw pending.failure;
+    }
+  }
+
+  /** Commits the queue's head: a run of plain changes, or one guarded change alone. */
+  private void commitGroup() {
+    List<Pending> group = new ArrayList<>();
+    for (Pending next = queue.peek(); next != null && group.size() < MAX_GROUP;
+        next = queue.peek()) {
+      boolean guarded = next.changes.hasExpectations();
+      if (guarded && !group.isEmpty()) {
+        break;
+      }
+      group.add(queue.poll());
+      if (guarded) {
+        break;
+      }
+    }
+    if (group.size() == 1 && group.get(0).changes.hasExpectations()
+        && !expectationsHold(group.get(0).changes)) {
+      group.get(0).finish(new CofferException(Reason.CONCURRENT_CHANGE,
+          "the records changed while this write was prepared; read them again"));
+      return;
+    }
+    long sequence = lastSequence;
+    byte[] hash = lastHash;
+    long checkpointAt = -1;
+    Changes batch = new Changes();
+    for (Pending p : group) {
+      sequence++;
+      byte[] record = toRecord(sequence, p.event, hash).toByteArray();
+      hash = sha256(record);
+      batch.addAll(p.changes)
+          .put(Table.AUDIT, AuditKeys.sequenceKey(sequence), record)
+          .put(Table.INDEX, AuditKeys.indexKey(p.event.tenantId(), sequence), new byte[0]);
+      if (sequence % interval == 0) {
+        stageCheckpoint(batch, sequence, hash);
+        checkpointAt = sequence;
+      }
+    }
+    batch.put(Table.META, AuditKeys.HEAD_KEY, AuditHead.newBuilder()
+        .setSequence(sequence).setHash(ByteString.copyFrom(hash)).build().toByteArray());
+    RuntimeException failure = null;
+    try {
+      store.commit(batch);
+      lastHash = hash;
+      lastSequence = sequence;
+      if (checkpointAt > 0) {
+        lastCheckpoint = checkpointAt;
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    for (Pending p : group) {
+      p.finish(failure);
+    }
+  }
+
+  private boolean expectationsHold(Changes changes) {
+    for (Changes.Expectation e : changes.expectations()) {
+      Optional<byte[]> current = store.get(e.table(), e.key());
+      boolean holds = e.value() == null
+          ? current.isEmpty()
+          : current.isPresent() && Arrays.equals(current.get(), e.value());
+      if (!holds) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One caller's change waiting for a group; written and read under the commit lock. */
+  private static final class Pending {
+    final Changes changes;
+    final AuditEvent event;
+    boolean done;
+    RuntimeException failure;
+
+    Pending(Changes changes, AuditEvent event) {
+      this.changes = changes;
+      this.event = event;
+    }
+
+    void finish(RuntimeException failure) {
+      this.failure = failure;
+      this.done = true;
     }
   }
 
@@ -99,18 +200,23 @@ public final class ChainedAuditLog implements AuditLog {
    * Writes a signed checkpoint at the head unless the newest one is already there (called
    * on clean shutdown, so a restart finds the whole chain covered).
    */
-  public synchronized void checkpoint() {
-    if (lastCheckpoint == lastSequence) {
-      return;
+  public void checkpoint() {
+    commitLock.lock();
+    try {
+      if (lastCheckpoint == lastSequence) {
+        return;
+      }
+      Changes batch = new Changes();
+      stageCheckpoint(batch, lastSequence, lastHash);
+      store.commit(batch);
+      lastCheckpoint = lastSequence;
+    } finally {
+      commitLock.unlock();
     }
-    Changes batch = new Changes();
-    stageCheckpoint(batch, lastSequence, lastHash);
-    store.commit(batch);
-    lastCheckpoint = lastSequence;
   }
 
   @Override
-  public synchronized long lastSequence() {
+  public long lastSequence() {
     return lastSequence;
   }
 

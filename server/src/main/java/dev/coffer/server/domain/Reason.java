@@ -33,6 +33,8 @@ public enum Reason {
   ACCESS_REQUEST_NOT_FOUND(Kind.NOT_FOUND),
   ALREADY_EXISTS(Kind.CONFLICT),
   ETAG_MISMATCH(Kind.ABORTED),
+  /** A guarded write found its keys changed underneath it; read again and retry. */
+  CONCURRENT_CHANGE(Kind.ABORTED),
   UNSUPPORTED_SECURITY_TYPE(Kind.PRECONDITION),
   ALREADY_REVOKED(Kind.PRECONDITION),
   SHARING_DISABLED(Kind.PRECONDITION),

@@ -12,6 +12,7 @@ import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.SecretGenerator;
 import dev.coffer.server.crypto.VerifierMac;
 import dev.coffer.server.metrics.VaultInstrumentation;
+import dev.coffer.server.service.DataKeyShredder;
 import dev.coffer.server.service.AccessRequestService;
 import dev.coffer.server.service.AuditTrailService;
 import dev.coffer.server.service.AuthFailureAudit;
@@ -37,6 +38,7 @@ import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.records.AccessRequestRepository;
 import dev.coffer.server.store.records.ApplicationRepository;
 import dev.coffer.server.store.records.GrantRepository;
+import dev.coffer.server.store.records.DataKeyMigration;
 import dev.coffer.server.store.records.LocationRepository;
 import dev.coffer.server.store.records.SecretRepository;
 import dev.coffer.server.store.records.TenantRepository;
@@ -52,6 +54,8 @@ import java.time.Clock;
  * database; services must not be used afterwards.
  */
 public final class Vault implements AutoCloseable {
+
+  private static final java.time.Duration SHRED_PERIOD = java.time.Duration.ofSeconds(1);
 
   private final RocksKvStore store;
   private final Keyring keyring;
@@ -73,10 +77,12 @@ public final class Vault implements AutoCloseable {
   private final BootstrapService bootstrap;
   private final LifecycleEvents lifecycleEvents;
   private final LifecycleMonitor lifecycleMonitor;
+  private final DataKeyShredder shredder;
 
   private Vault(RocksKvStore store, RootKeyProvider rootKey, Clock clock,
       long verifyFailuresPerMinute, int auditCheckpointInterval, VaultInstrumentation metrics) {
     this.store = store;
+    DataKeyMigration.runOnce(store);
     this.keyring = Keyring.open(rootKey, new StoredKeysets(store));
     EnvelopeCipher cipher = metrics.envelopeCipher(keyring.envelopeCipher());
     VerifierMac mac = metrics.verifierMac(keyring.verifierMac());
@@ -101,8 +107,9 @@ public final class Vault implements AutoCloseable {
     this.locations = new LocationService(locationRepo, gov);
     SecretMinter minter = new SecretMinter(generator, mac, cipher, ids);
     SecretSettings settings = new SecretSettings(tenantRepo, locations);
+    this.shredder = new DataKeyShredder(store).start(SHRED_PERIOD);
     this.secrets = new SecretService(secretRepo, appRepo, tenantRepo, settings, minter, gov,
-        lifecycleEvents);
+        lifecycleEvents, shredder);
     this.applications = new ApplicationService(appRepo, tenantRepo, secrets, ids, gov);
     GrantRepository grantRepo = new GrantRepository(store);
     this.reader = new SecretReader(secrets, grantRepo, cipher, gov);
@@ -236,6 +243,11 @@ public final class Vault implements AutoCloseable {
     return lifecycleEvents;
   }
 
+  /** Purges deleted data keys from storage files (crypto shredding). */
+  public DataKeyShredder shredder() {
+    return shredder;
+  }
+
   /** Publishes expiry warnings and expiries; started by the server, ticked by tests. */
   public LifecycleMonitor lifecycleMonitor() {
     return lifecycleMonitor;
@@ -244,6 +256,7 @@ public final class Vault implements AutoCloseable {
   @Override
   public void close() {
     lifecycleMonitor.close();
+    shredder.close();
     lifecycleEvents.close();
     try {
       audit.checkpoint();

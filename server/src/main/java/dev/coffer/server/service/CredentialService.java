@@ -63,7 +63,7 @@ public final class CredentialService {
     StoredSecret stored = minter.store(ctx.tenantId(), externalClientId, ctx.actor(), settled,
         now, value);
     Changes changes = new Changes();
-    secrets.stage(changes, stored);
+    secrets.stageCreate(changes, stored);
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.CREDENTIAL_STORE,
         "secrets/" + stored.metadata().secretId()));
     return stored;

@@ -74,7 +74,7 @@ public final class SecretRotator {
         oldExpiry = m.expireTime();
       }
       Changes changes = new Changes();
-      secretRepo.stage(changes, next.stored());
+      secretRepo.stageCreate(changes, next.stored());
       SecretMetadata rotated = m.rotatedTo(nextId, oldExpiry);
       secretRepo.stageUpdate(changes, m, new StoredSecret(rotated, old.verifier(), old.sealed()));
       List<Grant> carried = new ArrayList<>();

@@ -37,11 +37,13 @@ public final class SecretService {
   private final Enforcer enforcer;
   private final AuditLog audit;
   private final Clock clock;
+  private final DataKeyShredder shredder;
   private final LifecycleEvents events;
 
   public SecretService(SecretRepository secrets, ApplicationRepository apps,
       TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov,
-      LifecycleEvents events) {
+      LifecycleEvents events, DataKeyShredder shredder) {
+    this.shredder = shredder;
     this.secrets = secrets;
     this.apps = apps;
     this.tenants = tenants;
@@ -79,7 +81,7 @@ public final class SecretService {
     SecretRequest settled = settings.settle(ctx, request, tenant.policy(), now);
     SecretMinter.Minted minted = minter.mint(ctx.tenantId(), app.clientId(), ctx.actor(),
         settled, now, "");
-    secrets.stage(changes, minted.stored());
+    secrets.stageCreate(changes, minted.stored());
     return minted;
   }
 
@@ -147,12 +149,16 @@ public final class SecretService {
     return revoked.metadata();
   }
 
-  /** Deletes the record with its wrapped data key (crypto shredding); the audit trail stays. */
+  /**
+   * Deletes the record with its wrapped data key (crypto shredding: the
+   * {@link DataKeyShredder} then purges it from storage files); the audit trail stays.
+   */
   public synchronized void delete(CallContext ctx, String secretId, String etag) {
     StoredSecret stored = changeable(ctx, secretId, etag, AuditAction.SECRET_DELETE);
     Changes changes = new Changes();
     secrets.stageDelete(changes, stored.metadata());
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_DELETE, "secrets/" + secretId));
+    shredder.deleted(stored.metadata());
     events.secretChanged(stored.metadata(), "DELETED", "", clock.instant());
   }
 

@@ -26,6 +26,13 @@ public interface KvStore extends AutoCloseable {
    */
   void commit(Changes changes);
 
+  /**
+   * Physically removes what committed deletes in {@code [from, toExclusive)} of
+   * {@code table} left behind in storage files and the write-ahead log (see
+   * {@link RocksKvStore#purge}). Slow (flushes and compacts); for crypto shredding.
+   */
+  void purge(Table table, byte[] from, byte[] toExclusive);
+
   @Override
   void close();
 }

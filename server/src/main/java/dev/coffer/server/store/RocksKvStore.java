@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.CompactRangeOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -252,6 +254,30 @@ public final class RocksKvStore implements KvStore {
       return cf == null ? db.getAggregatedLongProperty(name) : db.getLongProperty(cf, name);
     } catch (RocksDBException e) {
       throw new CofferException(Reason.STORAGE_FAILURE, "storage property unavailable", e);
+    } finally {
+      held.unlock();
+    }
+  }
+
+  /**
+   * Physically removes what deletes in {@code [from, toExclusive)} of {@code table} left
+   * behind: flushes every table's memtable (so the write-ahead-log segments that still
+   * held the deleted values become obsolete and are removed) and compacts the range (so no
+   * storage file keeps a superseded version). Call after the deletes have committed. Old
+   * backups still hold what they held; that is what backup retention is for.
+   */
+  @Override
+  public void purge(Table table, byte[] from, byte[] toExclusive) {
+    ColumnFamilyHandle cf = handle(table);
+    Lock held = enter();
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
+         CompactRangeOptions compact = new CompactRangeOptions()
+             .setBottommostLevelCompaction(
+                 CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
+      db.flush(flush, allHandles);
+      db.compactRange(cf, from, toExclusive, compact);
+    } catch (RocksDBException e) {
+      throw new CofferException(Reason.STORAGE_FAILURE, "storage purge failed", e);
     } finally {
       held.unlock();
     }

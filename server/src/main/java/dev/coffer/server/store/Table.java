@@ -10,6 +10,11 @@ public enum Table {
   LOCATIONS("locations"),
   APPLICATIONS("applications"),
   SECRETS("secrets"),
+  /**
+   * Each vaulted value's data key, wrapped by the KEK, apart from its ciphertext (in
+   * SECRETS): deleting it shreds the value, and KEK rotation re-wraps only this table.
+   */
+  DATA_KEYS("data_keys"),
   GRANTS("grants"),
   ACCESS_REQUESTS("access_requests"),
   /** Secondary indexes: empty values, all information in the key. */

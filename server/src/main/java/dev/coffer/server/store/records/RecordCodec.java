@@ -185,8 +185,8 @@ final class RecordCodec {
         .setRotatedTo(m.rotatedTo())
         .setExternalClientId(m.externalClientId());
     if (s.sealed() != null) {
-      b.setWrappedDataKey(ByteString.copyFrom(s.sealed().wrappedDataKey()))
-          .setCiphertext(ByteString.copyFrom(s.sealed().ciphertext()));
+      // The wrapped data key goes to DATA_KEYS (SecretRepository), never into the record.
+      b.setCiphertext(ByteString.copyFrom(s.sealed().ciphertext()));
     }
     return b.build().toByteArray();
   }
@@ -201,7 +201,7 @@ final class RecordCodec {
         r.getVersion(), r.getRevision(), r.getRotatedFrom(), r.getRotatedTo(),
         r.getExternalClientId());
     SealedSecret sealed = r.getVaulted()
-        ? new SealedSecret(r.getWrappedDataKey().toByteArray(), r.getCiphertext().toByteArray())
+        ? new SealedSecret(new byte[0], r.getCiphertext().toByteArray())
         : null;
     return new StoredSecret(m, r.getVerifier().toByteArray(), sealed);
   }

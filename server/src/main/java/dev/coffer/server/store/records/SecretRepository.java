@@ -1,5 +1,6 @@
 package dev.coffer.server.store.records;
 
+import dev.coffer.server.domain.SealedSecret;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.StoredSecret;
 import dev.coffer.server.store.Changes;
@@ -17,8 +18,12 @@ import java.util.function.Predicate;
 /**
  * Secrets by tenant and id, with three secondary indexes kept in the same atomic batch
  * as the record: by application, by location path (a subtree is one key range), and by
- * expiration time. A record holds only metadata, the verifier and the sealed value;
- * deleting it deletes the wrapped data key with it.
+ * expiration time. A record holds metadata, the verifier and a vaulted value's ciphertext;
+ * the value's wrapped data key lives apart, in DATA_KEYS under the same key, written once
+ * at creation ({@link #stageCreate}) and deleted with the record, so deleting a secret
+ * shreds its value and KEK rotation re-wraps data keys without touching records. Values
+ * never change after creation, so {@link #stage} (an update) leaves the data key alone and
+ * cannot undo a concurrent re-wrap.
  */
 public final class SecretRepository {
 
@@ -33,7 +38,29 @@ public final class SecretRepository {
   }
 
   public Optional<StoredSecret> get(String tenantId, String secretId) {
-    return store.get(Table.SECRETS, key(tenantId, secretId)).map(RecordCodec::secret);
+    byte[] key = key(tenantId, secretId);
+    return store.get(Table.SECRETS, key).map(RecordCodec::secret).map(s -> withDataKey(key, s));
+  }
+
+  /** The stored secret with its wrapped data key, read from DATA_KEYS (empty if shredded). */
+  private StoredSecret withDataKey(byte[] key, StoredSecret s) {
+    if (s.sealed() == null) {
+      return s;
+    }
+    byte[] wrapped = store.get(Table.DATA_KEYS, key).orElse(new byte[0]);
+    return new StoredSecret(s.metadata(), s.verifier(),
+        new SealedSecret(wrapped, s.sealed().ciphertext()));
+  }
+
+  /** The DATA_KEYS / SECRETS key of a secret. */
+  public static byte[] recordKey(String tenantId, String secretId) {
+    return key(tenantId, secretId);
+  }
+
+  /** Tenant id and secret id of a DATA_KEYS / SECRETS key. */
+  public static String[] parseRecordKey(byte[] key) {
+    Keys.Reader r = Keys.reader(key);
+    return new String[] {r.str(), r.str()};
   }
 
   /** Up to {@code limit} secrets of one application, in id order. */
@@ -56,7 +83,17 @@ public final class SecretRepository {
     stage(changes, next);
   }
 
-  /** Stages the record and its index entries. */
+  /** Stages a new secret: its record, index entries and (if vaulted) wrapped data key. */
+  public void stageCreate(Changes changes, StoredSecret secret) {
+    stage(changes, secret);
+    if (secret.sealed() != null) {
+      SecretMetadata m = secret.metadata();
+      changes.put(Table.DATA_KEYS, key(m.tenantId(), m.secretId()),
+          secret.sealed().wrappedDataKey());
+    }
+  }
+
+  /** Stages a changed record and its index entries; the data key is left as it is. */
   public void stage(Changes changes, StoredSecret secret) {
     SecretMetadata m = secret.metadata();
     changes.put(Table.SECRETS, key(m.tenantId(), m.secretId()), RecordCodec.encode(secret));
@@ -65,9 +102,10 @@ public final class SecretRepository {
     }
   }
 
-  /** Stages removal of the record, its sealed value and wrapped data key, and its indexes. */
+  /** Stages removal of the record, its ciphertext, its wrapped data key and its indexes. */
   public void stageDelete(Changes changes, SecretMetadata m) {
     changes.delete(Table.SECRETS, key(m.tenantId(), m.secretId()));
+    changes.delete(Table.DATA_KEYS, key(m.tenantId(), m.secretId()));
     for (byte[] indexKey : indexKeys(m)) {
       changes.delete(Table.INDEX, indexKey);
     }

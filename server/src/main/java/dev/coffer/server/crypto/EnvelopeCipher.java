@@ -21,4 +21,20 @@ public interface EnvelopeCipher {
    *     either layer fails to authenticate (tampering, wrong associated data, unknown key)
    */
   SecretValue open(SealedSecret sealed, byte[] associatedData);
+
+  /**
+   * Unwraps a data key and wraps it again under the current primary KEK key, with the
+   * same associated data; the value's ciphertext is untouched and the data key never
+   * leaves the cipher.
+   *
+   * @throws dev.coffer.server.domain.CofferException CIPHERTEXT_CORRUPT if it cannot be
+   *     unwrapped
+   */
+  byte[] rewrap(byte[] wrappedDataKey, byte[] associatedData);
+
+  /** Id of the KEK key that wrapped {@code wrappedDataKey}; empty if unreadable. */
+  java.util.OptionalInt wrappingKeyId(byte[] wrappedDataKey);
+
+  /** Id of the KEK key that wraps new data keys. */
+  int primaryKeyId();
 }

@@ -49,19 +49,20 @@ public final class Keyring {
   static final String WRONG_ROOT_KEY =
       "the root key cannot decrypt the vault keysets: wrong root key for this data dir?";
 
-  private final EnvelopeCipher envelopeCipher;
+  private final TinkEnvelopeCipher envelopeCipher;
+  private final KekKeyset kekKeyset;
   private final VerifierMac verifierMac;
   private final LookupKeys lookupKeys;
   private final AuditSignature auditSignature;
   private final boolean createdNow;
 
-  private Keyring(Map<String, KeysetHandle> handles, boolean createdNow)
-      throws GeneralSecurityException {
+  private Keyring(Map<String, KeysetHandle> handles, boolean createdNow, Aead rootAead,
+      KeysetStore store) throws GeneralSecurityException {
     Configuration config = TinkRuntime.configuration();
-    Aead kek = handles.get(KEK).getPrimitive(config, Aead.class);
     Mac mac = handles.get(VERIFIER_MAC).getPrimitive(config, Mac.class);
     PrfSet prf = handles.get(LOOKUP_PRF).getPrimitive(config, PrfSet.class);
-    this.envelopeCipher = new TinkEnvelopeCipher(kek);
+    this.envelopeCipher = new TinkEnvelopeCipher(TinkEnvelopeCipher.Kek.of(handles.get(KEK)));
+    this.kekKeyset = new KekKeyset(rootAead, store, handles.get(KEK), envelopeCipher);
     this.verifierMac = new TinkVerifierMac(mac);
     this.lookupKeys = new TinkLookupKeys(prf);
     KeysetHandle signing = handles.get(AUDIT_SIGNING);
@@ -98,11 +99,16 @@ public final class Keyring {
     if (!missing.isEmpty()) {
       handles.putAll(addLater(rootAead, store, missing));
     }
-    return build(handles);
+    return build(handles, rootAead, store);
   }
 
   public EnvelopeCipher envelopeCipher() {
     return envelopeCipher;
+  }
+
+  /** The KEK's keys, and their rotation, retirement and destruction. */
+  public KekKeyset kek() {
+    return kekKeyset;
   }
 
   public VerifierMac verifierMac() {
@@ -141,7 +147,7 @@ public final class Keyring {
       handles.put(LOOKUP_PRF, generate(PredefinedPrfParameters.HMAC_SHA256_PRF));
       handles.put(AUDIT_SIGNING, generate(PredefinedSignatureParameters.ECDSA_P256));
       Map<String, byte[]> encrypted = encryptAll(rootAead, handles, config);
-      Keyring keyring = new Keyring(handles, true);
+      Keyring keyring = new Keyring(handles, true, rootAead, store);
       store.writeAll(encrypted);
       return keyring;
     } catch (GeneralSecurityException e) {
@@ -192,9 +198,10 @@ public final class Keyring {
     return handles;
   }
 
-  private static Keyring build(Map<String, KeysetHandle> handles) {
+  private static Keyring build(Map<String, KeysetHandle> handles, Aead rootAead,
+      KeysetStore store) {
     try {
-      return new Keyring(handles, false);
+      return new Keyring(handles, false, rootAead, store);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new KeyringException("the vault keysets decrypt but are not of the expected types", e);
     }

@@ -10,7 +10,11 @@ import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SealedSecret;
 import dev.coffer.server.domain.SecretValue;
 import java.security.GeneralSecurityException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.OptionalInt;
+import com.google.crypto.tink.proto.EncryptedKeyset;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 /**
  * {@link EnvelopeCipher} on Tink. Each value gets a fresh single-key AES-256-GCM data-key
@@ -23,12 +27,71 @@ import java.util.Objects;
 public final class TinkEnvelopeCipher implements EnvelopeCipher {
   static final String OPEN_FAILED = "vaulted value failed to decrypt: ciphertext or key damaged";
 
-  private final Aead kek;
-  private final Configuration configuration;
+  /** The KEK primitive with the id of its primary key: swapped whole on rotation. */
+  record Kek(Aead aead, int primaryId) {
+    static Kek of(KeysetHandle kekKeyset) throws GeneralSecurityException {
+      return new Kek(kekKeyset.getPrimitive(TinkRuntime.configuration(), Aead.class),
+          kekKeyset.getPrimary().getId());
+    }
+  }
 
-  TinkEnvelopeCipher(Aead kek) {
+  private final Configuration configuration;
+  private volatile Kek kek;
+
+  TinkEnvelopeCipher(Kek kek) {
     this.kek = Objects.requireNonNull(kek, "kek");
     this.configuration = TinkRuntime.configuration();
+  }
+
+  /** Switches to a changed KEK keyset (rotation, disable, destroy) in one step. */
+  void use(Kek next) {
+    this.kek = Objects.requireNonNull(next, "kek");
+  }
+
+  @Override
+  public int primaryKeyId() {
+    return kek.primaryId();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The id is read from the Tink output prefix of the wrapped keyset's ciphertext
+   * (version byte 0x01, then the big-endian key id); nothing is decrypted.
+   */
+  @Override
+  public OptionalInt wrappingKeyId(byte[] wrappedDataKey) {
+    try {
+      byte[] c = EncryptedKeyset.parseFrom(wrappedDataKey).getEncryptedKeyset().toByteArray();
+      if (c.length < 5 || c[0] != 0x01) {
+        return OptionalInt.empty();
+      }
+      return OptionalInt.of(ByteBuffer.wrap(c, 1, 4).getInt());
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      return OptionalInt.empty();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code associatedData} is null or empty
+   */
+  @Override
+  public byte[] rewrap(byte[] wrappedDataKey, byte[] associatedData) {
+    requireAssociatedData(associatedData);
+    if (isEmpty(wrappedDataKey)) {
+      throw corrupt(null);
+    }
+    Kek current = kek;
+    try {
+      KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(
+          wrappedDataKey, current.aead(), associatedData, configuration);
+      return TinkProtoKeysetFormat.serializeEncryptedKeyset(
+          dataKey, current.aead(), associatedData, configuration);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw corrupt(e);
+    }
   }
 
   /**
@@ -47,7 +110,7 @@ public final class TinkEnvelopeCipher implements EnvelopeCipher {
           dataKey.getPrimitive(configuration, Aead.class).encrypt(value, associatedData);
       byte[] wrapped =
           TinkProtoKeysetFormat.serializeEncryptedKeyset(
-          dataKey, kek, associatedData, configuration);
+          dataKey, kek.aead(), associatedData, configuration);
       return new SealedSecret(wrapped, ciphertext);
     } catch (GeneralSecurityException e) {
       throw new CofferException(Reason.INTERNAL_ERROR, "vaulted value failed to encrypt", e);
@@ -67,7 +130,7 @@ public final class TinkEnvelopeCipher implements EnvelopeCipher {
     }
     try {
       KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(
-          sealed.wrappedDataKey(), kek, associatedData, configuration);
+          sealed.wrappedDataKey(), kek.aead(), associatedData, configuration);
       if (dataKey.size() != 1) {
         throw corrupt(null);
       }

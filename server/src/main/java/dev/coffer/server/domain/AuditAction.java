@@ -26,5 +26,13 @@ public enum AuditAction {
   BOOTSTRAP,
   AUDIT_LIST,
   AUDIT_EXPORT,
-  AUDIT_VERIFY
+  AUDIT_VERIFY,
+  VAULT_STATUS,
+  KEK_ROTATE,
+  /** One batch of data keys re-wrapped under the KEK's primary key (background job). */
+  KEK_REWRAP,
+  KEK_DISABLE,
+  KEK_ENABLE,
+  KEK_DESTROY,
+  BACKUP_CREATE
 }

@@ -31,6 +31,7 @@ public enum Reason {
   LOCATION_NOT_FOUND(Kind.NOT_FOUND),
   GRANT_NOT_FOUND(Kind.NOT_FOUND),
   ACCESS_REQUEST_NOT_FOUND(Kind.NOT_FOUND),
+  KEK_KEY_NOT_FOUND(Kind.NOT_FOUND),
   ALREADY_EXISTS(Kind.CONFLICT),
   ETAG_MISMATCH(Kind.ABORTED),
   /** A guarded write found its keys changed underneath it; read again and retry. */
@@ -41,6 +42,8 @@ public enum Reason {
   SECRET_NOT_ACTIVE(Kind.PRECONDITION),
   REQUEST_NOT_PENDING(Kind.PRECONDITION),
   NOT_ROTATABLE(Kind.PRECONDITION),
+  /** A KEK key still in use (the primary, enabled, or wrapping data keys). */
+  KEK_KEY_IN_USE(Kind.PRECONDITION),
   VERIFY_RATE_LIMITED(Kind.RATE_LIMITED),
   /** Too many concurrent lifecycle watches (per principal or per server). */
   WATCH_LIMIT(Kind.RATE_LIMITED),

@@ -50,4 +50,19 @@ public final class MeteredEnvelopeCipher implements EnvelopeCipher {
       throw e;
     }
   }
+
+  @Override
+  public byte[] rewrap(byte[] wrappedDataKey, byte[] associatedData) {
+    return delegate.rewrap(wrappedDataKey, associatedData);
+  }
+
+  @Override
+  public java.util.OptionalInt wrappingKeyId(byte[] wrappedDataKey) {
+    return delegate.wrappingKeyId(wrappedDataKey);
+  }
+
+  @Override
+  public int primaryKeyId() {
+    return delegate.primaryKeyId();
+  }
 }

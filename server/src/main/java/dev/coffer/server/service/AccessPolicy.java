@@ -212,6 +212,13 @@ public final class AccessPolicy {
   }
 
   /** Verifying the whole (all-tenant) audit chain: the system administrator only. */
+  /** Vault administration (status, KEK rotation, backups): the system administrator only. */
+  public Decision administerVault(Principal caller) {
+    return caller.systemAdmin() ? Decision.ALLOW
+        : Decision.deny(Reason.NOT_SYSTEM_ADMIN,
+            "only the system administrator administers the vault");
+  }
+
   public Decision verifyAudit(Principal caller) {
     return caller.systemAdmin() ? Decision.ALLOW
         : Decision.deny(Reason.NOT_SYSTEM_ADMIN,

@@ -91,9 +91,10 @@ class TinkEnvelopeCipherTest {
   @Test
   void bothLayers_areBoundToTheAssociatedData() throws Exception {
     Configuration config = TinkRuntime.configuration();
-    Aead kek = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, config)
-        .getPrimitive(config, Aead.class);
-    SealedSecret sealed = new TinkEnvelopeCipher(kek).seal(SecretValue.ofString(TEXT), AD);
+    KeysetHandle kekKeyset = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, config);
+    Aead kek = kekKeyset.getPrimitive(config, Aead.class);
+    SealedSecret sealed = new TinkEnvelopeCipher(TinkEnvelopeCipher.Kek.of(kekKeyset))
+        .seal(SecretValue.ofString(TEXT), AD);
     byte[] otherAd = ad("tenant-1/secret-2/v1");
 
     assertThrows(GeneralSecurityException.class, () -> TinkProtoKeysetFormat.parseEncryptedKeyset(

@@ -79,6 +79,21 @@ class VaultInstrumentationTest {
       public SecretValue open(SealedSecret sealed, byte[] associatedData) {
         throw new CofferException(Reason.CIPHERTEXT_CORRUPT, "damaged");
       }
+
+      @Override
+      public byte[] rewrap(byte[] wrappedDataKey, byte[] associatedData) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public java.util.OptionalInt wrappingKeyId(byte[] wrappedDataKey) {
+        return java.util.OptionalInt.empty();
+      }
+
+      @Override
+      public int primaryKeyId() {
+        return 0;
+      }
     });
     try (SecretValue v = SecretValue.ofString("value")) {
       cipher.seal(v, new byte[] {1});

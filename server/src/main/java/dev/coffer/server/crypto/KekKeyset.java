@@ -1,0 +1,126 @@
+package dev.coffer.server.crypto;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeyStatus;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The key-encryption keyset and its rotation: {@link #rotate} adds a fresh AES-256-GCM key
+ * and makes it the primary, so every data key sealed from then on is wrapped by it, while
+ * the older keys keep opening the data keys they wrapped; {@link #disable} retires an old
+ * key once nothing uses it (it opens nothing more, and can be re-enabled), and
+ * {@link #destroy} deletes a disabled key's material for good. Each change is written to
+ * the keyset store, encrypted by the root key, before the new keyset takes effect, and the
+ * cipher swaps to it in one step, so reads never pause. Whether data keys still depend on
+ * a key is the caller's check (it needs the data). Thread-safe; changes are serialised.
+ */
+public final class KekKeyset {
+
+  private final Aead rootAead;
+  private final KeysetStore store;
+  private final TinkEnvelopeCipher cipher;
+  private KeysetHandle handle; // guarded by this
+
+  KekKeyset(Aead rootAead, KeysetStore store, KeysetHandle handle, TinkEnvelopeCipher cipher) {
+    this.rootAead = rootAead;
+    this.store = store;
+    this.handle = handle;
+    this.cipher = cipher;
+  }
+
+  /** The keys, primary first is not promised: keyset order. */
+  public synchronized List<KekKey> keys() {
+    List<KekKey> keys = new ArrayList<>(handle.size());
+    for (int i = 0; i < handle.size(); i++) {
+      KeysetHandle.Entry e = handle.getAt(i);
+      keys.add(new KekKey(e.getId(), e.getStatus() == KeyStatus.ENABLED
+          ? KekKey.Status.ENABLED : KekKey.Status.DISABLED, e.isPrimary()));
+    }
+    return keys;
+  }
+
+  public synchronized KekKey primary() {
+    return keys().stream().filter(KekKey::primary).findFirst().orElseThrow();
+  }
+
+  /** Adds a new key and makes it the primary; returns it. */
+  public synchronized KekKey rotate() {
+    change(b -> b.addEntry(KeysetHandle.generateEntryFromParameters(
+        PredefinedAeadParameters.AES256_GCM).withRandomId().makePrimary()));
+    return primary();
+  }
+
+  /**
+   * Stops {@code id} from opening anything; refused for the primary or an unknown key.
+   * The caller has checked that no data key is still wrapped by it.
+   */
+  public synchronized void disable(int id) {
+    int at = indexOf(id);
+    if (handle.getAt(at).isPrimary()) {
+      throw new IllegalStateException("the primary KEK key cannot be disabled; rotate first");
+    }
+    change(b -> {
+      b.getAt(at).setStatus(KeyStatus.DISABLED);
+      return b;
+    });
+  }
+
+  /** Lets a disabled key open data keys again (undoing {@link #disable}). */
+  public synchronized void enable(int id) {
+    int at = indexOf(id);
+    change(b -> {
+      b.getAt(at).setStatus(KeyStatus.ENABLED);
+      return b;
+    });
+  }
+
+  /** Deletes a disabled key's material from the keyset; refused unless it is disabled. */
+  public synchronized void destroy(int id) {
+    int at = indexOf(id);
+    if (handle.getAt(at).getStatus() != KeyStatus.DISABLED) {
+      throw new IllegalStateException("only a disabled KEK key can be destroyed; disable it first");
+    }
+    change(b -> b.deleteAt(at));
+  }
+
+  /** True if the keyset has a key with this id. */
+  public synchronized boolean has(int id) {
+    for (int i = 0; i < handle.size(); i++) {
+      if (handle.getAt(i).getId() == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private int indexOf(int id) {
+    for (int i = 0; i < handle.size(); i++) {
+      if (handle.getAt(i).getId() == id) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no KEK key with id " + Integer.toUnsignedString(id));
+  }
+
+  /** Builds the changed keyset, persists it, then makes the cipher use it. */
+  private void change(UnaryOperator<KeysetHandle.Builder> edit) {
+    try {
+      KeysetHandle next = edit.apply(KeysetHandle.newBuilder(handle)).build();
+      byte[] encrypted = TinkProtoKeysetFormat.serializeEncryptedKeyset(next, rootAead,
+          Keyring.associatedData(Keyring.KEK), TinkRuntime.configuration());
+      TinkEnvelopeCipher.Kek kek = TinkEnvelopeCipher.Kek.of(next);
+      store.writeAll(Map.of(Keyring.KEK, encrypted));
+      handle = next;
+      cipher.use(kek);
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot change the KEK keyset", e);
+    }
+  }
+}

@@ -1,6 +1,7 @@
 package dev.coffer.server;
 
 import dev.coffer.server.api.AccessGrpcService;
+import dev.coffer.server.api.AdminGrpcService;
 import dev.coffer.server.api.ApplicationsGrpcService;
 import dev.coffer.server.api.AuditGrpcService;
 import dev.coffer.server.api.GrantsGrpcService;
@@ -79,7 +80,8 @@ public final class CofferServer {
         new AccessGrpcService(vault.accessRequests(), clock),
         new GrantsGrpcService(vault.grants(), clock),
         new AuditGrpcService(vault.auditTrail()),
-        new LifecycleGrpcService(vault.lifecycleEvents()));
+        new LifecycleGrpcService(vault.lifecycleEvents()),
+        new AdminGrpcService(vault.admin()));
     for (BindableService service : services) {
       builder.addService(metered(ServerInterceptors.intercept(
           MalformedRequestGuard.guard(service.bindService()), auth)));
@@ -97,6 +99,7 @@ public final class CofferServer {
       health.setStatus(service.getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
     vault.lifecycleMonitor().start();
+    vault.rewrapJob().start(java.time.Duration.ofSeconds(2));
     if (statistics != null) {
       statistics.start();
     }

@@ -1,6 +1,5 @@
 package dev.coffer.server;
 
-import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
@@ -96,6 +95,10 @@ public final class CofferServerMain implements Callable<Integer> {
       description = "DNS suffix of client certificates (required with --mtls-identity dns).")
   String mtlsDnsSuffix;
 
+  @Option(names = "--backup-dir", description = "Directory for online backups (coffer admin "
+      + "backup). Default with --dev: DATA_DIR/backups; otherwise backups are refused.")
+  Path backupDir;
+
   @Option(names = "--verify-failures-per-minute", defaultValue = "10",
       description = "Failed verifications allowed per client per minute. Default: ${DEFAULT-VALUE}.")
   long verifyFailuresPerMinute;
@@ -148,8 +151,9 @@ public final class CofferServerMain implements Callable<Integer> {
         ? CofferMetrics.create(config.metricsStatisticsPeriod()) : null;
     Vault vault;
     try {
-      vault = Vault.open(config.dbDir(), root, Clock.systemUTC(), config.verifyFailuresPerMinute(),
-          ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL,
+      vault = Vault.open(config.dbDir(), root, Clock.systemUTC(), VaultSettings.defaults()
+          .withVerifyFailuresPerMinute(config.verifyFailuresPerMinute())
+          .withBackupDir(config.backupDir()),
           metrics == null ? VaultInstrumentation.none() : metrics.vault());
     } catch (KeyringException e) {
       err.println("coffer-server: " + e.getMessage());
@@ -283,7 +287,9 @@ public final class CofferServerMain implements Callable<Integer> {
         ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
         metricsAt == null ? null : metricsAt[0],
         metricsAt == null ? 0 : Integer.parseInt(metricsAt[1]),
-        Duration.ofSeconds(metricsStatisticsSeconds));
+        Duration.ofSeconds(metricsStatisticsSeconds),
+        backupDir != null ? backupDir.toAbsolutePath().normalize()
+            : dev ? dataDir.toAbsolutePath().normalize().resolve("backups") : null);
   }
 
   /** {@code --metrics-listen} as {host, port}, or null for "off". */

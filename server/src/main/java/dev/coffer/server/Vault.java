@@ -13,6 +13,11 @@ import dev.coffer.server.crypto.SecretGenerator;
 import dev.coffer.server.crypto.VerifierMac;
 import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.service.DataKeyShredder;
+import dev.coffer.server.service.KekRewrapJob;
+import dev.coffer.server.service.KekService;
+import dev.coffer.server.service.VaultAdmin;
+import dev.coffer.server.backup.BackupWriter;
+import dev.coffer.server.store.Table;
 import dev.coffer.server.service.AccessRequestService;
 import dev.coffer.server.service.AuditTrailService;
 import dev.coffer.server.service.AuthFailureAudit;
@@ -78,9 +83,11 @@ public final class Vault implements AutoCloseable {
   private final LifecycleEvents lifecycleEvents;
   private final LifecycleMonitor lifecycleMonitor;
   private final DataKeyShredder shredder;
+  private final KekRewrapJob rewrapJob;
+  private final VaultAdmin admin;
 
   private Vault(RocksKvStore store, RootKeyProvider rootKey, Clock clock,
-      long verifyFailuresPerMinute, int auditCheckpointInterval, VaultInstrumentation metrics) {
+      VaultSettings settings, VaultInstrumentation metrics) {
     this.store = store;
     DataKeyMigration.runOnce(store);
     this.keyring = Keyring.open(rootKey, new StoredKeysets(store));
@@ -91,7 +98,7 @@ public final class Vault implements AutoCloseable {
     IdGenerator ids = new IdGenerator(random);
     AuditSignature signature = keyring.auditSignature();
     CheckpointSigner signer = CheckpointSigner.of(signature::sign, signature::verify);
-    this.audit = new ChainedAuditLog(store, signer, auditCheckpointInterval);
+    this.audit = new ChainedAuditLog(store, signer, settings.auditCheckpointInterval());
     AuditLog meteredAudit = metrics.audit(audit);
     Governance gov = Governance.of(meteredAudit, clock);
     TenantRepository tenantRepo = new TenantRepository(store);
@@ -106,16 +113,16 @@ public final class Vault implements AutoCloseable {
         gov);
     this.locations = new LocationService(locationRepo, gov);
     SecretMinter minter = new SecretMinter(generator, mac, cipher, ids);
-    SecretSettings settings = new SecretSettings(tenantRepo, locations);
+    SecretSettings secretSettings = new SecretSettings(tenantRepo, locations);
     this.shredder = new DataKeyShredder(store).start(SHRED_PERIOD);
-    this.secrets = new SecretService(secretRepo, appRepo, tenantRepo, settings, minter, gov,
+    this.secrets = new SecretService(secretRepo, appRepo, tenantRepo, secretSettings, minter, gov,
         lifecycleEvents, shredder);
     this.applications = new ApplicationService(appRepo, tenantRepo, secrets, ids, gov);
     GrantRepository grantRepo = new GrantRepository(store);
     this.reader = new SecretReader(secrets, grantRepo, cipher, gov);
     this.rotator = new SecretRotator(secrets, secretRepo, grantRepo, tenantRepo, minter, ids,
         gov, lifecycleEvents);
-    this.credentials = new CredentialService(secretRepo, tenantRepo, settings, minter, gov);
+    this.credentials = new CredentialService(secretRepo, tenantRepo, secretSettings, minter, gov);
     this.grants = new GrantService(grantRepo, tenantRepo, secrets, ids, gov, lifecycleEvents);
     AccessRequestRepository requestRepo = new AccessRequestRepository(store);
     this.accessRequests = new AccessRequestService(requestRepo, grantRepo,
@@ -123,41 +130,39 @@ public final class Vault implements AutoCloseable {
     this.lifecycleMonitor = new LifecycleMonitor(secretRepo, grantRepo, requestRepo,
         lifecycleEvents, clock, LifecycleMonitor.DEFAULT_MAX_PER_TICK);
     this.verifier = new SecretVerifier(secretRepo, appRepo, mac, gov,
-        verifyFailuresPerMinute, metrics.verifyFailures());
+        settings.verifyFailuresPerMinute(), metrics.verifyFailures());
     this.bootstrap = new BootstrapService(tenantRepo, tenants, tokens, meteredAudit, clock);
     this.auditTrail = new AuditTrailService(new AuditQuery(store),
         new AuditChainVerifier(store, signer), gov);
     this.authFailures = new AuthFailureAudit(tokenRepo, keyring.lookupKeys(), meteredAudit,
         clock);
+    this.rewrapJob = new KekRewrapJob(store, secretRepo, cipher, meteredAudit, clock,
+        () -> store.estimatedKeys(Table.DATA_KEYS), KekRewrapJob.DEFAULT_PAGE);
+    KekService kek = new KekService(keyring.kek(), rewrapJob, gov);
+    kek.resumeIfNeeded();
+    metrics.kekRewrap(rewrapJob);
+    this.admin = new VaultAdmin(kek,
+        settings.backupDir() == null ? null : new BackupWriter(store, settings.backupDir(), clock),
+        rootKey.description(), store, gov);
   }
 
   /** Opens (or creates) the vault whose database lives in {@code dbDir}. */
   public static Vault open(Path dbDir, RootKeyProvider rootKey, Clock clock,
       long verifyFailuresPerMinute) {
-    return open(dbDir, rootKey, clock, verifyFailuresPerMinute,
-        ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL);
-  }
-
-  /**
-   * As {@link #open(Path, RootKeyProvider, Clock, long)}, with a signed audit checkpoint
-   * every {@code auditCheckpointInterval} events (at least 1).
-   */
-  public static Vault open(Path dbDir, RootKeyProvider rootKey, Clock clock,
-      long verifyFailuresPerMinute, int auditCheckpointInterval) {
-    return open(dbDir, rootKey, clock, verifyFailuresPerMinute, auditCheckpointInterval,
+    return open(dbDir, rootKey, clock,
+        VaultSettings.defaults().withVerifyFailuresPerMinute(verifyFailuresPerMinute),
         VaultInstrumentation.none());
   }
 
   /**
-   * As {@link #open(Path, RootKeyProvider, Clock, long, int)}, counting audit writes, crypto
-   * operations and verify failures through {@code metrics}.
+   * Opens (or creates) the vault in {@code dbDir} with {@code settings}, counting audit
+   * writes, crypto operations and verify failures through {@code metrics}.
    */
   public static Vault open(Path dbDir, RootKeyProvider rootKey, Clock clock,
-      long verifyFailuresPerMinute, int auditCheckpointInterval, VaultInstrumentation metrics) {
+      VaultSettings settings, VaultInstrumentation metrics) {
     RocksKvStore store = RocksKvStore.open(dbDir);
     try {
-      return new Vault(store, rootKey, clock, verifyFailuresPerMinute, auditCheckpointInterval,
-          metrics);
+      return new Vault(store, rootKey, clock, settings, metrics);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -243,6 +248,16 @@ public final class Vault implements AutoCloseable {
     return lifecycleEvents;
   }
 
+  /** Status, KEK rotation and backups, for operators. */
+  public VaultAdmin admin() {
+    return admin;
+  }
+
+  /** Re-wraps data keys after a KEK rotation; started by the server, run by tests. */
+  public KekRewrapJob rewrapJob() {
+    return rewrapJob;
+  }
+
   /** Purges deleted data keys from storage files (crypto shredding). */
   public DataKeyShredder shredder() {
     return shredder;
@@ -256,6 +271,7 @@ public final class Vault implements AutoCloseable {
   @Override
   public void close() {
     lifecycleMonitor.close();
+    rewrapJob.close();
     shredder.close();
     lifecycleEvents.close();
     try {

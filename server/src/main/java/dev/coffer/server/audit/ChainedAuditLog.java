@@ -273,6 +273,16 @@ public final class ChainedAuditLog implements AuditLog {
     }
   }
 
+  /** The newest event's sequence number and record hash (0 and zeros when empty). */
+  public record Head(long sequence, byte[] hash) {}
+
+  /** Reads the head of the chain stored in {@code store} (any store, a backup's too). */
+  public static Head head(KvStore store) {
+    return store.get(Table.META, AuditKeys.HEAD_KEY).map(ChainedAuditLog::parseHead)
+        .map(h -> new Head(h.getSequence(), h.getHash().toByteArray()))
+        .orElse(new Head(0, new byte[HASH_BYTES]));
+  }
+
   static AuditHead parseHead(byte[] bytes) {
     try {
       return AuditHead.parseFrom(bytes);

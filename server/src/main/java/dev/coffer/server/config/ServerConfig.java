@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param metricsPort its port (0 picks a free one)
  * @param metricsStatisticsPeriod how often the domain figures (secrets by state...) are
  *     recomputed
+ * @param backupDir where online backups are written; null: backups refused
  */
 public record ServerConfig(
     Path dataDir,
@@ -26,7 +27,8 @@ public record ServerConfig(
     Duration shutdownGrace,
     String metricsHost,
     int metricsPort,
-    Duration metricsStatisticsPeriod) {
+    Duration metricsStatisticsPeriod,
+    Path backupDir) {
 
   public static final long DEFAULT_VERIFY_FAILURES_PER_MINUTE = 10;
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 256 * 1024;
@@ -40,7 +42,7 @@ public record ServerConfig(
       int maxInboundMessageBytes, Duration shutdownGrace) {
     this(dataDir, listenHost, listenPort, dev, rootKeyUri, bootstrapTokenFile,
         verifyFailuresPerMinute, maxInboundMessageBytes, shutdownGrace, null, 0,
-        DEFAULT_METRICS_STATISTICS_PERIOD);
+        DEFAULT_METRICS_STATISTICS_PERIOD, null);
   }
 
   /** Whether the Prometheus endpoint is on. */
@@ -51,6 +53,11 @@ public record ServerConfig(
   /** The name of the development root key file inside the data dir. */
   public Path devRootKeyFile() {
     return dataDir.resolve("dev-root-key.json");
+  }
+
+  /** The backup directory {@code --dev} uses when none is given. */
+  public Path devBackupDir() {
+    return dataDir.resolve("backups");
   }
 
   /** The RocksDB directory inside the data dir. */

@@ -112,7 +112,8 @@ public final class KekKeyset {
   /** Builds the changed keyset, persists it, then makes the cipher use it. */
   private void change(UnaryOperator<KeysetHandle.Builder> edit) {
     try {
-      KeysetHandle next = edit.apply(KeysetHandle.newBuilder(handle)).build();
+      KeysetHandle next = edit.apply(KeysetHandle.newBuilder(handle)
+          .setConfiguration(TinkRuntime.configuration())).build();
       byte[] encrypted = TinkProtoKeysetFormat.serializeEncryptedKeyset(next, rootAead,
           Keyring.associatedData(Keyring.KEK), TinkRuntime.configuration());
       TinkEnvelopeCipher.Kek kek = TinkEnvelopeCipher.Kek.of(next);

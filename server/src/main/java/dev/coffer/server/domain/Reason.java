@@ -44,6 +44,8 @@ public enum Reason {
   NOT_ROTATABLE(Kind.PRECONDITION),
   /** A KEK key still in use (the primary, enabled, or wrapping data keys). */
   KEK_KEY_IN_USE(Kind.PRECONDITION),
+  /** The server has no --backup-dir. */
+  BACKUPS_NOT_CONFIGURED(Kind.PRECONDITION),
   VERIFY_RATE_LIMITED(Kind.RATE_LIMITED),
   /** Too many concurrent lifecycle watches (per principal or per server). */
   WATCH_LIMIT(Kind.RATE_LIMITED),

@@ -52,4 +52,26 @@ public final class VaultInstrumentation {
     return registry == null ? SecretVerifier.FailureListener.NONE
         : new VerifyFailureMeter(registry);
   }
+
+  /**
+   * Gauges of the KEK re-wrap job: {@code coffer_kek_rewrap_running} (1 while re-wrapping),
+   * {@code coffer_kek_rewrap_progress_ratio} and {@code coffer_kek_rewrap_rewrapped}.
+   */
+  public void kekRewrap(dev.coffer.server.service.KekRewrapJob job) {
+    if (registry == null) {
+      return;
+    }
+    io.micrometer.core.instrument.Gauge.builder("coffer.kek.rewrap.running",
+        job, j -> j.progress().map(p -> p.running() ? 1.0 : 0.0).orElse(0.0))
+        .description("1 while data keys are being re-wrapped after a KEK rotation")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("coffer.kek.rewrap.progress.ratio",
+        job, j -> j.progress().map(p -> p.ratio()).orElse(1.0))
+        .description("Share of data keys the current KEK re-wrap has gone through (1: done)")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("coffer.kek.rewrap.rewrapped",
+        job, j -> j.progress().map(p -> (double) p.rewrapped()).orElse(0.0))
+        .description("Data keys re-wrapped by the current or last KEK re-wrap job")
+        .register(registry);
+  }
 }

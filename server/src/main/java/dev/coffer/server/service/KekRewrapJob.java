@@ -39,7 +39,7 @@ public final class KekRewrapJob implements AutoCloseable {
 
   static final byte[] STATE_KEY = "kek-rewrap".getBytes(StandardCharsets.UTF_8);
   static final String ACTOR = "coffer:kek-rewrap";
-  static final int DEFAULT_PAGE = 500;
+  public static final int DEFAULT_PAGE = 500;
 
   private final KvStore store;
   private final SecretRepository secrets;

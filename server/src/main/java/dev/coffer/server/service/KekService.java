@@ -4,9 +4,11 @@ import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.KekKey;
 import dev.coffer.server.crypto.KekKeyset;
 import dev.coffer.server.domain.AuditAction;
+import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Changes;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +26,7 @@ public final class KekService {
   private final AccessPolicy policy;
   private final Enforcer enforcer;
   private final AuditLog audit;
+  private final Clock clock;
 
   public KekService(KekKeyset kek, KekRewrapJob job, Governance gov) {
     this.kek = kek;
@@ -31,6 +34,42 @@ public final class KekService {
     this.policy = gov.policy();
     this.enforcer = gov.enforcer();
     this.audit = gov.audit();
+    this.clock = gov.clock();
+  }
+
+  /**
+   * At startup: if a rotation was saved but its re-wrap job was not (a crash in between),
+   * starts the job for the current primary key, audited as the server's own action.
+   */
+  public void resumeIfNeeded() {
+    synchronized (kek) {
+      KekKey primary = kek.primary();
+      Optional<RewrapProgress> progress = job.progress();
+      boolean needed = progress.isPresent()
+          ? progress.get().targetKeyId() != primary.id()
+          : kek.keys().size() > 1;
+      if (needed) {
+        startJob(primary, new AuditEvent(clock.instant(), BootstrapService.DEFAULT_TENANT,
+            KekRewrapJob.ACTOR, AuditAction.KEK_ROTATE, "kek/" + primary.displayId(),
+            AuditEvent.ALLOWED, "re-wrap job started at startup", "", ""));
+      }
+    }
+  }
+
+  /** Stages and commits a new job towards {@code primary}, retrying a lost race. */
+  private void startJob(KekKey primary, AuditEvent event) {
+    for (int attempt = 1; ; attempt++) {
+      Changes changes = new Changes();
+      job.stageStart(changes, primary.id());
+      try {
+        audit.commit(changes, event);
+        return;
+      } catch (CofferException e) {
+        if (e.reason() != Reason.CONCURRENT_CHANGE || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The KEK keys and the re-wrap progress (empty before the first rotation). */
@@ -45,9 +84,7 @@ public final class KekService {
     enforcer.require(ctx, policy.administerVault(ctx.caller()), AuditAction.KEK_ROTATE, "kek");
     synchronized (kek) {
       KekKey primary = kek.rotate();
-      Changes changes = new Changes();
-      job.stageStart(changes, primary.id());
-      audit.commit(changes, enforcer.allowed(ctx, AuditAction.KEK_ROTATE,
+      startJob(primary, enforcer.allowed(ctx, AuditAction.KEK_ROTATE,
           "kek/" + primary.displayId()));
       return primary;
     }
@@ -95,6 +132,11 @@ public final class KekService {
       kek.destroy(keyId);
       audit.record(enforcer.allowed(ctx, AuditAction.KEK_DESTROY, target));
     }
+  }
+
+  /** The key with {@code keyId}, as it is now (after an operation on it). */
+  public KekKey key(int keyId) {
+    return find(keyId);
   }
 
   private KekKey find(int keyId) {

@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.CompactRangeOptions;
@@ -56,10 +57,12 @@ public final class RocksKvStore implements KvStore {
   private final List<ColumnFamilyHandle> allHandles;
   private final Map<Table, ColumnFamilyHandle> tables;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final boolean readOnly;
   private boolean closed; // guarded by lock
 
-  private RocksKvStore(
-      RocksOptions options, RocksDB db, List<String> names, List<ColumnFamilyHandle> handles) {
+  private RocksKvStore(RocksOptions options, RocksDB db, List<String> names,
+      List<ColumnFamilyHandle> handles, boolean readOnly) {
+    this.readOnly = readOnly;
     this.options = options;
     this.db = db;
     this.allHandles = List.copyOf(handles);
@@ -88,11 +91,64 @@ public final class RocksKvStore implements KvStore {
           .map(n -> new ColumnFamilyDescriptor(utf8(n), options.columnFamily()))
           .collect(Collectors.toList());
       RocksDB db = RocksDB.open(options.db(), dir.toString(), descriptors, handles);
-      return new RocksKvStore(options, db, names, handles);
+      return new RocksKvStore(options, db, names, handles, false);
     } catch (RocksDBException | IOException | RuntimeException e) {
       handles.forEach(ColumnFamilyHandle::close);
       options.close();
       throw new CofferException(Reason.STORAGE_FAILURE, "storage open failed", e);
+    }
+  }
+
+  /**
+   * Opens an existing database read-only (a backup being checked): reads work, commits
+   * and purges fail with STORAGE_FAILURE, and nothing in {@code dir}'s data changes.
+   */
+  public static RocksKvStore openReadOnly(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    if (!Files.exists(dir.resolve("CURRENT"))) {
+      throw new CofferException(Reason.STORAGE_FAILURE, "no database to open read-only");
+    }
+    RocksOptions options = RocksOptions.create();
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try {
+      List<String> names = new ArrayList<>();
+      try (Options listOptions = new Options()) {
+        for (byte[] name : RocksDB.listColumnFamilies(listOptions, dir.toString())) {
+          names.add(new String(name, StandardCharsets.UTF_8));
+        }
+      }
+      for (Table table : Table.values()) {
+        if (!names.contains(table.columnFamily())) {
+          throw new CofferException(Reason.STORAGE_FAILURE,
+              "the database lacks table " + table.columnFamily());
+        }
+      }
+      List<ColumnFamilyDescriptor> descriptors = names.stream()
+          .map(n -> new ColumnFamilyDescriptor(utf8(n), options.columnFamily()))
+          .collect(Collectors.toList());
+      RocksDB db = RocksDB.openReadOnly(options.db(), dir.toString(), descriptors, handles);
+      return new RocksKvStore(options, db, names, handles, true);
+    } catch (RocksDBException | RuntimeException e) {
+      handles.forEach(ColumnFamilyHandle::close);
+      options.close();
+      throw e instanceof CofferException ce ? ce
+          : new CofferException(Reason.STORAGE_FAILURE, "storage open failed", e);
+    }
+  }
+
+  /**
+   * Writes a consistent, openable copy of the database to {@code target} (which must not
+   * exist) while writes go on: RocksDB's checkpoint, hard links where the file system
+   * allows, copies otherwise. The copy holds whatever had committed when it was taken.
+   */
+  public void checkpoint(Path target) {
+    Lock held = enter();
+    try (Checkpoint checkpoint = Checkpoint.create(db)) {
+      checkpoint.createCheckpoint(target.toString());
+    } catch (RocksDBException e) {
+      throw new CofferException(Reason.STORAGE_FAILURE, "storage checkpoint failed", e);
+    } finally {
+      held.unlock();
     }
   }
 
@@ -174,6 +230,7 @@ public final class RocksKvStore implements KvStore {
   @Override
   public void commit(Changes changes) {
     Objects.requireNonNull(changes, "changes");
+    refuseIfReadOnly();
     List<Changes.Change> list = changes.list();
     for (Changes.Change change : list) {
       handle(change.table());
@@ -268,6 +325,7 @@ public final class RocksKvStore implements KvStore {
    */
   @Override
   public void purge(Table table, byte[] from, byte[] toExclusive) {
+    refuseIfReadOnly();
     ColumnFamilyHandle cf = handle(table);
     Lock held = enter();
     try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
@@ -313,6 +371,12 @@ public final class RocksKvStore implements KvStore {
   /** The column family of {@code table}, for other classes of this package; do not close. */
   ColumnFamilyHandle handle(Table table) {
     return tables.get(Objects.requireNonNull(table, "table"));
+  }
+
+  private void refuseIfReadOnly() {
+    if (readOnly) {
+      throw new CofferException(Reason.STORAGE_FAILURE, "storage is open read-only");
+    }
   }
 
   /** Takes the read lock, refusing if closed; the caller unlocks. */

@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
+import dev.coffer.api.v1.AdminServiceGrpc;
+import dev.coffer.api.v1.CreateBackupRequest;
+import dev.coffer.api.v1.DestroyKekKeyRequest;
+import dev.coffer.api.v1.DisableKekKeyRequest;
+import dev.coffer.api.v1.EnableKekKeyRequest;
+import dev.coffer.api.v1.GetVaultStatusRequest;
+import dev.coffer.api.v1.RotateKekRequest;
 import dev.coffer.api.v1.*;
 import dev.coffer.server.domain.AccessRequest;
 import dev.coffer.server.domain.OAuthFlow;
@@ -162,7 +169,21 @@ class AuthorizationMatrixGrpcTest {
       // Anyone may watch: a watch carries only what its caller may see (another tenant's
       // caller watches its own tenant). A watch stays open, so OK means "still open at a
       // short deadline" (or a first event).
-      row("WatchLifecycle", "O O O O O O O O O O U", (c, u) -> watchBriefly(c)));
+      row("WatchLifecycle", "O O O O O O O O O O U", (c, u) -> watchBriefly(c)),
+      // Vault administration is the system administrator's alone, checked before anything
+      // else (an unknown key id is still PERMISSION_DENIED for everyone else).
+      row("GetVaultStatus", "D D D D D D D D D D U", (c, u) -> admin(c)
+          .getVaultStatus(GetVaultStatusRequest.getDefaultInstance())),
+      row("RotateKek", "D D D D D D D D D D U", (c, u) -> admin(c)
+          .rotateKek(RotateKekRequest.getDefaultInstance())),
+      row("DisableKekKey", "D D D D D D D D D D U", (c, u) -> admin(c)
+          .disableKekKey(DisableKekKeyRequest.newBuilder().setKeyId(1).build())),
+      row("EnableKekKey", "D D D D D D D D D D U", (c, u) -> admin(c)
+          .enableKekKey(EnableKekKeyRequest.newBuilder().setKeyId(1).build())),
+      row("DestroyKekKey", "D D D D D D D D D D U", (c, u) -> admin(c)
+          .destroyKekKey(DestroyKekKeyRequest.newBuilder().setKeyId(1).build())),
+      row("CreateBackup", "D D D D D D D D D D U", (c, u) -> admin(c)
+          .createBackup(CreateBackupRequest.getDefaultInstance())));
 
   private InProcessCoffer coffer;
   private Path dir;
@@ -316,6 +337,11 @@ class AuthorizationMatrixGrpcTest {
         throw e;
       }
     }
+  }
+
+  private static AdminServiceGrpc.AdminServiceBlockingStub admin(Cell c) {
+    return AdminServiceGrpc.newBlockingStub(c.coffer().channel)
+        .withInterceptors(InProcessCoffer.bearer(c.token()));
   }
 
   private static AuditServiceGrpc.AuditServiceBlockingStub audit(Cell c) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Message;
+import dev.coffer.api.v1.AdminServiceGrpc;
 import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.AuditServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
@@ -68,7 +69,7 @@ class TransportGrpcTest {
         LocationServiceGrpc.getServiceDescriptor(), ApplicationServiceGrpc.getServiceDescriptor(),
         SecretServiceGrpc.getServiceDescriptor(), AccessServiceGrpc.getServiceDescriptor(),
         GrantServiceGrpc.getServiceDescriptor(), AuditServiceGrpc.getServiceDescriptor(),
-        LifecycleServiceGrpc.getServiceDescriptor())) {
+        LifecycleServiceGrpc.getServiceDescriptor(), AdminServiceGrpc.getServiceDescriptor())) {
       methods.addAll(s.getMethods());
     }
     return methods;
@@ -89,7 +90,7 @@ class TransportGrpcTest {
   @Test
   void everyRpc_withoutToken_isUnauthenticated() {
     List<MethodDescriptor<?, ?>> methods = allMethods();
-    assertEquals(36, methods.size(), "the table must list every RPC");
+    assertEquals(42, methods.size(), "the table must list every RPC");
     for (MethodDescriptor<?, ?> m : methods) {
       assertReason(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", () -> call(m, null));
     }

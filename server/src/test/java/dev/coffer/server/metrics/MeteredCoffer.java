@@ -2,7 +2,6 @@ package dev.coffer.server.metrics;
 
 import dev.coffer.server.CofferServer;
 import dev.coffer.server.Vault;
-import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.service.TokenService;
@@ -39,8 +38,9 @@ final class MeteredCoffer implements AutoCloseable {
 
   MeteredCoffer(Path dir, long verifyFailuresPerMinute) throws IOException {
     this.vault = Vault.open(dir.resolve("db"), DevRootKeyFile.loadOrCreate(
-        dir.resolve("root.json")), clock, verifyFailuresPerMinute,
-        ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL, metrics.vault());
+        dir.resolve("root.json")), clock,
+        dev.coffer.server.VaultSettings.defaults().withVerifyFailuresPerMinute(
+            verifyFailuresPerMinute), metrics.vault());
     this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(TokenService.Issued::value)
         .map(v -> {
           try (v) {

@@ -1,6 +1,8 @@
 package dev.coffer.server.testing;
 
 import dev.coffer.server.Vault;
+import dev.coffer.server.VaultSettings;
+import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.PrincipalKind;
@@ -30,7 +32,8 @@ public final class TestVault implements AutoCloseable {
   public TestVault(Path dir, long verifyFailuresPerMinute) {
     this.dir = dir;
     this.vault = Vault.open(dir.resolve("db"), DevRootKeyFile.loadOrCreate(dir.resolve("root.json")),
-        clock, verifyFailuresPerMinute);
+        clock, VaultSettings.defaults().withVerifyFailuresPerMinute(verifyFailuresPerMinute)
+            .withBackupDir(dir.resolve("backups")), VaultInstrumentation.none());
     this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(TokenService.Issued::value)
         .map(v -> {
           try (v) {

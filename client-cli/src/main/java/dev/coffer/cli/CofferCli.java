@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
       CofferCli.AccessCommands.class,
       CofferCli.GrantCommands.class,
       CofferCli.AuditCommands.class,
+      CofferCli.AdminCommands.class,
       WatchCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
@@ -182,4 +183,26 @@ public final class CofferCli {
       description = "Query and export your tenant's audit trail; verify the whole chain.",
       subcommands = {AuditListCommand.class, AuditExportCommand.class, AuditVerifyCommand.class})
   static final class AuditCommands extends Group {}
+
+  @Command(
+      name = "admin",
+      description = "Operate the vault (system administrator): status, KEK rotation, backups.",
+      subcommands = {
+        AdminStatusCommand.class,
+        AdminRotateKekCommand.class,
+        CofferCli.KekCommands.class,
+        AdminBackupCommand.class,
+        AdminRestoreCommand.class
+      })
+  static final class AdminCommands extends Group {}
+
+  @Command(
+      name = "kek",
+      description = "Retire, re-enable or destroy old KEK keys after a rotation.",
+      subcommands = {
+        KekKeyCommand.Disable.class,
+        KekKeyCommand.Enable.class,
+        KekKeyCommand.Destroy.class
+      })
+  static final class KekCommands extends Group {}
 }

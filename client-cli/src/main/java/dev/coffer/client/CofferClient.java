@@ -1,5 +1,6 @@
 package dev.coffer.client;
 
+import dev.coffer.api.v1.AdminServiceGrpc;
 import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.AccessServiceGrpc.AccessServiceBlockingStub;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
@@ -60,6 +61,7 @@ public final class CofferClient implements AutoCloseable {
   private final GrantServiceBlockingStub grants;
   private final AuditServiceBlockingStub audit;
   private final LifecycleServiceBlockingStub lifecycle;
+  private final AdminServiceGrpc.AdminServiceBlockingStub admin;
 
   private CofferClient(ManagedChannel channel, CallCredentials credentials) {
     this.channel = channel;
@@ -74,6 +76,7 @@ public final class CofferClient implements AutoCloseable {
     this.access = AccessServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     this.grants = GrantServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     this.audit = AuditServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.admin = AdminServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     this.lifecycle =
         LifecycleServiceGrpc.newBlockingStub(channel)
             .withCallCredentials(credentials)
@@ -155,6 +158,11 @@ public final class CofferClient implements AutoCloseable {
    */
   public LifecycleServiceBlockingStub lifecycle() {
     return lifecycle;
+  }
+
+  /** Vault administration (system administrator): status, KEK rotation, online backups. */
+  public AdminServiceGrpc.AdminServiceBlockingStub admin() {
+    return admin;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.coffer.client;
 
+import dev.coffer.api.v1.AdminServiceGrpc;
 import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
 import dev.coffer.api.v1.AuditServiceGrpc;
@@ -37,7 +38,7 @@ public final class RetryServiceConfig {
 
   /** Prefixes of the methods that create something or make a one-time decision. */
   private static final List<String> NEVER_REPEATED =
-      List.of("Create", "Issue", "Rotate", "Store", "Approve", "Deny", "Cancel");
+      List.of("Create", "Issue", "Rotate", "Store", "Approve", "Deny", "Cancel", "Destroy");
 
   private RetryServiceConfig() {}
 
@@ -67,7 +68,8 @@ public final class RetryServiceConfig {
             TokenServiceGrpc.getServiceDescriptor(),
             AccessServiceGrpc.getServiceDescriptor(),
             GrantServiceGrpc.getServiceDescriptor(),
-            AuditServiceGrpc.getServiceDescriptor())
+            AuditServiceGrpc.getServiceDescriptor(),
+            AdminServiceGrpc.getServiceDescriptor())
         .map(ServiceDescriptor::getMethods)
         .flatMap(java.util.Collection::stream)
         .filter(RetryServiceConfig::isSafeToRepeat)

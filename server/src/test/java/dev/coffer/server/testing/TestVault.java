@@ -2,6 +2,7 @@ package dev.coffer.server.testing;
 
 import dev.coffer.server.Vault;
 import dev.coffer.server.crypto.DevRootKeyFile;
+import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.service.BootstrapService;
@@ -28,9 +29,17 @@ public final class TestVault implements AutoCloseable {
   }
 
   public TestVault(Path dir, long verifyFailuresPerMinute) {
+    this(dir, verifyFailuresPerMinute, DevRootKeyFile.loadOrCreate(dir.resolve("root.json")));
+  }
+
+  /** Under another root key (a KMS, an injected key). */
+  public TestVault(Path dir, RootKeyProvider root) {
+    this(dir, 5, root);
+  }
+
+  private TestVault(Path dir, long verifyFailuresPerMinute, RootKeyProvider root) {
     this.dir = dir;
-    this.vault = Vault.open(dir.resolve("db"), DevRootKeyFile.loadOrCreate(dir.resolve("root.json")),
-        clock, verifyFailuresPerMinute);
+    this.vault = Vault.open(dir.resolve("db"), root, clock, verifyFailuresPerMinute);
     this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(TokenService.Issued::value)
         .map(v -> {
           try (v) {

@@ -34,12 +34,12 @@ final class RootKeysetJson {
       if (content.length > MAX_BYTES) {
         throw new KeyringException(source + " is too large to be a keyset");
       }
-      if (new String(content, StandardCharsets.UTF_8).isBlank()) {
+      String json = new String(content, StandardCharsets.UTF_8); // Tink parses strings only
+      if (json.isBlank()) {
         throw new KeyringException(source + " is empty");
       }
       KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(
-          new String(content, StandardCharsets.UTF_8), TinkRuntime.configuration(),
-          InsecureSecretKeyAccess.get());
+          json, TinkRuntime.configuration(), InsecureSecretKeyAccess.get());
       return handle.getPrimitive(TinkRuntime.configuration(), Aead.class);
     } catch (GeneralSecurityException | RuntimeException e) {
       if (e instanceof KeyringException) {

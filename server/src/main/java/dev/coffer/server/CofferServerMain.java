@@ -54,8 +54,16 @@ public final class CofferServerMain implements Callable<Integer> {
   boolean dev;
 
   @Option(names = "--root-key", defaultValue = "${env:COFFER_ROOT_KEY}",
-      description = "Root key URI, e.g. file:///etc/coffer/root-key.json (env COFFER_ROOT_KEY).")
+      description = "Root key URI (env COFFER_ROOT_KEY): file:///etc/coffer/root-key.json, "
+          + "env://VARIABLE, fd://N (0 = stdin), aws-kms://arn:aws:kms:REGION:ACCOUNT:key/ID "
+          + "or gcp-kms://projects/P/locations/L/keyRings/R/cryptoKeys/K.")
   String rootKey;
+
+  @Option(names = "--kms-credentials", defaultValue = "${env:COFFER_KMS_CREDENTIALS}",
+      description = "Credentials file for an aws-kms:// or gcp-kms:// root key (env "
+          + "COFFER_KMS_CREDENTIALS): AWS, a properties file with accessKey and secretKey; "
+          + "Google, a service account JSON key. Default: the cloud's default credentials.")
+  Path kmsCredentials;
 
   @Option(names = "--bootstrap-token-file",
       description = "On the first start, write the admin token here (mode 0600) instead of "
@@ -116,10 +124,17 @@ public final class CofferServerMain implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  private final RootKeyProviders rootKeys;
 
   CofferServerMain(PrintStream out, PrintStream err) {
+    this(out, err, RootKeyProviders.standard());
+  }
+
+  /** With {@code rootKeys} resolving {@code --root-key} (tests inject the environment). */
+  CofferServerMain(PrintStream out, PrintStream err, RootKeyProviders rootKeys) {
     this.out = out;
     this.err = err;
+    this.rootKeys = rootKeys;
   }
 
   public static void main(String[] args) {
@@ -240,10 +255,15 @@ public final class CofferServerMain implements Callable<Integer> {
       return key;
     }
     if (config.rootKeyUri() == null || config.rootKeyUri().isBlank()) {
-      throw new ConfigException("no root key configured: pass --root-key file:///path/to/key "
-          + "(or set COFFER_ROOT_KEY), or --dev for a development key in the data dir");
+      throw new ConfigException("no root key configured: pass --root-key URI (file:///path, "
+          + "env://VARIABLE, fd://N, aws-kms://..., gcp-kms://...; or set COFFER_ROOT_KEY), "
+          + "or --dev for a development key in the data dir");
     }
-    return RootKeyProviders.fromUri(config.rootKeyUri());
+    Path credentials = kmsCredentials == null || kmsCredentials.toString().isBlank()
+        ? null : kmsCredentials;
+    RootKeyProvider root = rootKeys.withKmsCredentials(credentials).open(config.rootKeyUri());
+    err.println("coffer-server: root key: " + root.description());
+    return root;
   }
 
   private ServerConfig config() {

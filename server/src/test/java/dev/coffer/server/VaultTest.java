@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.crypto.tink.Aead;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
+import dev.coffer.server.crypto.RootKeyProvider;
+import dev.coffer.server.crypto.RootKeyProviders;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretValue;
@@ -15,9 +18,12 @@ import dev.coffer.server.service.SecretRequest;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.Table;
+import dev.coffer.server.testing.FakeKms;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,4 +107,63 @@ class VaultTest {
     }
   }
 
+  @Test
+  void rootKeyIsUsedToOpenTheVaultAndOnKeysetChanges_neverPerRequest() throws Exception {
+    CountingRoot root = new CountingRoot(RootKeyProviders.standard()
+        .withKms(FakeKms.INTEGRATION).open(FakeKms.newKeyUri()));
+    try (TestVault t = new TestVault(dir, root)) {
+      int afterOpen = root.calls.get();
+      assertTrue(afterOpen > 0, "opening an empty vault encrypts its keysets");
+      var admin = t.admin();
+      String clientId = t.vault.applications().create(admin, "payments_api", "production",
+          null, null, "").application().clientId();
+      for (int i = 0; i < 20; i++) {
+        SecretMinter.Minted m = t.vault.secrets().create(admin, clientId, new SecretRequest(
+            "v", "", null, false, "/", true, false, "", true));
+        try (SecretValue v = t.vault.reader().reveal(admin, m.stored().metadata().secretId())) {
+          assertTrue(t.vault.verifier().verify(admin, clientId, v).match());
+        }
+      }
+      assertEquals(afterOpen, root.calls.get(), "no root key (KMS) call per request");
+
+      t.vault.keyring().kek().rotate();
+      assertEquals(afterOpen + 1, root.calls.get(), "a KEK rotation re-encrypts one keyset");
+    }
+    try (TestVault reopened = new TestVault(dir, root)) {
+      assertEquals(null, reopened.adminToken, "the same KMS key opens the vault again");
+    }
+  }
+
+  /** Counts root AEAD operations: each would be one KMS request. */
+  private static final class CountingRoot implements RootKeyProvider {
+    final AtomicInteger calls = new AtomicInteger();
+    private final RootKeyProvider delegate;
+
+    CountingRoot(RootKeyProvider delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Aead rootAead() {
+      Aead aead = delegate.rootAead();
+      return new Aead() {
+        @Override
+        public byte[] encrypt(byte[] plaintext, byte[] ad) throws GeneralSecurityException {
+          calls.incrementAndGet();
+          return aead.encrypt(plaintext, ad);
+        }
+
+        @Override
+        public byte[] decrypt(byte[] ciphertext, byte[] ad) throws GeneralSecurityException {
+          calls.incrementAndGet();
+          return aead.decrypt(ciphertext, ad);
+        }
+      };
+    }
+
+    @Override
+    public String description() {
+      return "counting " + delegate.description();
+    }
+  }
 }

@@ -32,7 +32,6 @@ import java.util.Set;
  * refuses a file that group or others can access.
  */
 public final class DevRootKeyFile implements RootKeyProvider {
-  private static final int MAX_FILE_BYTES = 64 * 1024;
   private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
       PosixFilePermissions.fromString("rw-------");
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
@@ -83,19 +82,8 @@ public final class DevRootKeyFile implements RootKeyProvider {
     Path target = file.toAbsolutePath();
     checkOwnerOnly(target);
     byte[] content = readBounded(target);
-    try {
-      KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(
-          new String(content, StandardCharsets.UTF_8), TinkRuntime.configuration(),
-          InsecureSecretKeyAccess.get());
-      Aead aead = handle.getPrimitive(TinkRuntime.configuration(), Aead.class);
-      return new DevRootKeyFile(target, aead, false);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      // No cause attached: parser messages may quote the file's contents.
-      throw new KeyringException(
-          "root key file " + target + " is not a valid Tink JSON AEAD keyset");
-    } finally {
-      Arrays.fill(content, (byte) 0);
-    }
+    return new DevRootKeyFile(target, RootKeysetJson.parse(content, "root key file " + target),
+        false);
   }
 
   /** True when this call created the key file (a new, empty vault's first start). */
@@ -175,7 +163,7 @@ public final class DevRootKeyFile implements RootKeyProvider {
 
   private static byte[] readBounded(Path target) {
     try {
-      if (Files.size(target) > MAX_FILE_BYTES) {
+      if (Files.size(target) > RootKeysetJson.MAX_BYTES) {
         throw new KeyringException("root key file " + target + " is too large to be a keyset");
       }
       return Files.readAllBytes(target);

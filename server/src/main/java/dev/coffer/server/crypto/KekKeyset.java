@@ -1,6 +1,7 @@
 package dev.coffer.server.crypto;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.Key;
 import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
@@ -52,8 +53,9 @@ public final class KekKeyset {
 
   /** Adds a new key and makes it the primary; returns it. */
   public synchronized KekKey rotate() {
-    change(b -> b.addEntry(KeysetHandle.generateEntryFromParameters(
-        PredefinedAeadParameters.AES256_GCM).withRandomId().makePrimary()));
+    Key key = newKey();
+    change(b -> b.addEntry(
+        KeysetHandle.importKey(key).withFixedId(key.getIdRequirementOrNull()).makePrimary()));
     return primary();
   }
 
@@ -98,6 +100,24 @@ public final class KekKeyset {
       }
     }
     return false;
+  }
+
+  /**
+   * A fresh AES-256-GCM key with an id unused in the keyset, made with
+   * {@link TinkRuntime#configuration()}: {@code generateEntryFromParameters} would need
+   * Tink's global registry, which this package never fills.
+   */
+  private Key newKey() {
+    try {
+      Key key;
+      do {
+        key = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM,
+            TinkRuntime.configuration()).getPrimary().getKey();
+      } while (has(key.getIdRequirementOrNull()));
+      return key;
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot create a KEK key", e);
+    }
   }
 
   private int indexOf(int id) {

@@ -115,18 +115,6 @@ class DevRootKeyFileTest {
   }
 
   @Test
-  void kmsUris_areNotSupportedYet() {
-    for (String uri : new String[] {"gcp-kms://projects/p/locations/l/keyRings/r/cryptoKeys/k",
-        "aws-kms://arn:aws:kms:us-east-1:1:key/abc"}) {
-      KeyringException e =
-          assertThrows(KeyringException.class, () -> RootKeyProviders.fromUri(uri));
-      assertTrue(e.getMessage().contains("not supported yet"), e.getMessage());
-      assertTrue(e.getMessage().contains("file:///"), e.getMessage());
-      assertFalse(e.getMessage().contains("projects/p"), e.getMessage());
-    }
-  }
-
-  @Test
   void otherUris_areRefusedWithTheSupportedList() {
     for (String uri : new String[] {"", "http://x/y", "relative/path", "file:relative", "::"}) {
       KeyringException e =

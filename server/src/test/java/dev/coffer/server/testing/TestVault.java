@@ -4,6 +4,7 @@ import dev.coffer.server.Vault;
 import dev.coffer.server.VaultSettings;
 import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.crypto.DevRootKeyFile;
+import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.service.BootstrapService;
@@ -30,10 +31,19 @@ public final class TestVault implements AutoCloseable {
   }
 
   public TestVault(Path dir, long verifyFailuresPerMinute) {
+    this(dir, verifyFailuresPerMinute, DevRootKeyFile.loadOrCreate(dir.resolve("root.json")));
+  }
+
+  /** Under another root key (a KMS, an injected key). */
+  public TestVault(Path dir, RootKeyProvider root) {
+    this(dir, 5, root);
+  }
+
+  private TestVault(Path dir, long verifyFailuresPerMinute, RootKeyProvider root) {
     this.dir = dir;
-    this.vault = Vault.open(dir.resolve("db"), DevRootKeyFile.loadOrCreate(dir.resolve("root.json")),
-        clock, VaultSettings.defaults().withVerifyFailuresPerMinute(verifyFailuresPerMinute)
-            .withBackupDir(dir.resolve("backups")), VaultInstrumentation.none());
+    this.vault = Vault.open(dir.resolve("db"), root, clock, VaultSettings.defaults()
+        .withVerifyFailuresPerMinute(verifyFailuresPerMinute)
+        .withBackupDir(dir.resolve("backups")), VaultInstrumentation.none());
     this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(TokenService.Issued::value)
         .map(v -> {
           try (v) {

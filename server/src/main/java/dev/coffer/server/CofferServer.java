@@ -89,6 +89,7 @@ public final class CofferServer {
     builder.addService(metered(health.getHealthService().bindService()));
     builder.addService(metered(ProtoReflectionServiceV1.newInstance().bindService()));
     builder.maxInboundMessageSize(maxInboundBytes);
+    builder.callExecutor(new CallExecutors());
     this.server = builder.build();
   }
 

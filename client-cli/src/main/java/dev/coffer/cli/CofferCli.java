@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
       CofferCli.GrantCommands.class,
       CofferCli.AuditCommands.class,
       WatchCommand.class,
+      BenchCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -86,6 +86,7 @@ public final class BenchFixture {
    * @throws FixtureException naming the step whose call failed
    */
   public BenchData prepare() throws InterruptedException {
+    long startMillis = clock.millis();
     String tenant = "bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     step("create tenant " + tenant + " (coffer bench needs the system administrator's token)",
         () -> admin.tenants().createTenant(CreateTenantRequest.newBuilder()
@@ -119,7 +120,8 @@ public final class BenchFixture {
     List<BenchData.VerifyTarget> verify = verifyApps.stream().map(r ->
         new BenchData.VerifyTarget(r.getApplication().getClientId(), r.getInitialSecretValue()))
         .toList();
-    out.clear();
+    out.note(String.format(java.util.Locale.ROOT, "prepared in %.1fs",
+        (clock.millis() - startMillis) / 1000.0));
     return new BenchData(tenant, verify, revealTargets, store, created, ownerCreds, readerCreds);
   }
 

@@ -26,6 +26,8 @@ import dev.coffer.client.BearerTokenCredentials;
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.CofferErrors;
 import io.grpc.CallCredentials;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,9 +90,14 @@ public final class BenchFixture {
   public BenchData prepare() throws InterruptedException {
     long startMillis = clock.millis();
     String tenant = "bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    step("create tenant " + tenant + " (coffer bench needs the system administrator's token)",
-        () -> admin.tenants().createTenant(CreateTenantRequest.newBuilder()
-            .setTenantId(tenant).build()));
+    try {
+      admin.tenants().createTenant(CreateTenantRequest.newBuilder().setTenantId(tenant).build());
+    } catch (StatusRuntimeException e) {
+      boolean denied = e.getStatus().getCode() == Status.Code.PERMISSION_DENIED;
+      throw new FixtureException("create tenant " + tenant, e, denied
+          ? "coffer bench needs the system administrator's token (it makes a tenant of its own)"
+          : "");
+    }
     tenantId = tenant;
     CallCredentials ownerCreds = principal(OWNER, PrincipalKind.USER);
     owner = ownerCreds;
@@ -169,7 +176,7 @@ public final class BenchFixture {
         i -> made.set(i, make.apply(i)),
         done -> out.progress("preparing: " + done + "/" + count + " " + what));
     if (outcome.firstFailure() != null) {
-      throw new FixtureException("create " + what, outcome.firstFailure());
+      throw new FixtureException("create " + what, outcome.firstFailure(), "");
     }
     List<T> list = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -182,7 +189,7 @@ public final class BenchFixture {
     try {
       return call.get();
     } catch (RuntimeException e) {
-      throw new FixtureException(step, e);
+      throw new FixtureException(step, e, "");
     }
   }
 

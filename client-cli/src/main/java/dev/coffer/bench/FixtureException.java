@@ -9,8 +9,16 @@ import io.grpc.StatusRuntimeException;
 public final class FixtureException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  FixtureException(String step, RuntimeException cause) {
+  private final String hint;
+
+  FixtureException(String step, RuntimeException cause, String hint) {
     super(step, cause);
+    this.hint = hint;
+  }
+
+  /** What the person running the bench can do about it, or empty. */
+  public String hint() {
+    return hint;
   }
 
   /** What was being done, e.g. {@code create tenant bench-1a2b3c4d}. */

@@ -139,7 +139,8 @@ final class BenchCommand extends ClientCommand {
     } catch (FixtureException e) {
       RuntimeException call = e.call() != null ? e.call() : (RuntimeException) e.getCause();
       throw new CliFailure(ExitCodes.forStatus(CofferErrors.code(call)),
-          "preparing the bench data failed at: " + e.step() + ": " + CofferErrors.describe(call));
+          "preparing the bench data failed at: " + e.step() + ": " + CofferErrors.describe(call)
+              + (e.hint().isEmpty() ? "" : "; " + e.hint()));
     } finally {
       connections.forEach(CofferClient::close);
       cleanup = fixture.cleanUp(plan.keepData());

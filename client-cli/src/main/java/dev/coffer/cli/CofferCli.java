@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
       CofferCli.AuditCommands.class,
       CofferCli.AdminCommands.class,
       WatchCommand.class,
+      BenchCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -15,6 +15,7 @@ public final class ExitCodes {
   public static final int VERIFY_MISMATCH = 3;
   public static final int AUDIT_CHAIN_BROKEN = 4;
   public static final int RESTORE_FAILED = 5;
+  public static final int BENCH_ERRORS = 6;
   public static final int INVALID_ARGUMENT = 10;
   public static final int UNAUTHENTICATED = 11;
   public static final int PERMISSION_DENIED = 12;
@@ -55,6 +56,7 @@ public final class ExitCodes {
     m.put(" 3", "secret verify: the value does not match (not an error)");
     m.put(" 4", "audit verify: the audit chain is broken (the first break is printed)");
     m.put(" 5", "admin restore: the backup is unusable or failed verification (nothing kept)");
+    m.put(" 6", "bench: the run completed but some calls failed (counted in the report)");
     m.put("10", "INVALID_ARGUMENT (or OUT_OF_RANGE)");
     m.put("11", "UNAUTHENTICATED");
     m.put("12", "PERMISSION_DENIED");

@@ -24,6 +24,7 @@ import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc.TokenServiceBlockingStub;
 import dev.coffer.api.v1.VerifySecretRequest;
 import io.grpc.CallCredentials;
+import io.grpc.Channel;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -93,17 +94,28 @@ public final class CofferClient implements AutoCloseable {
    * resolver); {@link Config#address()} and {@link Config#channelCredentials()} are then unused.
    */
   public static CofferClient create(Config config, ManagedChannelBuilder<?> transport) {
+    if (config.retries()) {
+      transport.defaultServiceConfig(RetryServiceConfig.serviceConfig()).enableRetry();
+    } else {
+      transport.disableRetry();
+    }
     ManagedChannel channel =
-        transport
-            .defaultServiceConfig(RetryServiceConfig.serviceConfig())
-            .enableRetry()
-            .intercept(new DeadlineInterceptor(config.deadline()))
-            .build();
+        transport.intercept(new DeadlineInterceptor(config.deadline())).build();
     return new CofferClient(channel, new BearerTokenCredentials(config.tokenSupplier()));
   }
 
   public SecretServiceBlockingStub secrets() {
     return secrets;
+  }
+
+  /**
+   * The connection itself, for callers that need stubs of their own (asynchronous stubs, a
+   * load generator). Calls on it get the configured deadline and retry policy but carry no
+   * bearer token: add call credentials (e.g. {@link BearerTokenCredentials}) to the stub.
+   * Closing stays this client's job.
+   */
+  public Channel channel() {
+    return channel;
   }
 
   /** The standard gRPC health service (needs no token), with the configured deadline. */
@@ -216,12 +228,14 @@ public final class CofferClient implements AutoCloseable {
     private final Supplier<String> tokenSupplier;
     private final Duration deadline;
     private final ChannelCredentials channelCredentials;
+    private final boolean retries;
 
     private Config(Builder b) {
       this.address = b.address;
       this.tokenSupplier = b.tokenSupplier;
       this.deadline = b.deadline;
       this.channelCredentials = b.channelCredentials;
+      this.retries = b.retries;
     }
 
     public static Builder builder() {
@@ -248,9 +262,30 @@ public final class CofferClient implements AutoCloseable {
       return channelCredentials;
     }
 
+    /**
+     * Whether the channel retries {@code UNAVAILABLE} for the methods {@link
+     * RetryServiceConfig} names (default true). A load generator turns this off so that every
+     * attempt is measured once and every failure is counted.
+     */
+    public boolean retries() {
+      return retries;
+    }
+
+    /** A builder holding this configuration, to derive another from it. */
+    public Builder toBuilder() {
+      Builder b = new Builder();
+      b.address = address;
+      b.tokenSupplier = tokenSupplier;
+      b.deadline = deadline;
+      b.channelCredentials = channelCredentials;
+      b.retries = retries;
+      return b;
+    }
+
     @Override
     public String toString() {
-      return "Config[address=" + address + ", deadline=" + deadline + ", token=<redacted>]";
+      return "Config[address=" + address + ", deadline=" + deadline + ", retries=" + retries
+          + ", token=<redacted>]";
     }
 
     /** Builder of {@link Config}. */
@@ -259,6 +294,7 @@ public final class CofferClient implements AutoCloseable {
       private Supplier<String> tokenSupplier = () -> null;
       private Duration deadline = DEFAULT_DEADLINE;
       private ChannelCredentials channelCredentials = InsecureChannelCredentials.create();
+      private boolean retries = true;
 
       private Builder() {}
 
@@ -283,6 +319,12 @@ public final class CofferClient implements AutoCloseable {
       /** TLS later: pass {@code TlsChannelCredentials.newBuilder()...build()}. */
       public Builder channelCredentials(ChannelCredentials channelCredentials) {
         this.channelCredentials = Objects.requireNonNull(channelCredentials, "channelCredentials");
+        return this;
+      }
+
+      /** Whether to retry {@code UNAVAILABLE} where repeating is harmless (default true). */
+      public Builder retries(boolean retries) {
+        this.retries = retries;
         return this;
       }
 

@@ -110,6 +110,41 @@ class CofferClientTest {
   }
 
   @Test
+  void withRetriesOff_anUnavailableReadIsTriedOnce() {
+    server.answer = req -> Status.UNAVAILABLE.asRuntimeException();
+    CofferClient.Config config = CofferClient.Config.builder().tokenSupplier(() -> "t")
+        .build().toBuilder().retries(false).build();
+    try (CofferClient client = server.connect(config)) {
+      assertThrows(StatusRuntimeException.class,
+          () -> client.secrets().getSecret(GetSecretRequest.getDefaultInstance()));
+    }
+    assertEquals(1, server.requests.size());
+  }
+
+  @Test
+  void toBuilder_keepsEverySetting() {
+    CofferClient.Config config = CofferClient.Config.builder().address("10.0.0.1:1")
+        .deadline(Duration.ofSeconds(3)).tokenSupplier(() -> "tk").retries(false).build();
+    CofferClient.Config copy = config.toBuilder().build();
+    assertEquals("10.0.0.1:1", copy.address());
+    assertEquals(Duration.ofSeconds(3), copy.deadline());
+    assertEquals("tk", copy.tokenSupplier().get());
+    assertFalse(copy.retries());
+    assertTrue(CofferClient.Config.builder().build().retries());
+  }
+
+  @Test
+  void stubsOnTheRawChannel_getTheDeadlineButNoToken() {
+    server.answer = req -> Secret.getDefaultInstance();
+    try (CofferClient client = client("cfr_at_token1", Duration.ofSeconds(7))) {
+      dev.coffer.api.v1.SecretServiceGrpc.newBlockingStub(client.channel())
+          .getSecret(GetSecretRequest.getDefaultInstance());
+    }
+    assertNull(server.headers.get(0).get(BearerTokenCredentials.AUTHORIZATION));
+    assertTrue(server.deadlines.get(0).timeRemaining(TimeUnit.MILLISECONDS) <= 7_000);
+  }
+
+  @Test
   void otherErrors_areNotRetried() {
     server.answer = req -> Status.NOT_FOUND.asRuntimeException();
     try (CofferClient client = client("t", Duration.ofSeconds(10))) {

@@ -1,0 +1,202 @@
+package dev.coffer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.coffer.api.v1.CreatePrincipalRequest;
+import dev.coffer.api.v1.IssueTokenRequest;
+import dev.coffer.api.v1.ListSecretsRequest;
+import dev.coffer.client.CofferClient;
+import dev.coffer.server.CofferServer;
+import dev.coffer.server.Vault;
+import dev.coffer.server.config.ServerConfig;
+import dev.coffer.server.crypto.DevRootKeyFile;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code coffer bench} end to end against a real Coffer server (real vault, interceptors and
+ * Netty transport on 127.0.0.1), with tiny bounded windows. No timing is asserted: only that
+ * every operation succeeded, the report is complete, and the data is gone afterwards.
+ */
+@Timeout(180)
+class BenchCommandTest {
+
+  @TempDir static Path dir;
+  private static Vault vault;
+  private static CofferServer server;
+  private static String address;
+  private static String adminToken;
+
+  private StringWriter out;
+  private StringWriter err;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    Clock clock = Clock.systemUTC();
+    vault = Vault.open(dir.resolve("db"), DevRootKeyFile.loadOrCreate(dir.resolve("root.json")),
+        clock, 10);
+    adminToken = vault.bootstrap().bootstrapIfEmpty().map(issued -> {
+      try (var value = issued.value()) {
+        return value.reveal();
+      }
+    }).orElseThrow();
+    server = new CofferServer(NettyServerBuilder.forAddress(
+        new InetSocketAddress("127.0.0.1", 0)), vault, clock,
+        ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES).start();
+    address = "127.0.0.1:" + server.port();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.stop(Duration.ofSeconds(2));
+    vault.close();
+  }
+
+  private int bench(String token, String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    CliContext ctx = CliContext.builder().out(new PrintWriter(out, true))
+        .err(new PrintWriter(err, true)).in(new BufferedReader(new StringReader("")))
+        .env(Map.of(GlobalOptions.ENV_TOKEN, token, GlobalOptions.ENV_ADDR, address)).build();
+    List<String> all = new ArrayList<>(List.of("bench"));
+    all.addAll(List.of(args));
+    return CofferCli.run(ctx, all.toArray(String[]::new));
+  }
+
+  private static CofferClient client(String token) {
+    return CofferClient.Config.builder().address(address).tokenSupplier(() -> token).connect();
+  }
+
+  @Test
+  void everyOperationAndAMix_succeedAgainstARealServer_andTheDataIsGoneAfterwards() {
+    int exit = bench(adminToken, "-c", "4", "--channels", "2", "--warmup", "200ms",
+        "--duration", "500ms", "--max-ops", "200", "--apps", "2", "--secrets", "120",
+        "--op", "verify", "--op", "reveal", "--op", "create", "--op", "list",
+        "--mix", "reveal=3,create=1", "-o", "json");
+    assertEquals(0, exit, err.toString());
+    JsonObject report = JsonParser.parseString(out.toString()).getAsJsonObject();
+    List<String> rows = new ArrayList<>();
+    for (JsonElement e : report.getAsJsonArray("results")) {
+      JsonObject r = e.getAsJsonObject();
+      String row = r.get("phase").getAsString() + "/" + r.get("operation").getAsString();
+      rows.add(row);
+      assertTrue(r.get("ops").getAsLong() > 0, row + " made no successful call");
+      assertTrue(r.get("ops").getAsLong() <= 200, row + " went past --max-ops");
+      assertEquals(0, r.getAsJsonObject("errors").size(), row + ": " + r.get("errors"));
+      assertTrue(r.get("p50Micros").getAsLong() > 0, row);
+      assertTrue(r.get("ratioToHealth").getAsDouble() > 0, row);
+    }
+    assertEquals(List.of("health/health", "verify/verify", "reveal/reveal", "create/create",
+        "list/list", "reveal=3,create=1/reveal", "reveal=3,create=1/create",
+        "reveal=3,create=1/total"), rows);
+    assertEquals(4, report.getAsJsonObject("parameters").get("concurrency").getAsInt());
+    assertTrue(report.get("clientCores").getAsInt() >= 1);
+
+    JsonObject cleanup = report.getAsJsonObject("cleanup");
+    assertEquals(0, cleanup.get("failures").getAsLong(), cleanup.toString());
+    assertEquals(2, cleanup.get("tokensRevoked").getAsLong());
+    assertEquals(120, cleanup.get("grantsRevoked").getAsLong());
+    assertTrue(cleanup.get("secretsDeleted").getAsLong() > 2 + 120, cleanup.toString());
+    assertNoValueOrToken();
+
+    String tenant = report.get("tenant").getAsString();
+    assertTrue(tenant.matches("bench-[0-9a-f]{8}"), tenant);
+    assertEquals(0, secretsLeftIn(tenant), "the bench's secrets are deleted");
+  }
+
+  @Test
+  void textOutput_isATableWithTheHealthBaseline_andNotesGoToStderr() {
+    int exit = bench(adminToken, "--op", "verify", "--apps", "1", "--secrets", "0", "-c", "2",
+        "--warmup", "0", "--duration", "300ms", "--max-ops", "50");
+    assertEquals(0, exit, err.toString());
+    String text = out.toString();
+    assertTrue(text.contains("coffer bench against " + address), text);
+    assertTrue(text.matches("(?s).*PHASE +OP +OPS +OPS/S +P50 US +P99 US +P99\\.9 US +MAX US"
+        + " +ERRORS +X HEALTH\n.*"), text);
+    assertTrue(text.matches("(?s).*\nhealth +health +\\d+ .* 0 +1\\.00\n.*"), text);
+    assertTrue(text.matches("(?s).*\nverify +verify +\\d+ .* 0 +\\d+\\.\\d\\d\n.*"), text);
+    assertTrue(text.contains("revoked 2 tokens"), text);
+    assertTrue(err.toString().contains("preparing tenant bench-"), err.toString());
+    assertFalse(err.toString().contains("\r"), "no progress line without a terminal");
+    assertNoValueOrToken();
+  }
+
+  @Test
+  void aTokenThatIsNotTheSystemAdministrators_isRefusedWithAnExplanation() {
+    String aliceToken;
+    try (CofferClient admin = client(adminToken)) {
+      admin.principals().createPrincipal(CreatePrincipalRequest.newBuilder()
+          .setPrincipalId("alice").setAdmin(true).build());
+      aliceToken = admin.tokens().issueToken(IssueTokenRequest.newBuilder()
+          .setPrincipalId("alice").build()).getValue();
+    }
+    assertEquals(ExitCodes.PERMISSION_DENIED, bench(aliceToken, "--op", "health",
+        "--warmup", "0", "--duration", "100ms"));
+    assertTrue(err.toString().contains("needs the system administrator's token"), err.toString());
+    assertTrue(err.toString().contains("PERMISSION_DENIED"), err.toString());
+    assertEquals("", out.toString());
+  }
+
+  @Test
+  void badOptions_areUsageErrorsNamingTheOption_beforeAnythingIsCreated() {
+    assertUsage("Invalid value for option '--mix'", "the weight of reveal ('x')",
+        "--mix", "reveal=x");
+    assertUsage("Invalid value for option '--op'", "unknown operation 'lst'", "--op", "lst");
+    assertUsage("--channels must be between 1 and --concurrency (4), not 8", "",
+        "-c", "4", "--channels", "8");
+    assertUsage("--secrets must be at least 100 to measure list", "",
+        "--op", "list", "--secrets", "10");
+    assertUsage("Invalid value for option '--warmup'", "use 0 or a whole number",
+        "--warmup", "2x");
+    assertUsage("--op verify is given twice", "", "--op", "verify", "--op", "VERIFY");
+  }
+
+  private void assertUsage(String first, String second, String... args) {
+    assertEquals(ExitCodes.USAGE, bench(adminToken, args), err.toString());
+    assertTrue(err.toString().contains(first), err.toString());
+    assertTrue(err.toString().contains(second), err.toString());
+    assertEquals("", out.toString());
+  }
+
+  private void assertNoValueOrToken() {
+    for (String stream : List.of(out.toString(), err.toString())) {
+      assertFalse(stream.contains("cfr_cs_"), "a secret value was printed");
+      assertFalse(stream.contains("cfr_at_"), "a token was printed");
+    }
+  }
+
+  /** As a fresh tenant admin of {@code tenant}: how many secrets are listed. */
+  private static int secretsLeftIn(String tenant) {
+    String checkerToken;
+    try (CofferClient admin = client(adminToken)) {
+      admin.principals().createPrincipal(CreatePrincipalRequest.newBuilder()
+          .setTenantId(tenant).setPrincipalId("checker").setAdmin(true).build());
+      checkerToken = admin.tokens().issueToken(IssueTokenRequest.newBuilder()
+          .setTenantId(tenant).setPrincipalId("checker").build()).getValue();
+    }
+    try (CofferClient checker = client(checkerToken)) {
+      return checker.secrets().listSecrets(ListSecretsRequest.newBuilder().setPageSize(1000)
+          .build()).getSecretsCount();
+    }
+  }
+}

@@ -3,11 +3,14 @@ package dev.coffer.server;
 import dev.coffer.server.api.AccessGrpcService;
 import dev.coffer.server.api.ApplicationsGrpcService;
 import dev.coffer.server.api.AuditGrpcService;
+import dev.coffer.server.api.ClientAssertionsGrpcService;
 import dev.coffer.server.api.GrantsGrpcService;
+import dev.coffer.server.api.LeakReportGrpcService;
 import dev.coffer.server.api.LifecycleGrpcService;
 import dev.coffer.server.api.LocationsGrpcService;
 import dev.coffer.server.api.MalformedRequestGuard;
 import dev.coffer.server.api.PrincipalsGrpcService;
+import dev.coffer.server.api.ScopesGrpcService;
 import dev.coffer.server.api.SecretsGrpcService;
 import dev.coffer.server.api.TenantsGrpcService;
 import dev.coffer.server.api.TokensGrpcService;
@@ -16,6 +19,7 @@ import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.GrpcServerMetrics;
 import dev.coffer.server.metrics.VaultStatistics;
+import dev.coffer.server.service.AssertionRules;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -63,6 +67,17 @@ public final class CofferServer {
    */
   public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
       CofferMetrics metrics, CertificateIdentity clientCertificates) {
+    this(builder, vault, clock, maxInboundBytes, metrics, clientCertificates,
+        AssertionRules.of(java.util.List.of()));
+  }
+
+  /**
+   * As above; {@code assertionRules} are what client assertions are checked against when a
+   * request names no audiences (server flags {@code --assertion-*}).
+   */
+  public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
+      CofferMetrics metrics, CertificateIdentity clientCertificates,
+      AssertionRules assertionRules) {
     this.vault = vault;
     this.grpcMetrics = metrics == null ? null : metrics.grpc();
     this.statistics = metrics == null ? null : metrics.statistics(vault.store(), clock);
@@ -75,7 +90,10 @@ public final class CofferServer {
         new LocationsGrpcService(vault.locations()),
         new ApplicationsGrpcService(vault.applications(), clock),
         new SecretsGrpcService(vault.secrets(), vault.reader(), vault.verifier(),
-            vault.rotator(), vault.credentials(), clock),
+            vault.rotator(), vault.credentials(), vault.quarantine(), clock),
+        new ScopesGrpcService(vault.scopes()),
+        new LeakReportGrpcService(vault.leakReports()),
+        new ClientAssertionsGrpcService(vault.clientAssertions(), assertionRules),
         new AccessGrpcService(vault.accessRequests(), clock),
         new GrantsGrpcService(vault.grants(), clock),
         new AuditGrpcService(vault.auditTrail()),
@@ -97,6 +115,7 @@ public final class CofferServer {
       health.setStatus(service.getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
     vault.lifecycleMonitor().start();
+    vault.clientAssertions().start();
     if (statistics != null) {
       statistics.start();
     }
@@ -120,6 +139,7 @@ public final class CofferServer {
     health.enterTerminalState();
     vault.lifecycleMonitor().close();
     vault.lifecycleEvents().close();
+    vault.clientAssertions().close();
     server.shutdown();
     if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       server.shutdownNow();

@@ -26,5 +26,11 @@ public enum AuditAction {
   BOOTSTRAP,
   AUDIT_LIST,
   AUDIT_EXPORT,
-  AUDIT_VERIFY
+  AUDIT_VERIFY,
+  SCOPE_CREATE,
+  /** A leak report: ALLOWED when it quarantined a secret, FAILED otherwise (with why). */
+  LEAK_REPORT,
+  SECRET_UNQUARANTINE,
+  /** A client assertion check: ALLOWED when valid, FAILED with the failure otherwise. */
+  CLIENT_ASSERTION_VERIFY
 }

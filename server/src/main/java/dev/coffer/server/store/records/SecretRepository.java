@@ -15,16 +15,19 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Secrets by tenant and id, with three secondary indexes kept in the same atomic batch
- * as the record: by application, by location path (a subtree is one key range), and by
- * expiration time. A record holds only metadata, the verifier and the sealed value;
- * deleting it deletes the wrapped data key with it.
+ * Secrets by tenant and id, with secondary indexes kept in the same atomic batch as the
+ * record: by application (or scope), by location path (a subtree is one key range), by
+ * expiration time, and by the keyed lookup key of the value (leak reports find a secret
+ * from its value alone, in one range scan). A record holds only metadata, the verifier and
+ * the sealed value; deleting it deletes the wrapped data key with it.
  */
 public final class SecretRepository {
 
   private static final String BY_APP = "sec-app";
   private static final String BY_LOCATION = "sec-loc";
   private static final String BY_EXPIRY = "sec-exp";
+  private static final String BY_SCOPE = "sec-scope";
+  private static final String BY_LEAK_LOOKUP = "sec-leak";
 
   private final KvStore store;
 
@@ -38,8 +41,34 @@ public final class SecretRepository {
 
   /** Up to {@code limit} secrets of one application, in id order. */
   public List<StoredSecret> ofApplication(String tenantId, String clientId, int limit) {
+    return resolveAll(tenantId, appPrefix(tenantId, clientId), limit);
+  }
+
+  /** Up to {@code limit} secrets of one scope, in id order. */
+  public List<StoredSecret> ofScope(String tenantId, String scopeId, int limit) {
+    return resolveAll(tenantId, scopePrefix(tenantId, scopeId), limit);
+  }
+
+  /**
+   * The secrets (of any tenant) whose value has the keyed lookup key {@code lookupKey}: at
+   * most {@code limit}, from one range scan. A hit only locates a candidate; the caller
+   * confirms the value with its verifier.
+   */
+  public List<StoredSecret> byLeakLookupKey(byte[] lookupKey, int limit) {
+    byte[] prefix = leakPrefix(lookupKey);
     List<StoredSecret> result = new ArrayList<>();
-    for (KeyValue kv : store.scan(Table.INDEX, appPrefix(tenantId, clientId), null, limit)) {
+    for (KeyValue kv : store.scan(Table.INDEX, prefix, null, limit)) {
+      Keys.Reader r = Keys.reader(kv.key());
+      r.raw(prefix.length);
+      String tenantId = r.str();
+      get(tenantId, r.str()).ifPresent(result::add);
+    }
+    return result;
+  }
+
+  private List<StoredSecret> resolveAll(String tenantId, byte[] prefix, int limit) {
+    List<StoredSecret> result = new ArrayList<>();
+    for (KeyValue kv : store.scan(Table.INDEX, prefix, null, limit)) {
       get(tenantId, lastSegment(kv.key())).ifPresent(result::add);
     }
     return result;
@@ -63,13 +92,23 @@ public final class SecretRepository {
     for (byte[] indexKey : indexKeys(m)) {
       changes.put(Table.INDEX, indexKey, new byte[0]);
     }
+    if (secret.leakLookupKey().length > 0) {
+      changes.put(Table.INDEX, leakKey(secret), new byte[0]);
+    }
   }
 
-  /** Stages removal of the record, its sealed value and wrapped data key, and its indexes. */
-  public void stageDelete(Changes changes, SecretMetadata m) {
+  /**
+   * Stages removal of the record, its sealed value and wrapped data key, and its indexes
+   * (its leak lookup entry too: a deleted secret is no longer found by its value).
+   */
+  public void stageDelete(Changes changes, StoredSecret secret) {
+    SecretMetadata m = secret.metadata();
     changes.delete(Table.SECRETS, key(m.tenantId(), m.secretId()));
     for (byte[] indexKey : indexKeys(m)) {
       changes.delete(Table.INDEX, indexKey);
+    }
+    if (secret.leakLookupKey().length > 0) {
+      changes.delete(Table.INDEX, leakKey(secret));
     }
   }
 
@@ -83,6 +122,12 @@ public final class SecretRepository {
   public Page<SecretMetadata> listByApplication(String tenantId, String clientId,
       String pageToken, int size, Predicate<SecretMetadata> keep) {
     return PageScanner.page(store, Table.INDEX, appPrefix(tenantId, clientId), pageToken, size,
+        kv -> resolve(tenantId, kv, keep));
+  }
+
+  public Page<SecretMetadata> listByScope(String tenantId, String scopeId,
+      String pageToken, int size, Predicate<SecretMetadata> keep) {
+    return PageScanner.page(store, Table.INDEX, scopePrefix(tenantId, scopeId), pageToken, size,
         kv -> resolve(tenantId, kv, keep));
   }
 
@@ -126,8 +171,9 @@ public final class SecretRepository {
   private static List<byte[]> indexKeys(SecretMetadata m) {
     List<byte[]> keys = new ArrayList<>(3);
     if (!m.clientId().isEmpty()) {
-      keys.add(Keys.builder().raw(appPrefix(m.tenantId(), m.clientId())).str(m.secretId())
-          .build());
+      byte[] holder = m.ofScope() ? scopePrefix(m.tenantId(), m.clientId())
+          : appPrefix(m.tenantId(), m.clientId());
+      keys.add(Keys.builder().raw(holder).str(m.secretId()).build());
     }
     keys.add(Keys.builder().str(BY_LOCATION).str(m.tenantId())
         .raw(subtree(m.location()).getBytes(StandardCharsets.UTF_8)).str(m.secretId()).build());
@@ -144,6 +190,20 @@ public final class SecretRepository {
 
   private static byte[] appPrefix(String tenantId, String clientId) {
     return Keys.builder().str(BY_APP).str(tenantId).str(clientId).build();
+  }
+
+  private static byte[] scopePrefix(String tenantId, String scopeId) {
+    return Keys.builder().str(BY_SCOPE).str(tenantId).str(scopeId).build();
+  }
+
+  /** The lookup key is fixed-length raw bytes (a PRF output), so the segments stay unambiguous. */
+  private static byte[] leakPrefix(byte[] lookupKey) {
+    return Keys.builder().str(BY_LEAK_LOOKUP).raw(lookupKey).build();
+  }
+
+  private static byte[] leakKey(StoredSecret s) {
+    return Keys.builder().raw(leakPrefix(s.leakLookupKey())).str(s.metadata().tenantId())
+        .str(s.metadata().secretId()).build();
   }
 
   private static byte[] key(String tenantId, String secretId) {

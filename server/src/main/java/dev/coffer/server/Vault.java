@@ -23,6 +23,7 @@ import dev.coffer.server.service.ApplicationService;
 import dev.coffer.server.service.BootstrapService;
 import dev.coffer.server.service.Governance;
 import dev.coffer.server.service.IdGenerator;
+import dev.coffer.server.service.JwksService;
 import dev.coffer.server.service.LifecycleEvents;
 import dev.coffer.server.service.LeakReportService;
 import dev.coffer.server.service.LifecycleMonitor;
@@ -84,6 +85,7 @@ public final class Vault implements AutoCloseable {
   private final QuarantineService quarantine;
   private final LeakReportService leakReports;
   private final ClientAssertionService clientAssertions;
+  private final JwksService jwks;
 
   private Vault(RocksKvStore store, RootKeyProvider rootKey, Clock clock,
       long verifyFailuresPerMinute, int auditCheckpointInterval, VaultInstrumentation metrics) {
@@ -123,6 +125,7 @@ public final class Vault implements AutoCloseable {
         LeakReportService.DEFAULT_TOTAL_PER_MINUTE, metrics.leakReports());
     this.clientAssertions = new ClientAssertionService(appRepo, secretRepo,
         new AssertionReplayRepository(store), gov, metrics.assertionChecks());
+    this.jwks = new JwksService(appRepo, secretRepo, clock);
     this.applications = new ApplicationService(appRepo, tenantRepo, secrets, ids, gov);
     GrantRepository grantRepo = new GrantRepository(store);
     this.reader = new SecretReader(secrets, grantRepo, cipher, gov);
@@ -265,9 +268,14 @@ public final class Vault implements AutoCloseable {
     return leakReports;
   }
 
-  /** JWK Sets and client assertion checks of signed-JWT applications. */
+  /** Client assertion checks of signed-JWT applications. */
   public ClientAssertionService clientAssertions() {
     return clientAssertions;
+  }
+
+  /** JWK Sets of signed-JWT applications. */
+  public JwksService jwks() {
+    return jwks;
   }
 
   /** The lifecycle bus: services publish committed state changes; watchers subscribe. */

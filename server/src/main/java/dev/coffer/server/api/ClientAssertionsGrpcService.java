@@ -9,10 +9,11 @@ import dev.coffer.api.v1.VerifyClientAssertionResponse;
 import dev.coffer.server.service.AssertionRules;
 import dev.coffer.server.service.ClientAssertionService;
 import dev.coffer.server.service.FieldRules;
+import dev.coffer.server.service.JwksService;
 import io.grpc.stub.StreamObserver;
 
 /**
- * gRPC adapter of {@link ClientAssertionService}. A refused assertion is a response
+ * gRPC adapter of {@link ClientAssertionService} and {@link JwksService}. A refused assertion is a response
  * ({@code valid = false} and an {@link AssertionFailure}); errors are for malformed
  * requests. A request without audiences is checked against the server's configured ones.
  */
@@ -20,20 +21,23 @@ public final class ClientAssertionsGrpcService
     extends ClientAssertionServiceGrpc.ClientAssertionServiceImplBase {
 
   private final ClientAssertionService assertions;
+  private final JwksService jwks;
   private final AssertionRules defaults;
 
-  public ClientAssertionsGrpcService(ClientAssertionService assertions, AssertionRules defaults) {
+  public ClientAssertionsGrpcService(ClientAssertionService assertions, JwksService jwks,
+      AssertionRules defaults) {
     this.assertions = assertions;
+    this.jwks = jwks;
     this.defaults = defaults;
   }
 
   @Override
   public void getJwks(GetJwksRequest req, StreamObserver<GetJwksResponse> out) {
     UnaryCalls.run(out, ctx -> {
-      var jwks = assertions.jwks(ctx, FieldRules.resourceId("parent", req.getParent(),
+      var set = jwks.jwks(ctx, FieldRules.resourceId("parent", req.getParent(),
           "applications/"));
-      var b = GetJwksResponse.newBuilder().setJwks(jwks.json());
-      jwks.keyIds().forEach(id -> b.addKeys("secrets/" + id));
+      var b = GetJwksResponse.newBuilder().setJwks(set.json());
+      set.keyIds().forEach(id -> b.addKeys("secrets/" + id));
       return b.build();
     });
   }

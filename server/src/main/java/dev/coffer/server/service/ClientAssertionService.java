@@ -1,15 +1,10 @@
 package dev.coffer.server.service;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.AssertionSignatures;
-import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
-import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretKind;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretState;
@@ -31,7 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The signed-JWT side of applications: their JWK Set, and checks of the client assertions
+ * Checks of the client assertions
  * (RFC 7523 {@code private_key_jwt}) an authorization server hands over. An assertion is
  * valid when its signature verifies with an active key of the client (selected by
  * {@code kid}, or each active key without one), {@code iss} and {@code sub} are the client
@@ -66,9 +61,6 @@ public final class ClientAssertionService implements AutoCloseable {
       return new Result(false, failure, detail, clientId, "", "", "", null);
     }
   }
-
-  /** An application's JWK Set and the keys (secret ids) in it, in order. */
-  public record Jwks(String json, List<String> keyIds) {}
 
   /** Hears of each check's outcome (null failure: valid), for metrics. */
   @FunctionalInterface
@@ -108,32 +100,6 @@ public final class ClientAssertionService implements AutoCloseable {
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
-  }
-
-  /** The active public keys of a signed-JWT application of the caller's tenant. */
-  public Jwks jwks(CallContext ctx, String clientId) {
-    FieldRules.opaqueId("parent", clientId);
-    Application app = apps.get(ctx.tenantId(), clientId).orElseThrow(() ->
-        new CofferException(Reason.APPLICATION_NOT_FOUND, "application " + clientId
-            + " not found"));
-    if (app.securityType() != SecurityType.SIGNED_JWT) {
-      throw new CofferException(Reason.UNSUPPORTED_SECURITY_TYPE, "application " + clientId
-          + " uses client secrets: it has no public keys");
-    }
-    Instant now = clock.instant();
-    JsonArray keys = new JsonArray();
-    List<String> ids = new ArrayList<>();
-    for (SecretMetadata m : signingKeys(ctx.tenantId(), clientId)) {
-      if (m.stateAt(now) == SecretState.ACTIVE) {
-        JsonObject jwk = JsonParser.parseString(m.publicKey().jwkSet()).getAsJsonObject()
-            .getAsJsonArray("keys").get(0).getAsJsonObject();
-        keys.add(jwk);
-        ids.add(m.secretId());
-      }
-    }
-    JsonObject set = new JsonObject();
-    set.add("keys", keys);
-    return new Jwks(set.toString(), ids);
   }
 
   /**
@@ -187,7 +153,7 @@ public final class ClientAssertionService implements AutoCloseable {
           + "the client id");
     }
     Instant now = clock.instant();
-    List<SecretMetadata> keys = signingKeys(ctx.tenantId(), clientId);
+    List<SecretMetadata> keys = signingKeys(secrets, ctx.tenantId(), clientId);
     List<SecretMetadata> candidates = new ArrayList<>();
     if (a.kid() != null) {
       SecretMetadata named = keys.stream().filter(k -> k.publicKey().kid().equals(a.kid()))
@@ -292,7 +258,8 @@ public final class ClientAssertionService implements AutoCloseable {
   }
 
   /** The client's signing keys, oldest first. */
-  private List<SecretMetadata> signingKeys(String tenantId, String clientId) {
+  static List<SecretMetadata> signingKeys(SecretRepository secrets, String tenantId,
+      String clientId) {
     return secrets.ofApplication(tenantId, clientId, MAX_KEYS).stream()
         .map(StoredSecret::metadata)
         .filter(m -> m.kind() == SecretKind.SIGNING_KEY && m.publicKey() != null)

@@ -194,7 +194,7 @@ class ClientAssertionServiceTest {
     String assertion = JdkJwt.es256P1363(key, header(), claims());
     t.vault.secrets().revoke(admin, keyId, "");
     assertFails(Failure.KEY_REVOKED, assertion);
-    assertEquals("{\"keys\":[]}", t.vault.clientAssertions().jwks(admin, clientId).json());
+    assertEquals("{\"keys\":[]}", t.vault.jwks().jwks(admin, clientId).json());
 
     t.clock.advance(Duration.ofDays(366));
     try (SecretMinter.Minted fresh = t.vault.secrets().create(admin, clientId,
@@ -260,7 +260,7 @@ class ClientAssertionServiceTest {
 
   @Test
   void jwks_holdsTheActiveKeys_whichTinkReads_andVerifyJdkAssertions() throws Exception {
-    var jwks = t.vault.clientAssertions().jwks(admin, clientId);
+    var jwks = t.vault.jwks().jwks(admin, clientId);
     assertEquals(List.of(keyId), jwks.keyIds());
     assertTrue(jwks.json().contains("\"kid\":\"" + kid + "\""));
     JwtPublicKeyVerify verify = JwkSetConverter.toPublicKeysetHandle(jwks.json())
@@ -271,7 +271,7 @@ class ClientAssertionServiceTest {
             .setClock(Clock.fixed(t.clock.instant(), ZoneOffset.UTC)).build());
     assertEquals(clientId, verified.getSubject());
     CofferException e = org.junit.jupiter.api.Assertions.assertThrows(CofferException.class,
-        () -> t.vault.clientAssertions().jwks(admin, "unknown"));
+        () -> t.vault.jwks().jwks(admin, "unknown"));
     assertEquals(Reason.APPLICATION_NOT_FOUND, e.reason());
   }
 

@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
       CofferCli.LocationCommands.class,
       CofferCli.AppCommands.class,
       CofferCli.SecretCommands.class,
+      CofferCli.ScopeCommands.class,
+      CofferCli.JwtCommands.class,
+      CofferCli.LeakCommands.class,
       CofferCli.CredentialCommands.class,
       CofferCli.AccessCommands.class,
       CofferCli.GrantCommands.class,
@@ -136,7 +139,7 @@ public final class CofferCli {
 
   @Command(
       name = "secret",
-      description = "Create, rotate, list, read, verify, revoke and delete application secrets.",
+      description = "Create, rotate, list, read, verify, revoke, delete and unquarantine secrets.",
       subcommands = {
         SecretCreateCommand.class,
         SecretRotateCommand.class,
@@ -145,9 +148,28 @@ public final class CofferCli {
         SecretRevokeCommand.class,
         SecretDeleteCommand.class,
         SecretRevealCommand.class,
-        SecretVerifyCommand.class
+        SecretVerifyCommand.class,
+        SecretUnquarantineCommand.class
       })
   static final class SecretCommands extends Group {}
+
+  @Command(
+      name = "scope",
+      description = "Manage scopes: protected APIs that hold secrets like applications do.",
+      subcommands = {ScopeCreateCommand.class, ScopeGetCommand.class, ScopeListCommand.class})
+  static final class ScopeCommands extends Group {}
+
+  @Command(
+      name = "jwt",
+      description = "Client assertions of signed-JWT applications: make, verify, public keys.",
+      subcommands = {JwtAssertCommand.class, JwtVerifyCommand.class, JwtJwksCommand.class})
+  static final class JwtCommands extends Group {}
+
+  @Command(
+      name = "leak",
+      description = "Report leaked Coffer values (no token needed).",
+      subcommands = {LeakReportCommand.class})
+  static final class LeakCommands extends Group {}
 
   @Command(
       name = "credential",

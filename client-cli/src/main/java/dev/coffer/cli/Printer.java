@@ -8,6 +8,7 @@ import dev.coffer.api.v1.AccessToken;
 import dev.coffer.api.v1.Application;
 import dev.coffer.api.v1.Location;
 import dev.coffer.api.v1.Principal;
+import dev.coffer.api.v1.Scope;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretKind;
 import dev.coffer.api.v1.Tenant;
@@ -228,8 +229,10 @@ public final class Printer {
       "secret", s.getName(),
       "name", s.getDisplayName(),
       "description", s.getDescription(),
-      "application", s.getParent(),
-      "kind", s.getKind() == SecretKind.STORED_CREDENTIAL ? "stored credential" : "",
+      s.getParent().startsWith("scopes/") ? "scope" : "application", s.getParent(),
+      "kind", kind(s.getKind()),
+      "key algorithm", s.getKid().isEmpty() ? "" : s.getKeyAlgorithm().name(),
+      "kid", s.getKid(),
       "external client id", s.getExternalClientId(),
       "location", s.getLocation(),
       "state", s.getState().name(),
@@ -242,20 +245,41 @@ public final class Printer {
       "created", time(s.getCreateTime()),
       "creator", s.getCreator(),
       "revoked", time(s.getRevokeTime()),
+      "quarantined", s.hasQuarantineTime() ? time(s.getQuarantineTime())
+          + " (reported leaked: rotate it, then coffer secret unquarantine)" : "",
       "rotated from", s.getRotatedFrom(),
       "rotated to", s.getRotatedTo(),
       "etag", s.getEtag()
     };
   }
 
+  static String kind(SecretKind kind) {
+    return switch (kind) {
+      case STORED_CREDENTIAL -> "stored credential";
+      case SCOPE_SECRET_VALUE -> "scope secret";
+      case JWT_SIGNING_KEY -> "JWT signing key (key pair)";
+      default -> "";
+    };
+  }
+
+  static String[] view(Scope s) {
+    return new String[] {
+      "scope", s.getName(),
+      "description", s.getDescription(),
+      "owner", s.getOwner(),
+      "created", time(s.getCreateTime()),
+      "etag", s.getEtag()
+    };
+  }
+
   static TextTable table(List<Secret> secrets) {
     TextTable t =
-        new TextTable("ID", "NAME", "CLIENT ID", "LOCATION", "STATE", "VAULTED", "EXPIRES");
+        new TextTable("ID", "NAME", "PARENT", "LOCATION", "STATE", "VAULTED", "EXPIRES");
     for (Secret s : secrets) {
       t.row(
           s.getSecretId(),
           s.getDisplayName(),
-          s.getClientId(),
+          s.getParent().startsWith("applications/") ? s.getClientId() : s.getParent(),
           s.getLocation(),
           s.getState().name(),
           yesNo(s.getVaulted()),

@@ -18,11 +18,33 @@ import picocli.CommandLine.Option;
  * {@link ShownOnceSecret}); an existing file is refused before anything is asked or
  * created. Security: the value is never a flag, never logged, and not printed with --out-file.
  */
-@Command(name = "create", description = "Create a secret for an application (value shown once).")
+@Command(name = "create", description = {
+    "Create a secret for an application or a scope (value shown once).",
+    "A signed-JWT application gets a key pair: the private key is shown once as PKCS#8 PEM",
+    "(stdout, or --out-file) and as a JWK (--output json: private_key_jwk)."})
 final class SecretCreateCommand extends ClientCommand {
+
+  /** {@code --algorithm} values. */
+  enum AlgorithmOption {
+    es256(dev.coffer.api.v1.KeyAlgorithm.ES256),
+    rs256(dev.coffer.api.v1.KeyAlgorithm.RS256);
+
+    final dev.coffer.api.v1.KeyAlgorithm proto;
+
+    AlgorithmOption(dev.coffer.api.v1.KeyAlgorithm proto) {
+      this.proto = proto;
+    }
+  }
 
   @Option(names = "--app", paramLabel = "CLIENT_ID", description = "The application (client id).")
   String app;
+
+  @Option(names = "--scope", paramLabel = "SCOPE_ID", description = "A scope instead of an application.")
+  String scope;
+
+  @Option(names = "--algorithm", paramLabel = "ALG",
+      description = "Key pair of a signed-JWT application: ${COMPLETION-CANDIDATES} (default es256).")
+  AlgorithmOption algorithm;
 
   @Option(names = "--name", paramLabel = "NAME", description = "Display name, 1-128 characters.")
   String name;
@@ -67,7 +89,13 @@ final class SecretCreateCommand extends ClientCommand {
   @Override
   protected void checkLocally() {
     OutFile.refuseExisting(outFile);
-    if (!useWizard() && (app == null || name == null)) {
+    if (app != null && scope != null) {
+      throw usage("give --app or --scope, not both");
+    }
+    if (scope != null) {
+      name(ResourceNames::scope, scope);
+    }
+    if (!useWizard() && ((app == null && scope == null) || name == null)) {
       throw usage(
           "Missing required option"
               + (app == null && name == null ? "s: '--app=CLIENT_ID', '--name=NAME'"
@@ -80,7 +108,7 @@ final class SecretCreateCommand extends ClientCommand {
   }
 
   private boolean useWizard() {
-    return interactive || (ctx.terminal() && (app == null || name == null));
+    return interactive || (ctx.terminal() && ((app == null && scope == null) || name == null));
   }
 
   @Override
@@ -101,6 +129,8 @@ final class SecretCreateCommand extends ClientCommand {
   private SecretDraft draft() {
     SecretDraft d = new SecretDraft();
     d.app = app;
+    d.scope = scope;
+    d.algorithm = algorithm == null ? null : algorithm.proto;
     d.name = name;
     d.description = description;
     d.expiration = expires;

@@ -12,6 +12,10 @@ import dev.coffer.client.ResourceNames;
  */
 final class SecretDraft {
   String app;
+  /** Set instead of {@link #app} for a scope's secret. */
+  String scope;
+  /** For a signed-JWT application: the key pair's algorithm; null for the server default. */
+  dev.coffer.api.v1.KeyAlgorithm algorithm;
   String name;
   String description = "";
   /** {@code null}: the server's default (one year from now). */
@@ -27,7 +31,7 @@ final class SecretDraft {
   CreateSecretRequest toRequest() {
     CreateSecretRequest.Builder b =
         CreateSecretRequest.newBuilder()
-            .setParent(ResourceNames.application(app))
+            .setParent(scope != null ? ResourceNames.scope(scope) : ResourceNames.application(app))
             .setDisplayName(name == null ? "" : name)
             .setDescription(description == null ? "" : description)
             .setLocation(location)
@@ -40,13 +44,18 @@ final class SecretDraft {
     if (expiration != null) {
       expiration.applyTo(b);
     }
+    if (algorithm != null) {
+      b.setKeyAlgorithm(algorithm);
+    }
     return b.build();
   }
 
   /** Key/value lines for the wizard's summary. */
   String[] summary() {
     return new String[] {
-      "application", app,
+      "application", scope == null ? app : "",
+      "scope", scope,
+      "key algorithm", algorithm == null ? "" : algorithm.name(),
       "name", name,
       "description", description.isEmpty() ? "(none)" : description,
       "expiration", expiration == null ? "1 year from now" : expiration.toString(),

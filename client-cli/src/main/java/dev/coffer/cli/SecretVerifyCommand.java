@@ -20,14 +20,17 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "verify",
     description = {
-      "Check a value against an application's secrets, without revealing anything.",
+      "Check a value against an application's (or scope's) secrets, revealing nothing.",
       "The value is read from stdin (first line), never from the command line.",
       "Exit 0: match; exit 3: no match."
     })
 final class SecretVerifyCommand extends ClientCommand {
 
-  @Option(names = "--client-id", required = true, paramLabel = "CLIENT_ID", description = "The application.")
+  @Option(names = "--client-id", paramLabel = "CLIENT_ID", description = "The application.")
   String clientId;
+
+  @Option(names = "--scope", paramLabel = "SCOPE_ID", description = "A scope instead of an application.")
+  String scope;
 
   /** Catches stray arguments so picocli does not echo them (one could be the value). */
   @Parameters(hidden = true, arity = "0..*")
@@ -39,6 +42,12 @@ final class SecretVerifyCommand extends ClientCommand {
   protected void checkLocally() {
     if (stray != null && !stray.isEmpty()) {
       throw usage("secret verify takes no value argument: pipe the value on stdin");
+    }
+    if (clientId == null && scope == null) {
+      throw usage("Missing required option: '--client-id=CLIENT_ID' (or '--scope=SCOPE_ID')");
+    }
+    if (clientId != null && scope != null) {
+      throw usage("give --client-id or --scope, not both");
     }
     try {
       String line = ctx.in().readLine();
@@ -57,7 +66,11 @@ final class SecretVerifyCommand extends ClientCommand {
         client
             .secrets()
             .verifySecret(
-                VerifySecretRequest.newBuilder().setClientId(clientId).setValue(value).build());
+                VerifySecretRequest.newBuilder()
+                    .setClientId(clientId == null ? "" : clientId)
+                    .setScope(scope == null ? "" : scope)
+                    .setValue(value)
+                    .build());
     value = null;
     printer.print(
         response, "match", response.getMatch() ? "yes" : "no", "secret", response.getSecret());

@@ -52,7 +52,9 @@ final class SecretWizard {
   }
 
   private void askFields(SecretDraft d) {
-    d.app = askApplication(d.app);
+    if (d.scope == null) {
+      d.app = askApplication(d.app);
+    }
     d.name = askText("Name", d.name, true, false);
     d.description = askText("Description", d.description, false, true);
     d.expiration = askExpiration(d.expiration);

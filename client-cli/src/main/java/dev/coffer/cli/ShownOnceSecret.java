@@ -34,5 +34,9 @@ final class ShownOnceSecret {
           response.getValue(),
           response.getSecret().getVaulted() ? Printer.WARN_VAULTED : Printer.WARN_VERIFIER);
     }
+    if (!response.getPrivateKeyJwk().isEmpty() && !printer.isJson()) {
+      printer.note("This is the private key (PKCS#8 PEM); the same key as a JWK, with kid "
+          + response.getSecret().getKid() + ", is in --output json (private_key_jwk).");
+    }
   }
 }

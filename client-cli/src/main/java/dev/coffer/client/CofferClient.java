@@ -63,6 +63,10 @@ public final class CofferClient implements AutoCloseable {
   private final AuditServiceBlockingStub audit;
   private final LifecycleServiceBlockingStub lifecycle;
   private final AdminServiceGrpc.AdminServiceBlockingStub admin;
+  private final dev.coffer.api.v1.ScopeServiceGrpc.ScopeServiceBlockingStub scopes;
+  private final dev.coffer.api.v1.ClientAssertionServiceGrpc.ClientAssertionServiceBlockingStub
+      assertions;
+  private final dev.coffer.api.v1.LeakReportServiceGrpc.LeakReportServiceBlockingStub leaks;
 
   private CofferClient(ManagedChannel channel, CallCredentials credentials) {
     this.channel = channel;
@@ -82,6 +86,28 @@ public final class CofferClient implements AutoCloseable {
         LifecycleServiceGrpc.newBlockingStub(channel)
             .withCallCredentials(credentials)
             .withOption(DeadlineInterceptor.UNBOUNDED, true);
+    this.scopes = dev.coffer.api.v1.ScopeServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(credentials);
+    this.assertions = dev.coffer.api.v1.ClientAssertionServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(credentials);
+    // Leak reports need no token: whoever found a value may report it.
+    this.leaks = dev.coffer.api.v1.LeakReportServiceGrpc.newBlockingStub(channel);
+  }
+
+  /** Scopes (protected APIs that hold secrets like applications do). */
+  public dev.coffer.api.v1.ScopeServiceGrpc.ScopeServiceBlockingStub scopes() {
+    return scopes;
+  }
+
+  /** JWK Sets and client assertion checks of signed-JWT applications. */
+  public dev.coffer.api.v1.ClientAssertionServiceGrpc.ClientAssertionServiceBlockingStub
+      assertions() {
+    return assertions;
+  }
+
+  /** Leaked-secret reports; sent without the bearer token. */
+  public dev.coffer.api.v1.LeakReportServiceGrpc.LeakReportServiceBlockingStub leaks() {
+    return leaks;
   }
 
   /** Connects to {@link Config#address()} with {@link Config#channelCredentials()}. */

@@ -22,6 +22,11 @@ public final class ResourceNames {
     return prefixed("applications/", clientId, "client id");
   }
 
+  /** {@code scopes/{scope_id}}. */
+  public static String scope(String scopeId) {
+    return prefixed("scopes/", scopeId, "scope id");
+  }
+
   /** {@code tokens/{token_id}}. */
   public static String token(String id) {
     return prefixed("tokens/", id, "token id");

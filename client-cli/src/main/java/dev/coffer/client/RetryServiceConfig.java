@@ -38,7 +38,9 @@ public final class RetryServiceConfig {
 
   /** Prefixes of the methods that create something or make a one-time decision. */
   private static final List<String> NEVER_REPEATED =
-      List.of("Create", "Issue", "Rotate", "Store", "Approve", "Deny", "Cancel", "Destroy");
+      List.of("Create", "Issue", "Rotate", "Store", "Approve", "Deny", "Cancel", "Destroy",
+          // A repeat of a check that went through would be refused as a replay.
+          "VerifyClientAssertion", "Unquarantine", "ReportLeak");
 
   private RetryServiceConfig() {}
 
@@ -69,7 +71,9 @@ public final class RetryServiceConfig {
             AccessServiceGrpc.getServiceDescriptor(),
             GrantServiceGrpc.getServiceDescriptor(),
             AuditServiceGrpc.getServiceDescriptor(),
-            AdminServiceGrpc.getServiceDescriptor())
+            AdminServiceGrpc.getServiceDescriptor(),
+            dev.coffer.api.v1.ScopeServiceGrpc.getServiceDescriptor(),
+            dev.coffer.api.v1.ClientAssertionServiceGrpc.getServiceDescriptor())
         .map(ServiceDescriptor::getMethods)
         .flatMap(java.util.Collection::stream)
         .filter(RetryServiceConfig::isSafeToRepeat)

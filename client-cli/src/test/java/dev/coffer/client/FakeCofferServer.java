@@ -112,6 +112,9 @@ public final class FakeCofferServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(new Grants(), capture))
             .addService(ServerInterceptors.intercept(new Audit(), capture))
             .addService(ServerInterceptors.intercept(new Lifecycle(), capture))
+            .addService(ServerInterceptors.intercept(new Scopes(), capture))
+            .addService(ServerInterceptors.intercept(new Assertions(), capture))
+            .addService(ServerInterceptors.intercept(new Leaks(), capture))
             .build()
             .start();
   }
@@ -182,6 +185,12 @@ public final class FakeCofferServer implements AutoCloseable {
 
     @Override
     public void rotateSecret(RotateSecretRequest r, StreamObserver<CreateSecretResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void unquarantineSecret(dev.coffer.api.v1.UnquarantineSecretRequest r,
+        StreamObserver<Secret> o) {
       handle(r, o);
     }
 
@@ -358,6 +367,49 @@ public final class FakeCofferServer implements AutoCloseable {
   private final class Tokens extends TokenServiceGrpc.TokenServiceImplBase {
     @Override
     public void issueToken(IssueTokenRequest r, StreamObserver<IssueTokenResponse> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Scopes extends dev.coffer.api.v1.ScopeServiceGrpc.ScopeServiceImplBase {
+    @Override
+    public void createScope(dev.coffer.api.v1.CreateScopeRequest r,
+        StreamObserver<dev.coffer.api.v1.Scope> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void getScope(dev.coffer.api.v1.GetScopeRequest r,
+        StreamObserver<dev.coffer.api.v1.Scope> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void listScopes(dev.coffer.api.v1.ListScopesRequest r,
+        StreamObserver<dev.coffer.api.v1.ListScopesResponse> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Assertions
+      extends dev.coffer.api.v1.ClientAssertionServiceGrpc.ClientAssertionServiceImplBase {
+    @Override
+    public void getJwks(dev.coffer.api.v1.GetJwksRequest r,
+        StreamObserver<dev.coffer.api.v1.GetJwksResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void verifyClientAssertion(dev.coffer.api.v1.VerifyClientAssertionRequest r,
+        StreamObserver<dev.coffer.api.v1.VerifyClientAssertionResponse> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Leaks extends dev.coffer.api.v1.LeakReportServiceGrpc.LeakReportServiceImplBase {
+    @Override
+    public void reportLeak(dev.coffer.api.v1.ReportLeakRequest r,
+        StreamObserver<dev.coffer.api.v1.ReportLeakResponse> o) {
       handle(r, o);
     }
   }

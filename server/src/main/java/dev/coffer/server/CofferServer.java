@@ -4,11 +4,14 @@ import dev.coffer.server.api.AccessGrpcService;
 import dev.coffer.server.api.AdminGrpcService;
 import dev.coffer.server.api.ApplicationsGrpcService;
 import dev.coffer.server.api.AuditGrpcService;
+import dev.coffer.server.api.ClientAssertionsGrpcService;
 import dev.coffer.server.api.GrantsGrpcService;
+import dev.coffer.server.api.LeakReportGrpcService;
 import dev.coffer.server.api.LifecycleGrpcService;
 import dev.coffer.server.api.LocationsGrpcService;
 import dev.coffer.server.api.MalformedRequestGuard;
 import dev.coffer.server.api.PrincipalsGrpcService;
+import dev.coffer.server.api.ScopesGrpcService;
 import dev.coffer.server.api.SecretsGrpcService;
 import dev.coffer.server.api.TenantsGrpcService;
 import dev.coffer.server.api.TokensGrpcService;
@@ -17,6 +20,7 @@ import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.GrpcServerMetrics;
 import dev.coffer.server.metrics.VaultStatistics;
+import dev.coffer.server.service.AssertionRules;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -64,6 +68,17 @@ public final class CofferServer {
    */
   public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
       CofferMetrics metrics, CertificateIdentity clientCertificates) {
+    this(builder, vault, clock, maxInboundBytes, metrics, clientCertificates,
+        AssertionRules.of(java.util.List.of()));
+  }
+
+  /**
+   * As above; {@code assertionRules} are what client assertions are checked against when a
+   * request names no audiences (server flags {@code --assertion-*}).
+   */
+  public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
+      CofferMetrics metrics, CertificateIdentity clientCertificates,
+      AssertionRules assertionRules) {
     this.vault = vault;
     this.grpcMetrics = metrics == null ? null : metrics.grpc();
     this.statistics = metrics == null ? null : metrics.statistics(vault.store(), clock);
@@ -76,7 +91,11 @@ public final class CofferServer {
         new LocationsGrpcService(vault.locations()),
         new ApplicationsGrpcService(vault.applications(), clock),
         new SecretsGrpcService(vault.secrets(), vault.reader(), vault.verifier(),
-            vault.rotator(), vault.credentials(), clock),
+            vault.rotator(), vault.credentials(), vault.quarantine(), clock),
+        new ScopesGrpcService(vault.scopes()),
+        new LeakReportGrpcService(vault.leakReports()),
+        new ClientAssertionsGrpcService(vault.clientAssertions(), vault.jwks(),
+            assertionRules),
         new AccessGrpcService(vault.accessRequests(), clock),
         new GrantsGrpcService(vault.grants(), clock),
         new AuditGrpcService(vault.auditTrail()),
@@ -101,6 +120,7 @@ public final class CofferServer {
     }
     vault.lifecycleMonitor().start();
     vault.rewrapJob().start(java.time.Duration.ofSeconds(2));
+    vault.clientAssertions().start();
     if (statistics != null) {
       statistics.start();
     }
@@ -124,6 +144,7 @@ public final class CofferServer {
     health.enterTerminalState();
     vault.lifecycleMonitor().close();
     vault.lifecycleEvents().close();
+    vault.clientAssertions().close();
     server.shutdown();
     if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       server.shutdownNow();

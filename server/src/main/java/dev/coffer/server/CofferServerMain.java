@@ -9,6 +9,7 @@ import dev.coffer.server.crypto.RootKeyProviders;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.MetricsHttpServer;
 import dev.coffer.server.metrics.VaultInstrumentation;
+import dev.coffer.server.service.AssertionRules;
 import dev.coffer.server.service.TokenService;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -122,6 +125,22 @@ public final class CofferServerMain implements Callable<Integer> {
           + "(a bounded scan of the store). Default: ${DEFAULT-VALUE}.")
   long metricsStatisticsSeconds;
 
+  @Option(names = "--assertion-audience", split = ",", paramLabel = "AUD",
+      description = "An aud value client assertions are accepted for when a "
+          + "VerifyClientAssertion request names none (your authorization server's issuer or "
+          + "token endpoint URL); repeat or separate with ','.")
+  List<String> assertionAudiences = new ArrayList<>();
+
+  @Option(names = "--assertion-max-lifetime-seconds", defaultValue = "300",
+      description = "Longest a client assertion may live (exp minus iat). Default: "
+          + "${DEFAULT-VALUE}.")
+  long assertionMaxLifetimeSeconds;
+
+  @Option(names = "--assertion-clock-skew-seconds", defaultValue = "60",
+      description = "Clock skew allowed on exp, nbf and iat of client assertions. Default: "
+          + "${DEFAULT-VALUE}.")
+  long assertionClockSkewSeconds;
+
   private final PrintStream out;
   private final PrintStream err;
   private final RootKeyProviders rootKeys;
@@ -146,8 +165,10 @@ public final class CofferServerMain implements Callable<Integer> {
   public Integer call() throws Exception {
     ServerConfig config;
     RootKeyProvider root;
+    AssertionRules assertionRules;
     try {
       config = config();
+      assertionRules = assertionRules();
       root = rootKey(config);
     } catch (ConfigException | KeyringException e) {
       err.println("coffer-server: " + e.getMessage());
@@ -177,7 +198,7 @@ public final class CofferServerMain implements Callable<Integer> {
     CofferServer server = new CofferServer(
         NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
             config.listenPort()), transport.credentials()), vault, Clock.systemUTC(),
-        config.maxInboundMessageBytes(), metrics, clientCertificates);
+        config.maxInboundMessageBytes(), metrics, clientCertificates, assertionRules);
     MetricsHttpServer metricsHttp;
     try {
       metricsHttp = serveMetrics(config, metrics);
@@ -310,6 +331,26 @@ public final class CofferServerMain implements Callable<Integer> {
         Duration.ofSeconds(metricsStatisticsSeconds),
         backupDir != null ? backupDir.toAbsolutePath().normalize()
             : dev ? dataDir.toAbsolutePath().normalize().resolve("backups") : null);
+  }
+
+  /** The {@code --assertion-*} flags, checked. */
+  private AssertionRules assertionRules() {
+    if (assertionMaxLifetimeSeconds < 1 || assertionMaxLifetimeSeconds > 86_400) {
+      throw new ConfigException("--assertion-max-lifetime-seconds must be from 1 to 86400");
+    }
+    if (assertionClockSkewSeconds < 0 || assertionClockSkewSeconds > 600) {
+      throw new ConfigException("--assertion-clock-skew-seconds must be from 0 to 600");
+    }
+    List<String> audiences = new ArrayList<>();
+    for (String aud : assertionAudiences) {
+      String a = aud.strip();
+      if (a.isEmpty() || a.length() > 512) {
+        throw new ConfigException("--assertion-audience values must be 1 to 512 characters");
+      }
+      audiences.add(a);
+    }
+    return new AssertionRules(audiences, Duration.ofSeconds(assertionMaxLifetimeSeconds),
+        Duration.ofSeconds(assertionClockSkewSeconds));
   }
 
   /** {@code --metrics-listen} as {host, port}, or null for "off". */

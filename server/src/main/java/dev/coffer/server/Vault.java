@@ -21,6 +21,7 @@ import dev.coffer.server.store.Table;
 import dev.coffer.server.service.AccessRequestService;
 import dev.coffer.server.service.AuditTrailService;
 import dev.coffer.server.service.AuthFailureAudit;
+import dev.coffer.server.service.ClientAssertionService;
 import dev.coffer.server.service.CredentialService;
 import dev.coffer.server.service.GrantService;
 import dev.coffer.server.service.SecretRotator;
@@ -28,10 +29,15 @@ import dev.coffer.server.service.ApplicationService;
 import dev.coffer.server.service.BootstrapService;
 import dev.coffer.server.service.Governance;
 import dev.coffer.server.service.IdGenerator;
+import dev.coffer.server.service.JwksService;
 import dev.coffer.server.service.LifecycleEvents;
+import dev.coffer.server.service.LeakReportService;
 import dev.coffer.server.service.LifecycleMonitor;
 import dev.coffer.server.service.LocationService;
 import dev.coffer.server.service.PrincipalService;
+import dev.coffer.server.service.QuarantineService;
+import dev.coffer.server.service.ScopeService;
+import dev.coffer.server.service.SecretHolders;
 import dev.coffer.server.service.SecretMinter;
 import dev.coffer.server.service.SecretReader;
 import dev.coffer.server.service.SecretService;
@@ -42,9 +48,11 @@ import dev.coffer.server.service.TokenService;
 import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.records.AccessRequestRepository;
 import dev.coffer.server.store.records.ApplicationRepository;
+import dev.coffer.server.store.records.AssertionReplayRepository;
 import dev.coffer.server.store.records.GrantRepository;
 import dev.coffer.server.store.records.DataKeyMigration;
 import dev.coffer.server.store.records.LocationRepository;
+import dev.coffer.server.store.records.ScopeRepository;
 import dev.coffer.server.store.records.SecretRepository;
 import dev.coffer.server.store.records.TenantRepository;
 import dev.coffer.server.store.records.TokenRepository;
@@ -85,6 +93,11 @@ public final class Vault implements AutoCloseable {
   private final DataKeyShredder shredder;
   private final KekRewrapJob rewrapJob;
   private final VaultAdmin admin;
+  private final ScopeService scopes;
+  private final QuarantineService quarantine;
+  private final LeakReportService leakReports;
+  private final ClientAssertionService clientAssertions;
+  private final JwksService jwks;
 
   private Vault(RocksKvStore store, RootKeyProvider rootKey, Clock clock,
       VaultSettings settings, VaultInstrumentation metrics) {
@@ -105,18 +118,28 @@ public final class Vault implements AutoCloseable {
     LocationRepository locationRepo = new LocationRepository(store);
     ApplicationRepository appRepo = new ApplicationRepository(store);
     SecretRepository secretRepo = new SecretRepository(store);
-    this.lifecycleEvents = new LifecycleEvents(appRepo, gov.policy());
+    ScopeRepository scopeRepo = new ScopeRepository(store);
+    SecretHolders holders = new SecretHolders(appRepo, scopeRepo);
+    this.lifecycleEvents = new LifecycleEvents(holders, gov.policy());
     this.tenants = new TenantService(tenantRepo, locationRepo, gov);
     this.principals = new PrincipalService(tenantRepo, gov);
     TokenRepository tokenRepo = new TokenRepository(store);
     this.tokens = new TokenService(tokenRepo, tenantRepo, generator, keyring.lookupKeys(), ids,
         gov);
     this.locations = new LocationService(locationRepo, gov);
-    SecretMinter minter = new SecretMinter(generator, mac, cipher, ids);
+    SecretMinter minter = new SecretMinter(generator, mac, cipher, ids, keyring.lookupKeys());
     SecretSettings secretSettings = new SecretSettings(tenantRepo, locations);
     this.shredder = new DataKeyShredder(store).start(SHRED_PERIOD);
-    this.secrets = new SecretService(secretRepo, appRepo, tenantRepo, secretSettings, minter, gov,
-        lifecycleEvents, shredder);
+    this.secrets = new SecretService(secretRepo, holders, tenantRepo, secretSettings, minter,
+        gov, lifecycleEvents, shredder);
+    this.scopes = new ScopeService(scopeRepo, tenantRepo, gov);
+    this.quarantine = new QuarantineService(secrets, secretRepo, gov, lifecycleEvents);
+    this.leakReports = new LeakReportService(secretRepo, keyring.lookupKeys(), mac, quarantine,
+        gov, LeakReportService.DEFAULT_PER_PEER_PER_MINUTE,
+        LeakReportService.DEFAULT_TOTAL_PER_MINUTE, metrics.leakReports());
+    this.clientAssertions = new ClientAssertionService(appRepo, secretRepo,
+        new AssertionReplayRepository(store), gov, metrics.assertionChecks());
+    this.jwks = new JwksService(appRepo, secretRepo, clock);
     this.applications = new ApplicationService(appRepo, tenantRepo, secrets, ids, gov);
     GrantRepository grantRepo = new GrantRepository(store);
     this.reader = new SecretReader(secrets, grantRepo, cipher, gov);
@@ -129,7 +152,7 @@ public final class Vault implements AutoCloseable {
         tenantRepo, secrets, ids, gov, lifecycleEvents);
     this.lifecycleMonitor = new LifecycleMonitor(secretRepo, grantRepo, requestRepo,
         lifecycleEvents, clock, LifecycleMonitor.DEFAULT_MAX_PER_TICK);
-    this.verifier = new SecretVerifier(secretRepo, appRepo, mac, gov,
+    this.verifier = new SecretVerifier(secretRepo, appRepo, scopeRepo, mac, gov,
         settings.verifyFailuresPerMinute(), metrics.verifyFailures());
     this.bootstrap = new BootstrapService(tenantRepo, tenants, tokens, meteredAudit, clock);
     this.auditTrail = new AuditTrailService(new AuditQuery(store),
@@ -243,6 +266,30 @@ public final class Vault implements AutoCloseable {
     return bootstrap;
   }
 
+  public ScopeService scopes() {
+    return scopes;
+  }
+
+  /** Quarantine of secrets reported leaked, and its release. */
+  public QuarantineService quarantine() {
+    return quarantine;
+  }
+
+  /** Leaked-secret reports (callable without a token). */
+  public LeakReportService leakReports() {
+    return leakReports;
+  }
+
+  /** Client assertion checks of signed-JWT applications. */
+  public ClientAssertionService clientAssertions() {
+    return clientAssertions;
+  }
+
+  /** JWK Sets of signed-JWT applications. */
+  public JwksService jwks() {
+    return jwks;
+  }
+
   /** The lifecycle bus: services publish committed state changes; watchers subscribe. */
   public LifecycleEvents lifecycleEvents() {
     return lifecycleEvents;
@@ -270,6 +317,7 @@ public final class Vault implements AutoCloseable {
 
   @Override
   public void close() {
+    clientAssertions.close();
     lifecycleMonitor.close();
     rewrapJob.close();
     shredder.close();

@@ -66,7 +66,7 @@ class VaultTest {
   }
 
   @Test
-  void tamperedCiphertextInStore_isDataLossForThatSecretOnly() {
+  void tamperedCiphertextInStore_isDataLossForThatSecretOnly() throws Exception {
     try (TestVault t = new TestVault(dir)) {
       var admin = t.admin();
       String clientId = t.vault.applications().create(admin, "payments_api", "production",
@@ -77,8 +77,13 @@ class VaultTest {
       String healthy = t.vault.secrets().create(admin, clientId, vaulted).stored().metadata()
           .secretId();
       byte[] key = Keys.builder().str("default").str(damaged).build();
-      byte[] record = t.vault.store().get(Table.SECRETS, key).orElseThrow();
-      record[record.length - 5] ^= 0x01;
+      var rec = dev.coffer.server.store.records.pb.SecretRec.parseFrom(
+          t.vault.store().get(Table.SECRETS, key).orElseThrow());
+      byte[] ciphertext = rec.getCiphertext().toByteArray();
+      ciphertext[ciphertext.length - 5] ^= 0x01;
+      byte[] record = rec.toBuilder()
+          .setCiphertext(com.google.protobuf.ByteString.copyFrom(ciphertext)).build()
+          .toByteArray();
       t.vault.store().commit(new Changes().put(Table.SECRETS, key, record));
 
       CofferException e = assertThrows(CofferException.class,

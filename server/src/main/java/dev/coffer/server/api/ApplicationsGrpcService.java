@@ -13,8 +13,8 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 
 /**
- * gRPC adapter of {@link ApplicationService}. An initial secret's value appears only in
- * CreateApplication's response.
+ * gRPC adapter of {@link ApplicationService}. An initial secret's value (or private key)
+ * appears only in CreateApplication's response.
  */
 public final class ApplicationsGrpcService
     extends ApplicationServiceGrpc.ApplicationServiceImplBase {
@@ -37,10 +37,12 @@ public final class ApplicationsGrpcService
       var b = CreateApplicationResponse.newBuilder()
           .setApplication(ProtoMapper.application(created.application()));
       if (created.initialSecret() != null) {
-        try (var value = created.initialSecret().value()) {
-          b.setInitialSecret(ProtoMapper.secret(created.initialSecret().stored().metadata(),
-              clock.instant()));
-          b.setInitialSecretValue(value.reveal());
+        try (var initial = created.initialSecret()) {
+          b.setInitialSecret(ProtoMapper.secret(initial.stored().metadata(), clock.instant()));
+          b.setInitialSecretValue(initial.value().reveal());
+          if (initial.privateJwk() != null) {
+            b.setInitialPrivateKeyJwk(initial.privateJwk().reveal());
+          }
         }
       }
       return b.build();

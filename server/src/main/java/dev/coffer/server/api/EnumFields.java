@@ -1,5 +1,6 @@
 package dev.coffer.server.api;
 
+import dev.coffer.api.v1.KeyAlgorithm;
 import dev.coffer.api.v1.OAuthFlow;
 import dev.coffer.api.v1.PrincipalKind;
 import dev.coffer.api.v1.SecurityType;
@@ -36,6 +37,15 @@ final class EnumFields {
       case CLIENT_CREDENTIALS -> dev.coffer.server.domain.OAuthFlow.CLIENT_CREDENTIALS;
       case AUTHORIZATION_CODE -> dev.coffer.server.domain.OAuthFlow.AUTHORIZATION_CODE;
       case UNRECOGNIZED -> throw unknown("flow");
+    };
+  }
+
+  static dev.coffer.server.domain.KeyAlgorithm keyAlgorithm(KeyAlgorithm algorithm) {
+    return switch (algorithm) {
+      case KEY_ALGORITHM_UNSPECIFIED -> null;
+      case ES256 -> dev.coffer.server.domain.KeyAlgorithm.ES256;
+      case RS256 -> dev.coffer.server.domain.KeyAlgorithm.RS256;
+      case UNRECOGNIZED -> throw unknown("key_algorithm");
     };
   }
 

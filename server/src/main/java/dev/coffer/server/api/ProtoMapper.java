@@ -6,10 +6,12 @@ import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.coffer.api.v1.AccessToken;
 import dev.coffer.api.v1.Application;
+import dev.coffer.api.v1.KeyAlgorithm;
 import dev.coffer.api.v1.Location;
 import dev.coffer.api.v1.OAuthFlow;
 import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.PrincipalKind;
+import dev.coffer.api.v1.Scope;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretKind;
 import dev.coffer.api.v1.SecretState;
@@ -127,12 +129,17 @@ final class ProtoMapper {
         .setSharingEnabled(m.sharingEnabled())
         .setOwner(m.owner())
         .setPreapproveOwner(m.preapproveOwner())
-        .setKind(m.kind() == dev.coffer.server.domain.SecretKind.STORED_CREDENTIAL
-            ? SecretKind.STORED_CREDENTIAL : SecretKind.CLIENT_SECRET_VALUE)
+        .setKind(switch (m.kind()) {
+          case CLIENT_SECRET -> SecretKind.CLIENT_SECRET_VALUE;
+          case STORED_CREDENTIAL -> SecretKind.STORED_CREDENTIAL;
+          case SCOPE_SECRET -> SecretKind.SCOPE_SECRET_VALUE;
+          case SIGNING_KEY -> SecretKind.JWT_SIGNING_KEY;
+        })
         .setState(switch (m.stateAt(now)) {
           case ACTIVE -> SecretState.ACTIVE;
           case EXPIRED -> SecretState.EXPIRED;
           case REVOKED -> SecretState.REVOKED;
+          case QUARANTINED -> SecretState.QUARANTINED;
         })
         .setHint(m.hint())
         .setCreateTime(timestamp(m.createTime()))
@@ -141,8 +148,19 @@ final class ProtoMapper {
         .setRotatedFrom(m.rotatedFrom().isEmpty() ? "" : "secrets/" + m.rotatedFrom())
         .setRotatedTo(m.rotatedTo().isEmpty() ? "" : "secrets/" + m.rotatedTo())
         .setExternalClientId(m.externalClientId());
-    if (!m.clientId().isEmpty()) {
+    if (m.ofScope()) {
+      b.setParent("scopes/" + m.clientId()).setClientId("");
+    } else if (!m.clientId().isEmpty()) {
       b.setParent("applications/" + m.clientId());
+    }
+    if (m.quarantineTime() != null) {
+      b.setQuarantineTime(timestamp(m.quarantineTime()));
+    }
+    if (m.publicKey() != null) {
+      b.setKid(m.publicKey().kid()).setKeyAlgorithm(switch (m.publicKey().algorithm()) {
+        case ES256 -> KeyAlgorithm.ES256;
+        case RS256 -> KeyAlgorithm.RS256;
+      });
     }
     if (m.expireTime() != null) {
       b.setExpireTime(timestamp(m.expireTime()));
@@ -151,5 +169,16 @@ final class ProtoMapper {
       b.setRevokeTime(timestamp(m.revokeTime()));
     }
     return b.build();
+  }
+
+  static Scope scope(dev.coffer.server.domain.Scope s) {
+    return Scope.newBuilder()
+        .setName("scopes/" + s.scopeId())
+        .setScopeId(s.scopeId())
+        .setDescription(s.description())
+        .setOwner(s.owner())
+        .setCreateTime(timestamp(s.createTime()))
+        .setEtag(s.etag())
+        .build();
   }
 }

@@ -12,6 +12,7 @@ import dev.coffer.api.v1.RevealSecretResponse;
 import dev.coffer.api.v1.RevokeSecretRequest;
 import dev.coffer.api.v1.RotateSecretRequest;
 import dev.coffer.api.v1.StoreCredentialRequest;
+import dev.coffer.api.v1.UnquarantineSecretRequest;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.api.v1.VerifySecretRequest;
@@ -19,6 +20,8 @@ import dev.coffer.api.v1.VerifySecretResponse;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.CredentialService;
 import dev.coffer.server.service.FieldRules;
+import dev.coffer.server.service.QuarantineService;
+import dev.coffer.server.service.SecretParent;
 import dev.coffer.server.service.SecretMinter;
 import dev.coffer.server.service.SecretReader;
 import dev.coffer.server.service.SecretRequest;
@@ -29,24 +32,32 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 
 /**
- * gRPC adapter of the secret services. Values appear only in CreateSecret's response and,
- * for authorized readers, RevealSecret's; a presented value (VerifySecret) is wrapped in a
+ * gRPC adapter of the secret services. Values (for signing keys: private keys, as PEM and
+ * JWK) appear only in CreateSecret's and RotateSecret's responses and, for authorized
+ * readers, RevealSecret's; a presented value (VerifySecret) is wrapped in a
  * {@link SecretValue} and wiped after the check.
  */
 public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImplBase {
 
   private static final String SECRETS = "secrets/";
-  private static final String APPLICATIONS = "applications/";
 
   private final SecretService secrets;
   private final SecretReader reader;
   private final SecretVerifier verifier;
   private final SecretRotator rotator;
   private final CredentialService credentials;
+  private final QuarantineService quarantine;
   private final Clock clock;
 
   public SecretsGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
       SecretRotator rotator, CredentialService credentials, Clock clock) {
+    this(secrets, reader, verifier, rotator, credentials, null, clock);
+  }
+
+  public SecretsGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
+      SecretRotator rotator, CredentialService credentials, QuarantineService quarantine,
+      Clock clock) {
+    this.quarantine = quarantine;
     this.secrets = secrets;
     this.reader = reader;
     this.verifier = verifier;
@@ -58,12 +69,13 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   @Override
   public void createSecret(CreateSecretRequest req, StreamObserver<CreateSecretResponse> out) {
     UnaryCalls.run(out, ctx -> {
-      String clientId = FieldRules.resourceId("parent", req.getParent(), APPLICATIONS);
+      SecretParent parent = SecretParent.parse("parent", req.getParent());
       SecretRequest request = new SecretRequest(req.getDisplayName(), req.getDescription(),
           req.hasExpireTime() ? ProtoMapper.instant("expire_time", req.getExpireTime()) : null,
           req.hasNeverExpires() && req.getNeverExpires(), req.getLocation(), req.getVaulted(),
           req.getSharingEnabled(), req.getOwner(), req.getPreapproveOwner());
-      return shownOnce(secrets.create(ctx, clientId, request));
+      return shownOnce(secrets.create(ctx, parent, request,
+          EnumFields.keyAlgorithm(req.getKeyAlgorithm())));
     });
   }
 
@@ -89,11 +101,14 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   }
 
   private CreateSecretResponse shownOnce(SecretMinter.Minted minted) {
-    try (SecretValue value = minted.value()) {
-      return CreateSecretResponse.newBuilder()
+    try (minted) {
+      CreateSecretResponse.Builder b = CreateSecretResponse.newBuilder()
           .setSecret(ProtoMapper.secret(minted.stored().metadata(), clock.instant()))
-          .setValue(value.reveal())
-          .build();
+          .setValue(minted.value().reveal());
+      if (minted.privateJwk() != null) {
+        b.setPrivateKeyJwk(minted.privateJwk().reveal());
+      }
+      return b.build();
     }
   }
 
@@ -106,9 +121,9 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   @Override
   public void listSecrets(ListSecretsRequest req, StreamObserver<ListSecretsResponse> out) {
     UnaryCalls.run(out, ctx -> {
-      String clientId = req.getParent().isEmpty() ? ""
-          : FieldRules.resourceId("parent", req.getParent(), APPLICATIONS);
-      var page = secrets.list(ctx, clientId, req.getLocation(),
+      SecretParent parent = req.getParent().isEmpty() ? null
+          : SecretParent.parse("parent", req.getParent());
+      var page = secrets.list(ctx, parent, req.getLocation(),
           ProtoMapper.duration("expiring_within", req.hasExpiringWithin(),
               req.getExpiringWithin()),
           req.getShared(), req.getPageToken(), req.getPageSize());
@@ -136,8 +151,15 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   @Override
   public void verifySecret(VerifySecretRequest req, StreamObserver<VerifySecretResponse> out) {
     UnaryCalls.run(out, ctx -> {
+      boolean byScope = !req.getScope().isEmpty();
+      if (byScope && !req.getClientId().isEmpty()) {
+        throw dev.coffer.server.domain.CofferException.invalid("scope",
+            "set either client_id or scope, not both");
+      }
+      SecretParent parent = byScope ? SecretParent.ofScope(req.getScope())
+          : SecretParent.application(req.getClientId());
       try (SecretValue presented = SecretValue.ofString(req.getValue())) {
-        SecretVerifier.Result result = verifier.verify(ctx, req.getClientId(), presented);
+        SecretVerifier.Result result = verifier.verify(ctx, parent, presented);
         return VerifySecretResponse.newBuilder()
             .setMatch(result.match())
             .setSecret(result.match() ? SECRETS + result.secretId() : "")
@@ -150,12 +172,21 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   public void revealSecret(RevealSecretRequest req, StreamObserver<RevealSecretResponse> out) {
     UnaryCalls.run(out, ctx -> {
       String secretId = FieldRules.resourceId("name", req.getName(), SECRETS);
-      try (SecretValue value = reader.reveal(ctx, secretId)) {
-        return RevealSecretResponse.newBuilder()
+      try (SecretReader.Revealed revealed = reader.revealForResponse(ctx, secretId)) {
+        RevealSecretResponse.Builder b = RevealSecretResponse.newBuilder()
             .setSecret(SECRETS + secretId)
-            .setValue(value.reveal())
-            .build();
+            .setValue(revealed.value().reveal());
+        if (revealed.privateJwk() != null) {
+          b.setPrivateKeyJwk(revealed.privateJwk().reveal());
+        }
+        return b.build();
       }
     });
+  }
+
+  @Override
+  public void unquarantineSecret(UnquarantineSecretRequest req, StreamObserver<Secret> out) {
+    UnaryCalls.run(out, ctx -> ProtoMapper.secret(quarantine.unquarantine(ctx,
+        FieldRules.resourceId("name", req.getName(), SECRETS), req.getEtag()), clock.instant()));
   }
 }

@@ -5,6 +5,7 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.service.CallContext;
 import io.grpc.stub.StreamObserver;
+import java.net.SocketAddress;
 import java.util.function.Function;
 
 /**
@@ -20,6 +21,23 @@ final class UnaryCalls {
     T response;
     try {
       response = handler.apply(current());
+    } catch (RuntimeException e) {
+      out.onError(ErrorMapper.toStatus(e));
+      return;
+    }
+    out.onNext(response);
+    out.onCompleted();
+  }
+
+  /** Who calls an unauthenticated method: only its request id and address are known. */
+  record Anonymous(String requestId, SocketAddress remote) {}
+
+  /** As {@link #run}, for the methods the interceptor lets through without a principal. */
+  static <T> void runAnonymous(StreamObserver<T> out, Function<Anonymous, T> handler) {
+    T response;
+    try {
+      response = handler.apply(new Anonymous(AuthContext.REQUEST_ID.get(),
+          AuthContext.REMOTE.get()));
     } catch (RuntimeException e) {
       out.onError(ErrorMapper.toStatus(e));
       return;

@@ -2,6 +2,7 @@ package dev.coffer.server.auth;
 
 import dev.coffer.server.domain.Principal;
 import io.grpc.Context;
+import java.net.SocketAddress;
 
 /**
  * The gRPC {@link Context} keys under which {@link AuthInterceptor} places the
@@ -12,6 +13,8 @@ public final class AuthContext {
   public static final Context.Key<Principal> PRINCIPAL = Context.key("coffer-principal");
   public static final Context.Key<String> REQUEST_ID = Context.key("coffer-request-id");
   public static final Context.Key<String> PEER = Context.key("coffer-peer");
+  /** The caller's transport address (for per-peer limits of unauthenticated methods). */
+  public static final Context.Key<SocketAddress> REMOTE = Context.key("coffer-remote");
 
   private AuthContext() {}
 }

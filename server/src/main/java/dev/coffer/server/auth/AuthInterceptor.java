@@ -29,7 +29,9 @@ import javax.net.ssl.SSLSession;
  * and puts the principal, a request id and the peer address in the gRPC {@link Context}.
  * Calls without a valid, unexpired, unrevoked token end with UNAUTHENTICATED before any
  * handler runs. Only the standard health and reflection services are open, so that gRPC
- * tooling works. Every such refusal (missing, malformed, unknown, expired or revoked token)
+ * tooling works, and the leak report method, which secret scanners call without an account:
+ * it gets a request id and the peer address in the context but no principal, and limits
+ * itself per peer ({@code LeakReportService}). Every such refusal (missing, malformed, unknown, expired or revoked token)
  * goes to {@link AuthFailureAudit}, which records it as an AUTHENTICATE / FAILED event
  * within its per-peer rate limit. The token is never logged, echoed or recorded.
  *
@@ -51,6 +53,9 @@ public final class AuthInterceptor implements ServerInterceptor {
       "grpc.health.v1.Health",
       "grpc.reflection.v1.ServerReflection",
       "grpc.reflection.v1alpha.ServerReflection");
+  /** Coffer methods callable without a principal (full method names). */
+  private static final Set<String> OPEN_METHODS = Set.of(
+      "coffer.v1.LeakReportService/ReportLeak");
   private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final String BEARER = "Bearer ";
 
@@ -78,6 +83,12 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
     SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     String requestId = requestId(headers.get(REQUEST_ID));
+    if (OPEN_METHODS.contains(call.getMethodDescriptor().getFullMethodName())) {
+      return Contexts.interceptCall(Context.current()
+          .withValue(AuthContext.REQUEST_ID, requestId)
+          .withValue(AuthContext.PEER, peer(remote))
+          .withValue(AuthContext.REMOTE, remote), call, headers, next);
+    }
     Principal principal;
     try {
       principal = authenticate(headers.get(AUTHORIZATION), peerCertificate(call), remote,
@@ -91,7 +102,8 @@ public final class AuthInterceptor implements ServerInterceptor {
     Context context = Context.current()
         .withValue(AuthContext.PRINCIPAL, principal)
         .withValue(AuthContext.REQUEST_ID, requestId)
-        .withValue(AuthContext.PEER, peer(remote));
+        .withValue(AuthContext.PEER, peer(remote))
+        .withValue(AuthContext.REMOTE, remote);
     return Contexts.interceptCall(context, call, headers, next);
   }
 

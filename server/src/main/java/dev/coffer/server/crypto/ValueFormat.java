@@ -21,7 +21,8 @@ import java.util.zip.CRC32;
 public enum ValueFormat {
   CLIENT_SECRET("cfr_cs_"),
   ACCESS_TOKEN("cfr_at_"),
-  STORED_CREDENTIAL("cfr_sc_");
+  STORED_CREDENTIAL("cfr_sc_"),
+  SCOPE_SECRET("cfr_ss_");
 
   /** Random bytes in every value: 256 bits. */
   public static final int ENTROPY_BYTES = 32;

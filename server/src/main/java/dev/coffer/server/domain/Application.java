@@ -2,7 +2,10 @@ package dev.coffer.server.domain;
 
 import java.time.Instant;
 
-/** An OAuth client of one tenant. Its client id is generated and not sensitive. */
+/**
+ * An OAuth client of one tenant. Its client id is generated and not sensitive. It holds
+ * client secrets, or key pairs when its security type is signed JWT.
+ */
 public record Application(
     String tenantId,
     String clientId,
@@ -12,4 +15,4 @@ public record Application(
     OAuthFlow flow,
     String owner,
     Instant createTime,
-    long revision) {}
+    long revision) implements SecretHolder {}

@@ -34,5 +34,11 @@ public enum AuditAction {
   KEK_DISABLE,
   KEK_ENABLE,
   KEK_DESTROY,
-  BACKUP_CREATE
+  BACKUP_CREATE,
+  SCOPE_CREATE,
+  /** A leak report: ALLOWED when it quarantined a secret, FAILED otherwise (with why). */
+  LEAK_REPORT,
+  SECRET_UNQUARANTINE,
+  /** A client assertion check: ALLOWED when valid, FAILED with the failure otherwise. */
+  CLIENT_ASSERTION_VERIFY
 }

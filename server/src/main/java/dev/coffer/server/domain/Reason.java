@@ -23,6 +23,8 @@ public enum Reason {
   NOT_REQUESTER(Kind.DENIED),
   SECRET_EXPIRED(Kind.DENIED),
   SECRET_REVOKED(Kind.DENIED),
+  /** The secret was reported leaked: it neither verifies nor reveals until released. */
+  SECRET_QUARANTINED(Kind.DENIED),
   TENANT_NOT_FOUND(Kind.NOT_FOUND),
   PRINCIPAL_NOT_FOUND(Kind.NOT_FOUND),
   APPLICATION_NOT_FOUND(Kind.NOT_FOUND),
@@ -32,6 +34,7 @@ public enum Reason {
   GRANT_NOT_FOUND(Kind.NOT_FOUND),
   ACCESS_REQUEST_NOT_FOUND(Kind.NOT_FOUND),
   KEK_KEY_NOT_FOUND(Kind.NOT_FOUND),
+  SCOPE_NOT_FOUND(Kind.NOT_FOUND),
   ALREADY_EXISTS(Kind.CONFLICT),
   ETAG_MISMATCH(Kind.ABORTED),
   /** A guarded write found its keys changed underneath it; read again and retry. */
@@ -46,7 +49,13 @@ public enum Reason {
   KEK_KEY_IN_USE(Kind.PRECONDITION),
   /** The server has no --backup-dir. */
   BACKUPS_NOT_CONFIGURED(Kind.PRECONDITION),
+  /** Unquarantine of a secret that is not quarantined. */
+  NOT_QUARANTINED(Kind.PRECONDITION),
+  /** Unquarantine before rotation: the leaked value must be replaced first. */
+  ROTATION_REQUIRED(Kind.PRECONDITION),
   VERIFY_RATE_LIMITED(Kind.RATE_LIMITED),
+  /** Too many leak reports from one peer, or overall. */
+  LEAK_REPORT_RATE_LIMITED(Kind.RATE_LIMITED),
   /** Too many concurrent lifecycle watches (per principal or per server). */
   WATCH_LIMIT(Kind.RATE_LIMITED),
   /** A lifecycle watcher fell too far behind and was disconnected. */

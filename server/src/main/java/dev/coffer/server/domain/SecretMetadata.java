@@ -15,6 +15,8 @@ import java.time.Instant;
  * @param rotatedTo the secret that replaced this one, or empty
  * @param externalClientId for a stored credential, its client id at the other identity
  *     provider; empty otherwise
+ * @param quarantineTime when a leak report quarantined it; null otherwise
+ * @param publicKey for a {@link SecretKind#SIGNING_KEY}, its public half; null otherwise
  */
 public record SecretMetadata(
     String tenantId,
@@ -37,9 +39,25 @@ public record SecretMetadata(
     long revision,
     String rotatedFrom,
     String rotatedTo,
-    String externalClientId) {
+    String externalClientId,
+    Instant quarantineTime,
+    PublicKeyInfo publicKey) {
 
-  /** The state at {@code now}: revoked wins, then expired (to the second), else active. */
+  /** Metadata of a secret that is not quarantined and holds no public key. */
+  public SecretMetadata(String tenantId, String secretId, String clientId, String displayName,
+      String description, String location, boolean vaulted, boolean sharingEnabled,
+      String owner, boolean preapproveOwner, SecretKind kind, String hint, Instant createTime,
+      Instant expireTime, Instant revokeTime, String creator, int version, long revision,
+      String rotatedFrom, String rotatedTo, String externalClientId) {
+    this(tenantId, secretId, clientId, displayName, description, location, vaulted,
+        sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expireTime, revokeTime,
+        creator, version, revision, rotatedFrom, rotatedTo, externalClientId, null, null);
+  }
+
+  /**
+   * The state at {@code now}: revoked wins, then expired (to the second), then quarantined,
+   * else active.
+   */
   public SecretState stateAt(Instant now) {
     if (revokeTime != null) {
       return SecretState.REVOKED;
@@ -47,7 +65,15 @@ public record SecretMetadata(
     if (expireTime != null && !now.isBefore(expireTime)) {
       return SecretState.EXPIRED;
     }
+    if (quarantineTime != null) {
+      return SecretState.QUARANTINED;
+    }
     return SecretState.ACTIVE;
+  }
+
+  /** Whether it belongs to a {@link Scope} (then {@link #clientId} holds the scope id). */
+  public boolean ofScope() {
+    return kind == SecretKind.SCOPE_SECRET;
   }
 
   public String etag() {
@@ -62,13 +88,23 @@ public record SecretMetadata(
   public SecretMetadata revokedAt(Instant time) {
     return new SecretMetadata(tenantId, secretId, clientId, displayName, description, location,
         vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expireTime,
-        time, creator, version, revision + 1, rotatedFrom, rotatedTo, externalClientId);
+        time, creator, version, revision + 1, rotatedFrom, rotatedTo, externalClientId,
+        quarantineTime, publicKey);
   }
 
   /** This secret after rotation: replaced by {@code successor}, valid until {@code expiry}. */
   public SecretMetadata rotatedTo(String successor, Instant expiry) {
     return new SecretMetadata(tenantId, secretId, clientId, displayName, description, location,
         vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expiry,
-        revokeTime, creator, version, revision + 1, rotatedFrom, successor, externalClientId);
+        revokeTime, creator, version, revision + 1, rotatedFrom, successor, externalClientId,
+        quarantineTime, publicKey);
+  }
+
+  /** This secret quarantined at {@code time}, or released from quarantine when null. */
+  public SecretMetadata quarantinedAt(Instant time) {
+    return new SecretMetadata(tenantId, secretId, clientId, displayName, description, location,
+        vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expireTime,
+        revokeTime, creator, version, revision + 1, rotatedFrom, rotatedTo, externalClientId,
+        time, publicKey);
   }
 }

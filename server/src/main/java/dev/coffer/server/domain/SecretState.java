@@ -4,5 +4,7 @@ package dev.coffer.server.domain;
 public enum SecretState {
   ACTIVE,
   EXPIRED,
-  REVOKED
+  REVOKED,
+  /** Reported leaked: neither verifies nor reveals until rotated and released. */
+  QUARANTINED
 }

@@ -3,6 +3,8 @@ package dev.coffer.server.metrics;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.EnvelopeCipher;
 import dev.coffer.server.crypto.VerifierMac;
+import dev.coffer.server.service.ClientAssertionService;
+import dev.coffer.server.service.LeakReportService;
 import dev.coffer.server.service.SecretVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
@@ -73,5 +75,14 @@ public final class VaultInstrumentation {
         job, j -> j.progress().map(p -> (double) p.rewrapped()).orElse(0.0))
         .description("Data keys re-wrapped by the current or last KEK re-wrap job")
         .register(registry);
+  }
+
+  public LeakReportService.Listener leakReports() {
+    return registry == null ? LeakReportService.Listener.NONE : new LeakReportMeter(registry);
+  }
+
+  public ClientAssertionService.Listener assertionChecks() {
+    return registry == null ? ClientAssertionService.Listener.NONE
+        : new AssertionCheckMeter(registry);
   }
 }

@@ -5,6 +5,7 @@ import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.SecretHolder;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretState;
 import java.time.Instant;
@@ -58,21 +59,33 @@ public final class AccessPolicy {
     return caller.tenantId().equals(app.tenantId());
   }
 
-  /** Managing an application's secrets: a tenant admin or the application's owner. */
-  public Decision manageSecretsOf(Principal caller, Application app) {
-    if (caller.admin() || caller.principalId().equals(app.owner())) {
+  /** Registering a scope owned by {@code owner}: admins for anyone, others for themselves. */
+  public Decision createScope(Principal caller, String owner) {
+    if (caller.admin() || caller.principalId().equals(owner)) {
       return Decision.ALLOW;
     }
-    return Decision.deny(Reason.NOT_OWNER,
-        "only the application's owner or a tenant admin manages its secrets");
+    return Decision.deny(Reason.NOT_ADMIN,
+        "only a tenant admin registers a scope for another owner");
+  }
+
+  /**
+   * Managing the secrets of an application or scope: a tenant admin or the holder's owner.
+   */
+  public Decision manageSecretsOf(Principal caller, SecretHolder holder) {
+    if (caller.admin() || caller.principalId().equals(holder.owner())) {
+      return Decision.ALLOW;
+    }
+    return Decision.deny(Reason.NOT_OWNER, "only the "
+        + (holder instanceof Application ? "application's" : "scope's")
+        + " owner or a tenant admin manages its secrets");
   }
 
   /**
    * Whether the caller may see a secret's metadata: tenant admins see their whole
-   * tenant; others see what they own, what belongs to applications they own, and shared
-   * secrets (grants exist only on shared secrets, so grantees see theirs).
+   * tenant; others see what they own, what belongs to applications (or scopes) they own,
+   * and shared secrets (grants exist only on shared secrets, so grantees see theirs).
    */
-  public boolean canSee(Principal caller, SecretMetadata secret, Application app) {
+  public boolean canSee(Principal caller, SecretMetadata secret, SecretHolder app) {
     if (!caller.tenantId().equals(secret.tenantId())) {
       return false;
     }
@@ -80,8 +93,11 @@ public final class AccessPolicy {
         || (app != null && caller.principalId().equals(app.owner()));
   }
 
-  /** Revoking or deleting a secret: admin, the application's owner, or the secret's owner. */
-  public Decision changeSecret(Principal caller, SecretMetadata secret, Application app) {
+  /**
+   * Revoking, deleting, rotating or releasing a secret from quarantine: admin, the
+   * application's (or scope's) owner, or the secret's owner.
+   */
+  public Decision changeSecret(Principal caller, SecretMetadata secret, SecretHolder app) {
     if (caller.admin() || caller.principalId().equals(secret.owner())
         || (app != null && caller.principalId().equals(app.owner()))) {
       return Decision.ALLOW;
@@ -109,6 +125,10 @@ public final class AccessPolicy {
     }
     if (state == SecretState.EXPIRED) {
       return Decision.deny(Reason.SECRET_EXPIRED, "the secret has expired");
+    }
+    if (state == SecretState.QUARANTINED) {
+      return Decision.deny(Reason.SECRET_QUARANTINED, "the secret was reported leaked and is "
+          + "quarantined: rotate it, then lift the quarantine (coffer secret unquarantine)");
     }
     boolean owner = caller.principalId().equals(secret.owner());
     if (owner && secret.preapproveOwner()) {

@@ -14,9 +14,10 @@ import dev.coffer.server.store.records.TenantRepository;
 import java.time.Clock;
 
 /**
- * Registers applications (OAuth clients). A client-secret application using the
- * client-credentials flow gets its first secret in the same atomic batch, and its value
- * only in the create response. Client names are unique per tenant and environment.
+ * Registers applications (OAuth clients). An application using the client-credentials flow
+ * gets its first credential in the same atomic batch — a client secret, or for a signed-JWT
+ * application an ES256 key pair — and its value (private key) only in the create response.
+ * Client names are unique per tenant and environment.
  */
 public final class ApplicationService {
 
@@ -70,11 +71,10 @@ public final class ApplicationService {
     Changes changes = new Changes();
     apps.stage(changes, app);
     SecretMinter.Minted initial = null;
-    if (app.securityType() == SecurityType.CLIENT_SECRET
-        && app.flow() == OAuthFlow.CLIENT_CREDENTIALS) {
+    if (app.flow() == OAuthFlow.CLIENT_CREDENTIALS) {
       initial = secrets.prepare(ctx, app, new SecretRequest("initial",
           "generated with the application", null, false, "/", false, false, appOwner, false),
-          changes);
+          null, changes);
     }
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.APPLICATION_CREATE,
         "applications/" + app.clientId()));

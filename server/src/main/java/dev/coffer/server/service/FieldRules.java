@@ -14,6 +14,7 @@ public final class FieldRules {
   private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9_]{5,64}");
   private static final Pattern ENVIRONMENT = Pattern.compile("[a-z][a-z0-9-]{1,31}");
   private static final Pattern OPAQUE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern SCOPE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9._:-]{1,127}");
 
   private FieldRules() {}
 
@@ -35,6 +36,12 @@ public final class FieldRules {
   public static String environment(String field, String value) {
     return matching(field, value, ENVIRONMENT,
         "2-32 characters: lower-case letters, digits and '-', starting with a letter");
+  }
+
+  /** Scope ids, e.g. {@code orders.read}. */
+  public static String scopeId(String field, String value) {
+    return matching(field, value, SCOPE_ID,
+        "2-128 characters: letters, digits, '.', '_', ':' and '-', starting with a letter");
   }
 
   /** Server-generated identifiers (secret ids, client ids, token ids) as they appear in names. */

@@ -1,11 +1,11 @@
 package dev.coffer.server.service;
 
 import dev.coffer.server.domain.AccessRequest;
-import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.SecretHolder;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.store.records.ApplicationRepository;
 import java.time.Duration;
@@ -49,7 +49,7 @@ public final class LifecycleEvents implements AutoCloseable {
   private static final int BACKLOG = 16_384;
   private static final Logger LOG = Logger.getLogger(LifecycleEvents.class.getName());
 
-  private final ApplicationRepository apps;
+  private final SecretHolders holders;
   private final AccessPolicy policy;
   private final int queueCapacity;
   private final Map<String, Set<LifecycleSubscription>> byTenant = new ConcurrentHashMap<>();
@@ -58,12 +58,21 @@ public final class LifecycleEvents implements AutoCloseable {
   private volatile boolean closed;
 
   public LifecycleEvents(ApplicationRepository apps, AccessPolicy policy) {
-    this(apps, policy, DEFAULT_QUEUE_CAPACITY);
+    this(new SecretHolders(apps, null), policy, DEFAULT_QUEUE_CAPACITY);
+  }
+
+  public LifecycleEvents(SecretHolders holders, AccessPolicy policy) {
+    this(holders, policy, DEFAULT_QUEUE_CAPACITY);
   }
 
   /** @param queueCapacity notices a subscriber may fall behind before it is disconnected */
   public LifecycleEvents(ApplicationRepository apps, AccessPolicy policy, int queueCapacity) {
-    this.apps = apps;
+    this(new SecretHolders(apps, null), policy, queueCapacity);
+  }
+
+  /** @param queueCapacity notices a subscriber may fall behind before it is disconnected */
+  public LifecycleEvents(SecretHolders holders, AccessPolicy policy, int queueCapacity) {
+    this.holders = holders;
     this.policy = policy;
     this.queueCapacity = queueCapacity;
     this.dispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
@@ -206,16 +215,15 @@ public final class LifecycleEvents implements AutoCloseable {
     if (subs == null) {
       return;
     }
-    Supplier<Application> app = new Supplier<>() {
-      private Application resolved;
+    Supplier<SecretHolder> app = new Supplier<>() {
+      private SecretHolder resolved;
       private boolean done;
 
       @Override
-      public Application get() {
+      public SecretHolder get() {
         if (!done) {
           SecretMetadata s = n.audience().secret();
-          resolved = s == null || s.clientId().isEmpty() ? null
-              : apps.get(s.tenantId(), s.clientId()).orElse(null);
+          resolved = s == null ? null : holders.of(s);
           done = true;
         }
         return resolved;

@@ -1,9 +1,9 @@
 package dev.coffer.server.service;
 
 import dev.coffer.server.domain.AccessRequest;
-import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.Principal;
+import dev.coffer.server.domain.SecretHolder;
 import dev.coffer.server.domain.SecretMetadata;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,10 +93,11 @@ public record LifecycleNotice(Type type, String tenantId, String resource, Strin
      * Whether {@code p} may hear of it. Tenant isolation first: a principal of another
      * tenant never does.
      *
-     * @param app the secret's application, asked for only when the answer depends on it
+     * @param app the secret's application or scope, asked for only when the answer depends
+     *     on it
      */
     public boolean admits(Principal p, String noticeTenant, AccessPolicy policy,
-        Supplier<Application> app) {
+        Supplier<? extends SecretHolder> app) {
       if (!p.tenantId().equals(noticeTenant)) {
         return false;
       }

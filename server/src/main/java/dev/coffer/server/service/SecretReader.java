@@ -2,10 +2,12 @@ package dev.coffer.server.service;
 
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.EnvelopeCipher;
+import dev.coffer.server.crypto.PrivateKeyPem;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.SecretKind;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.domain.StoredSecret;
@@ -40,9 +42,46 @@ public final class SecretReader {
     this.clock = gov.clock();
   }
 
-  /** The value, which the caller must close after sending it. */
-  public SecretValue reveal(CallContext ctx, String secretId) {
+  /**
+   * A revealed value as a response shows it: for a signing key, {@code value} is the private
+   * key as PKCS#8 PEM and {@code privateJwk} the same key as a JWK; otherwise
+   * {@code privateJwk} is null. Close it after sending.
+   */
+  public record Revealed(SecretValue value, SecretValue privateJwk) implements AutoCloseable {
+    @Override
+    public void close() {
+      value.close();
+      if (privateJwk != null) {
+        privateJwk.close();
+      }
+    }
+  }
+
+  /** As {@link #reveal}, in the forms a response shows (PEM and JWK for a signing key). */
+  public Revealed revealForResponse(CallContext ctx, String secretId) {
     StoredSecret stored = secrets.visibleSecret(ctx, secretId);
+    SecretValue opened = open(ctx, stored);
+    if (stored.metadata().kind() != SecretKind.SIGNING_KEY) {
+      return new Revealed(opened, null);
+    }
+    try {
+      return new Revealed(PrivateKeyPem.fromJwk(opened), opened);
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The value, which the caller must close after sending it (for a signing key: its private
+   * JWK).
+   */
+  public SecretValue reveal(CallContext ctx, String secretId) {
+    return open(ctx, secrets.visibleSecret(ctx, secretId));
+  }
+
+  private SecretValue open(CallContext ctx, StoredSecret stored) {
+    String secretId = stored.metadata().secretId();
     SecretMetadata m = stored.metadata();
     String target = "secrets/" + secretId;
     enforcer.require(ctx, policy.reveal(ctx.caller(), m,

@@ -4,8 +4,8 @@ import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Grant;
+import dev.coffer.server.domain.KeyAlgorithm;
 import dev.coffer.server.domain.Reason;
-import dev.coffer.server.domain.SecretKind;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretState;
 import dev.coffer.server.domain.StoredSecret;
@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rotates a generated secret: the successor gets the same settings and the same lifetime
+ * Rotates a generated secret (a key pair: a new key pair of the same algorithm; a quarantined
+ * secret too, which is how a leaked one is replaced): the successor gets the same settings
+ * and the same lifetime
  * (capped by the policy), its value is shown once, the old secret stays valid for the
  * overlap only (default none: it expires at once), and the old secret's active grants are
  * carried to the successor — all in one atomic batch with its audit event. Imported
@@ -66,8 +68,9 @@ public final class SecretRotator {
       Instant now = clock.instant();
       requireRotatable(m, now);
       Tenant tenant = tenants.tenant(ctx.tenantId()).orElseThrow();
-      SecretMinter.Minted next = minter.mint(ctx.tenantId(), m.clientId(), ctx.actor(),
-          successorSettings(m, tenant, now), now, secretId);
+      SecretMinter.Minted next = minter.mint(m.kind(), ctx.tenantId(), m.clientId(),
+          ctx.actor(), successorSettings(m, tenant, now), now, secretId,
+          m.publicKey() == null ? KeyAlgorithm.ES256 : m.publicKey().algorithm());
       String nextId = next.stored().metadata().secretId();
       Instant oldExpiry = now.plus(overlap == null ? Duration.ZERO : overlap);
       if (m.expireTime() != null && m.expireTime().isBefore(oldExpiry)) {
@@ -76,7 +79,7 @@ public final class SecretRotator {
       Changes changes = new Changes();
       secretRepo.stageCreate(changes, next.stored());
       SecretMetadata rotated = m.rotatedTo(nextId, oldExpiry);
-      secretRepo.stageUpdate(changes, m, new StoredSecret(rotated, old.verifier(), old.sealed()));
+      secretRepo.stageUpdate(changes, m, old.withMetadata(rotated));
       List<Grant> carried = new ArrayList<>();
       for (Grant g : grants.onSecret(ctx.tenantId(), secretId, MAX_GRANTS_CARRIED)) {
         if (g.stateAt(now) == Grant.State.ACTIVE) {
@@ -93,7 +96,7 @@ public final class SecretRotator {
   }
 
   private static void requireRotatable(SecretMetadata m, Instant now) {
-    if (m.kind() != SecretKind.CLIENT_SECRET) {
+    if (!m.kind().generated()) {
       throw new CofferException(Reason.NOT_ROTATABLE, "an imported credential cannot be "
           + "rotated by Coffer; store the new value from its identity provider instead");
     }
@@ -101,7 +104,8 @@ public final class SecretRotator {
       throw new CofferException(Reason.NOT_ROTATABLE,
           "the secret was already rotated to secrets/" + m.rotatedTo());
     }
-    if (m.stateAt(now) != SecretState.ACTIVE) {
+    SecretState state = m.stateAt(now);
+    if (state != SecretState.ACTIVE && state != SecretState.QUARANTINED) {
       throw new CofferException(Reason.SECRET_NOT_ACTIVE, "only an active secret is rotated; "
           + "this one is " + m.stateAt(now).name().toLowerCase(java.util.Locale.ROOT));
     }

@@ -4,7 +4,10 @@ import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.KeyAlgorithm;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.SecretHolder;
+import dev.coffer.server.domain.SecretKind;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretState;
 import dev.coffer.server.domain.SecurityType;
@@ -21,15 +24,16 @@ import java.time.Instant;
 import java.util.function.Predicate;
 
 /**
- * Creates, describes, lists, revokes and deletes secrets. Values are generated, never
- * chosen, and leave only in the create response; everything else returns
- * {@link SecretMetadata}, which cannot hold a value. Secrets a caller may not see are
+ * Creates, describes, lists, revokes and deletes secrets of applications and scopes. Values
+ * are generated, never chosen, and leave only in the create response (a signed-JWT
+ * application gets a key pair, whose private key leaves the same way); everything else
+ * returns {@link SecretMetadata}, which cannot hold a value. Secrets a caller may not see are
  * NOT_FOUND, exactly like missing ones and those of other tenants.
  */
 public final class SecretService {
 
   private final SecretRepository secrets;
-  private final ApplicationRepository apps;
+  private final SecretHolders holders;
   private final TenantRepository tenants;
   private final SecretSettings settings;
   private final SecretMinter minter;
@@ -43,9 +47,15 @@ public final class SecretService {
   public SecretService(SecretRepository secrets, ApplicationRepository apps,
       TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov,
       LifecycleEvents events, DataKeyShredder shredder) {
+    this(secrets, new SecretHolders(apps, null), tenants, settings, minter, gov, events, shredder);
+  }
+
+  public SecretService(SecretRepository secrets, SecretHolders holders,
+      TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov,
+      LifecycleEvents events, DataKeyShredder shredder) {
     this.shredder = shredder;
     this.secrets = secrets;
-    this.apps = apps;
+    this.holders = holders;
     this.tenants = tenants;
     this.settings = settings;
     this.minter = minter;
@@ -56,60 +66,92 @@ public final class SecretService {
     this.events = events;
   }
 
+  /** A client secret (or, for a signed-JWT application, an ES256 key pair) of an application. */
   public SecretMinter.Minted create(CallContext ctx, String clientId, SecretRequest request) {
-    Application app = visibleApplication(ctx, "parent", clientId);
-    enforcer.require(ctx, policy.manageSecretsOf(ctx.caller(), app), AuditAction.SECRET_CREATE,
-        "applications/" + clientId);
+    return create(ctx, SecretParent.application(clientId), request, null);
+  }
+
+  /**
+   * A new secret of {@code parent}: a key pair for a signed-JWT application, a generated
+   * value otherwise.
+   *
+   * @param algorithm the key pair's algorithm (signed-JWT applications only); null: ES256
+   */
+  public SecretMinter.Minted create(CallContext ctx, SecretParent parent, SecretRequest request,
+      KeyAlgorithm algorithm) {
+    SecretHolder holder = visibleHolder(ctx, "parent", parent);
+    enforcer.require(ctx, policy.manageSecretsOf(ctx.caller(), holder), AuditAction.SECRET_CREATE,
+        parent.name());
     Changes changes = new Changes();
-    SecretMinter.Minted minted = prepare(ctx, app, request, changes);
+    SecretMinter.Minted minted = prepare(ctx, holder, request, algorithm, changes);
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_CREATE,
         "secrets/" + minted.stored().metadata().secretId()));
     return minted;
   }
 
-  /** Validates, mints and stages a secret of {@code app} without committing it. */
-  SecretMinter.Minted prepare(CallContext ctx, Application app, SecretRequest request,
-      Changes changes) {
-    if (app.securityType() != SecurityType.CLIENT_SECRET) {
-      throw new CofferException(Reason.UNSUPPORTED_SECURITY_TYPE,
-          "application " + app.clientId() + " uses signed JWTs: it holds key pairs, "
-              + "not client secrets, and Coffer does not issue those yet");
+  /** Validates, mints and stages a secret of {@code holder} without committing it. */
+  SecretMinter.Minted prepare(CallContext ctx, SecretHolder holder, SecretRequest request,
+      KeyAlgorithm algorithm, Changes changes) {
+    SecretKind kind = kindFor(holder);
+    if (algorithm != null && kind != SecretKind.SIGNING_KEY) {
+      throw CofferException.invalid("key_algorithm",
+          "only a signed-JWT application's secrets are key pairs; leave it unset");
     }
     Tenant tenant = tenants.tenant(ctx.tenantId()).orElseThrow(() ->
         new CofferException(Reason.TENANT_NOT_FOUND, "tenant " + ctx.tenantId() + " not found"));
     Instant now = clock.instant();
     SecretRequest settled = settings.settle(ctx, request, tenant.policy(), now);
-    SecretMinter.Minted minted = minter.mint(ctx.tenantId(), app.clientId(), ctx.actor(),
-        settled, now, "");
+    SecretMinter.Minted minted = minter.mint(kind, ctx.tenantId(), holderId(holder),
+        ctx.actor(), settled, now, "",
+        algorithm == null ? KeyAlgorithm.ES256 : algorithm);
     secrets.stageCreate(changes, minted.stored());
     return minted;
+  }
+
+  private static SecretKind kindFor(SecretHolder holder) {
+    if (holder instanceof Application app) {
+      return app.securityType() == SecurityType.SIGNED_JWT ? SecretKind.SIGNING_KEY
+          : SecretKind.CLIENT_SECRET;
+    }
+    return SecretKind.SCOPE_SECRET;
+  }
+
+  private static String holderId(SecretHolder holder) {
+    return holder instanceof Application app ? app.clientId()
+        : ((dev.coffer.server.domain.Scope) holder).scopeId();
   }
 
   public SecretMetadata get(CallContext ctx, String secretId) {
     return visibleSecret(ctx, secretId).metadata();
   }
 
+  /** As {@link #list(CallContext, SecretParent, String, Duration, boolean, String, int)}. */
+  public Page<SecretMetadata> list(CallContext ctx, String clientId, String location,
+      Duration expiringWithin, boolean sharedOnly, String pageToken, int pageSize) {
+    return list(ctx, clientId.isEmpty() ? null : SecretParent.application(clientId), location,
+        expiringWithin, sharedOnly, pageToken, pageSize);
+  }
+
   /**
    * One page of the secrets the caller may see.
    *
-   * @param clientId empty for all applications
+   * @param parent null for all applications and scopes
    * @param location empty for all locations
    * @param expiringWithin null for no expiry filter; otherwise only active secrets expiring
    *     within it
    * @param sharedOnly only vaulted secrets with sharing enabled
    */
-  public Page<SecretMetadata> list(CallContext ctx, String clientId, String location,
+  public Page<SecretMetadata> list(CallContext ctx, SecretParent parent, String location,
       Duration expiringWithin, boolean sharedOnly, String pageToken, int pageSize) {
     Instant now = clock.instant();
-    Predicate<SecretMetadata> keep = m -> policy.canSee(ctx.caller(), m,
-        apps.get(m.tenantId(), m.clientId()).orElse(null));
+    Predicate<SecretMetadata> keep = m -> policy.canSee(ctx.caller(), m, holders.of(m));
     if (sharedOnly) {
       keep = keep.and(SecretMetadata::shared);
     }
     String tenant = ctx.tenantId();
-    if (!clientId.isEmpty()) {
-      visibleApplication(ctx, "parent", clientId);
-      keep = keep.and(m -> m.clientId().equals(clientId));
+    if (parent != null) {
+      visibleHolder(ctx, "parent", parent);
+      keep = keep.and(m -> m.clientId().equals(parent.id()) && m.ofScope() == parent.scope());
     }
     LocationPath path = location.isEmpty() ? null : LocationPath.parse("location", location);
     if (path != null) {
@@ -125,8 +167,10 @@ public final class SecretService {
           && m.expireTime() != null && !m.expireTime().isAfter(until));
       return secrets.listByExpiry(tenant, now, pageToken, pageSize, keep);
     }
-    if (!clientId.isEmpty()) {
-      return secrets.listByApplication(tenant, clientId, pageToken, pageSize, keep);
+    if (parent != null) {
+      return parent.scope()
+          ? secrets.listByScope(tenant, parent.id(), pageToken, pageSize, keep)
+          : secrets.listByApplication(tenant, parent.id(), pageToken, pageSize, keep);
     }
     if (path != null) {
       return secrets.listByLocation(tenant, path.subtreePrefix(), pageToken, pageSize, keep);
@@ -140,8 +184,7 @@ public final class SecretService {
       throw new CofferException(Reason.ALREADY_REVOKED, "secret " + secretId
           + " is already revoked");
     }
-    StoredSecret revoked = new StoredSecret(stored.metadata().revokedAt(clock.instant()),
-        stored.verifier(), stored.sealed());
+    StoredSecret revoked = stored.withMetadata(stored.metadata().revokedAt(clock.instant()));
     Changes changes = new Changes();
     secrets.stage(changes, revoked);
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_REVOKE, "secrets/" + secretId));
@@ -156,7 +199,7 @@ public final class SecretService {
   public synchronized void delete(CallContext ctx, String secretId, String etag) {
     StoredSecret stored = changeable(ctx, secretId, etag, AuditAction.SECRET_DELETE);
     Changes changes = new Changes();
-    secrets.stageDelete(changes, stored.metadata());
+    secrets.stageDelete(changes, stored);
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_DELETE, "secrets/" + secretId));
     shredder.deleted(stored.metadata());
     events.secretChanged(stored.metadata(), "DELETED", "", clock.instant());
@@ -166,8 +209,8 @@ public final class SecretService {
       AuditAction action) {
     StoredSecret stored = visibleSecret(ctx, secretId);
     SecretMetadata m = stored.metadata();
-    enforcer.require(ctx, policy.changeSecret(ctx.caller(), m,
-        apps.get(m.tenantId(), m.clientId()).orElse(null)), action, "secrets/" + secretId);
+    enforcer.require(ctx, policy.changeSecret(ctx.caller(), m, holders.of(m)), action,
+        "secrets/" + secretId);
     if (etag != null && !etag.isEmpty() && !etag.equals(m.etag())) {
       throw new CofferException(Reason.ETAG_MISMATCH,
           "secret " + secretId + " changed since it was read (etag " + m.etag() + ")");
@@ -184,16 +227,23 @@ public final class SecretService {
   StoredSecret visibleSecret(CallContext ctx, String secretId) {
     FieldRules.opaqueId("name", secretId);
     return secrets.get(ctx.tenantId(), secretId)
-        .filter(s -> policy.canSee(ctx.caller(), s.metadata(),
-            apps.get(ctx.tenantId(), s.metadata().clientId()).orElse(null)))
+        .filter(s -> policy.canSee(ctx.caller(), s.metadata(), holders.of(s.metadata())))
         .orElseThrow(() -> new CofferException(Reason.SECRET_NOT_FOUND,
             "secret " + secretId + " not found"));
   }
 
-  private Application visibleApplication(CallContext ctx, String field, String clientId) {
-    FieldRules.opaqueId(field, clientId);
-    return apps.get(ctx.tenantId(), clientId).filter(a -> policy.canSee(ctx.caller(), a))
-        .orElseThrow(() -> new CofferException(Reason.APPLICATION_NOT_FOUND,
-            "application " + clientId + " not found"));
+  /** The application or scope {@code parent} names, if the caller may see it; else NOT_FOUND. */
+  SecretHolder visibleHolder(CallContext ctx, String field, SecretParent parent) {
+    if (parent.scope()) {
+      FieldRules.scopeId(field, parent.id());
+    } else {
+      FieldRules.opaqueId(field, parent.id());
+    }
+    return holders.find(ctx.tenantId(), parent)
+        .filter(h -> h.tenantId().equals(ctx.tenantId()))
+        .orElseThrow(() -> parent.scope()
+            ? new CofferException(Reason.SCOPE_NOT_FOUND, "scope " + parent.id() + " not found")
+            : new CofferException(Reason.APPLICATION_NOT_FOUND,
+                "application " + parent.id() + " not found"));
   }
 }

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.ValueFormat;
 import dev.coffer.server.crypto.VerifierMac;
-import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
@@ -15,22 +14,24 @@ import dev.coffer.server.domain.SecretState;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.domain.StoredSecret;
 import dev.coffer.server.store.records.ApplicationRepository;
+import dev.coffer.server.store.records.ScopeRepository;
 import dev.coffer.server.store.records.SecretRepository;
+import java.util.List;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
- * Answers "is this presented value an active secret of client X?" without revealing
- * anything else. A malformed value (wrong prefix or checksum) is rejected before any
+ * Answers "is this presented value an active secret of client X?" (or of scope X) without
+ * revealing anything else. A malformed value (wrong prefix or checksum) is rejected before any
  * lookup; each candidate is checked with a constant-time MAC verification, and all of a
  * client's active secrets are checked whatever the outcome. Expired, revoked and deleted
  * secrets never match. Failures are audited and rate limited per client (token bucket):
  * once a client's failure budget is spent, verification answers RESOURCE_EXHAUSTED until
- * it refills.
+ * it refills. A value that matches a quarantined secret (reported leaked) is refused with
+ * SECRET_QUARANTINED, so the service relying on it learns why, and the attempt is audited.
  */
 public final class SecretVerifier {
 
@@ -55,6 +56,7 @@ public final class SecretVerifier {
 
   private final SecretRepository secrets;
   private final ApplicationRepository apps;
+  private final ScopeRepository scopes;
   private final VerifierMac verifiers;
   private final Enforcer enforcer;
   private final AuditLog audit;
@@ -72,8 +74,15 @@ public final class SecretVerifier {
   public SecretVerifier(SecretRepository secrets, ApplicationRepository apps,
       VerifierMac verifiers, Governance gov, long failuresPerMinute,
       FailureListener failureListener) {
+    this(secrets, apps, null, verifiers, gov, failuresPerMinute, failureListener);
+  }
+
+  public SecretVerifier(SecretRepository secrets, ApplicationRepository apps,
+      ScopeRepository scopes, VerifierMac verifiers, Governance gov, long failuresPerMinute,
+      FailureListener failureListener) {
     this.secrets = secrets;
     this.apps = apps;
+    this.scopes = scopes;
     this.verifiers = verifiers;
     this.enforcer = gov.enforcer();
     this.audit = gov.audit();
@@ -84,49 +93,79 @@ public final class SecretVerifier {
         .expireAfterAccess(Duration.ofMinutes(10)).build();
   }
 
-  /** Does not close {@code presented}. */
+  /** Checks a value against the secrets of application {@code clientId}. */
   public Result verify(CallContext ctx, String clientId, SecretValue presented) {
-    FieldRules.opaqueId("client_id", clientId);
+    return verify(ctx, SecretParent.application(clientId), presented);
+  }
+
+  /** Checks a value against the secrets of {@code parent}. Does not close {@code presented}. */
+  public Result verify(CallContext ctx, SecretParent parent, SecretValue presented) {
+    String field = parent.scope() ? "scope" : "client_id";
+    if (parent.scope()) {
+      FieldRules.scopeId(field, parent.id());
+    } else {
+      FieldRules.opaqueId(field, parent.id());
+    }
     if (presented.length() == 0) {
       throw CofferException.invalid("value", "must not be empty");
     }
-    if (!ValueFormat.CLIENT_SECRET.isWellFormed(presented)) {
-      throw CofferException.invalid("value",
-          "is not a Coffer client secret: expected cfr_cs_ followed by "
-              + (ValueFormat.LENGTH - 7) + " characters with a valid checksum");
+    ValueFormat format = parent.scope() ? ValueFormat.SCOPE_SECRET : ValueFormat.CLIENT_SECRET;
+    if (!format.isWellFormed(presented)) {
+      throw CofferException.invalid("value", "is not a Coffer " + (parent.scope()
+          ? "scope" : "client") + " secret: expected " + format.prefix() + " followed by "
+          + (ValueFormat.LENGTH - 7) + " characters with a valid checksum");
     }
-    Application app = apps.get(ctx.tenantId(), clientId).orElseThrow(() ->
-        new CofferException(Reason.APPLICATION_NOT_FOUND, "application " + clientId
-            + " not found"));
-    Bucket budget = failureBudgets.get(ctx.tenantId() + "/" + clientId, k -> newBudget());
+    List<StoredSecret> candidates = candidates(ctx, parent);
+    Bucket budget = failureBudgets.get(ctx.tenantId() + "/" + parent.name(), k -> newBudget());
     if (budget.getAvailableTokens() <= 0) {
       failureListener.failed(Failure.RATE_LIMITED);
       throw new CofferException(Reason.VERIFY_RATE_LIMITED,
           "too many failed verifications for this client; retry later");
     }
-    Optional<String> match = check(app, presented, clock.instant());
-    if (match.isPresent()) {
-      return new Result(true, match.get());
+    Instant now = clock.instant();
+    String matched = null;
+    String quarantined = null;
+    for (StoredSecret s : candidates) {
+      SecretMetadata m = s.metadata();
+      boolean ok = verifiers.verify(s.verifier(), presented,
+          SecretMinter.binding(m.tenantId(), m.secretId(), m.version()));
+      SecretState state = m.stateAt(now);
+      if (ok && state == SecretState.ACTIVE && matched == null) {
+        matched = m.secretId();
+      } else if (ok && state == SecretState.QUARANTINED) {
+        quarantined = m.secretId();
+      }
+    }
+    if (matched != null) {
+      return new Result(true, matched);
     }
     budget.tryConsume(1);
+    if (quarantined != null) {
+      audit.record(enforcer.event(ctx, AuditAction.SECRET_VERIFY, "secrets/" + quarantined,
+          AuditEvent.FAILED, Reason.SECRET_QUARANTINED.name()));
+      throw new CofferException(Reason.SECRET_QUARANTINED, "the value is secret secrets/"
+          + quarantined + ", which was reported leaked and is quarantined: it no longer "
+          + "verifies; use its rotated successor");
+    }
     failureListener.failed(Failure.NO_MATCH);
-    audit.record(enforcer.event(ctx, AuditAction.SECRET_VERIFY, "applications/" + clientId,
+    audit.record(enforcer.event(ctx, AuditAction.SECRET_VERIFY, parent.name(),
         AuditEvent.FAILED, "NO_MATCH"));
     return new Result(false, "");
   }
 
-  private Optional<String> check(Application app, SecretValue presented, Instant now) {
-    String matched = null;
-    for (StoredSecret s : secrets.ofApplication(app.tenantId(), app.clientId(),
-        MAX_SECRETS_PER_CLIENT)) {
-      SecretMetadata m = s.metadata();
-      boolean ok = verifiers.verify(s.verifier(), presented,
-          SecretMinter.binding(m.tenantId(), m.secretId(), m.version()));
-      if (ok && m.stateAt(now) == SecretState.ACTIVE && matched == null) {
-        matched = m.secretId();
+  private List<StoredSecret> candidates(CallContext ctx, SecretParent parent) {
+    if (parent.scope()) {
+      if (scopes == null || scopes.get(ctx.tenantId(), parent.id()).isEmpty()) {
+        throw new CofferException(Reason.SCOPE_NOT_FOUND, "scope " + parent.id()
+            + " not found");
       }
+      return secrets.ofScope(ctx.tenantId(), parent.id(), MAX_SECRETS_PER_CLIENT);
     }
-    return Optional.ofNullable(matched);
+    if (apps.get(ctx.tenantId(), parent.id()).isEmpty()) {
+      throw new CofferException(Reason.APPLICATION_NOT_FOUND, "application " + parent.id()
+          + " not found");
+    }
+    return secrets.ofApplication(ctx.tenantId(), parent.id(), MAX_SECRETS_PER_CLIENT);
   }
 
   private Bucket newBudget() {

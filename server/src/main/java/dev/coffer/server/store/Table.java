@@ -19,7 +19,8 @@ public enum Table {
   ACCESS_REQUESTS("access_requests"),
   /** Secondary indexes: empty values, all information in the key. */
   INDEX("index"),
-  AUDIT("audit");
+  AUDIT("audit"),
+  SCOPES("scopes");
 
   private final String columnFamily;
 

@@ -54,7 +54,7 @@ class AuthorizationMatrixGrpcTest {
 
   /** The objects a role acts on. */
   record World(String owner, String clientId, String secretId, String value,
-      String pendingRequestId, String grantId) {}
+      String pendingRequestId, String grantId, String jwtClientId) {}
 
   /** What a cell's call gets: the stubs for the caller, and the caller's world. */
   record Cell(InProcessCoffer coffer, String token, World world) {}
@@ -183,7 +183,31 @@ class AuthorizationMatrixGrpcTest {
       row("DestroyKekKey", "D D D D D D D D D D U", (c, u) -> admin(c)
           .destroyKekKey(DestroyKekKeyRequest.newBuilder().setKeyId(1).build())),
       row("CreateBackup", "D D D D D D D D D D U", (c, u) -> admin(c)
-          .createBackup(CreateBackupRequest.getDefaultInstance())));
+          .createBackup(CreateBackupRequest.getDefaultInstance())),
+      row("CreateScope", "O O O O O O O O O O U", (c, u) -> scopes(c)
+          .createScope(CreateScopeRequest.newBuilder().setScopeId("orders.read" + u).build())),
+      row("GetScope", "O O O O O O O O O N U", (c, u) -> scopes(c)
+          .getScope(GetScopeRequest.newBuilder().setName("scopes/payments.read").build())),
+      row("ListScopes", "O O O O O O O O O O U", (c, u) -> scopes(c)
+          .listScopes(ListScopesRequest.getDefaultInstance())),
+      // Releasing a quarantine changes the secret: like revoke and rotate.
+      row("UnquarantineSecret", "O O O D D D D D D N U", (c, u) -> c.coffer().secrets(c.token())
+          .unquarantineSecret(UnquarantineSecretRequest.newBuilder()
+              .setName(secret(freshQuarantinedAndRotated(c.world()))).build())),
+      // Public keys: any principal of the application's tenant.
+      row("GetJwks", "O O O O O O O O O N U", (c, u) -> assertions(c)
+          .getJwks(GetJwksRequest.newBuilder().setParent("applications/" + c.world().jwtClientId())
+              .build())),
+      // An answer for anyone: another tenant's caller learns ASSERTION_UNKNOWN_CLIENT, as for
+      // a client that does not exist.
+      row("VerifyClientAssertion", "O O O O O O O O O O U", (c, u) -> assertions(c)
+          .verifyClientAssertion(VerifyClientAssertionRequest.newBuilder()
+              .setClientId(c.world().jwtClientId()).setAssertion("not.a.jwt")
+              .addAudiences("https://as.example").build())),
+      // The one open RPC: secret scanners report without an account.
+      row("ReportLeak", "O O O O O O O O O O O", (c, u) -> LeakReportServiceGrpc
+          .newBlockingStub(c.coffer().channel).withInterceptors(InProcessCoffer.bearer(c.token()))
+          .reportLeak(ReportLeakRequest.newBuilder().setValue(unknownValue()).build())));
 
   private InProcessCoffer coffer;
   private Path dir;
@@ -191,6 +215,7 @@ class AuthorizationMatrixGrpcTest {
   private final Map<Role, String> tokens = new EnumMap<>(Role.class);
   private World alicesWorld;
   private World oscarsWorld;
+  private String jwtClientId;
   private final AtomicInteger unique = new AtomicInteger();
 
   @BeforeAll
@@ -205,8 +230,12 @@ class AuthorizationMatrixGrpcTest {
     }
     v.tenants().create(system, "acme", null);
     v.principals().create(system, "acme", "olga", PrincipalKind.USER, false);
+    jwtClientId = v.applications().create(system, "signer_api", "production",
+        dev.coffer.server.domain.SecurityType.SIGNED_JWT, OAuthFlow.CLIENT_CREDENTIALS, "alice")
+        .application().clientId();
     alicesWorld = world("alice", "payments_api", true);
     oscarsWorld = world("oscar", "orders_api", false);
+    v.scopes().create(ctx("alice"), "payments.read", "", "alice");
     var now = coffer.vault.clock.instant();
     CallContext alice = ctx("alice");
     v.grants().create(alice, alicesWorld.secretId(), "eve", now.plusSeconds(60));
@@ -241,7 +270,8 @@ class AuthorizationMatrixGrpcTest {
         Duration.ofHours(1)).requestId();
     String grant = v.grants().create(ctx(owner), secretId, "gina",
         coffer.vault.clock.instant().plus(Duration.ofDays(1))).grantId();
-    return new World(owner, clientId, secretId, minted.value().reveal(), pending, grant);
+    return new World(owner, clientId, secretId, minted.value().reveal(), pending, grant,
+        jwtClientId);
   }
 
   private CallContext ctx(String principal) {
@@ -252,6 +282,26 @@ class AuthorizationMatrixGrpcTest {
     return coffer.vault.vault.secrets().create(ctx(w.owner()), w.clientId(), new SecretRequest(
         "fresh", "", null, false, "/", true, true, w.owner(), false)).stored().metadata()
         .secretId();
+  }
+
+  /** A fresh secret of {@code w}, reported leaked (quarantined), then rotated by its owner. */
+  private String freshQuarantinedAndRotated(World w) {
+    var v = coffer.vault.vault;
+    var minted = v.secrets().create(ctx(w.owner()), w.clientId(), new SecretRequest(
+        "leaky", "", null, false, "/", true, true, w.owner(), false));
+    try (minted) {
+      v.leakReports().report("req-matrix", null, minted.value());
+    }
+    String id = minted.stored().metadata().secretId();
+    v.rotator().rotate(ctx(w.owner()), id, Duration.ofHours(1), "").close();
+    return id;
+  }
+
+  private static String unknownValue() {
+    try (var value = new dev.coffer.server.crypto.SecretGenerator().generate(
+        dev.coffer.server.crypto.ValueFormat.CLIENT_SECRET)) {
+      return value.reveal();
+    }
   }
 
   private String freshRequest(World w) {
@@ -341,6 +391,17 @@ class AuthorizationMatrixGrpcTest {
 
   private static AdminServiceGrpc.AdminServiceBlockingStub admin(Cell c) {
     return AdminServiceGrpc.newBlockingStub(c.coffer().channel)
+        .withInterceptors(InProcessCoffer.bearer(c.token()));
+  }
+
+  private static ScopeServiceGrpc.ScopeServiceBlockingStub scopes(Cell c) {
+    return ScopeServiceGrpc.newBlockingStub(c.coffer().channel)
+        .withInterceptors(InProcessCoffer.bearer(c.token()));
+  }
+
+  private static ClientAssertionServiceGrpc.ClientAssertionServiceBlockingStub assertions(
+      Cell c) {
+    return ClientAssertionServiceGrpc.newBlockingStub(c.coffer().channel)
         .withInterceptors(InProcessCoffer.bearer(c.token()));
   }
 

@@ -237,14 +237,19 @@ class DirectoryGrpcTest {
   }
 
   @Test
-  void signedJwtApplication_holdsNoClientSecrets() {
+  void signedJwtApplication_getsKeyPairs_notClientSecrets() {
     CreateApplicationResponse created = coffer.apps(admin).createApplication(
         CreateApplicationRequest.newBuilder().setClientName("jwt_client")
             .setEnvironment("production").setSecurityType(SecurityType.SIGNED_JWT).build());
-    assertTrue(created.getInitialSecretValue().isEmpty());
-    assertReason(Status.Code.FAILED_PRECONDITION, "UNSUPPORTED_SECURITY_TYPE", () -> coffer
-        .secrets(admin).createSecret(CreateSecretRequest.newBuilder()
-            .setParent(created.getApplication().getName()).setDisplayName("k").setLocation("/")
-            .build()));
+    assertTrue(created.getInitialSecretValue().startsWith("-----BEGIN PRIVATE KEY-----"));
+    assertTrue(created.getInitialPrivateKeyJwk().contains("\"d\""));
+    assertEquals(dev.coffer.api.v1.SecretKind.JWT_SIGNING_KEY,
+        created.getInitialSecret().getKind());
+    var key = coffer.secrets(admin).createSecret(CreateSecretRequest.newBuilder()
+        .setParent(created.getApplication().getName()).setDisplayName("k").setLocation("/")
+        .build());
+    assertEquals(dev.coffer.api.v1.KeyAlgorithm.ES256, key.getSecret().getKeyAlgorithm());
+    assertTrue(key.getPrivateKeyJwk().contains("\"kid\":\"" + key.getSecret().getKid() + "\""));
+    assertTrue(key.getValue().startsWith("-----BEGIN PRIVATE KEY-----"));
   }
 }

@@ -10,6 +10,9 @@ import dev.coffer.api.v1.AdminServiceGrpc;
 import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.AuditServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.ClientAssertionServiceGrpc;
+import dev.coffer.api.v1.LeakReportServiceGrpc;
+import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.LifecycleServiceGrpc;
 import dev.coffer.api.v1.CreateApplicationRequest;
@@ -69,9 +72,18 @@ class TransportGrpcTest {
         LocationServiceGrpc.getServiceDescriptor(), ApplicationServiceGrpc.getServiceDescriptor(),
         SecretServiceGrpc.getServiceDescriptor(), AccessServiceGrpc.getServiceDescriptor(),
         GrantServiceGrpc.getServiceDescriptor(), AuditServiceGrpc.getServiceDescriptor(),
-        LifecycleServiceGrpc.getServiceDescriptor(), AdminServiceGrpc.getServiceDescriptor())) {
+        LifecycleServiceGrpc.getServiceDescriptor(), ScopeServiceGrpc.getServiceDescriptor(),
+        ClientAssertionServiceGrpc.getServiceDescriptor(),
+        LeakReportServiceGrpc.getServiceDescriptor(), AdminServiceGrpc.getServiceDescriptor())) {
       methods.addAll(s.getMethods());
     }
+    return methods;
+  }
+
+  /** The RPCs that need a principal: all but the leak report. */
+  static List<MethodDescriptor<?, ?>> authenticatedMethods() {
+    List<MethodDescriptor<?, ?>> methods = new ArrayList<>(allMethods());
+    methods.remove(LeakReportServiceGrpc.getReportLeakMethod());
     return methods;
   }
 
@@ -89,17 +101,26 @@ class TransportGrpcTest {
 
   @Test
   void everyRpc_withoutToken_isUnauthenticated() {
-    List<MethodDescriptor<?, ?>> methods = allMethods();
-    assertEquals(42, methods.size(), "the table must list every RPC");
+    assertEquals(49, allMethods().size(), "the table must list every RPC");
+    List<MethodDescriptor<?, ?>> methods = authenticatedMethods();
+    assertEquals(48, methods.size());
     for (MethodDescriptor<?, ?> m : methods) {
       assertReason(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", () -> call(m, null));
     }
   }
 
   @Test
+  void leakReport_needsNoToken_butStillChecksItsInput() {
+    for (String token : new String[] {null, "cfr_at_" + "x".repeat(49)}) {
+      dev.coffer.server.testing.GrpcAssertions.assertInvalidField("value",
+          () -> call(LeakReportServiceGrpc.getReportLeakMethod(), token));
+    }
+  }
+
+  @Test
   void everyRpc_withUnknownOrMalformedToken_isUnauthenticated() {
     String unknown = coffer.vault.tokenFor("default", "admin").substring(0, 20) + "x";
-    for (MethodDescriptor<?, ?> m : allMethods()) {
+    for (MethodDescriptor<?, ?> m : authenticatedMethods()) {
       assertReason(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", () -> call(m, unknown));
       assertReason(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED",
           () -> call(m, "cfr_at_" + "x".repeat(49)));

@@ -7,11 +7,14 @@ import dev.coffer.server.domain.AccessToken;
 import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Grant;
+import dev.coffer.server.domain.KeyAlgorithm;
 import dev.coffer.server.domain.Location;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.Principal;
+import dev.coffer.server.domain.PublicKeyInfo;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.Scope;
 import dev.coffer.server.domain.SealedSecret;
 import dev.coffer.server.domain.SecretKind;
 import dev.coffer.server.domain.SecretMetadata;
@@ -24,6 +27,7 @@ import dev.coffer.server.store.records.pb.ApplicationRec;
 import dev.coffer.server.store.records.pb.GrantRec;
 import dev.coffer.server.store.records.pb.LocationRec;
 import dev.coffer.server.store.records.pb.PrincipalRec;
+import dev.coffer.server.store.records.pb.ScopeRec;
 import dev.coffer.server.store.records.pb.SecretRec;
 import dev.coffer.server.store.records.pb.TenantRec;
 import dev.coffer.server.store.records.pb.TokenRec;
@@ -183,7 +187,14 @@ final class RecordCodec {
         .setVerifier(ByteString.copyFrom(s.verifier()))
         .setRotatedFrom(m.rotatedFrom())
         .setRotatedTo(m.rotatedTo())
-        .setExternalClientId(m.externalClientId());
+        .setExternalClientId(m.externalClientId())
+        .setQuarantineTimeMillis(millis(m.quarantineTime()))
+        .setLeakLookupKey(ByteString.copyFrom(s.leakLookupKey()));
+    if (m.publicKey() != null) {
+      b.setKeyAlgorithm(m.publicKey().algorithm().name())
+          .setKid(m.publicKey().kid())
+          .setPublicJwkSet(m.publicKey().jwkSet());
+    }
     if (s.sealed() != null) {
       // The wrapped data key goes to DATA_KEYS (SecretRepository), never into the record.
       b.setCiphertext(ByteString.copyFrom(s.sealed().ciphertext()));
@@ -199,11 +210,31 @@ final class RecordCodec {
         SecretKind.values()[r.getKind()], r.getHint(), instant(r.getCreateTimeMillis()),
         instant(r.getExpireTimeMillis()), instant(r.getRevokeTimeMillis()), r.getCreator(),
         r.getVersion(), r.getRevision(), r.getRotatedFrom(), r.getRotatedTo(),
-        r.getExternalClientId());
+        r.getExternalClientId(), instant(r.getQuarantineTimeMillis()),
+        r.getKeyAlgorithm().isEmpty() ? null : new PublicKeyInfo(
+            KeyAlgorithm.valueOf(r.getKeyAlgorithm()), r.getKid(), r.getPublicJwkSet()));
     SealedSecret sealed = r.getVaulted()
         ? new SealedSecret(new byte[0], r.getCiphertext().toByteArray())
         : null;
-    return new StoredSecret(m, r.getVerifier().toByteArray(), sealed);
+    return new StoredSecret(m, r.getVerifier().toByteArray(), sealed,
+        r.getLeakLookupKey().toByteArray());
+  }
+
+  static byte[] encode(Scope s) {
+    return ScopeRec.newBuilder()
+        .setTenantId(s.tenantId())
+        .setScopeId(s.scopeId())
+        .setDescription(s.description())
+        .setOwner(s.owner())
+        .setCreateTimeMillis(millis(s.createTime()))
+        .setRevision(s.revision())
+        .build().toByteArray();
+  }
+
+  static Scope scope(byte[] bytes) {
+    ScopeRec r = parse(ScopeRec::parseFrom, bytes);
+    return new Scope(r.getTenantId(), r.getScopeId(), r.getDescription(), r.getOwner(),
+        instant(r.getCreateTimeMillis()), r.getRevision());
   }
 
   static byte[] encode(Grant g) {

@@ -16,20 +16,23 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Secrets by tenant and id, with three secondary indexes kept in the same atomic batch
- * as the record: by application, by location path (a subtree is one key range), and by
- * expiration time. A record holds metadata, the verifier and a vaulted value's ciphertext;
- * the value's wrapped data key lives apart, in DATA_KEYS under the same key, written once
- * at creation ({@link #stageCreate}) and deleted with the record, so deleting a secret
- * shreds its value and KEK rotation re-wraps data keys without touching records. Values
- * never change after creation, so {@link #stage} (an update) leaves the data key alone and
- * cannot undo a concurrent re-wrap.
+ * Secrets by tenant and id, with secondary indexes kept in the same atomic batch as the
+ * record: by application (or scope), by location path (a subtree is one key range), by
+ * expiration time, and by the keyed lookup key of the value (leak reports find a secret
+ * from its value alone, in one range scan). A record holds metadata, the verifier and a
+ * vaulted value's ciphertext; the value's wrapped data key lives apart, in DATA_KEYS under
+ * the same key, written once at creation ({@link #stageCreate}) and deleted with the
+ * record, so deleting a secret shreds its value and KEK rotation re-wraps data keys without
+ * touching records. Values never change after creation, so {@link #stage} (an update)
+ * leaves the data key alone and cannot undo a concurrent re-wrap.
  */
 public final class SecretRepository {
 
   private static final String BY_APP = "sec-app";
   private static final String BY_LOCATION = "sec-loc";
   private static final String BY_EXPIRY = "sec-exp";
+  private static final String BY_SCOPE = "sec-scope";
+  private static final String BY_LEAK_LOOKUP = "sec-leak";
 
   private final KvStore store;
 
@@ -48,8 +51,7 @@ public final class SecretRepository {
       return s;
     }
     byte[] wrapped = store.get(Table.DATA_KEYS, key).orElse(new byte[0]);
-    return new StoredSecret(s.metadata(), s.verifier(),
-        new SealedSecret(wrapped, s.sealed().ciphertext()));
+    return s.withSealed(new SealedSecret(wrapped, s.sealed().ciphertext()));
   }
 
   /** The DATA_KEYS / SECRETS key of a secret. */
@@ -65,8 +67,34 @@ public final class SecretRepository {
 
   /** Up to {@code limit} secrets of one application, in id order. */
   public List<StoredSecret> ofApplication(String tenantId, String clientId, int limit) {
+    return resolveAll(tenantId, appPrefix(tenantId, clientId), limit);
+  }
+
+  /** Up to {@code limit} secrets of one scope, in id order. */
+  public List<StoredSecret> ofScope(String tenantId, String scopeId, int limit) {
+    return resolveAll(tenantId, scopePrefix(tenantId, scopeId), limit);
+  }
+
+  /**
+   * The secrets (of any tenant) whose value has the keyed lookup key {@code lookupKey}: at
+   * most {@code limit}, from one range scan. A hit only locates a candidate; the caller
+   * confirms the value with its verifier.
+   */
+  public List<StoredSecret> byLeakLookupKey(byte[] lookupKey, int limit) {
+    byte[] prefix = leakPrefix(lookupKey);
     List<StoredSecret> result = new ArrayList<>();
-    for (KeyValue kv : store.scan(Table.INDEX, appPrefix(tenantId, clientId), null, limit)) {
+    for (KeyValue kv : store.scan(Table.INDEX, prefix, null, limit)) {
+      Keys.Reader r = Keys.reader(kv.key());
+      r.raw(prefix.length);
+      String tenantId = r.str();
+      get(tenantId, r.str()).ifPresent(result::add);
+    }
+    return result;
+  }
+
+  private List<StoredSecret> resolveAll(String tenantId, byte[] prefix, int limit) {
+    List<StoredSecret> result = new ArrayList<>();
+    for (KeyValue kv : store.scan(Table.INDEX, prefix, null, limit)) {
       get(tenantId, lastSegment(kv.key())).ifPresent(result::add);
     }
     return result;
@@ -100,14 +128,24 @@ public final class SecretRepository {
     for (byte[] indexKey : indexKeys(m)) {
       changes.put(Table.INDEX, indexKey, new byte[0]);
     }
+    if (secret.leakLookupKey().length > 0) {
+      changes.put(Table.INDEX, leakKey(secret), new byte[0]);
+    }
   }
 
-  /** Stages removal of the record, its ciphertext, its wrapped data key and its indexes. */
-  public void stageDelete(Changes changes, SecretMetadata m) {
+  /**
+   * Stages removal of the record, its ciphertext, its wrapped data key and its indexes
+   * (its leak lookup entry too: a deleted secret is no longer found by its value).
+   */
+  public void stageDelete(Changes changes, StoredSecret secret) {
+    SecretMetadata m = secret.metadata();
     changes.delete(Table.SECRETS, key(m.tenantId(), m.secretId()));
     changes.delete(Table.DATA_KEYS, key(m.tenantId(), m.secretId()));
     for (byte[] indexKey : indexKeys(m)) {
       changes.delete(Table.INDEX, indexKey);
+    }
+    if (secret.leakLookupKey().length > 0) {
+      changes.delete(Table.INDEX, leakKey(secret));
     }
   }
 
@@ -121,6 +159,12 @@ public final class SecretRepository {
   public Page<SecretMetadata> listByApplication(String tenantId, String clientId,
       String pageToken, int size, Predicate<SecretMetadata> keep) {
     return PageScanner.page(store, Table.INDEX, appPrefix(tenantId, clientId), pageToken, size,
+        kv -> resolve(tenantId, kv, keep));
+  }
+
+  public Page<SecretMetadata> listByScope(String tenantId, String scopeId,
+      String pageToken, int size, Predicate<SecretMetadata> keep) {
+    return PageScanner.page(store, Table.INDEX, scopePrefix(tenantId, scopeId), pageToken, size,
         kv -> resolve(tenantId, kv, keep));
   }
 
@@ -164,8 +208,9 @@ public final class SecretRepository {
   private static List<byte[]> indexKeys(SecretMetadata m) {
     List<byte[]> keys = new ArrayList<>(3);
     if (!m.clientId().isEmpty()) {
-      keys.add(Keys.builder().raw(appPrefix(m.tenantId(), m.clientId())).str(m.secretId())
-          .build());
+      byte[] holder = m.ofScope() ? scopePrefix(m.tenantId(), m.clientId())
+          : appPrefix(m.tenantId(), m.clientId());
+      keys.add(Keys.builder().raw(holder).str(m.secretId()).build());
     }
     keys.add(Keys.builder().str(BY_LOCATION).str(m.tenantId())
         .raw(subtree(m.location()).getBytes(StandardCharsets.UTF_8)).str(m.secretId()).build());
@@ -182,6 +227,20 @@ public final class SecretRepository {
 
   private static byte[] appPrefix(String tenantId, String clientId) {
     return Keys.builder().str(BY_APP).str(tenantId).str(clientId).build();
+  }
+
+  private static byte[] scopePrefix(String tenantId, String scopeId) {
+    return Keys.builder().str(BY_SCOPE).str(tenantId).str(scopeId).build();
+  }
+
+  /** The lookup key is fixed-length raw bytes (a PRF output), so the segments stay unambiguous. */
+  private static byte[] leakPrefix(byte[] lookupKey) {
+    return Keys.builder().str(BY_LEAK_LOOKUP).raw(lookupKey).build();
+  }
+
+  private static byte[] leakKey(StoredSecret s) {
+    return Keys.builder().raw(leakPrefix(s.leakLookupKey())).str(s.metadata().tenantId())
+        .str(s.metadata().secretId()).build();
   }
 
   private static byte[] key(String tenantId, String secretId) {

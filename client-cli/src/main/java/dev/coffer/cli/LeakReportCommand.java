@@ -1,0 +1,55 @@
+package dev.coffer.cli;
+
+import dev.coffer.api.v1.ReportLeakRequest;
+import dev.coffer.api.v1.ReportLeakResponse;
+import dev.coffer.client.CofferClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code coffer leak report < value.txt}: ReportLeak with the found value read from stdin (first
+ * line). Needs no token. The answer is the same whether or not the value was live.
+ *
+ * <p>Security: the value is never taken from the command line; a stray argument is refused
+ * without being echoed, and the value is never printed.
+ */
+@Command(name = "report", description = {
+    "Report a Coffer value found where it should not be (no token needed).",
+    "The value is read from stdin (first line). A live secret is quarantined at once;",
+    "the answer is the same whether it matched or not."})
+final class LeakReportCommand extends ClientCommand {
+
+  @Parameters(hidden = true, arity = "0..*")
+  List<String> stray;
+
+  private String value;
+
+  @Override
+  protected void checkLocally() {
+    if (stray != null && !stray.isEmpty()) {
+      throw usage("leak report takes no value argument: pipe the value on stdin");
+    }
+    try {
+      String line = ctx.in().readLine();
+      value = line == null ? "" : line.strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read stdin", e);
+    }
+    if (value.isEmpty()) {
+      throw usage("no value on stdin: pipe the found value, e.g. coffer leak report < found.txt");
+    }
+  }
+
+  @Override
+  protected int run(CofferClient client, Printer printer) {
+    ReportLeakResponse response = client.leaks().reportLeak(
+        ReportLeakRequest.newBuilder().setValue(value).build());
+    value = null;
+    printer.print(response, "report", response.getReportId(),
+        "status", "received; a live secret is quarantined and its owner told");
+    return ExitCodes.OK;
+  }
+}

@@ -117,12 +117,14 @@ public final class BenchFixture {
             app("bench_created", OAuthFlow.AUTHORIZATION_CODE))).getApplication().getName();
     SecretServiceBlockingStub secrets = SecretServiceGrpc.newBlockingStub(admin.channel())
         .withCallCredentials(ownerCreds);
-    List<Secret> stored = parallel("vaulted secrets", plan.secrets(), i -> secrets.createSecret(
-        CreateSecretRequest.newBuilder().setParent(store).setLocation("/")
-            .setDisplayName(String.format("bench-%07d", i)).setVaulted(true)
-            .setSharingEnabled(true).build()).getSecret());
-    List<String> revealTargets = stored.subList(0, plan.revealTargets()).stream()
-        .map(Secret::getName).toList();
+    int granted = plan.revealTargets();
+    List<String> stored = parallel("vaulted secrets", plan.secrets(), i -> {
+      Secret s = secrets.createSecret(CreateSecretRequest.newBuilder().setParent(store)
+          .setLocation("/").setDisplayName(String.format("bench-%07d", i)).setVaulted(true)
+          .setSharingEnabled(true).build()).getSecret();
+      return i < granted ? s.getName() : null; // the rest are only listed: keep nothing
+    });
+    List<String> revealTargets = List.copyOf(stored.subList(0, granted));
     grant(ownerCreds, revealTargets);
     List<BenchData.VerifyTarget> verify = verifyApps.stream().map(r ->
         new BenchData.VerifyTarget(r.getApplication().getClientId(), r.getInitialSecretValue()))

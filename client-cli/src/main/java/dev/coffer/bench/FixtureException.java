@@ -1,7 +1,5 @@
 package dev.coffer.bench;
 
-import io.grpc.StatusRuntimeException;
-
 /**
  * Preparing the bench data failed at one step; the cause is the failed call. Security: the
  * message names the step only; the cause carries the server's status, never a value.
@@ -26,8 +24,8 @@ public final class FixtureException extends RuntimeException {
     return getMessage();
   }
 
-  /** The failed call, or null when the failure was not a call's. */
-  public StatusRuntimeException call() {
-    return getCause() instanceof StatusRuntimeException s ? s : null;
+  /** The failed call (a {@code StatusRuntimeException}, as a rule). */
+  public RuntimeException failure() {
+    return (RuntimeException) getCause();
   }
 }

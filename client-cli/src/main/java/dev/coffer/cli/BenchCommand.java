@@ -86,7 +86,8 @@ final class BenchCommand extends ClientCommand {
   Duration duration;
 
   @Option(names = "--max-ops", paramLabel = "N", defaultValue = "10000000",
-      description = "At most N calls per window, warm-up included (default: ${DEFAULT-VALUE}).")
+      description = "At most N calls in each window, the warm-up and the measured one"
+          + " (default: ${DEFAULT-VALUE}).")
   long maxOps;
 
   @Option(names = "--apps", paramLabel = "N", defaultValue = "8",
@@ -137,10 +138,9 @@ final class BenchCommand extends ClientCommand {
       results.addAll(measure(Workloads.create(plan.operations(), channels, data,
           plan.concurrency()), benchConfig.deadline(), progress));
     } catch (FixtureException e) {
-      RuntimeException call = e.call() != null ? e.call() : (RuntimeException) e.getCause();
-      throw new CliFailure(ExitCodes.forStatus(CofferErrors.code(call)),
-          "preparing the bench data failed at: " + e.step() + ": " + CofferErrors.describe(call)
-              + (e.hint().isEmpty() ? "" : "; " + e.hint()));
+      throw new CliFailure(ExitCodes.forStatus(CofferErrors.code(e.failure())),
+          "preparing the bench data failed at: " + e.step() + ": "
+              + CofferErrors.describe(e.failure()) + (e.hint().isEmpty() ? "" : "; " + e.hint()));
     } finally {
       connections.forEach(CofferClient::close);
       cleanup = fixture.cleanUp(plan.keepData());

@@ -125,6 +125,20 @@ public final class ChainedAuditLog implements AuditLog {
         break;
       }
     }
+    try {
+      commitPolled(group);
+    } catch (RuntimeException e) {
+      // Never leave a polled change unfinished: its caller would wait for it forever.
+      for (Pending p : group) {
+        if (!p.done) {
+          p.finish(e);
+        }
+      }
+    }
+  }
+
+  /** Checks a guarded change, chains the group's events and writes the one batch. */
+  private void commitPolled(List<Pending> group) {
     if (group.size() == 1 && group.get(0).changes.hasExpectations()
         && !expectationsHold(group.get(0).changes)) {
       group.get(0).finish(new CofferException(Reason.CONCURRENT_CHANGE,

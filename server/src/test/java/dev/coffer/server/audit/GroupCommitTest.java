@@ -123,4 +123,20 @@ class GroupCommitTest {
             .put(Table.SECRETS, utf8("new"), utf8("w")), event("new")));
     assertArrayEquals(utf8("v"), store.get(Table.SECRETS, utf8("new")).orElseThrow());
   }
+
+  @Test
+  void failedWrite_failsItsCallers_andTheChainDoesNotAdvance() {
+    log.commit(new Changes().put(Table.SECRETS, utf8("k"), utf8("v")), event("k"));
+    long before = log.lastSequence();
+    store.close();
+    CofferException plain = assertThrows(CofferException.class, () -> log.commit(
+        new Changes().put(Table.SECRETS, utf8("x"), utf8("y")), event("x")));
+    assertEquals(Reason.STORAGE_FAILURE, plain.reason());
+    // A guarded change whose check itself fails returns too, instead of waiting forever.
+    CofferException guarded = assertThrows(CofferException.class, () -> log.commit(
+        new Changes().expect(Table.SECRETS, utf8("k"), utf8("v"))
+            .put(Table.SECRETS, utf8("k"), utf8("w")), event("k")));
+    assertEquals(Reason.STORAGE_FAILURE, guarded.reason());
+    assertEquals(before, log.lastSequence());
+  }
 }

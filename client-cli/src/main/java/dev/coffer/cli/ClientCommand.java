@@ -48,6 +48,24 @@ abstract class ClientCommand implements Callable<Integer>, ContextAware {
     return new ParameterException(spec.commandLine(), message);
   }
 
+  /**
+   * Reads one value (a secret being checked or reported) from the first line of stdin,
+   * stripped; a usage error with {@code missing} when there is none. Never echoes it.
+   */
+  protected String valueFromStdin(String missing) {
+    String value;
+    try {
+      String line = ctx.in().readLine();
+      value = line == null ? "" : line.strip();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read stdin", e);
+    }
+    if (value.isEmpty()) {
+      throw usage(missing);
+    }
+    return value;
+  }
+
   /** Turns a bad id into a usage error. */
   protected String name(java.util.function.Function<String, String> builder, String id) {
     try {

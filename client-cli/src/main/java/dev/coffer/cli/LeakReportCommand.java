@@ -3,8 +3,6 @@ package dev.coffer.cli;
 import dev.coffer.api.v1.ReportLeakRequest;
 import dev.coffer.api.v1.ReportLeakResponse;
 import dev.coffer.client.CofferClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -32,15 +30,7 @@ final class LeakReportCommand extends ClientCommand {
     if (stray != null && !stray.isEmpty()) {
       throw usage("leak report takes no value argument: pipe the value on stdin");
     }
-    try {
-      String line = ctx.in().readLine();
-      value = line == null ? "" : line.strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read stdin", e);
-    }
-    if (value.isEmpty()) {
-      throw usage("no value on stdin: pipe the found value, e.g. coffer leak report < found.txt");
-    }
+    value = valueFromStdin("no value on stdin: pipe the found value, e.g. coffer leak report < found.txt");
   }
 
   @Override

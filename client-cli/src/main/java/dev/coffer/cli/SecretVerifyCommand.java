@@ -3,8 +3,6 @@ package dev.coffer.cli;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.VerifySecretResponse;
 import dev.coffer.client.CofferClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,15 +47,7 @@ final class SecretVerifyCommand extends ClientCommand {
     if (clientId != null && scope != null) {
       throw usage("give --client-id or --scope, not both");
     }
-    try {
-      String line = ctx.in().readLine();
-      value = line == null ? "" : line.strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read stdin", e);
-    }
-    if (value.isEmpty()) {
-      throw usage("no value on stdin: pipe the value to check, e.g. coffer secret verify --client-id ID < file");
-    }
+    value = valueFromStdin("no value on stdin: pipe the value to check, e.g. coffer secret verify --client-id ID < file");
   }
 
   @Override

@@ -322,6 +322,7 @@ public final class Vault implements AutoCloseable {
     rewrapJob.close();
     shredder.close();
     lifecycleEvents.close();
+    audit.close(); // writes what is queued first
     try {
       audit.checkpoint();
     } catch (RuntimeException e) {

@@ -18,7 +18,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,9 +44,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Commits are serialised through one lock and grouped (see {@link #commit}), so
  * sequence order equals commit order while concurrent writers share fsyncs. Events hold
- * identifiers only, never values, tokens or verifiers.
+ * identifiers only, never values, tokens or verifiers. {@link #close} stops the writer
+ * thread of {@link #commitAsync} after it has finished what was queued.
  */
-public final class ChainedAuditLog implements AuditLog {
+public final class ChainedAuditLog implements AuditLog, AutoCloseable {
 
   public static final int DEFAULT_CHECKPOINT_INTERVAL = 1000;
   static final int HASH_BYTES = 32;
@@ -53,6 +59,12 @@ public final class ChainedAuditLog implements AuditLog {
   private final int interval;
   private final ReentrantLock commitLock = new ReentrantLock();
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "coffer-audit-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicBoolean writerScheduled = new AtomicBoolean();
   private volatile long lastSequence; // written under commitLock
   private byte[] lastHash; // guarded by commitLock
   private long lastCheckpoint = -1; // guarded by commitLock
@@ -96,23 +108,93 @@ public final class ChainedAuditLog implements AuditLog {
    */
   @Override
   public void commit(Changes changes, AuditEvent event) {
-    Pending pending = new Pending(changes, event);
+    Pending pending = new Pending(changes, event, null);
     queue.add(pending);
+    List<Pending> finished = new ArrayList<>();
     commitLock.lock();
     try {
       while (!pending.done) {
-        commitGroup();
+        finished.addAll(commitGroup());
       }
     } finally {
       commitLock.unlock();
     }
+    completeWaiters(finished);
     if (pending.failure != null) {
       throw pending.failure;
     }
   }
 
-  /** Commits the queue's head: a run of plain changes, or one guarded change alone. */
-  private void commitGroup() {
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The change joins the same queue as {@link #commit}'s: a blocked committer or the
+   * log's writer thread, whichever holds the lock first, writes it in a group. The future
+   * completes on that thread, after the lock is released, so its continuations never delay
+   * the next group's fsync.
+   */
+  @Override
+  public CompletableFuture<Void> commitAsync(Changes changes, AuditEvent event) {
+    Pending pending = new Pending(changes, event, new CompletableFuture<>());
+    queue.add(pending);
+    if (writerScheduled.compareAndSet(false, true)) {
+      try {
+        writer.execute(this::writeQueued);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        writerScheduled.set(false);
+        writeQueued(); // closed: fail (or write) the queue on this thread rather than strand it
+      }
+    }
+    return pending.future;
+  }
+
+  /** The writer thread's task: drains the queue in groups, then completes their futures. */
+  private void writeQueued() {
+    writerScheduled.set(false); // a change queued from here on schedules another run
+    List<Pending> finished = new ArrayList<>();
+    commitLock.lock();
+    try {
+      while (!queue.isEmpty()) {
+        finished.addAll(commitGroup());
+      }
+    } finally {
+      commitLock.unlock();
+    }
+    completeWaiters(finished);
+  }
+
+  private static void completeWaiters(List<Pending> finished) {
+    for (Pending p : finished) {
+      if (p.future == null) {
+        continue;
+      }
+      if (p.failure == null) {
+        p.future.complete(null);
+      } else {
+        p.future.completeExceptionally(p.failure);
+      }
+    }
+  }
+
+  /** Stops the writer thread once it has written (or failed) every queued change. */
+  @Override
+  public void close() {
+    writer.shutdown();
+    try {
+      if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+        writer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      writer.shutdownNow();
+    }
+  }
+
+  /**
+   * Commits the queue's head: a run of plain changes, or one guarded change alone. Returns
+   * the changes it finished.
+   */
+  private List<Pending> commitGroup() {
     List<Pending> group = new ArrayList<>();
     for (Pending next = queue.peek(); next != null && group.size() < MAX_GROUP;
         next = queue.peek()) {
@@ -135,6 +217,7 @@ public final class ChainedAuditLog implements AuditLog {
         }
       }
     }
+    return group;
   }
 
   /** Checks a guarded change, chains the group's events and writes the one batch. */
@@ -192,16 +275,21 @@ public final class ChainedAuditLog implements AuditLog {
     return true;
   }
 
-  /** One caller's change waiting for a group; written and read under the commit lock. */
+  /**
+   * One caller's change waiting for a group; {@code done} and {@code failure} are written
+   * under the commit lock and read under it, or after the future completes.
+   */
   private static final class Pending {
     final Changes changes;
     final AuditEvent event;
+    final CompletableFuture<Void> future; // null for a blocked committer
     boolean done;
     RuntimeException failure;
 
-    Pending(Changes changes, AuditEvent event) {
+    Pending(Changes changes, AuditEvent event, CompletableFuture<Void> future) {
       this.changes = changes;
       this.event = event;
+      this.future = future;
     }
 
     void finish(RuntimeException failure) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An {@link AuditLog} that counts events written ({@code coffer_audit_events_written_total}
@@ -65,6 +66,17 @@ public final class MeteredAuditLog implements AuditLog {
       throw e;
     }
     count(event);
+  }
+
+  @Override
+  public CompletableFuture<Void> commitAsync(Changes changes, AuditEvent event) {
+    return delegate.commitAsync(changes, event).whenComplete((ok, failure) -> {
+      if (failure == null) {
+        count(event);
+      } else {
+        failures.increment();
+      }
+    });
   }
 
   @Override

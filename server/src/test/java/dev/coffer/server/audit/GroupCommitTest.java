@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,6 +48,7 @@ class GroupCommitTest {
 
   @AfterEach
   void tearDown() {
+    log.close();
     store.close();
   }
 
@@ -138,5 +141,73 @@ class GroupCommitTest {
             .put(Table.SECRETS, utf8("k"), utf8("w")), event("k")));
     assertEquals(Reason.STORAGE_FAILURE, guarded.reason());
     assertEquals(before, log.lastSequence());
+  }
+
+  @Test
+  void asyncAndBlockingWriters_shareTheChain_everyFutureCompletesOnlyOnceDurable()
+      throws Exception {
+    int asyncWrites = 400;
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    ExecutorService blocking = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> blocked = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        blocked.add(blocking.submit(() -> {
+          for (int i = 0; i < 25; i++) {
+            String key = "b" + writer + "-" + i;
+            log.commit(new Changes().put(Table.SECRETS, utf8(key), utf8(key)), event(key));
+          }
+          return null;
+        }));
+      }
+      for (int i = 0; i < asyncWrites; i++) {
+        String key = "a" + i;
+        futures.add(log.commitAsync(new Changes().put(Table.SECRETS, utf8(key), utf8(key)),
+            event(key)).thenRun(() -> assertArrayEquals(utf8(key),
+                store.get(Table.SECRETS, utf8(key)).orElseThrow(), "written before completed")));
+      }
+      for (Future<?> f : blocked) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    } finally {
+      blocking.shutdownNow();
+    }
+    assertEquals(asyncWrites + 100, log.lastSequence());
+    Set<String> targets = new HashSet<>();
+    for (long seq = 1; seq <= log.lastSequence(); seq++) {
+      targets.add(AuditFixtures.read(store, seq).getTarget());
+    }
+    assertEquals(asyncWrites + 100, targets.size(), "each event once, none lost");
+    assertTrue(new AuditChainVerifier(store, signer).verify().intact());
+  }
+
+  @Test
+  void asyncWriteThatFails_completesExceptionally_andTheChainDoesNotAdvance() {
+    log.commit(new Changes().put(Table.SECRETS, utf8("k"), utf8("v")), event("k"));
+    long before = log.lastSequence();
+    store.close();
+    ExecutionException e = assertThrows(ExecutionException.class, () -> log.commitAsync(
+        new Changes().put(Table.SECRETS, utf8("x"), utf8("y")), event("x"))
+        .get(30, TimeUnit.SECONDS));
+    assertEquals(Reason.STORAGE_FAILURE, ((CofferException) e.getCause()).reason());
+    assertEquals(before, log.lastSequence());
+  }
+
+  @Test
+  void close_writesWhatIsQueued_andLaterAsyncWritesStillComplete() throws Exception {
+    List<CompletableFuture<Void>> queued = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      queued.add(log.commitAsync(new Changes(), event("q" + i)));
+    }
+    log.close();
+    for (CompletableFuture<Void> f : queued) {
+      assertTrue(f.isDone(), "close waits for the queue");
+      f.get();
+    }
+    // After close the caller's own thread writes it: never a future that waits forever.
+    log.commitAsync(new Changes(), event("late")).get(30, TimeUnit.SECONDS);
+    assertEquals(51, log.lastSequence());
   }
 }

@@ -68,6 +68,21 @@ class VaultInstrumentationTest {
   }
 
   @Test
+  void asyncAuditWrites_areCountedWhenTheyComplete_andStillFailClosed() {
+    metered.audit(new FakeAudit(false)).recordAsync(
+        event(AuditAction.SECRET_REVEAL, AuditEvent.ALLOWED)).join();
+    java.util.concurrent.CompletableFuture<Void> failed = metered.audit(new FakeAudit(true))
+        .recordAsync(event(AuditAction.SECRET_REVEAL, AuditEvent.ALLOWED));
+
+    java.util.concurrent.CompletionException e = assertThrows(
+        java.util.concurrent.CompletionException.class, failed::join);
+    assertEquals(Reason.AUDIT_UNAVAILABLE, ((CofferException) e.getCause()).reason());
+    assertEquals(1, count(MeteredAuditLog.WRITTEN, "action", "SECRET_REVEAL", "outcome",
+        "ALLOWED"));
+    assertEquals(1, count(MeteredAuditLog.FAILURES));
+  }
+
+  @Test
   void envelopeOpenThatFailsToAuthenticate_isADataLossEvent() {
     EnvelopeCipher cipher = metered.envelopeCipher(new EnvelopeCipher() {
       @Override

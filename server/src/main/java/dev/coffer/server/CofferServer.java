@@ -48,6 +48,7 @@ public final class CofferServer {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final CallExecutors callExecutors = new CallExecutors();
   private final Vault vault;
   private final GrpcServerMetrics grpcMetrics; // null without metrics
   private final VaultStatistics statistics; // null without metrics
@@ -91,7 +92,8 @@ public final class CofferServer {
         new LocationsGrpcService(vault.locations()),
         new ApplicationsGrpcService(vault.applications(), clock),
         new SecretsGrpcService(vault.secrets(), vault.reader(), vault.verifier(),
-            vault.rotator(), vault.credentials(), vault.quarantine(), clock),
+            vault.rotator(), vault.credentials(), vault.quarantine(), clock,
+            callExecutors.blocking()),
         new ScopesGrpcService(vault.scopes()),
         new LeakReportGrpcService(vault.leakReports()),
         new ClientAssertionsGrpcService(vault.clientAssertions(), vault.jwks(),
@@ -108,7 +110,7 @@ public final class CofferServer {
     builder.addService(metered(health.getHealthService().bindService()));
     builder.addService(metered(ProtoReflectionServiceV1.newInstance().bindService()));
     builder.maxInboundMessageSize(maxInboundBytes);
-    builder.callExecutor(new CallExecutors());
+    builder.directExecutor().callExecutor(callExecutors); // see CallExecutors
     this.server = builder.build();
   }
 
@@ -150,6 +152,7 @@ public final class CofferServer {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
     }
+    callExecutors.close();
     if (statistics != null) {
       statistics.close();
     }

@@ -30,6 +30,7 @@ import dev.coffer.server.service.SecretService;
 import dev.coffer.server.service.SecretVerifier;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 
 /**
  * gRPC adapter of the secret services. Values (for signing keys: private keys, as PEM and
@@ -48,6 +49,7 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   private final CredentialService credentials;
   private final QuarantineService quarantine;
   private final Clock clock;
+  private final Executor slowWork;
 
   public SecretsGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
       SecretRotator rotator, CredentialService credentials, Clock clock) {
@@ -57,6 +59,17 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   public SecretsGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
       SecretRotator rotator, CredentialService credentials, QuarantineService quarantine,
       Clock clock) {
+    this(secrets, reader, verifier, rotator, credentials, quarantine, clock, Runnable::run);
+  }
+
+  /**
+   * @param slowWork where work too long for a transport thread runs (key-pair generation in
+   *     {@code CreateSecret}); {@code Runnable::run} runs it on the calling thread
+   */
+  public SecretsGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
+      SecretRotator rotator, CredentialService credentials, QuarantineService quarantine,
+      Clock clock, Executor slowWork) {
+    this.slowWork = slowWork;
     this.quarantine = quarantine;
     this.secrets = secrets;
     this.reader = reader;
@@ -68,14 +81,14 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
 
   @Override
   public void createSecret(CreateSecretRequest req, StreamObserver<CreateSecretResponse> out) {
-    UnaryCalls.run(out, ctx -> {
+    UnaryCalls.runAsync(out, ctx -> {
       SecretParent parent = SecretParent.parse("parent", req.getParent());
       SecretRequest request = new SecretRequest(req.getDisplayName(), req.getDescription(),
           req.hasExpireTime() ? ProtoMapper.instant("expire_time", req.getExpireTime()) : null,
           req.hasNeverExpires() && req.getNeverExpires(), req.getLocation(), req.getVaulted(),
           req.getSharingEnabled(), req.getOwner(), req.getPreapproveOwner());
-      return shownOnce(secrets.create(ctx, parent, request,
-          EnumFields.keyAlgorithm(req.getKeyAlgorithm())));
+      return secrets.createAsync(ctx, parent, request,
+          EnumFields.keyAlgorithm(req.getKeyAlgorithm()), slowWork).thenApply(this::shownOnce);
     });
   }
 
@@ -170,17 +183,19 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
 
   @Override
   public void revealSecret(RevealSecretRequest req, StreamObserver<RevealSecretResponse> out) {
-    UnaryCalls.run(out, ctx -> {
+    UnaryCalls.runAsync(out, ctx -> {
       String secretId = FieldRules.resourceId("name", req.getName(), SECRETS);
-      try (SecretReader.Revealed revealed = reader.revealForResponse(ctx, secretId)) {
-        RevealSecretResponse.Builder b = RevealSecretResponse.newBuilder()
-            .setSecret(SECRETS + secretId)
-            .setValue(revealed.value().reveal());
-        if (revealed.privateJwk() != null) {
-          b.setPrivateKeyJwk(revealed.privateJwk().reveal());
+      return reader.revealForResponseAsync(ctx, secretId).thenApply(opened -> {
+        try (SecretReader.Revealed revealed = opened) {
+          RevealSecretResponse.Builder b = RevealSecretResponse.newBuilder()
+              .setSecret(SECRETS + secretId)
+              .setValue(revealed.value().reveal());
+          if (revealed.privateJwk() != null) {
+            b.setPrivateKeyJwk(revealed.privateJwk().reveal());
+          }
+          return b.build();
         }
-        return b.build();
-      }
+      });
     });
   }
 

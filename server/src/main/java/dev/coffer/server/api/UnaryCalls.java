@@ -6,12 +6,15 @@ import dev.coffer.server.domain.Reason;
 import dev.coffer.server.service.CallContext;
 import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
  * Runs one unary handler: builds the {@link CallContext} from the authenticated gRPC
  * context, completes the observer with the result, and routes every failure through
- * {@link ErrorMapper}.
+ * {@link ErrorMapper}. {@link #runAsync} does the same for a handler that finishes later
+ * (a read that waits for its audit write without holding a thread).
  */
 final class UnaryCalls {
 
@@ -27,6 +30,30 @@ final class UnaryCalls {
     }
     out.onNext(response);
     out.onCompleted();
+  }
+
+  /**
+   * As {@link #run}, for a handler whose result comes later: the observer is completed from
+   * the thread that completes the stage. A handler may also throw at once.
+   */
+  static <T> void runAsync(StreamObserver<T> out,
+      Function<CallContext, ? extends CompletionStage<T>> handler) {
+    CompletionStage<T> pending;
+    try {
+      pending = handler.apply(current());
+    } catch (RuntimeException e) {
+      out.onError(ErrorMapper.toStatus(e));
+      return;
+    }
+    pending.whenComplete((response, failure) -> {
+      if (failure != null) {
+        out.onError(ErrorMapper.toStatus(failure instanceof CompletionException
+            && failure.getCause() != null ? failure.getCause() : failure));
+        return;
+      }
+      out.onNext(response);
+      out.onCompleted();
+    });
   }
 
   /** Who calls an unauthenticated method: only its request id and address are known. */

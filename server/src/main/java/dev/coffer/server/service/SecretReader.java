@@ -13,11 +13,15 @@ import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.domain.StoredSecret;
 import dev.coffer.server.store.records.GrantRepository;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Reveals vaulted values to the readers {@link AccessPolicy#reveal} allows (the
- * pre-approved owner, holders of an active grant), checked at the moment of the read. Fails closed on audit: the value is returned only after its read is
- * durably recorded. A value that fails to decrypt is DATA_LOSS for that secret alone.
+ * pre-approved owner, holders of an active grant), checked at the moment of the read.
+ * Fails closed on audit: the value is returned only after its read is durably recorded
+ * (the asynchronous forms complete only then). A value that fails to decrypt is DATA_LOSS
+ * for that secret alone.
  */
 public final class SecretReader {
 
@@ -59,17 +63,29 @@ public final class SecretReader {
 
   /** As {@link #reveal}, in the forms a response shows (PEM and JWK for a signing key). */
   public Revealed revealForResponse(CallContext ctx, String secretId) {
+    return await(revealForResponseAsync(ctx, secretId));
+  }
+
+  /**
+   * As {@link #revealForResponse}, without waiting for the audit write: checks and decrypts
+   * on the calling thread (a refusal throws here, recorded), then returns a future that
+   * completes with the value once its read is durably audited, or exceptionally with
+   * AUDIT_UNAVAILABLE (the value already closed).
+   */
+  public CompletableFuture<Revealed> revealForResponseAsync(CallContext ctx, String secretId) {
     StoredSecret stored = secrets.visibleSecret(ctx, secretId);
-    SecretValue opened = open(ctx, stored);
-    if (stored.metadata().kind() != SecretKind.SIGNING_KEY) {
-      return new Revealed(opened, null);
-    }
-    try {
-      return new Revealed(PrivateKeyPem.fromJwk(opened), opened);
-    } catch (RuntimeException e) {
-      opened.close();
-      throw e;
-    }
+    boolean signingKey = stored.metadata().kind() == SecretKind.SIGNING_KEY;
+    return open(ctx, stored).thenApply(opened -> {
+      if (!signingKey) {
+        return new Revealed(opened, null);
+      }
+      try {
+        return new Revealed(PrivateKeyPem.fromJwk(opened), opened);
+      } catch (RuntimeException e) {
+        opened.close();
+        throw e;
+      }
+    });
   }
 
   /**
@@ -77,10 +93,10 @@ public final class SecretReader {
    * JWK).
    */
   public SecretValue reveal(CallContext ctx, String secretId) {
-    return open(ctx, secrets.visibleSecret(ctx, secretId));
+    return await(open(ctx, secrets.visibleSecret(ctx, secretId)));
   }
 
-  private SecretValue open(CallContext ctx, StoredSecret stored) {
+  private CompletableFuture<SecretValue> open(CallContext ctx, StoredSecret stored) {
     String secretId = stored.metadata().secretId();
     SecretMetadata m = stored.metadata();
     String target = "secrets/" + secretId;
@@ -96,13 +112,31 @@ public final class SecretReader {
           e.reason().name()));
       throw e;
     }
+    return audit.recordAsync(enforcer.allowed(ctx, AuditAction.SECRET_REVEAL, target))
+        .handle((written, failure) -> {
+          if (failure != null) {
+            value.close();
+            throw new CofferException(Reason.AUDIT_UNAVAILABLE,
+                "the read could not be audited, so it was refused", cause(failure));
+          }
+          return value;
+        });
+  }
+
+  /** The future's value, or the exception it failed with (not wrapped). */
+  private static <T> T await(CompletableFuture<T> future) {
     try {
-      audit.record(enforcer.allowed(ctx, AuditAction.SECRET_REVEAL, target));
-    } catch (RuntimeException e) {
-      value.close();
-      throw new CofferException(Reason.AUDIT_UNAVAILABLE,
-          "the read could not be audited, so it was refused", e);
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = cause(e);
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
     }
-    return value;
+  }
+
+  private static Throwable cause(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }

@@ -19,6 +19,9 @@ import dev.coffer.server.store.records.Page;
 import dev.coffer.server.store.records.SecretRepository;
 import dev.coffer.server.store.records.TenantRepository;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
@@ -87,6 +90,35 @@ public final class SecretService {
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_CREATE,
         "secrets/" + minted.stored().metadata().secretId()));
     return minted;
+  }
+
+  /**
+   * As {@link #create(CallContext, SecretParent, SecretRequest, KeyAlgorithm)}, without
+   * waiting for the synced write on the calling thread: checks, mints and stages here (a
+   * refusal throws here), then returns a future that completes with the new secret once it
+   * and its audit event are durable, or exceptionally with nothing written (the value then
+   * already closed). A key pair, whose generation can take long (RSA), is made entirely on
+   * {@code slowWork} instead.
+   */
+  public CompletableFuture<SecretMinter.Minted> createAsync(CallContext ctx, SecretParent parent,
+      SecretRequest request, KeyAlgorithm algorithm, Executor slowWork) {
+    SecretHolder holder = visibleHolder(ctx, "parent", parent);
+    if (kindFor(holder) == SecretKind.SIGNING_KEY) {
+      return CompletableFuture.supplyAsync(() -> create(ctx, parent, request, algorithm),
+          slowWork);
+    }
+    enforcer.require(ctx, policy.manageSecretsOf(ctx.caller(), holder), AuditAction.SECRET_CREATE,
+        parent.name());
+    Changes changes = new Changes();
+    SecretMinter.Minted minted = prepare(ctx, holder, request, algorithm, changes);
+    return audit.commitAsync(changes, enforcer.allowed(ctx, AuditAction.SECRET_CREATE,
+        "secrets/" + minted.stored().metadata().secretId())).handle((written, failure) -> {
+          if (failure != null) {
+            minted.close();
+            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+          }
+          return minted;
+        });
   }
 
   /** Validates, mints and stages a secret of {@code holder} without committing it. */

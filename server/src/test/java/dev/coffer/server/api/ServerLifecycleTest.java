@@ -39,11 +39,13 @@ class ServerLifecycleTest {
     try (InProcessCoffer coffer = new InProcessCoffer(dir)) {
       List<ServingStatus> seen = new CopyOnWriteArrayList<>();
       CountDownLatch notServing = new CountDownLatch(1);
+      CountDownLatch watching = new CountDownLatch(1);
       HealthGrpc.newStub(coffer.channel).watch(HealthCheckRequest.getDefaultInstance(),
           new StreamObserver<>() {
             @Override
             public void onNext(HealthCheckResponse r) {
               seen.add(r.getStatus());
+              watching.countDown();
               if (r.getStatus() == ServingStatus.NOT_SERVING) {
                 notServing.countDown();
               }
@@ -55,6 +57,7 @@ class ServerLifecycleTest {
             @Override
             public void onCompleted() {}
           });
+      assertTrue(watching.await(5, TimeUnit.SECONDS), "the watch started");
       coffer.stopServer(Duration.ofMillis(500));
       assertTrue(notServing.await(5, TimeUnit.SECONDS), "watchers learn NOT_SERVING: " + seen);
       assertEquals(ServingStatus.SERVING, seen.get(0));

@@ -1,0 +1,78 @@
+package dev.coffer.server;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.api.v1.PrincipalServiceGrpc;
+import dev.coffer.api.v1.SecretServiceGrpc;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthGrpc;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The hot non-blocking calls stay on the transport thread; all others go to the pool. */
+class CallExecutorsTest {
+
+  private static <Q, A> Executor executorFor(CallExecutors executors,
+      MethodDescriptor<Q, A> method) {
+    return executors.getExecutor(new ServerCall<Q, A>() {
+      @Override
+      public MethodDescriptor<Q, A> getMethodDescriptor() {
+        return method;
+      }
+
+      @Override
+      public void request(int numMessages) {}
+
+      @Override
+      public void sendHeaders(Metadata headers) {}
+
+      @Override
+      public void sendMessage(A message) {}
+
+      @Override
+      public void close(Status status, Metadata trailers) {}
+
+      @Override
+      public boolean isCancelled() {
+        return false;
+      }
+    }, new Metadata());
+  }
+
+  @Test
+  void healthVerifyRevealAndCreate_runOnTheTransportThread() {
+    try (CallExecutors executors = new CallExecutors()) {
+      assertNull(executorFor(executors, HealthGrpc.getCheckMethod()));
+      assertNull(executorFor(executors, SecretServiceGrpc.getVerifySecretMethod()));
+      assertNull(executorFor(executors, SecretServiceGrpc.getRevealSecretMethod()));
+      assertNull(executorFor(executors, SecretServiceGrpc.getCreateSecretMethod()));
+    }
+  }
+
+  @Test
+  void everyOtherCall_runsOnTheBlockingPool() throws Exception {
+    try (CallExecutors executors = new CallExecutors()) {
+      Executor listSecrets = executorFor(executors, SecretServiceGrpc.getListSecretsMethod());
+      assertNotNull(listSecrets);
+      assertSame(listSecrets, executorFor(executors, PrincipalServiceGrpc.getWhoAmIMethod()));
+      assertSame(executors.blocking(), listSecrets);
+      AtomicReference<String> thread = new AtomicReference<>();
+      CountDownLatch ran = new CountDownLatch(1);
+      listSecrets.execute(() -> {
+        thread.set(Thread.currentThread().getName());
+        ran.countDown();
+      });
+      assertTrue(ran.await(5, TimeUnit.SECONDS));
+      assertTrue(thread.get().startsWith("coffer-call-"), thread.get());
+    }
+  }
+}

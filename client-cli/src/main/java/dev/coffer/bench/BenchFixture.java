@@ -83,11 +83,15 @@ public final class BenchFixture {
   }
 
   /**
-   * Creates the data.
+   * Creates the data; nothing when only {@code health} is measured (it needs no data and no
+   * token, so a bare server such as {@code coffer bench-baseline} can be measured).
    *
    * @throws FixtureException naming the step whose call failed
    */
   public BenchData prepare() throws InterruptedException {
+    if (plan.operations().equals(java.util.Set.of(Operation.HEALTH))) {
+      return new BenchData(null, List.of(), List.of(), "", "", null, null);
+    }
     long startMillis = clock.millis();
     String tenant = "bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     try {

@@ -60,7 +60,8 @@ public final class BenchReport {
   public List<String> preamble() {
     BenchPlan p = run.plan();
     List<String> lines = new ArrayList<>();
-    lines.add("coffer bench against " + run.address() + ", tenant " + run.tenantId()
+    lines.add("coffer bench against " + run.address() + ", "
+        + (run.tenantId() == null ? "no tenant (health only)" : "tenant " + run.tenantId())
         + ", client cores " + run.clientCores());
     lines.add(p.concurrency() + " concurrent calls over " + p.channels() + " channels; each phase:"
         + " warm-up " + millis(p.warmup()) + ", then " + millis(p.duration()) + " or "

@@ -12,6 +12,9 @@ public record Cleanup(String tenantId, boolean keptData, long secretsDeleted,
 
   /** One line for people. */
   public String summary() {
+    if (tenantId == null) {
+      return "nothing was prepared (health only), so nothing to clean up.";
+    }
     StringBuilder s = new StringBuilder("cleanup of tenant " + tenantId + ": ");
     if (keptData) {
       s.append("kept its secrets and grants (--keep-data); ");

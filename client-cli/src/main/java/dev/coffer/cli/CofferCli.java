@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
       CofferCli.AdminCommands.class,
       WatchCommand.class,
       BenchCommand.class,
+      BenchBaselineCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })

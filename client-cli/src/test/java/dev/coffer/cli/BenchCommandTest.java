@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import dev.coffer.api.v1.CreatePrincipalRequest;
 import dev.coffer.api.v1.IssueTokenRequest;
 import dev.coffer.api.v1.ListSecretsRequest;
+import dev.coffer.bench.BaselineServer;
 import dev.coffer.client.CofferClient;
 import dev.coffer.server.CofferServer;
 import dev.coffer.server.Vault;
@@ -125,6 +126,40 @@ class BenchCommandTest {
   }
 
   @Test
+  void healthAlone_needsNoTokenAndNoData_soTheBareBaselineServerCanBeMeasured()
+      throws Exception {
+    try (BaselineServer baseline = BaselineServer.start("127.0.0.1", 0)) {
+      int exit = bench("", "--addr", "127.0.0.1:" + baseline.port(), "--op", "health",
+          "-c", "4", "--channels", "2", "--warmup", "0", "--duration", "300ms",
+          "--max-ops", "500", "-o", "json");
+      assertEquals(0, exit, err.toString());
+      JsonObject report = JsonParser.parseString(out.toString()).getAsJsonObject();
+      JsonObject row = report.getAsJsonArray("results").get(0).getAsJsonObject();
+      assertEquals("health", row.get("operation").getAsString());
+      assertTrue(row.get("ops").getAsLong() > 0, row.toString());
+      assertEquals(0, row.getAsJsonObject("errors").size(), row.toString());
+      assertTrue(report.get("tenant").isJsonNull(), "nothing prepared");
+      assertEquals(0, report.getAsJsonObject("cleanup").get("tokensRevoked").getAsLong());
+    }
+  }
+
+  @Test
+  void benchBaseline_servesUntilItsLifetimeEnds() {
+    out = new StringWriter();
+    err = new StringWriter();
+    CliContext ctx = CliContext.builder().out(new PrintWriter(out, true))
+        .err(new PrintWriter(err, true)).in(new BufferedReader(new StringReader("")))
+        .env(Map.of()).build();
+    long start = System.nanoTime();
+    assertEquals(0, CofferCli.run(ctx, "bench-baseline", "--listen", "127.0.0.1:0",
+        "--for", "1s"));
+    assertTrue(System.nanoTime() - start >= 900_000_000L, "served for its lifetime");
+    assertTrue(err.toString().contains("listening on 127.0.0.1:"), err.toString());
+    assertEquals(1, CofferCli.run(ctx, "bench-baseline", "--listen", "localhost"),
+        "a port is required");
+  }
+
+  @Test
   void textOutput_isATableWithTheHealthBaseline_andNotesGoToStderr() {
     int exit = bench(adminToken, "--op", "verify", "--apps", "1", "--secrets", "0", "-c", "2",
         "--warmup", "0", "--duration", "300ms", "--max-ops", "50");
@@ -150,8 +185,8 @@ class BenchCommandTest {
       aliceToken = admin.tokens().issueToken(IssueTokenRequest.newBuilder()
           .setPrincipalId("alice").build()).getValue();
     }
-    assertEquals(ExitCodes.PERMISSION_DENIED, bench(aliceToken, "--op", "health",
-        "--warmup", "0", "--duration", "100ms"));
+    assertEquals(ExitCodes.PERMISSION_DENIED, bench(aliceToken, "--op", "verify", "--apps", "1",
+        "--secrets", "0", "--warmup", "0", "--duration", "100ms"));
     assertTrue(err.toString().contains("needs the system administrator's token"), err.toString());
     assertTrue(err.toString().contains("PERMISSION_DENIED"), err.toString());
     assertEquals("", out.toString());

@@ -19,11 +19,14 @@ import dev.coffer.server.store.records.Page;
 import dev.coffer.server.store.records.SecretRepository;
 import dev.coffer.server.store.records.TenantRepository;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Predicate;
 
 /**
@@ -176,7 +179,11 @@ public final class SecretService {
   public Page<SecretMetadata> list(CallContext ctx, SecretParent parent, String location,
       Duration expiringWithin, boolean sharedOnly, String pageToken, int pageSize) {
     Instant now = clock.instant();
-    Predicate<SecretMetadata> keep = m -> policy.canSee(ctx.caller(), m, holders.of(m));
+    // A page's secrets mostly share a few holders: read each once per call, not per item.
+    Map<String, Optional<SecretHolder>> holderOf = new HashMap<>();
+    Predicate<SecretMetadata> keep = m -> policy.canSee(ctx.caller(), m, holderOf.computeIfAbsent(
+        (m.ofScope() ? "s/" : "a/") + m.clientId(), k -> Optional.ofNullable(holders.of(m)))
+        .orElse(null));
     if (sharedOnly) {
       keep = keep.and(SecretMetadata::shared);
     }

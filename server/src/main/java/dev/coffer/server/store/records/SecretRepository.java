@@ -186,7 +186,7 @@ public final class SecretRepository {
       Keys.Reader r = Keys.reader(kv.key());
       r.raw(prefix.length);
       r.u64();
-      return get(tenantId, r.str()).map(StoredSecret::metadata).filter(keep);
+      return metadata(tenantId, r.str()).filter(keep);
     });
   }
 
@@ -202,7 +202,13 @@ public final class SecretRepository {
 
   private Optional<SecretMetadata> resolve(String tenantId, KeyValue kv,
       Predicate<SecretMetadata> keep) {
-    return get(tenantId, lastSegment(kv.key())).map(StoredSecret::metadata).filter(keep);
+    return metadata(tenantId, lastSegment(kv.key())).filter(keep);
+  }
+
+  /** A secret's metadata alone: one read, without its data key (listings need no more). */
+  private Optional<SecretMetadata> metadata(String tenantId, String secretId) {
+    return store.get(Table.SECRETS, key(tenantId, secretId))
+        .map(b -> RecordCodec.secret(b).metadata());
   }
 
   private static List<byte[]> indexKeys(SecretMetadata m) {

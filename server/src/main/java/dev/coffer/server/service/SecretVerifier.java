@@ -90,6 +90,7 @@ public final class SecretVerifier {
     this.failuresPerMinute = failuresPerMinute;
     this.failureListener = failureListener;
     this.failureBudgets = Caffeine.newBuilder().maximumSize(100_000)
+        .executor(Runnable::run) // upkeep on the caller: no hand-off to the common pool
         .expireAfterAccess(Duration.ofMinutes(10)).build();
   }
 
@@ -116,8 +117,9 @@ public final class SecretVerifier {
           + (ValueFormat.LENGTH - 7) + " characters with a valid checksum");
     }
     List<StoredSecret> candidates = candidates(ctx, parent);
-    Bucket budget = failureBudgets.get(ctx.tenantId() + "/" + parent.name(), k -> newBudget());
-    if (budget.getAvailableTokens() <= 0) {
+    String budgetKey = ctx.tenantId() + "/" + parent.name();
+    Bucket spent = failureBudgets.getIfPresent(budgetKey); // none yet: nothing spent
+    if (spent != null && spent.getAvailableTokens() <= 0) {
       failureListener.failed(Failure.RATE_LIMITED);
       throw new CofferException(Reason.VERIFY_RATE_LIMITED,
           "too many failed verifications for this client; retry later");
@@ -139,7 +141,7 @@ public final class SecretVerifier {
     if (matched != null) {
       return new Result(true, matched);
     }
-    budget.tryConsume(1);
+    failureBudgets.get(budgetKey, k -> newBudget()).tryConsume(1);
     if (quarantined != null) {
       audit.record(enforcer.event(ctx, AuditAction.SECRET_VERIFY, "secrets/" + quarantined,
           AuditEvent.FAILED, Reason.SECRET_QUARANTINED.name()));

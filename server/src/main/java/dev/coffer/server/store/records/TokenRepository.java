@@ -39,7 +39,9 @@ public final class TokenRepository {
 
   public TokenRepository(KvStore store, int maxCachedLookups) {
     this.store = store;
-    this.idByLookupKey = Caffeine.newBuilder().maximumSize(maxCachedLookups).build();
+    this.idByLookupKey = Caffeine.newBuilder().maximumSize(maxCachedLookups)
+        .executor(Runnable::run) // upkeep on the caller: no hand-off to the common pool
+        .build();
   }
 
   public Optional<AccessToken> byId(String tokenId) {

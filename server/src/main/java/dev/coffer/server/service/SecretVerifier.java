@@ -163,11 +163,15 @@ public final class SecretVerifier {
       }
       return secrets.ofScope(ctx.tenantId(), parent.id(), MAX_SECRETS_PER_CLIENT);
     }
-    if (apps.get(ctx.tenantId(), parent.id()).isEmpty()) {
+    List<StoredSecret> found = secrets.ofApplication(ctx.tenantId(), parent.id(),
+        MAX_SECRETS_PER_CLIENT);
+    // A secret is indexed under its own tenant's application, which is never deleted: only
+    // when none is found must the application's existence be read.
+    if (found.isEmpty() && apps.get(ctx.tenantId(), parent.id()).isEmpty()) {
       throw new CofferException(Reason.APPLICATION_NOT_FOUND, "application " + parent.id()
           + " not found");
     }
-    return secrets.ofApplication(ctx.tenantId(), parent.id(), MAX_SECRETS_PER_CLIENT);
+    return found;
   }
 
   private Bucket newBudget() {

@@ -84,7 +84,7 @@ public final class ClientAssertionService implements AutoCloseable {
   private final AuditLog audit;
   private final Clock clock;
   private final Listener listener;
-  private final Object[] stripes = new Object[STRIPES];
+  private final LockStripes stripes = new LockStripes(STRIPES);
   private PeriodicTask purger;
 
   public ClientAssertionService(ApplicationRepository apps, SecretRepository secrets,
@@ -97,9 +97,6 @@ public final class ClientAssertionService implements AutoCloseable {
     this.audit = gov.audit();
     this.clock = gov.clock();
     this.listener = listener;
-    for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Object();
-    }
   }
 
   /**
@@ -233,8 +230,7 @@ public final class ClientAssertionService implements AutoCloseable {
   private Result accept(CallContext ctx, String clientId, ParsedAssertion a, SecretMetadata signer,
       AssertionRules rules) {
     String digest = digest(a.jwtId());
-    synchronized (stripes[Math.floorMod((ctx.tenantId() + "/" + clientId + "/" + digest)
-        .hashCode(), STRIPES)]) {
+    synchronized (stripes.of(ctx.tenantId() + "/" + clientId + "/" + digest)) {
       if (replays.seen(ctx.tenantId(), clientId, digest)) {
         return refuse(ctx, clientId, Failure.REPLAYED,
             "this jti was already presented by this client");

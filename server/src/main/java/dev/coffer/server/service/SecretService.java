@@ -49,6 +49,8 @@ public final class SecretService {
   private final Clock clock;
   private final DataKeyShredder shredder;
   private final LifecycleEvents events;
+  /** Serialises revoke and delete per secret (a read-check-write each), not across secrets. */
+  private final LockStripes changing = new LockStripes(256);
 
   public SecretService(SecretRepository secrets, ApplicationRepository apps,
       TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov,
@@ -217,32 +219,40 @@ public final class SecretService {
     return secrets.list(tenant, pageToken, pageSize, keep);
   }
 
-  public synchronized SecretMetadata revoke(CallContext ctx, String secretId, String etag) {
-    StoredSecret stored = changeable(ctx, secretId, etag, AuditAction.SECRET_REVOKE);
-    if (stored.metadata().revokeTime() != null) {
-      throw new CofferException(Reason.ALREADY_REVOKED, "secret " + secretId
-          + " is already revoked");
+  public SecretMetadata revoke(CallContext ctx, String secretId, String etag) {
+    synchronized (changing.of(ctx.tenantId() + "/" + secretId)) {
+      StoredSecret stored = changeable(ctx, secretId, etag, AuditAction.SECRET_REVOKE);
+      if (stored.metadata().revokeTime() != null) {
+        throw new CofferException(Reason.ALREADY_REVOKED, "secret " + secretId
+            + " is already revoked");
+      }
+      StoredSecret revoked = stored.withMetadata(stored.metadata().revokedAt(clock.instant()));
+      Changes changes = new Changes();
+      secrets.stage(changes, revoked);
+      audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_REVOKE,
+          "secrets/" + secretId));
+      events.secretChanged(revoked.metadata(), "REVOKED", "", revoked.metadata().revokeTime());
+      return revoked.metadata();
     }
-    StoredSecret revoked = stored.withMetadata(stored.metadata().revokedAt(clock.instant()));
-    Changes changes = new Changes();
-    secrets.stage(changes, revoked);
-    audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_REVOKE, "secrets/" + secretId));
-    events.secretChanged(revoked.metadata(), "REVOKED", "", revoked.metadata().revokeTime());
-    return revoked.metadata();
   }
+
 
   /**
    * Deletes the record with its wrapped data key (crypto shredding: the
    * {@link DataKeyShredder} then purges it from storage files); the audit trail stays.
    */
-  public synchronized void delete(CallContext ctx, String secretId, String etag) {
-    StoredSecret stored = changeable(ctx, secretId, etag, AuditAction.SECRET_DELETE);
-    Changes changes = new Changes();
-    secrets.stageDelete(changes, stored);
-    audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_DELETE, "secrets/" + secretId));
-    shredder.deleted(stored.metadata());
-    events.secretChanged(stored.metadata(), "DELETED", "", clock.instant());
+  public void delete(CallContext ctx, String secretId, String etag) {
+    synchronized (changing.of(ctx.tenantId() + "/" + secretId)) {
+      StoredSecret stored = changeable(ctx, secretId, etag, AuditAction.SECRET_DELETE);
+      Changes changes = new Changes();
+      secrets.stageDelete(changes, stored);
+      audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_DELETE,
+          "secrets/" + secretId));
+      shredder.deleted(stored.metadata());
+      events.secretChanged(stored.metadata(), "DELETED", "", clock.instant());
+    }
   }
+
 
   StoredSecret changeable(CallContext ctx, String secretId, String etag,
       AuditAction action) {

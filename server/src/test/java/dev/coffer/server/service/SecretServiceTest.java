@@ -331,4 +331,65 @@ class SecretServiceTest {
   private String findIdOf(String value) {
     return verify(alice, value).secretId();
   }
+
+  @Test
+  void concurrentRevokesOfOneSecret_oneWins_theOthersSeeItRevoked()
+      throws Exception {
+    String id = create(alice, request(false, false, false)).stored().metadata().secretId();
+    long before = t.vault.audit().lastSequence();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    java.util.List<java.util.concurrent.Future<Reason>> outcomes = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        outcomes.add(pool.submit(() -> {
+          try {
+            t.vault.secrets().revoke(alice, id, "");
+            return null;
+          } catch (CofferException e) {
+            return e.reason();
+          }
+        }));
+      }
+      int won = 0;
+      for (var f : outcomes) {
+        Reason r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (r == null) {
+          won++;
+        } else {
+          assertEquals(Reason.ALREADY_REVOKED, r);
+        }
+      }
+      assertEquals(1, won, "a read-check-write per secret is serialised");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(before + 1, t.vault.audit().lastSequence(), "one revocation recorded");
+  }
+
+  @Test
+  void concurrentDeletesOfDifferentSecrets_allSucceed() throws Exception {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      ids.add(create(alice, request(false, false, false)).stored().metadata().secretId());
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (String id : ids) {
+        done.add(pool.submit(() -> t.vault.secrets().delete(alice, id, "")));
+      }
+      for (var f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (String id : ids) {
+      CofferException e = assertThrows(CofferException.class,
+          () -> t.vault.secrets().get(alice, id));
+      assertEquals(Reason.SECRET_NOT_FOUND, e.reason());
+    }
+  }
 }

@@ -5,6 +5,7 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.WALRecoveryMode;
@@ -19,7 +20,12 @@ import org.rocksdb.WriteOptions;
  * and one fsync (group commit), so sync costs latency, not throughput.
  *
  * <p>Memory stays modest and bounded: one LRU block cache shared by every column family,
- * index and filter blocks charged to it, and a cap on all memtables together.
+ * index and filter blocks charged to it, and a cap on all memtables together. Indexes and
+ * filters are partitioned (two-level), their small top level pinned, and their partitions
+ * cached with high priority, so a scan of many data blocks (a statistics sweep, a deep
+ * listing) cannot evict them: with one big index block per file, a vault of a million
+ * secrets re-read and decompressed whole index blocks on most lookups (measured: verify
+ * fell from about 40k to 2.7k calls/s).
  */
 final class RocksOptions implements AutoCloseable {
 
@@ -30,6 +36,9 @@ final class RocksOptions implements AutoCloseable {
   static final long INFO_LOG_FILE_BYTES = 4L << 20;
   static final long INFO_LOG_FILES_KEPT = 4;
   static final double BLOOM_BITS_PER_KEY = 10;
+  /** Share of the block cache kept for index and filter blocks. */
+  static final double HIGH_PRIORITY_RATIO = 0.5;
+  static final long METADATA_BLOCK_BYTES = 4096;
 
   private final LRUCache blockCache;
   private final BloomFilter bloomFilter;
@@ -38,7 +47,7 @@ final class RocksOptions implements AutoCloseable {
   private final WriteOptions syncWrite;
 
   private RocksOptions() {
-    blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+    blockCache = new LRUCache(BLOCK_CACHE_BYTES, -1, false, HIGH_PRIORITY_RATIO);
     bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
     columnFamily = newColumnFamilyOptions(blockCache, bloomFilter);
     db = newDbOptions();
@@ -55,7 +64,11 @@ final class RocksOptions implements AutoCloseable {
         .setFilterPolicy(filter)
         .setCacheIndexAndFilterBlocks(true)
         .setCacheIndexAndFilterBlocksWithHighPriority(true)
-        .setPinL0FilterAndIndexBlocksInCache(true);
+        .setPinL0FilterAndIndexBlocksInCache(true)
+        .setIndexType(IndexType.kTwoLevelIndexSearch)
+        .setPartitionFilters(true)
+        .setMetadataBlockSize(METADATA_BLOCK_BYTES)
+        .setPinTopLevelIndexAndFilter(true);
     return new ColumnFamilyOptions()
         .setTableFormatConfig(table)
         .setWriteBufferSize(WRITE_BUFFER_BYTES)

@@ -1,6 +1,7 @@
 package dev.coffer.cli;
 
 import dev.coffer.bench.BaselineServer;
+import dev.coffer.server.config.HostPort;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,23 +47,15 @@ final class BenchBaselineCommand implements Callable<Integer>, ContextAware {
 
   @Override
   public Integer call() throws Exception {
-    int colon = listen.lastIndexOf(':');
-    int port;
-    try {
-      port = colon < 1 ? -1 : Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      port = -1;
-    }
-    if (port < 0 || port > 65_535) {
-      throw new ParameterException(spec.commandLine(),
-          "--listen must be HOST:PORT with a port 0-65535, not '" + listen + "'");
-    }
+    HostPort at = HostPort.parse(listen).orElseThrow(() -> new ParameterException(
+        spec.commandLine(), "--listen must be HOST:PORT with a port 0-65535, not '" + listen
+            + "'"));
     if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {
       throw new ParameterException(spec.commandLine(), "--for must be positive");
     }
-    try (BaselineServer server = BaselineServer.start(listen.substring(0, colon), port)) {
+    try (BaselineServer server = BaselineServer.start(at.host(), at.port())) {
       ctx.err().println("bench-baseline: bare grpc-java health service listening on "
-          + listen.substring(0, colon) + ":" + server.port());
+          + at.host() + ":" + server.port());
       ctx.err().flush();
       server.awaitTermination(lifetime == null ? Long.MAX_VALUE : lifetime.toMillis());
     }

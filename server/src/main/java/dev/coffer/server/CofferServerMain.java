@@ -1,6 +1,7 @@
 package dev.coffer.server;
 
 import dev.coffer.server.auth.CertificateIdentity;
+import dev.coffer.server.config.HostPort;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
@@ -288,20 +289,10 @@ public final class CofferServerMain implements Callable<Integer> {
   }
 
   private ServerConfig config() {
-    int colon = listen.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new ConfigException("--listen must be HOST:PORT, e.g. 127.0.0.1:7443");
-    }
-    String host = listen.substring(0, colon);
-    int port;
-    try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new ConfigException("--listen port must be a number from 0 to 65535");
-    }
-    if (port < 0 || port > 65535) {
-      throw new ConfigException("--listen port must be a number from 0 to 65535");
-    }
+    HostPort at = HostPort.parse(listen).orElseThrow(() -> new ConfigException(
+        "--listen must be HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:7443"));
+    String host = at.host();
+    int port = at.port();
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new ConfigException("--tls-cert and --tls-key go together");
     }
@@ -322,12 +313,12 @@ public final class CofferServerMain implements Callable<Integer> {
     if (metricsStatisticsSeconds < 1) {
       throw new ConfigException("--metrics-statistics-seconds must be at least 1");
     }
-    String[] metricsAt = metricsListen();
+    HostPort metricsAt = metricsListen();
     return new ServerConfig(dataDir.toAbsolutePath().normalize(), host, port, dev,
         dev ? null : rootKey, bootstrapTokenFile, verifyFailuresPerMinute,
         ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
-        metricsAt == null ? null : metricsAt[0],
-        metricsAt == null ? 0 : Integer.parseInt(metricsAt[1]),
+        metricsAt == null ? null : metricsAt.host(),
+        metricsAt == null ? 0 : metricsAt.port(),
         Duration.ofSeconds(metricsStatisticsSeconds),
         backupDir != null ? backupDir.toAbsolutePath().normalize()
             : dev ? dataDir.toAbsolutePath().normalize().resolve("backups") : null);
@@ -353,18 +344,14 @@ public final class CofferServerMain implements Callable<Integer> {
         Duration.ofSeconds(assertionClockSkewSeconds));
   }
 
-  /** {@code --metrics-listen} as {host, port}, or null for "off". */
-  private String[] metricsListen() {
+  /** {@code --metrics-listen} as an address, or null for "off". */
+  private HostPort metricsListen() {
     if (metricsListen.trim().toLowerCase(Locale.ROOT).equals("off")) {
       return null;
     }
-    int colon = metricsListen.lastIndexOf(':');
-    String portText = colon <= 0 ? "" : metricsListen.substring(colon + 1);
-    if (colon <= 0 || !portText.matches("\\d{1,5}") || Integer.parseInt(portText) > 65535) {
-      throw new ConfigException("--metrics-listen must be HOST:PORT (port 0 to 65535), e.g. "
-          + ServerConfig.DEFAULT_METRICS_LISTEN + ", or off");
-    }
-    return new String[] {metricsListen.substring(0, colon), portText};
+    return HostPort.parse(metricsListen).orElseThrow(() -> new ConfigException(
+        "--metrics-listen must be HOST:PORT (port 0 to 65535), e.g. "
+            + ServerConfig.DEFAULT_METRICS_LISTEN + ", or off"));
   }
 
   /** Starts the metrics endpoint (null when off); ConfigException when it cannot bind. */

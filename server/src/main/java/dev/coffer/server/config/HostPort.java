@@ -1,0 +1,20 @@
+package dev.coffer.server.config;
+
+import java.util.Optional;
+
+/**
+ * A listening address given as {@code HOST:PORT} (the last colon splits, so a bracketed IPv6
+ * host works): a non-empty host and a port from 0 (any free port) to 65535.
+ */
+public record HostPort(String host, int port) {
+
+  /** {@code text} as an address, or empty when it is not {@code HOST:PORT}. */
+  public static Optional<HostPort> parse(String text) {
+    int colon = text.lastIndexOf(':');
+    String port = colon <= 0 ? "" : text.substring(colon + 1);
+    if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65_535) {
+      return Optional.empty();
+    }
+    return Optional.of(new HostPort(text.substring(0, colon), Integer.parseInt(port)));
+  }
+}

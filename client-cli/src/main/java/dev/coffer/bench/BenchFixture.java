@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -89,7 +90,7 @@ public final class BenchFixture {
    * @throws FixtureException naming the step whose call failed
    */
   public BenchData prepare() throws InterruptedException {
-    if (plan.operations().equals(java.util.Set.of(Operation.HEALTH))) {
+    if (plan.operations().equals(Set.of(Operation.HEALTH))) {
       return new BenchData(null, List.of(), List.of(), "", "", null, null);
     }
     long startMillis = clock.millis();

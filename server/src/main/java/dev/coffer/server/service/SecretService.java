@@ -3,6 +3,7 @@ package dev.coffer.server.service;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.AuditAction;
+import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.KeyAlgorithm;
 import dev.coffer.server.domain.Reason;
@@ -87,14 +88,8 @@ public final class SecretService {
    */
   public SecretMinter.Minted create(CallContext ctx, SecretParent parent, SecretRequest request,
       KeyAlgorithm algorithm) {
-    SecretHolder holder = visibleHolder(ctx, "parent", parent);
-    enforcer.require(ctx, policy.manageSecretsOf(ctx.caller(), holder), AuditAction.SECRET_CREATE,
-        parent.name());
-    Changes changes = new Changes();
-    SecretMinter.Minted minted = prepare(ctx, holder, request, algorithm, changes);
-    audit.commit(changes, enforcer.allowed(ctx, AuditAction.SECRET_CREATE,
-        "secrets/" + minted.stored().metadata().secretId()));
-    return minted;
+    return commitCreate(stageCreate(ctx, visibleHolder(ctx, "parent", parent), parent, request,
+        algorithm));
   }
 
   /**
@@ -109,21 +104,35 @@ public final class SecretService {
       SecretRequest request, KeyAlgorithm algorithm, Executor slowWork) {
     SecretHolder holder = visibleHolder(ctx, "parent", parent);
     if (kindFor(holder) == SecretKind.SIGNING_KEY) {
-      return CompletableFuture.supplyAsync(() -> create(ctx, parent, request, algorithm),
-          slowWork);
+      return CompletableFuture.supplyAsync(
+          () -> commitCreate(stageCreate(ctx, holder, parent, request, algorithm)), slowWork);
     }
+    StagedCreate staged = stageCreate(ctx, holder, parent, request, algorithm);
+    return audit.commitAsync(staged.changes(), staged.event()).handle((written, failure) -> {
+      if (failure != null) {
+        staged.minted().close();
+        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+      }
+      return staged.minted();
+    });
+  }
+
+  /** A checked, minted and staged creation, with its audit event, not yet committed. */
+  private record StagedCreate(SecretMinter.Minted minted, Changes changes, AuditEvent event) {}
+
+  private StagedCreate stageCreate(CallContext ctx, SecretHolder holder, SecretParent parent,
+      SecretRequest request, KeyAlgorithm algorithm) {
     enforcer.require(ctx, policy.manageSecretsOf(ctx.caller(), holder), AuditAction.SECRET_CREATE,
         parent.name());
     Changes changes = new Changes();
     SecretMinter.Minted minted = prepare(ctx, holder, request, algorithm, changes);
-    return audit.commitAsync(changes, enforcer.allowed(ctx, AuditAction.SECRET_CREATE,
-        "secrets/" + minted.stored().metadata().secretId())).handle((written, failure) -> {
-          if (failure != null) {
-            minted.close();
-            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
-          }
-          return minted;
-        });
+    return new StagedCreate(minted, changes, enforcer.allowed(ctx, AuditAction.SECRET_CREATE,
+        "secrets/" + minted.stored().metadata().secretId()));
+  }
+
+  private SecretMinter.Minted commitCreate(StagedCreate staged) {
+    audit.commit(staged.changes(), staged.event());
+    return staged.minted();
   }
 
   /** Validates, mints and stages a secret of {@code holder} without committing it. */

@@ -19,6 +19,7 @@ import dev.coffer.server.auth.AuthInterceptor;
 import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.GrpcServerMetrics;
+import dev.coffer.server.metrics.ReadCacheMetrics;
 import dev.coffer.server.metrics.VaultStatistics;
 import dev.coffer.server.service.AssertionRules;
 import io.grpc.BindableService;
@@ -82,7 +83,10 @@ public final class CofferServer {
       AssertionRules assertionRules) {
     this.vault = vault;
     this.grpcMetrics = metrics == null ? null : metrics.grpc();
-    this.statistics = metrics == null ? null : metrics.statistics(vault.store(), clock);
+    this.statistics = metrics == null ? null : metrics.statistics(vault.rocks(), clock);
+    if (metrics != null) {
+      new ReadCacheMetrics(vault.readCache()).bindTo(metrics.registry());
+    }
     AuthInterceptor auth = new AuthInterceptor(vault.tokens(), vault.authFailures(),
         clientCertificates);
     List<BindableService> services = List.of(

@@ -45,6 +45,8 @@ import dev.coffer.server.service.SecretSettings;
 import dev.coffer.server.service.SecretVerifier;
 import dev.coffer.server.service.TenantService;
 import dev.coffer.server.service.TokenService;
+import dev.coffer.server.store.CachingKvStore;
+import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.records.AccessRequestRepository;
 import dev.coffer.server.store.records.ApplicationRepository;
@@ -70,7 +72,8 @@ public final class Vault implements AutoCloseable {
 
   private static final java.time.Duration SHRED_PERIOD = java.time.Duration.ofSeconds(1);
 
-  private final RocksKvStore store;
+  private final RocksKvStore rocks;
+  private final CachingKvStore store;
   private final Keyring keyring;
   private final ChainedAuditLog audit;
   private final AuditTrailService auditTrail;
@@ -99,8 +102,10 @@ public final class Vault implements AutoCloseable {
   private final ClientAssertionService clientAssertions;
   private final JwksService jwks;
 
-  private Vault(RocksKvStore store, RootKeyProvider rootKey, Clock clock,
+  private Vault(RocksKvStore rocks, RootKeyProvider rootKey, Clock clock,
       VaultSettings settings, VaultInstrumentation metrics) {
+    this.rocks = rocks;
+    CachingKvStore store = new CachingKvStore(rocks, settings.readCacheBytes());
     this.store = store;
     DataKeyMigration.runOnce(store);
     this.keyring = Keyring.open(rootKey, new StoredKeysets(store));
@@ -160,13 +165,13 @@ public final class Vault implements AutoCloseable {
     this.authFailures = new AuthFailureAudit(tokenRepo, keyring.lookupKeys(), meteredAudit,
         clock);
     this.rewrapJob = new KekRewrapJob(store, secretRepo, cipher, meteredAudit, clock,
-        () -> store.estimatedKeys(Table.DATA_KEYS), KekRewrapJob.DEFAULT_PAGE);
+        () -> rocks.estimatedKeys(Table.DATA_KEYS), KekRewrapJob.DEFAULT_PAGE);
     KekService kek = new KekService(keyring.kek(), rewrapJob, gov);
     kek.resumeIfNeeded();
     metrics.kekRewrap(rewrapJob);
     this.admin = new VaultAdmin(kek,
-        settings.backupDir() == null ? null : new BackupWriter(store, settings.backupDir(), clock),
-        rootKey.description(), store, gov);
+        settings.backupDir() == null ? null : new BackupWriter(rocks, settings.backupDir(), clock),
+        rootKey.description(), rocks, gov);
   }
 
   /** Opens (or creates) the vault whose database lives in {@code dbDir}. */
@@ -192,8 +197,22 @@ public final class Vault implements AutoCloseable {
     }
   }
 
-  public RocksKvStore store() {
+  /**
+   * The store every service reads and writes: the database behind a read cache. Write only
+   * through it (a write to {@link #rocks()} would leave the cache stale).
+   */
+  public KvStore store() {
     return store;
+  }
+
+  /** The read cache {@link #store()} is, for its figures. */
+  public CachingKvStore readCache() {
+    return store;
+  }
+
+  /** The database itself, for its statistics and checkpoints; never write through it. */
+  public RocksKvStore rocks() {
+    return rocks;
   }
 
   public Keyring keyring() {

@@ -6,26 +6,36 @@ import java.nio.file.Path;
 
 /**
  * How a {@link Vault} is tuned: the verify-failure rate limit per secret, the events
- * between signed audit checkpoints, and the directory online backups go to (null: backups
- * are refused until configured).
+ * between signed audit checkpoints, the directory online backups go to (null: backups
+ * are refused until configured), and the bytes of the read cache in front of the database
+ * (0: none).
  */
 public record VaultSettings(long verifyFailuresPerMinute, int auditCheckpointInterval,
-    Path backupDir) {
+    Path backupDir, long readCacheBytes) {
+
+  /** 64 MiB of cached records and index entries (on the Java heap). */
+  public static final long DEFAULT_READ_CACHE_BYTES = 64L << 20;
 
   public static VaultSettings defaults() {
     return new VaultSettings(ServerConfig.DEFAULT_VERIFY_FAILURES_PER_MINUTE,
-        ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL, null);
+        ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL, null, DEFAULT_READ_CACHE_BYTES);
   }
 
   public VaultSettings withVerifyFailuresPerMinute(long perMinute) {
-    return new VaultSettings(perMinute, auditCheckpointInterval, backupDir);
+    return new VaultSettings(perMinute, auditCheckpointInterval, backupDir, readCacheBytes);
   }
 
   public VaultSettings withAuditCheckpointInterval(int interval) {
-    return new VaultSettings(verifyFailuresPerMinute, interval, backupDir);
+    return new VaultSettings(verifyFailuresPerMinute, interval, backupDir, readCacheBytes);
   }
 
   public VaultSettings withBackupDir(Path dir) {
-    return new VaultSettings(verifyFailuresPerMinute, auditCheckpointInterval, dir);
+    return new VaultSettings(verifyFailuresPerMinute, auditCheckpointInterval, dir,
+        readCacheBytes);
+  }
+
+  public VaultSettings withReadCacheBytes(long bytes) {
+    return new VaultSettings(verifyFailuresPerMinute, auditCheckpointInterval, backupDir,
+        bytes);
   }
 }

@@ -264,7 +264,7 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
 
   private boolean expectationsHold(Changes changes) {
     for (Changes.Expectation e : changes.expectations()) {
-      Optional<byte[]> current = store.get(e.table(), e.key());
+      Optional<byte[]> current = store.getUncached(e.table(), e.key());
       boolean holds = e.value() == null
           ? current.isEmpty()
           : current.isPresent() && Arrays.equals(current.get(), e.value());

@@ -12,6 +12,14 @@ public interface KvStore extends AutoCloseable {
   Optional<byte[]> get(Table table, byte[] key);
 
   /**
+   * Like {@link #get}, but read from storage itself, never from a read cache in front of
+   * it: for checks that guard a write (compare-and-set expectations).
+   */
+  default Optional<byte[]> getUncached(Table table, byte[] key) {
+    return get(table, key);
+  }
+
+  /**
    * Up to {@code limit} entries whose key starts with {@code prefix}, in key order,
    * starting strictly after {@code startAfter} (or at the first key when null). Cost is
    * O(limit), whatever the table's size.

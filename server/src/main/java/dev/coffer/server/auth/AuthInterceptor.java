@@ -20,6 +20,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -175,9 +176,20 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
   }
 
+  /**
+   * The caller's request id when it is safe to log, else a random version-4 UUID. A request
+   * id only correlates log lines and audit events, it grants nothing, so it comes from
+   * {@link ThreadLocalRandom} rather than the contended SecureRandom of
+   * {@link UUID#randomUUID}.
+   */
   private static String requestId(String given) {
-    return given != null && SAFE_REQUEST_ID.matcher(given).matches()
-        ? given : UUID.randomUUID().toString();
+    if (given != null && SAFE_REQUEST_ID.matcher(given).matches()) {
+      return given;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+    long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+    return new UUID(high, low).toString();
   }
 
   private static String peer(SocketAddress address) {

@@ -108,6 +108,9 @@ public final class Keys {
     }
 
     private static byte[] encode(String s) {
+      if (!hasSurrogate(s)) {
+        return s.getBytes(StandardCharsets.UTF_8); // exact: only surrogates can be unpaired
+      }
       CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -117,6 +120,15 @@ public final class Keys {
       } catch (CharacterCodingException e) {
         throw new IllegalArgumentException("key segment is not valid Unicode", e);
       }
+    }
+
+    private static boolean hasSurrogate(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        if (Character.isSurrogate(s.charAt(i))) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
@@ -138,6 +150,11 @@ public final class Keys {
       if (end == key.length) {
         throw new IllegalArgumentException("no terminated string segment at " + pos);
       }
+      if (isAscii(pos, end)) { // ASCII is valid UTF-8 as it is
+        String s = new String(key, pos, end - pos, StandardCharsets.US_ASCII);
+        pos = end + 1;
+        return s;
+      }
       CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -148,6 +165,15 @@ public final class Keys {
       } catch (CharacterCodingException e) {
         throw new IllegalArgumentException("string segment is not UTF-8 at " + pos, e);
       }
+    }
+
+    private boolean isAscii(int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (key[i] < 0) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Reads an 8-byte unsigned segment; {@link IllegalArgumentException} if too short. */

@@ -148,19 +148,23 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
     return pending.future;
   }
 
-  /** The writer thread's task: drains the queue in groups, then completes their futures. */
+  /**
+   * The writer thread's task: drains the queue one group at a time, completing each group's
+   * futures as soon as its batch is durable (outside the lock), so those callers can answer
+   * and send their next request while the following group is written.
+   */
   private void writeQueued() {
     writerScheduled.set(false); // a change queued from here on schedules another run
-    List<Pending> finished = new ArrayList<>();
-    commitLock.lock();
-    try {
-      while (!queue.isEmpty()) {
-        finished.addAll(commitGroup());
+    while (!queue.isEmpty()) {
+      List<Pending> finished;
+      commitLock.lock();
+      try {
+        finished = commitGroup();
+      } finally {
+        commitLock.unlock();
       }
-    } finally {
-      commitLock.unlock();
+      completeWaiters(finished);
     }
-    completeWaiters(finished);
   }
 
   private static void completeWaiters(List<Pending> finished) {

@@ -46,7 +46,22 @@ public enum ValueFormat {
 
   /** Whether {@code candidate} has this format: length, prefix, alphabet and checksum. */
   public boolean isWellFormed(CharSequence candidate) {
-    return candidate != null && wellFormed(candidate.length(), candidate::charAt);
+    if (candidate == null || candidate.length() != LENGTH) {
+      return false;
+    }
+    byte[] ascii = new byte[LENGTH];
+    try {
+      for (int i = 0; i < LENGTH; i++) {
+        char c = candidate.charAt(i);
+        if (c > 0x7f) {
+          return false;
+        }
+        ascii[i] = (byte) c;
+      }
+      return wellFormed(ascii);
+    } finally {
+      Arrays.fill(ascii, (byte) 0); // a copy of a possibly secret value
+    }
   }
 
   /** As {@link #isWellFormed(CharSequence)}, reading the value's bytes in place. */
@@ -54,8 +69,7 @@ public enum ValueFormat {
     if (candidate == null) {
       return false;
     }
-    byte[] bytes = candidate.bytes();
-    return wellFormed(bytes.length, i -> bytes[i] & 0xff);
+    return wellFormed(candidate.bytes());
   }
 
   /**
@@ -113,24 +127,25 @@ public enum ValueFormat {
     return out;
   }
 
-  private boolean wellFormed(int length, IntUnaryOperator charAt) {
-    if (length != LENGTH) {
+  /** Length, prefix, alphabet, then one CRC over the checked part (on every verify). */
+  private boolean wellFormed(byte[] value) {
+    if (value.length != LENGTH) {
       return false;
     }
     int checked = LENGTH - CHECKSUM_LENGTH;
-    CRC32 crc = new CRC32();
     for (int i = 0; i < checked; i++) {
-      int c = charAt.applyAsInt(i);
+      int c = value[i] & 0xff;
       boolean ok = i < prefix.length() ? c == prefix.charAt(i) : Base62.isDigit(c);
       if (!ok) {
         return false;
       }
-      crc.update(c);
     }
+    CRC32 crc = new CRC32();
+    crc.update(value, 0, checked);
     byte[] expected = new byte[CHECKSUM_LENGTH];
     Base62.encode(crc.getValue(), expected, 0, CHECKSUM_LENGTH);
     for (int i = 0; i < CHECKSUM_LENGTH; i++) {
-      if (charAt.applyAsInt(checked + i) != expected[i]) {
+      if (value[checked + i] != expected[i]) {
         return false;
       }
     }

@@ -38,6 +38,8 @@ public final class CachingKvStore implements KvStore {
 
   /** Scans with more results than this are not cached (one entry must stay small). */
   public static final int MAX_SCAN_ENTRIES = 256;
+  /** Scans with a longer prefix than this are not cached. */
+  static final int MAX_SCAN_PREFIX = 256;
 
   private static final int STAMP_SLOTS = 4096; // a power of two
   private static final int ENTRY_OVERHEAD = 64;
@@ -46,6 +48,12 @@ public final class CachingKvStore implements KvStore {
   private final Cache<CacheKey, Cached> cache;
   /** Bumped (by slot of a key's hash) by every commit touching a key of that slot. */
   private final AtomicLongArray stamps = new AtomicLongArray(STAMP_SLOTS);
+  /**
+   * Per table, a bit for each prefix length a scan has ever been cached with: a commit
+   * need only drop the prefixes of its keys that have such a length.
+   */
+  private final AtomicLongArray scanLengths =
+      new AtomicLongArray(Table.values().length * (MAX_SCAN_PREFIX / 64));
   private final boolean enabled;
   private volatile boolean closed;
 
@@ -96,13 +104,17 @@ public final class CachingKvStore implements KvStore {
   public List<KeyValue> scan(Table table, byte[] prefix, byte[] startAfter, int limit) {
     Objects.requireNonNull(prefix, "prefix");
     refuseIfClosed();
-    if (startAfter != null || limit <= 0 || !cacheable(table) || !endsSegment(prefix)) {
+    if (startAfter != null || limit <= 0 || !cacheable(table) || !endsSegment(prefix)
+        || prefix.length > MAX_SCAN_PREFIX) {
       return delegate.scan(table, prefix, startAfter, limit);
     }
     CacheKey k = new CacheKey(table, true, prefix.clone());
     if (cache.getIfPresent(k) instanceof Range hit && hit.serves(limit)) {
       return hit.copy(limit);
     }
+    // Marked before the stamp is read: a commit that does not see the mark was applied
+    // before it, so this load already reads that commit.
+    markScanLength(table, prefix.length);
     int slot = k.slot();
     long stamp = stamps.get(slot);
     List<KeyValue> read = delegate.scan(table, prefix, null, limit);
@@ -142,11 +154,26 @@ public final class CachingKvStore implements KvStore {
       return;
     }
     drop(new CacheKey(table, false, key));
-    for (int i = 0; i < key.length; i++) {
-      if (key[i] == 0) { // a cached scan's prefix ends a segment: only these can hold key
+    int end = Math.min(key.length, MAX_SCAN_PREFIX);
+    for (int i = 0; i < end; i++) {
+      // A cached scan's prefix ends a segment (a 0x00) and has a marked length.
+      if (key[i] == 0 && isScanLength(table, i + 1)) {
         drop(new CacheKey(table, true, Arrays.copyOf(key, i + 1)));
       }
     }
+  }
+
+  private void markScanLength(Table table, int length) {
+    int word = table.ordinal() * (MAX_SCAN_PREFIX / 64) + (length - 1) / 64;
+    long bit = 1L << ((length - 1) % 64);
+    if ((scanLengths.get(word) & bit) == 0) {
+      scanLengths.getAndAccumulate(word, bit, (a, b) -> a | b);
+    }
+  }
+
+  private boolean isScanLength(Table table, int length) {
+    int word = table.ordinal() * (MAX_SCAN_PREFIX / 64) + (length - 1) / 64;
+    return (scanLengths.get(word) & (1L << ((length - 1) % 64))) != 0;
   }
 
   private void drop(CacheKey k) {

@@ -112,6 +112,22 @@ class CachingKvStoreTest extends KvStoreContract {
   }
 
   @Test
+  void scanWithAVeryLongPrefix_readsTheDatabase_andStaysCorrect() {
+    String longSegment = "x".repeat(CachingKvStore.MAX_SCAN_PREFIX);
+    byte[] prefix = Keys.builder().str(longSegment).build();
+    store.commit(new Changes().put(Table.INDEX, key(longSegment, "a"), new byte[0]));
+    byte[] under = Keys.builder().str(longSegment).str("a").build();
+    store.commit(new Changes().put(Table.INDEX, under, new byte[0]));
+    assertEquals(1, store.scan(Table.INDEX, prefix, null, 10).size());
+
+    store.commit(new Changes().put(Table.INDEX, Keys.builder().str(longSegment).str("b").build(),
+        new byte[0]));
+
+    assertEquals(2, store.scan(Table.INDEX, prefix, null, 10).size());
+    assertEquals(0, caching().weightedSize());
+  }
+
+  @Test
   void sizeZero_cachesNothing() {
     try (KvStore off = new CachingKvStore(new DelegatingStore(store), 0)) {
       off.commit(new Changes().put(Table.SECRETS, b("k"), b("v")));

@@ -38,6 +38,8 @@ class JmhSmokeTest {
         .toList();
     assertEquals(List.of("EnvelopeBenchmark.open", "EnvelopeBenchmark.seal",
         "StoreCommitBenchmark.commitAlone", "StoreCommitBenchmark.commitGrouped16",
+        "StoreReadBenchmark.cachedGet", "StoreReadBenchmark.cachedScan",
+        "StoreReadBenchmark.rocksGet", "StoreReadBenchmark.rocksScan",
         "VerifierMacBenchmark.compute", "VerifierMacBenchmark.verify"), names);
     for (RunResult r : results) {
       assertTrue(r.getPrimaryResult().getSampleCount() > 0, r.getParams().getBenchmark());

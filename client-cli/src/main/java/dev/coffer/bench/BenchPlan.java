@@ -20,9 +20,13 @@ import java.util.Set;
  * @param apps applications prepared, each with one secret to verify
  * @param secrets vaulted, shared secrets prepared in one application, to reveal and list
  * @param keepData leave the prepared and created secrets in place after the run
+ * @param rounds how many times the phases run in turn, each measured window
+ *     {@code duration / rounds} long (the first round warms up for {@code warmup}, later ones
+ *     for {@code warmup / rounds}); each phase's figures merge its windows, so a machine whose
+ *     speed drifts during the run biases every phase alike
  */
 public record BenchPlan(List<Mix> phases, int concurrency, int channels, Duration warmup,
-    Duration duration, long maxOps, int apps, int secrets, boolean keepData) {
+    Duration duration, long maxOps, int apps, int secrets, boolean keepData, int rounds) {
 
   public static final int MAX_CONCURRENCY = 10_000;
   public static final Duration MAX_WINDOW = Duration.ofHours(24);
@@ -33,6 +37,15 @@ public record BenchPlan(List<Mix> phases, int concurrency, int channels, Duratio
   public static final int LIST_PAGE = 100;
   /** The reveal targets: the first this many prepared secrets, each granted to the reader. */
   public static final int MAX_REVEAL_TARGETS = 256;
+  public static final int MAX_ROUNDS = 100;
+  /** The shortest measured window a round may have. */
+  public static final Duration MIN_ROUND_WINDOW = Duration.ofMillis(100);
+
+  /** A plan of one round. */
+  public BenchPlan(List<Mix> phases, int concurrency, int channels, Duration warmup,
+      Duration duration, long maxOps, int apps, int secrets, boolean keepData) {
+    this(phases, concurrency, channels, warmup, duration, maxOps, apps, secrets, keepData, 1);
+  }
 
   /** @throws IllegalArgumentException naming the option that is out of range */
   public BenchPlan {
@@ -54,6 +67,11 @@ public record BenchPlan(List<Mix> phases, int concurrency, int channels, Duratio
     if (maxOps < 1 || maxOps > MAX_OPS) {
       throw new IllegalArgumentException("--max-ops must be between 1 and " + MAX_OPS
           + ", not " + maxOps);
+    }
+    range("--rounds", rounds, 1, MAX_ROUNDS);
+    if (duration.dividedBy(rounds).compareTo(MIN_ROUND_WINDOW) < 0) {
+      throw new IllegalArgumentException("--duration / --rounds must be at least 100ms, not "
+          + duration.dividedBy(rounds).toMillis() + "ms");
     }
     range("--apps", apps, 1, MAX_APPS);
     range("--secrets", secrets, 0, MAX_SECRETS);
@@ -95,6 +113,16 @@ public record BenchPlan(List<Mix> phases, int concurrency, int channels, Duratio
       phases.add(0, health);
     }
     return phases;
+  }
+
+  /** The warm-up before a phase's window in round {@code round} (0-based). */
+  public Duration warmupOfRound(int round) {
+    return round == 0 ? warmup : warmup.dividedBy(rounds);
+  }
+
+  /** The measured window of a phase in each round. */
+  public Duration roundWindow() {
+    return duration.dividedBy(rounds);
   }
 
   /** Every operation any phase issues. */

@@ -63,9 +63,14 @@ public final class BenchReport {
     lines.add("coffer bench against " + run.address() + ", "
         + (run.tenantId() == null ? "no tenant (health only)" : "tenant " + run.tenantId())
         + ", client cores " + run.clientCores());
-    lines.add(p.concurrency() + " concurrent calls over " + p.channels() + " channels; each phase:"
-        + " warm-up " + millis(p.warmup()) + ", then " + millis(p.duration()) + " or "
-        + p.maxOps() + " calls; " + p.apps() + " applications, " + p.secrets() + " secrets");
+    String windows = p.rounds() == 1
+        ? "each phase: warm-up " + millis(p.warmup()) + ", then " + millis(p.duration())
+            + " or " + p.maxOps() + " calls"
+        : "phases in turn, " + p.rounds() + " rounds: warm-up " + millis(p.warmup())
+            + " (later rounds " + millis(p.warmupOfRound(1)) + "), then "
+            + millis(p.roundWindow()) + " or " + p.maxOps() + " calls a round";
+    lines.add(p.concurrency() + " concurrent calls over " + p.channels() + " channels; "
+        + windows + "; " + p.apps() + " applications, " + p.secrets() + " secrets");
     return lines;
   }
 
@@ -153,6 +158,7 @@ public final class BenchReport {
     o.addProperty("channels", p.channels());
     o.addProperty("warmupMillis", p.warmup().toMillis());
     o.addProperty("durationMillis", p.duration().toMillis());
+    o.addProperty("rounds", p.rounds());
     o.addProperty("maxOps", p.maxOps());
     o.addProperty("apps", p.apps());
     o.addProperty("secrets", p.secrets());

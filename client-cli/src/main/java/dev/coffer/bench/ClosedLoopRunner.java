@@ -62,13 +62,27 @@ public final class ClosedLoopRunner implements AutoCloseable {
    */
   public PhaseResult run(Mix mix, Map<Operation, Workload> workloads)
       throws InterruptedException {
-    if (!settings.warmup().isZero()) {
-      runWindow(new Window(mix, workloads, false, settings.warmup()));
+    LatencyRecorder recorder = new LatencyRecorder(mix.operations());
+    long elapsed = runInto(mix, workloads, settings.warmup(), settings.duration(), recorder);
+    return new PhaseResult(mix, elapsed, recorder.results(elapsed));
+  }
+
+  /**
+   * Runs a warm-up of {@code warmup} (when not zero), then one measured window of
+   * {@code window} whose calls go to {@code into}, which may already hold earlier windows of
+   * the same mix. Returns the measured window's length in nanoseconds (first call started
+   * to last call finished).
+   *
+   * @throws IllegalStateException if calls are still in flight long after the window
+   */
+  public long runInto(Mix mix, Map<Operation, Workload> workloads, Duration warmup,
+      Duration window, LatencyRecorder into) throws InterruptedException {
+    if (!warmup.isZero()) {
+      runWindow(new Window(mix, workloads, false, warmup, new LatencyRecorder(mix.operations())));
     }
-    Window measured = new Window(mix, workloads, true, settings.duration());
+    Window measured = new Window(mix, workloads, true, window, into);
     runWindow(measured);
-    long elapsed = measured.drainedAt - measured.start;
-    return new PhaseResult(mix, elapsed, measured.recorder.results(elapsed));
+    return measured.drainedAt - measured.start;
   }
 
   /** The window in progress, or null between phases. */
@@ -151,14 +165,15 @@ public final class ClosedLoopRunner implements AutoCloseable {
     volatile long end;
     volatile long drainedAt;
 
-    Window(Mix mix, Map<Operation, Workload> workloads, boolean measured, Duration limit) {
+    Window(Mix mix, Map<Operation, Workload> workloads, boolean measured, Duration limit,
+        LatencyRecorder recorder) {
       this.mix = mix;
       this.workloads = workloads;
       this.measured = measured;
       this.totalWeight = mix.totalWeight();
       this.limitNanos = limit.toNanos();
       this.end = start + limitNanos;
-      this.recorder = new LatencyRecorder(mix.operations());
+      this.recorder = recorder;
     }
 
     boolean admit() {

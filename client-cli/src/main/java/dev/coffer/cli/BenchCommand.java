@@ -7,6 +7,7 @@ import dev.coffer.bench.BenchReport;
 import dev.coffer.bench.Cleanup;
 import dev.coffer.bench.ClosedLoopRunner;
 import dev.coffer.bench.FixtureException;
+import dev.coffer.bench.LatencyRecorder;
 import dev.coffer.bench.Mix;
 import dev.coffer.bench.OpResult;
 import dev.coffer.bench.Operation;
@@ -19,6 +20,8 @@ import dev.coffer.client.CofferErrors;
 import io.grpc.Channel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,6 +93,12 @@ final class BenchCommand extends ClientCommand {
           + " (default: ${DEFAULT-VALUE}).")
   long maxOps;
 
+  @Option(names = "--rounds", paramLabel = "R", defaultValue = "1",
+      description = "Run the phases in turn R times, each window --duration/R (later warm-ups"
+          + " --warmup/R), and merge each phase's windows: on a machine whose speed drifts,"
+          + " every phase and its ratio to health see the same drift (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Option(names = "--apps", paramLabel = "N", defaultValue = "8",
       description = "Applications to prepare; their secrets are verified (default: ${DEFAULT-VALUE}).")
   int apps;
@@ -115,7 +124,7 @@ final class BenchCommand extends ClientCommand {
     try {
       int m = channels != null ? channels : Math.min(4, Math.max(1, concurrency));
       plan = new BenchPlan(BenchPlan.phases(ops, mixes, healthBaseline), concurrency, m,
-          warmup, duration, maxOps, apps, secrets, keepData);
+          warmup, duration, maxOps, apps, secrets, keepData, rounds);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -166,8 +175,19 @@ final class BenchCommand extends ClientCommand {
         deadline))) {
       ticker.scheduleAtFixedRate(() -> show(runner.progress(), progress), 250, 250,
           TimeUnit.MILLISECONDS);
+      Map<Mix, LatencyRecorder> recorders = new LinkedHashMap<>();
+      Map<Mix, Long> elapsed = new HashMap<>();
+      for (int round = 0; round < plan.rounds(); round++) {
+        for (Mix phase : plan.phases()) {
+          LatencyRecorder into = recorders.computeIfAbsent(phase,
+              m -> new LatencyRecorder(m.operations()));
+          elapsed.merge(phase, runner.runInto(phase, workloads, plan.warmupOfRound(round),
+              plan.roundWindow(), into), Long::sum);
+        }
+      }
       for (Mix phase : plan.phases()) {
-        PhaseResult result = runner.run(phase, workloads);
+        long nanos = elapsed.get(phase);
+        PhaseResult result = new PhaseResult(phase, nanos, recorders.get(phase).results(nanos));
         results.add(result);
         OpResult summary = result.rows().get(result.rows().size() - 1);
         progress.note(String.format(Locale.ROOT, "%s: %.1f ops/s, p50 %d us, p99 %d us, %d errors",

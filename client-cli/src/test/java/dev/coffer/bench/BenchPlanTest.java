@@ -60,6 +60,21 @@ class BenchPlanTest {
   }
 
   @Test
+  void rounds_splitTheWindow_andWarmFullyOnlyInTheFirst() {
+    List<Mix> verify = List.of(Mix.of(Operation.VERIFY));
+    BenchPlan p = new BenchPlan(verify, 1, 1, Duration.ofSeconds(10), Duration.ofSeconds(20), 1,
+        1, 0, false, 4);
+    assertEquals(Duration.ofSeconds(5), p.roundWindow());
+    assertEquals(Duration.ofSeconds(10), p.warmupOfRound(0));
+    assertEquals(Duration.ofMillis(2500), p.warmupOfRound(3));
+    assertEquals(1, plan(verify, 4, 1, 0).rounds());
+    assertMessage("--rounds must be between 1 and 100, not 0", () -> new BenchPlan(verify, 1, 1,
+        Duration.ZERO, Duration.ofSeconds(1), 1, 1, 0, false, 0));
+    assertMessage("--duration / --rounds must be at least 100ms, not 50ms", () -> new BenchPlan(
+        verify, 1, 1, Duration.ZERO, Duration.ofSeconds(1), 1, 1, 0, false, 20));
+  }
+
+  @Test
   void revealTargets_areTheFirst256Secrets_andOnlyWhenRevealIsMeasured() {
     assertEquals(10, plan(List.of(Mix.of(Operation.REVEAL)), 4, 1, 10).revealTargets());
     assertEquals(256, plan(List.of(Mix.parse("reveal=1,list=1")), 4, 1, 5000).revealTargets());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,6 +85,21 @@ class ClosedLoopRunnerTest {
       assertTrue(result.rows().get(0).ops() > 0);
       assertEquals(w.started.get(), result.rows().get(0).ops());
     }
+  }
+
+  @Test
+  void windowsRunInto_oneRecorder_addUp() throws Exception {
+    AsyncWorkload w = new AsyncWorkload(1);
+    try (ClosedLoopRunner r = runner(4, 1, Duration.ZERO, Duration.ofMinutes(1), 70)) {
+      LatencyRecorder into = new LatencyRecorder(List.of(Operation.HEALTH));
+      long first = r.runInto(Mix.of(Operation.HEALTH), Map.of(Operation.HEALTH, w),
+          Duration.ZERO, Duration.ofMinutes(1), into);
+      long second = r.runInto(Mix.of(Operation.HEALTH), Map.of(Operation.HEALTH, w),
+          Duration.ofMinutes(1), Duration.ofMinutes(1), into); // its 70 warm-up calls: not kept
+      assertTrue(first > 0 && second > 0);
+      assertEquals(140, into.results(first + second).get(0).ops());
+    }
+    assertEquals(210, w.started.get());
   }
 
   @Test

@@ -126,6 +126,26 @@ class BenchCommandTest {
   }
 
   @Test
+  void rounds_measureThePhasesInTurn_andMergeEachPhasesWindows() {
+    int exit = bench(adminToken, "-c", "2", "--channels", "1", "--warmup", "100ms",
+        "--duration", "600ms", "--rounds", "3", "--max-ops", "40", "--apps", "1",
+        "--op", "verify", "-o", "json");
+    assertEquals(0, exit, err.toString());
+    JsonObject report = JsonParser.parseString(out.toString()).getAsJsonObject();
+    assertEquals(3, report.getAsJsonObject("parameters").get("rounds").getAsInt());
+    List<String> rows = new ArrayList<>();
+    for (JsonElement e : report.getAsJsonArray("results")) {
+      JsonObject r = e.getAsJsonObject();
+      rows.add(r.get("phase").getAsString());
+      long ops = r.get("ops").getAsLong();
+      // three windows of at most 40 calls each: more than one window's worth shows the merge
+      assertTrue(ops > 40 && ops <= 120, r.get("phase") + ": " + ops);
+      assertEquals(0, r.getAsJsonObject("errors").size(), r.toString());
+    }
+    assertEquals(List.of("health", "verify"), rows);
+  }
+
+  @Test
   void healthAlone_needsNoTokenAndNoData_soTheBareBaselineServerCanBeMeasured()
       throws Exception {
     try (BaselineServer baseline = BaselineServer.start("127.0.0.1", 0)) {

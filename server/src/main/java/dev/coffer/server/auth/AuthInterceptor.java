@@ -182,7 +182,7 @@ public final class AuthInterceptor implements ServerInterceptor {
    * {@link ThreadLocalRandom} rather than the contended SecureRandom of
    * {@link UUID#randomUUID}.
    */
-  private static String requestId(String given) {
+  static String requestId(String given) {
     if (given != null && SAFE_REQUEST_ID.matcher(given).matches()) {
       return given;
     }

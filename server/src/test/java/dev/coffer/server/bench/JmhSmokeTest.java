@@ -37,6 +37,7 @@ class JmhSmokeTest {
         .map(r -> r.getParams().getBenchmark().replaceFirst(".*\\.bench\\.", "")).sorted()
         .toList();
     assertEquals(List.of("EnvelopeBenchmark.open", "EnvelopeBenchmark.seal",
+        "SecretGeneratorBenchmark.generate",
         "StoreCommitBenchmark.commitAlone", "StoreCommitBenchmark.commitGrouped16",
         "StoreReadBenchmark.cachedGet", "StoreReadBenchmark.cachedScan",
         "StoreReadBenchmark.rocksGet", "StoreReadBenchmark.rocksScan",

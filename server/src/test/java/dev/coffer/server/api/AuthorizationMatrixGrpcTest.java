@@ -20,7 +20,6 @@ import dev.coffer.server.service.SecretRequest;
 import dev.coffer.server.testing.InProcessCoffer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every RPC × every role → the expected status code, generated from one table. Each role
@@ -210,7 +210,7 @@ class AuthorizationMatrixGrpcTest {
           .reportLeak(ReportLeakRequest.newBuilder().setValue(unknownValue()).build())));
 
   private InProcessCoffer coffer;
-  private Path dir;
+  @TempDir static Path dir; // JUnit deletes it after the class (the vault is closed first)
   private CallContext system;
   private final Map<Role, String> tokens = new EnumMap<>(Role.class);
   private World alicesWorld;
@@ -220,7 +220,6 @@ class AuthorizationMatrixGrpcTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    dir = Files.createTempDirectory("coffer-matrix");
     coffer = new InProcessCoffer(dir);
     system = coffer.vault.admin();
     var v = coffer.vault.vault;

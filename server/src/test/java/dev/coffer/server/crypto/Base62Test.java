@@ -86,7 +86,8 @@ class Base62Test {
     return (int) Math.ceil(length * 8 / (Math.log(62) / Math.log(2)));
   }
 
-  private static String reference(BigInteger n, int width) {
+  /** {@code n} in {@code width} base-62 digits by BigInteger division: the reference. */
+  static String reference(BigInteger n, int width) {
     StringBuilder out = new StringBuilder();
     BigInteger base = BigInteger.valueOf(62);
     while (n.signum() > 0) {

@@ -26,7 +26,7 @@ class ValueFormatTest {
     String max = new String(ValueFormat.ACCESS_TOKEN.encode(ones), US_ASCII);
     // 2^256 - 1 in base 62, checked against BigInteger.
     BigInteger allOnes = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
-    String expectedBody = base62(allOnes);
+    String expectedBody = Base62Test.reference(allOnes, 43);
     assertEquals("cfr_at_" + expectedBody, max.substring(0, 50));
     assertTrue(ValueFormat.ACCESS_TOKEN.isWellFormed(max));
     assertTrue(Arrays.equals(new byte[32], ones), "entropy not wiped");
@@ -125,19 +125,5 @@ class ValueFormatTest {
     ValueFormat format = ValueFormat.CLIENT_SECRET;
     assertThrows(IllegalArgumentException.class, () -> format.hint("cfr_at_abcdef"));
     assertThrows(IllegalArgumentException.class, () -> format.hint("cfr_cs_ab"));
-  }
-
-  private static String base62(BigInteger n) {
-    StringBuilder out = new StringBuilder();
-    BigInteger base = BigInteger.valueOf(62);
-    while (n.signum() > 0) {
-      BigInteger[] qr = n.divideAndRemainder(base);
-      out.append(Base62.ALPHABET.charAt(qr[1].intValue()));
-      n = qr[0];
-    }
-    while (out.length() < 43) {
-      out.append('0');
-    }
-    return out.reverse().toString();
   }
 }

@@ -23,8 +23,8 @@ final class Base62 {
    *
    * <p>The number is divided by 62<sup>5</sup> over 32-bit limbs, five digits per pass: a
    * 32-byte value takes 9 passes of 8 limbs instead of 43 passes of 32 bytes (the byte-wise
-   * division was 6 % of the server's CPU under a create load). The work does not depend on
-   * the number's value.
+   * division was 6 % of the server's CPU under a create load). The sequence of operations
+   * does not depend on the number's value (no early exit on leading zeros).
    *
    * @throws IllegalArgumentException if the number needs more than {@code width} digits
    */

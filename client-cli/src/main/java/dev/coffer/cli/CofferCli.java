@@ -59,8 +59,9 @@ public final class CofferCli {
 
   /**
    * Netty records a stack trace for one buffer in 128 to report leaks; in {@code coffer
-   * bench} that was 3 % of the client's CPU, taken from the server it shares the machine
-   * with. Off unless set with -D; must run before Netty's leak detector is loaded.
+   * bench} the detector used 6 % of the client's CPU, which the server it shares the
+   * machine with then lacks. Off unless set with -D; must run before Netty's leak detector
+   * is loaded.
    */
   static void disableLeakSamplingUnlessSet() {
     if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {

@@ -61,8 +61,13 @@ final class ServerProcess implements AutoCloseable {
       cmd.addAll(List.of("--metrics-listen", "127.0.0.1:0"));
     }
     cmd.addAll(List.of(extra));
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-        .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    // RocksDB copies its native library into java.io.tmpdir under a fresh name and deletes
+    // it at a clean exit only; a killed server would leave 17 MB in /tmp for good.
+    builder.environment().put("ROCKSDB_SHAREDLIB_DIR",
+        Files.createDirectories(logDir.resolve(name + "-native")).toString());
+    Process p = builder.start();
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
       String printed = Files.readString(out, StandardCharsets.UTF_8);

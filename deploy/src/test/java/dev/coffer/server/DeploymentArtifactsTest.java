@@ -129,6 +129,8 @@ class DeploymentArtifactsTest {
     assertTrue(dockerfile.contains("@/etc/coffer/coffer-server.args"));
     assertTrue(dockerfile.contains("COPY deploy/config/coffer-server.args /etc/coffer/"));
     assertTrue(dockerfile.contains("HEALTHCHECK"));
+    assertTrue(dockerfile.contains("ENV ROCKSDB_SHAREDLIB_DIR=/tmp"),
+        "a crash-looping container keeps one copy of RocksDB's native library");
     String unit = Files.readString(DEPLOY.resolve("systemd/coffer.service"));
     assertTrue(unit.contains("@/etc/coffer/coffer-server.args"), unit);
     assertTrue(unit.contains("User=coffer") && unit.contains("NoNewPrivileges=true"));

@@ -35,6 +35,9 @@ class RocksKvStoreKillTest {
   private static final long CHILD_MAX_SECONDS = 60;
   private static final long WAIT_FOR_ACKS_SECONDS = 60;
 
+  /** Where RocksDB's loader puts its native library instead of java.io.tmpdir. */
+  static final String NATIVE_LIBRARY_DIR_VARIABLE = "ROCKSDB_SHAREDLIB_DIR";
+
   @TempDir
   Path dir;
 
@@ -43,13 +46,16 @@ class RocksKvStoreKillTest {
   void killedWriter_losesNoAcknowledgedCommit(int killAfterAcks) throws Exception {
     Path stderr = dir.resolve("child-stderr.txt");
     Path data = dir.resolve("db");
-    Process child = new ProcessBuilder(List.of(
+    ProcessBuilder builder = new ProcessBuilder(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", testClassPath(),
             DurabilityWriterMain.class.getName(),
             data.toString(), Long.toString(CHILD_MAX_ENTRIES), Long.toString(CHILD_MAX_SECONDS)))
-        .redirectError(stderr.toFile())
-        .start();
+        .redirectError(stderr.toFile());
+    // RocksDB copies its native library out of the jar into java.io.tmpdir under a fresh
+    // name and deletes it at a clean exit only: a killed child would leave 17 MB in /tmp.
+    builder.environment().put(NATIVE_LIBRARY_DIR_VARIABLE, dir.toString());
+    Process child = builder.start();
     Set<Long> acked = ConcurrentHashMap.newKeySet();
     CountDownLatch enough = new CountDownLatch(killAfterAcks);
     Thread reader = new Thread(() -> readAcks(child, acked, enough), "ack-reader");
@@ -73,6 +79,10 @@ class RocksKvStoreKillTest {
     reader.join(TimeUnit.SECONDS.toMillis(30)); // ends at EOF: every ack printed before death
     assertFalse(reader.isAlive(), "ack reader still running");
     assertEquals(137, child.exitValue(), "exit value of a SIGKILLed process");
+    try (var files = Files.list(dir)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("librocksdbjni")),
+          "the child's native library went to the test's own directory, not /tmp");
+    }
 
     try (RocksKvStore store = RocksKvStore.open(data)) {
       for (long n : acked) {

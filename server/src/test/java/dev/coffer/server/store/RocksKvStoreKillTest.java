@@ -36,7 +36,7 @@ class RocksKvStoreKillTest {
   private static final long WAIT_FOR_ACKS_SECONDS = 60;
 
   /** Where RocksDB's loader puts its native library instead of java.io.tmpdir. */
-  static final String NATIVE_LIBRARY_DIR_VARIABLE = "ROCKSDB_SHAREDLIB_DIR";
+  private static final String NATIVE_LIBRARY_DIR_VARIABLE = "ROCKSDB_SHAREDLIB_DIR";
 
   @TempDir
   Path dir;

@@ -73,7 +73,9 @@ class RocksKvStoreKillTest {
             + Files.readString(stderr));
       }
     } finally {
-      child.destroyForcibly(); // SIGKILL on Linux
+      // SIGKILL through the handle: Process.destroyForcibly would also close the child's
+      // stdout under the reader, which must read to EOF to see every ack printed in time.
+      child.toHandle().destroyForcibly();
       assertTrue(child.waitFor(30, TimeUnit.SECONDS), "killed child did not exit");
     }
     reader.join(TimeUnit.SECONDS.toMillis(30)); // ends at EOF: every ack printed before death

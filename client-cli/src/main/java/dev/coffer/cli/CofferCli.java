@@ -1,5 +1,6 @@
 package dev.coffer.cli;
 
+import dev.coffer.server.NettyLeakSampling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
@@ -48,25 +49,9 @@ public final class CofferCli {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
-  /** The system property of grpc-java's shaded Netty that sets its buffer-leak detector. */
-  static final String LEAK_DETECTION_PROPERTY =
-      "io.grpc.netty.shaded.io.netty.leakDetection.level";
-
   public static void main(String[] args) {
-    disableLeakSamplingUnlessSet();
+    NettyLeakSampling.offUnlessSet();
     System.exit(run(CliContext.system(), args));
-  }
-
-  /**
-   * Netty records a stack trace for one buffer in 128 to report leaks; in {@code coffer
-   * bench} the detector used 6 % of the client's CPU, which the server it shares the
-   * machine with then lacks. Off unless set with -D; must run before Netty's leak detector
-   * is loaded.
-   */
-  static void disableLeakSamplingUnlessSet() {
-    if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
-      System.setProperty(LEAK_DETECTION_PROPERTY, "disabled");
-    }
   }
 
   /** Parses and runs {@code args}; returns the exit code. */

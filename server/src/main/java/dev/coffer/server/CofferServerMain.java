@@ -163,25 +163,10 @@ public final class CofferServerMain implements Callable<Integer> {
     this.rootKeys = rootKeys;
   }
 
-  /** Netty's buffer-leak sampling (shaded name), unless the operator set it. */
-  static final String LEAK_DETECTION_PROPERTY =
-      "io.grpc.netty.shaded.io.netty.leakDetection.level";
-
   public static void main(String[] args) {
-    disableLeakSamplingUnlessSet();
+    NettyLeakSampling.offUnlessSet();
     CofferServerMain main = new CofferServerMain(System.out, System.err);
     System.exit(new CommandLine(main).execute(args));
-  }
-
-  /**
-   * Netty records a stack trace for one buffer in 128 to report leaks: about 5 % of the
-   * server's CPU under load (profiled). Off in the server unless set with -D; must run
-   * before Netty's leak detector is loaded.
-   */
-  static void disableLeakSamplingUnlessSet() {
-    if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
-      System.setProperty(LEAK_DETECTION_PROPERTY, "disabled");
-    }
   }
 
   @Override

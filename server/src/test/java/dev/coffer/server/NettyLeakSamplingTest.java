@@ -6,36 +6,36 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The server turns Netty's leak sampling off, but never over an operator's -D. */
+/** Server and CLI turn Netty's leak sampling off, but never over an operator's -D. */
 class NettyLeakSamplingTest {
 
   private String before;
 
   @BeforeEach
   void remember() {
-    before = System.getProperty(CofferServerMain.LEAK_DETECTION_PROPERTY);
+    before = System.getProperty(NettyLeakSampling.PROPERTY);
   }
 
   @AfterEach
   void restore() {
     if (before == null) {
-      System.clearProperty(CofferServerMain.LEAK_DETECTION_PROPERTY);
+      System.clearProperty(NettyLeakSampling.PROPERTY);
     } else {
-      System.setProperty(CofferServerMain.LEAK_DETECTION_PROPERTY, before);
+      System.setProperty(NettyLeakSampling.PROPERTY, before);
     }
   }
 
   @Test
   void unset_becomesDisabled() {
-    System.clearProperty(CofferServerMain.LEAK_DETECTION_PROPERTY);
-    CofferServerMain.disableLeakSamplingUnlessSet();
-    assertEquals("disabled", System.getProperty(CofferServerMain.LEAK_DETECTION_PROPERTY));
+    System.clearProperty(NettyLeakSampling.PROPERTY);
+    NettyLeakSampling.offUnlessSet();
+    assertEquals("disabled", System.getProperty(NettyLeakSampling.PROPERTY));
   }
 
   @Test
   void anOperatorsChoice_isKept() {
-    System.setProperty(CofferServerMain.LEAK_DETECTION_PROPERTY, "paranoid");
-    CofferServerMain.disableLeakSamplingUnlessSet();
-    assertEquals("paranoid", System.getProperty(CofferServerMain.LEAK_DETECTION_PROPERTY));
+    System.setProperty(NettyLeakSampling.PROPERTY, "paranoid");
+    NettyLeakSampling.offUnlessSet();
+    assertEquals("paranoid", System.getProperty(NettyLeakSampling.PROPERTY));
   }
 }

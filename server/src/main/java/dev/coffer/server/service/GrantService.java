@@ -16,7 +16,8 @@ import java.time.Instant;
 
 /**
  * Grants: the right of one principal to reveal one shared vaulted secret until a time.
- * The owner or a tenant admin grants directly; approvals grant through
+ * The owner or a tenant admin grants directly, never to itself ({@code SELF_DECISION}: two
+ * people for every new path to plaintext); approvals grant through
  * {@link AccessRequestService}. Every grant expires within the tenant's maximum access
  * duration; "never" does not exist. Grants of secrets a caller cannot see are NOT_FOUND.
  */
@@ -65,9 +66,10 @@ public final class GrantService {
       throw CofferException.invalid("grantee", "is not a principal of this tenant");
     }
     String target = "secrets/" + secretId;
-    enforcer.require(ctx, policy.governAccess(ctx.caller(), secret, null),
+    enforcer.require(ctx, policy.requestAccess(grantee, secret, now), AuditAction.GRANT_CREATE,
+        target);
+    enforcer.require(ctx, policy.governAccess(ctx.caller(), secret, grantee),
         AuditAction.GRANT_CREATE, target);
-    enforcer.require(ctx, policy.requestAccess(secret, now), AuditAction.GRANT_CREATE, target);
     Grant grant = new Grant(ctx.tenantId(), ids.next("grt_"), secretId, grantee, ctx.actor(),
         now, expireTime, null, "", 1);
     Changes changes = new Changes();

@@ -129,8 +129,9 @@ public final class Vault implements AutoCloseable {
     this.tenants = new TenantService(tenantRepo, locationRepo, gov);
     this.principals = new PrincipalService(tenantRepo, gov);
     TokenRepository tokenRepo = new TokenRepository(store);
+    tokenRepo.backfillPrincipalIndex();
     this.tokens = new TokenService(tokenRepo, tenantRepo, generator, keyring.lookupKeys(), ids,
-        gov);
+        gov, lifecycleEvents);
     this.locations = new LocationService(locationRepo, gov);
     SecretMinter minter = new SecretMinter(generator, mac, cipher, ids, keyring.lookupKeys());
     SecretSettings secretSettings = new SecretSettings(tenantRepo, locations);

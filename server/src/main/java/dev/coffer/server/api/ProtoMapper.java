@@ -69,7 +69,7 @@ final class ProtoMapper {
   }
 
   static Principal principal(dev.coffer.server.domain.Principal p) {
-    return Principal.newBuilder()
+    Principal.Builder b = Principal.newBuilder()
         .setName("tenants/" + p.tenantId() + "/principals/" + p.principalId())
         .setTenantId(p.tenantId())
         .setPrincipalId(p.principalId())
@@ -78,7 +78,11 @@ final class ProtoMapper {
         .setAdmin(p.admin())
         .setSystemAdmin(p.systemAdmin())
         .setCreateTime(timestamp(p.createTime()))
-        .build();
+        .setOwner(p.owner());
+    if (p.firstSignInTime() != null) {
+      b.setFirstSignInTime(timestamp(p.firstSignInTime()));
+    }
+    return b.build();
   }
 
   static AccessToken token(dev.coffer.server.domain.AccessToken t) {

@@ -13,6 +13,8 @@ public final class AuthContext {
   public static final Context.Key<Principal> PRINCIPAL = Context.key("coffer-principal");
   public static final Context.Key<String> REQUEST_ID = Context.key("coffer-request-id");
   public static final Context.Key<String> PEER = Context.key("coffer-peer");
+  /** The id (never the value) of the bearer token that authenticated the call; absent for mTLS. */
+  public static final Context.Key<String> TOKEN_ID = Context.key("coffer-token-id");
   /** The caller's transport address (for per-peer limits of unauthenticated methods). */
   public static final Context.Key<SocketAddress> REMOTE = Context.key("coffer-remote");
 

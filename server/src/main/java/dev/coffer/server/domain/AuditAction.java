@@ -6,6 +6,8 @@ public enum AuditAction {
   PRINCIPAL_CREATE,
   TOKEN_ISSUE,
   TOKEN_REVOKE,
+  /** Listing a principal's tokens (metadata only). */
+  TOKEN_LIST,
   LOCATION_CREATE,
   APPLICATION_CREATE,
   SECRET_CREATE,

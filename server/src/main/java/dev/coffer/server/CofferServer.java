@@ -105,7 +105,7 @@ public final class CofferServer {
         new AccessGrpcService(vault.accessRequests(), clock),
         new GrantsGrpcService(vault.grants(), clock),
         new AuditGrpcService(vault.auditTrail()),
-        new LifecycleGrpcService(vault.lifecycleEvents()),
+        new LifecycleGrpcService(vault.lifecycleEvents(), vault.tokens()),
         new AdminGrpcService(vault.admin()));
     for (BindableService service : services) {
       builder.addService(metered(ServerInterceptors.intercept(

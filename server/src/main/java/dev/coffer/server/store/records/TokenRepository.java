@@ -7,6 +7,7 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.OneTimeMigration;
 import dev.coffer.server.store.Table;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ public final class TokenRepository {
   private static final String PRINCIPAL_INDEX = "token-by-principal";
   private static final byte[] BACKFILL_MARKER =
       "token-by-principal-version".getBytes(StandardCharsets.UTF_8);
-  private static final int BACKFILL_PAGE = 1000;
+  private static final int SCAN_PAGE = 1000;
 
   /** Lookup keys whose token id is kept in memory (about 150 bytes each). */
   public static final int DEFAULT_MAX_CACHED_LOOKUPS = 100_000;
@@ -101,13 +102,13 @@ public final class TokenRepository {
     byte[] prefix = principalPrefix(tenantId, principalId);
     byte[] after = null;
     while (true) {
-      List<KeyValue> page = store.scan(Table.INDEX, prefix, after, BACKFILL_PAGE);
+      List<KeyValue> page = store.scan(Table.INDEX, prefix, after, SCAN_PAGE);
       for (KeyValue kv : page) {
         after = kv.key();
         byId(tokenIdOf(kv.key())).filter(t -> !t.isRevoked() && !t.isExpiredAt(now))
             .ifPresent(active::add);
       }
-      if (page.size() < BACKFILL_PAGE) {
+      if (page.size() < SCAN_PAGE) {
         return active;
       }
     }
@@ -119,28 +120,10 @@ public final class TokenRepository {
    * before anything serves. Returns the number of tokens indexed.
    */
   public long backfillPrincipalIndex() {
-    if (store.get(Table.META, BACKFILL_MARKER).isPresent()) {
-      return 0;
-    }
-    long indexed = 0;
-    byte[] after = null;
-    while (true) {
-      List<KeyValue> page = store.scan(Table.TOKENS, new byte[0], after, BACKFILL_PAGE);
-      Changes changes = new Changes();
-      for (KeyValue kv : page) {
-        after = kv.key();
-        changes.put(Table.INDEX, principalKey(RecordCodec.token(kv.value())), new byte[0]);
-        indexed++;
-      }
-      if (!changes.isEmpty()) {
-        store.commit(changes);
-      }
-      if (page.size() < BACKFILL_PAGE) {
-        break;
-      }
-    }
-    store.commit(new Changes().put(Table.META, BACKFILL_MARKER, new byte[] {'1'}));
-    return indexed;
+    return OneTimeMigration.runOnce(store, BACKFILL_MARKER, Table.TOKENS, (kv, changes) -> {
+      changes.put(Table.INDEX, principalKey(RecordCodec.token(kv.value())), new byte[0]);
+      return true;
+    });
   }
 
   private static byte[] principalPrefix(String tenantId, String principalId) {

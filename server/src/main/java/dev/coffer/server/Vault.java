@@ -141,8 +141,7 @@ public final class Vault implements AutoCloseable {
     this.scopes = new ScopeService(scopeRepo, tenantRepo, gov);
     this.quarantine = new QuarantineService(secrets, secretRepo, gov, lifecycleEvents);
     this.leakReports = new LeakReportService(secretRepo, keyring.lookupKeys(), mac, quarantine,
-        gov, LeakReportService.DEFAULT_PER_PEER_PER_MINUTE,
-        LeakReportService.DEFAULT_TOTAL_PER_MINUTE, metrics.leakReports());
+        gov, metrics.leakReports());
     this.clientAssertions = new ClientAssertionService(appRepo, secretRepo,
         new AssertionReplayRepository(store), gov, metrics.assertionChecks());
     this.jwks = new JwksService(appRepo, secretRepo, clock);

@@ -175,16 +175,17 @@ public final class AccessRequestService {
     }
   }
 
-  /** A request the caller may see: its own, or one it may decide. */
+  /** A request the caller may see: its own, or one it may decide (a probe otherwise). */
   private AccessRequest visible(CallContext ctx, String requestId) {
     FieldRules.opaqueId("name", requestId);
-    return requests.get(ctx.tenantId(), requestId).filter(r -> {
+    return secrets.probe().require(ctx, "accessRequests/" + requestId,
+        t -> requests.get(t, requestId), r -> {
       if (r.requester().equals(ctx.actor()) || ctx.caller().admin()) {
         return true;
       }
       SecretMetadata s = secrets.findMetadata(ctx.tenantId(), r.secretId());
       return s != null && s.owner().equals(ctx.actor());
-    }).orElseThrow(() -> new CofferException(Reason.ACCESS_REQUEST_NOT_FOUND,
+    }, () -> new CofferException(Reason.ACCESS_REQUEST_NOT_FOUND,
         "access request " + requestId + " not found"));
   }
 }

@@ -116,16 +116,15 @@ public final class GrantService {
     return revoked;
   }
 
-  /** A grant the caller may see: its own, or one on a secret it governs. */
+  /** A grant the caller may see: its own, or one on a secret it governs (a probe otherwise). */
   private Grant visible(CallContext ctx, String grantId) {
     FieldRules.opaqueId("name", grantId);
-    return grants.get(ctx.tenantId(), grantId).filter(g -> {
+    return secrets.probe().require(ctx, "grants/" + grantId, t -> grants.get(t, grantId), g -> {
       if (g.grantee().equals(ctx.actor()) || ctx.caller().admin()) {
         return true;
       }
       SecretMetadata s = secrets.findMetadata(ctx.tenantId(), g.secretId());
       return s != null && policy.governAccess(ctx.caller(), s, null).allowed();
-    }).orElseThrow(() -> new CofferException(Reason.GRANT_NOT_FOUND,
-        "grant " + grantId + " not found"));
+    }, () -> new CofferException(Reason.GRANT_NOT_FOUND, "grant " + grantId + " not found"));
   }
 }

@@ -262,6 +262,15 @@ class PageTokenGrpcTest {
           .setPageSize(3).setPageToken(t).build());
       return new PageView(r.getAccessRequestsCount(), r.getNextPageToken());
     });
+    for (int i = 0; i < 3; i++) {
+      coffer.tokens(alice).issueToken(dev.coffer.api.v1.IssueTokenRequest.newBuilder()
+          .setPrincipalId("alice").build());
+    }
+    assertPagesThrough("ListTokens", 4, foreign, t -> {
+      var r = coffer.tokens(alice).listTokens(dev.coffer.api.v1.ListTokensRequest.newBuilder()
+          .setPageSize(3).setPageToken(t).build());
+      return new PageView(r.getTokensCount(), r.getNextPageToken());
+    });
     int events = audit.listAuditEvents(ListAuditEventsRequest.newBuilder().setPageSize(1000)
         .build()).getEventsCount();
     assertPagesThrough("ListAuditEvents", events, foreign, t -> {

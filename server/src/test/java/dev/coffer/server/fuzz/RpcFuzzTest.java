@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RpcFuzzTest {
 
   static final int FUZZ_EXECUTIONS = 10_000;
-  static final int SHORT_RUN = 200;
+  static final int SHORT_RUN = 300;
   /** 0x5EED: change it and the short run explores other requests (keep it fixed in CI). */
   static final long SHORT_RUN_SEED = 0x5EEDL;
 

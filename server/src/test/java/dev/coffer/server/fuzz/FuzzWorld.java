@@ -138,6 +138,11 @@ final class FuzzWorld implements AutoCloseable {
     return tokens.get(caller);
   }
 
+  /** The callers' token values (confidential: never in a status). */
+  List<String> tokenValues() {
+    return tokens.values().stream().filter(java.util.Objects::nonNull).toList();
+  }
+
   <S extends AbstractStub<S>> S stub(S stub, String token) {
     return stub.withInterceptors(InProcessCoffer.bearer(token))
         .withDeadlineAfter(10, TimeUnit.SECONDS);

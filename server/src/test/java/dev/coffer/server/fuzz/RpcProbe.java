@@ -25,6 +25,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +45,8 @@ import java.util.regex.Pattern;
  *   <li>a refused call writes nothing but its audit events: RocksDB's sequence number moves
  *       by exactly what those events' batches put (2 keys per event, 1 head per batch, 2 per
  *       checkpoint), or not at all when nothing was audited;
+ *   <li>a vaulted value comes back only from RevealSecret (or where the request carried it),
+ *       and no token or secret value is ever in a status;
  *   <li>the server still answers a health check.
  * </ul>
  * A violation throws {@link AssertionError} naming the RPC and caller, never the request.
@@ -74,6 +77,8 @@ final class RpcProbe {
   private final FuzzWorld world;
   private final RocksKvStore rocks;
   private final AuditLog audit;
+  private final java.util.concurrent.atomic.AtomicBoolean echoes =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   RpcProbe(FuzzWorld world) {
     this.world = world;
@@ -108,6 +113,7 @@ final class RpcProbe {
       throw new AssertionError(where + " was refused (" + code + ") but wrote " + written
           + " keys for " + events + " audit events");
     }
+    checkNoSecretEchoed(where, rpc, request, answer);
     checkHealth(where);
     return code;
   }
@@ -122,6 +128,43 @@ final class RpcProbe {
     long min = 2 * events + 1 + 2 * checkpoints; // all events in one batch
     long max = 3 * events + 2 * checkpoints; // one batch per event
     return written >= min && written <= max;
+  }
+
+  /**
+   * The vaulted value of the world's secret leaves the server only from RevealSecret, or in
+   * a response to a request that carried it itself; no caller's token and no secret value is
+   * ever in a status description or trailer.
+   */
+  private void checkNoSecretEchoed(String where, RpcCatalog.Rpc rpc, byte[] request,
+      Answer answer) {
+    byte[] secret = world.secretValue.getBytes(StandardCharsets.UTF_8);
+    if (echoes.get() && !rpc.name().equals("coffer.v1.SecretService/RevealSecret")
+        && !contains(request, secret)) {
+      throw new AssertionError(where + " returned the vaulted value of a secret");
+    }
+    String text = (answer.status().getDescription() == null ? ""
+        : answer.status().getDescription()) + (answer.trailers() == null ? ""
+        : answer.trailers().toString());
+    List<String> confidential = new java.util.ArrayList<>(world.tokenValues());
+    confidential.add(world.secretValue);
+    for (String value : confidential) {
+      if (text.contains(value)) {
+        throw new AssertionError(where + " put a secret or token value in its status");
+      }
+    }
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** A call's final status and trailers. */
@@ -168,7 +211,16 @@ final class RpcProbe {
     ClientCall<byte[], byte[]> call = channel.newCall(method,
         CallOptions.DEFAULT.withDeadlineAfter(STREAM_WAIT_MS, TimeUnit.MILLISECONDS));
     CompletableFuture<Answer> closed = new CompletableFuture<>();
+    echoes.set(false);
+    byte[] secret = world.secretValue.getBytes(StandardCharsets.UTF_8);
     call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onMessage(byte[] message) {
+        if (contains(message, secret)) {
+          echoes.set(true);
+        }
+      }
+
       @Override
       public void onClose(Status status, Metadata trailers) {
         closed.complete(new Answer(status, trailers));

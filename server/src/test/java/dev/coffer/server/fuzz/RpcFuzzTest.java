@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fuzzes every RPC of every {@code coffer.v1} service through the real interceptors of an
  * in-process server on a real vault ({@link FuzzDriver}, {@link RpcProbe}): never INTERNAL or
- * UNKNOWN, no internals in status texts, a refused request writes only its audit events, and
- * the server keeps serving. Three ways in:
+ * UNKNOWN, no internals in status texts, every INVALID_ARGUMENT names a field, a refused
+ * request writes only its audit events, no token or vaulted value comes out where it must not,
+ * and the server keeps serving. Three ways in:
  * <ul>
  *   <li>{@link #everyRpc}: Jazzer. In a plain build (regression mode) it replays the inputs
  *       under {@code src/test/resources/dev/coffer/server/fuzz/RpcFuzzTestInputs/everyRpc},

@@ -163,6 +163,9 @@ final class SeedRequests {
     m.put(TokenServiceGrpc.getIssueTokenMethod().getFullMethodName(),
         w -> IssueTokenRequest.newBuilder().setTenantId(FuzzWorld.TENANT).setPrincipalId("otto")
             .setTtl(Durations.fromHours(1)).setDescription("fuzz").build());
+    m.put(TokenServiceGrpc.getListTokensMethod().getFullMethodName(),
+        w -> dev.coffer.api.v1.ListTokensRequest.newBuilder().setTenantId(FuzzWorld.TENANT)
+            .setPrincipalId("uma").setPageSize(2).build());
     m.put(TokenServiceGrpc.getRevokeTokenMethod().getFullMethodName(),
         w -> RevokeTokenRequest.newBuilder().setName(w.spareToken).build());
   }

@@ -7,6 +7,7 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.StorageWriteHealth;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.pb.AuditHead;
 import dev.coffer.server.store.records.pb.AuditRec;
@@ -55,6 +56,7 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
   static final int MAX_GROUP = 256;
 
   private final KvStore store;
+  private final StorageWriteHealth writes;
   private final CheckpointSigner signer;
   private final int interval;
   private final ReentrantLock commitLock = new ReentrantLock();
@@ -76,6 +78,16 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
    * @param interval events between signed checkpoints, at least 1
    */
   public ChainedAuditLog(KvStore store, CheckpointSigner signer, int interval) {
+    this(store, signer, interval, new StorageWriteHealth(java.time.Clock.systemUTC()));
+  }
+
+  /**
+   * As above, reporting the outcome of every batch it writes to {@code writes}, so that a
+   * lasting write failure (disk full, I/O error) is logged and shown to operators.
+   */
+  public ChainedAuditLog(KvStore store, CheckpointSigner signer, int interval,
+      StorageWriteHealth writes) {
+    this.writes = writes;
     if (interval < 1) {
       throw new IllegalArgumentException("checkpoint interval must be at least 1");
     }
@@ -258,8 +270,10 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
       if (checkpointAt > 0) {
         lastCheckpoint = checkpointAt;
       }
+      writes.succeeded();
     } catch (RuntimeException e) {
       failure = e;
+      writes.failed(e);
     }
     for (Pending p : group) {
       p.finish(failure);
@@ -314,7 +328,13 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
       }
       Changes batch = new Changes();
       stageCheckpoint(batch, lastSequence, lastHash);
-      store.commit(batch);
+      try {
+        store.commit(batch);
+      } catch (RuntimeException e) {
+        writes.failed(e);
+        throw e;
+      }
+      writes.succeeded();
       lastCheckpoint = lastSequence;
     } finally {
       commitLock.unlock();

@@ -90,9 +90,9 @@ public final class AuthInterceptor implements ServerInterceptor {
           .withValue(AuthContext.PEER, peer(remote))
           .withValue(AuthContext.REMOTE, remote), call, headers, next);
     }
-    Principal principal;
+    TokenService.Authenticated caller;
     try {
-      principal = authenticate(headers.get(AUTHORIZATION), peerCertificate(call), remote,
+      caller = authenticate(headers.get(AUTHORIZATION), peerCertificate(call), remote,
           requestId);
     } catch (RuntimeException e) {
       StatusRuntimeException status = ErrorMapper.toStatus(e);
@@ -101,23 +101,26 @@ public final class AuthInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     Context context = Context.current()
-        .withValue(AuthContext.PRINCIPAL, principal)
+        .withValue(AuthContext.PRINCIPAL, caller.principal())
+        .withValue(AuthContext.TOKEN_ID, caller.tokenId())
         .withValue(AuthContext.REQUEST_ID, requestId)
         .withValue(AuthContext.PEER, peer(remote))
         .withValue(AuthContext.REMOTE, remote);
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private Principal authenticate(String authorization, X509Certificate certificate,
-      SocketAddress remote, String requestId) {
+  /** The caller, with the id of its token (null when it came by certificate alone). */
+  private TokenService.Authenticated authenticate(String authorization,
+      X509Certificate certificate, SocketAddress remote, String requestId) {
     Principal byCertificate = certificate == null ? null
         : byCertificate(certificate, remote, requestId);
     if (byCertificate != null && (authorization == null || authorization.isEmpty())) {
-      return byCertificate;
+      return new TokenService.Authenticated(byCertificate, null);
     }
-    Principal byToken = byToken(authorization, remote, requestId);
-    if (byCertificate != null && !(byCertificate.tenantId().equals(byToken.tenantId())
-        && byCertificate.principalId().equals(byToken.principalId()))) {
+    TokenService.Authenticated byToken = byToken(authorization, remote, requestId);
+    if (byCertificate != null
+        && !(byCertificate.tenantId().equals(byToken.principal().tenantId())
+        && byCertificate.principalId().equals(byToken.principal().principalId()))) {
       failures.record(Reason.UNAUTHENTICATED, null, remote, requestId);
       throw new CofferException(Reason.UNAUTHENTICATED,
           "the bearer token and the client certificate stand for different principals");
@@ -153,7 +156,8 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
   }
 
-  private Principal byToken(String authorization, SocketAddress remote, String requestId) {
+  private TokenService.Authenticated byToken(String authorization, SocketAddress remote,
+      String requestId) {
     if (authorization == null || authorization.isEmpty()) {
       failures.record(Reason.UNAUTHENTICATED, null, remote, requestId);
       throw new CofferException(Reason.UNAUTHENTICATED,
@@ -166,7 +170,7 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
     try (SecretValue token = SecretValue.ofString(authorization.substring(BEARER.length()).trim())) {
       try {
-        return tokens.authenticate(token);
+        return tokens.authenticateToken(token);
       } catch (CofferException e) {
         if (e.reason().kind() == Reason.Kind.UNAUTHENTICATED) {
           failures.record(e.reason(), token, remote, requestId);

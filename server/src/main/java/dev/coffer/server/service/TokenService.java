@@ -32,6 +32,12 @@ public final class TokenService {
   /** A newly issued token and its value, which the caller must show once and close. */
   public record Issued(AccessToken token, SecretValue value) {}
 
+  /**
+   * Who a call authenticated as, and the id of the token it presented ({@code tok_…}; null
+   * for a caller authenticated otherwise, e.g. by client certificate). Never the value.
+   */
+  public record Authenticated(Principal principal, String tokenId) {}
+
   private final TokenRepository tokens;
   private final TenantRepository tenants;
   private final SecretGenerator generator;
@@ -118,6 +124,14 @@ public final class TokenService {
    * @throws CofferException UNAUTHENTICATED, TOKEN_EXPIRED or TOKEN_REVOKED
    */
   public Principal authenticate(SecretValue presented) {
+    return authenticateToken(presented).principal();
+  }
+
+  /**
+   * As {@link #authenticate}, also naming the token (its id), for {@code WhoAmI} and for
+   * whatever must follow the token of a call.
+   */
+  public Authenticated authenticateToken(SecretValue presented) {
     if (!ValueFormat.ACCESS_TOKEN.isWellFormed(presented)) {
       throw new CofferException(Reason.UNAUTHENTICATED,
           "the bearer token is malformed (expected cfr_at_... with a valid checksum)");
@@ -130,8 +144,10 @@ public final class TokenService {
     if (token.isExpiredAt(clock.instant())) {
       throw new CofferException(Reason.TOKEN_EXPIRED, "the bearer token has expired");
     }
-    return tenants.principal(token.tenantId(), token.principalId()).orElseThrow(() ->
-        new CofferException(Reason.UNAUTHENTICATED, "the token's principal no longer exists"));
+    Principal principal = tenants.principal(token.tenantId(), token.principalId())
+        .orElseThrow(() -> new CofferException(Reason.UNAUTHENTICATED,
+            "the token's principal no longer exists"));
+    return new Authenticated(principal, token.tokenId());
   }
 
   /**

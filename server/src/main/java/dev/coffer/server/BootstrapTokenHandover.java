@@ -69,7 +69,7 @@ final class BootstrapTokenHandover {
   void bootstrapIfEmpty(BootstrapService bootstrap) {
     if (!bootstrap.needed()) {
       if (file != null && Files.exists(file)) {
-        out.println("bootstrap: the token file " + file + " still exists; once its token is "
+        out.println("note: the bootstrap token file " + file + " still exists; once its token is "
             + "stored elsewhere, delete it");
       }
       return;

@@ -31,7 +31,11 @@ import picocli.CommandLine.Option;
 /**
  * Starts the Coffer server: {@code java -jar coffer-server.jar --dev --data-dir DIR
  * --listen 127.0.0.1:7443}. Prints {@code listening on HOST:PORT} once it serves. Without
- * {@code --dev} a root key must be configured. SIGTERM stops it gracefully.
+ * {@code --dev} a root key must be configured, the data dir must be private to the service
+ * user (see {@link DataDirectory}), and the first start of an empty vault writes the
+ * bootstrap admin's token to a 0600 file, printing only its id (see
+ * {@link BootstrapTokenHandover}). {@code /metrics} listens beyond loopback only with
+ * {@code --metrics-listen-public}. SIGTERM stops it gracefully.
  */
 @Command(name = "coffer-server", mixinStandardHelpOptions = true, version = "coffer-server 0.1.0",
     description = "Runs the Coffer secrets vault (gRPC).",
@@ -40,7 +44,8 @@ import picocli.CommandLine.Option;
         "1:failed at runtime"})
 public final class CofferServerMain implements Callable<Integer> {
 
-  @Option(names = "--data-dir", required = true, description = "Directory of the vault's data.")
+  @Option(names = "--data-dir", required = true, description = "Directory of the vault's data, "
+      + "created mode 0700; without --dev, one that group or others can access is refused.")
   Path dataDir;
 
   @Option(names = "--listen", defaultValue = "127.0.0.1:7443",

@@ -14,6 +14,7 @@ import dev.coffer.server.store.records.pb.AuditRec;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Commits are serialised through one lock and grouped (see {@link #commit}), so
  * sequence order equals commit order while concurrent writers share fsyncs. Events hold
  * identifiers only, never values, tokens or verifiers. {@link #close} stops the writer
- * thread of {@link #commitAsync} after it has finished what was queued.
+ * thread of {@link #commitAsync} after it has finished what was queued. The outcome of every
+ * batch written goes to a {@link StorageWriteHealth}, so a lasting write failure (disk
+ * full) is logged and shown to operators, and cleared by the next successful batch.
  */
 public final class ChainedAuditLog implements AuditLog, AutoCloseable {
 
@@ -78,7 +81,7 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
    * @param interval events between signed checkpoints, at least 1
    */
   public ChainedAuditLog(KvStore store, CheckpointSigner signer, int interval) {
-    this(store, signer, interval, new StorageWriteHealth(java.time.Clock.systemUTC()));
+    this(store, signer, interval, new StorageWriteHealth(Clock.systemUTC()));
   }
 
   /**

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -37,10 +38,20 @@ class CofferServerMainFilesTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  private int run(String... args) {
-    CofferServerMain main = new CofferServerMain(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new CommandLine(main).execute(args);
+  /**
+   * Runs the server with {@code args} and its gRPC port already taken, so that a run ends
+   * (exit 2, "cannot listen on") even when a check under test is missing.
+   */
+  private int run(String... args) throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String[] all = Arrays.copyOf(args, args.length + 2);
+      all[args.length] = "--listen";
+      all[args.length + 1] = "127.0.0.1:" + busy.getLocalPort();
+      CofferServerMain main = new CofferServerMain(
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8));
+      return new CommandLine(main).execute(all);
+    }
   }
 
   private String rootKey() {
@@ -67,11 +78,9 @@ class CofferServerMainFilesTest {
   void productionStart_createsAPrivateDataDir_andWritesTheTokenToAPrivateFileByDefault()
       throws Exception {
     Path data = dir.resolve("new").resolve("data");
-    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      // Everything up to the bootstrap runs; then the gRPC port is taken, so it stops.
-      assertEquals(2, run("--data-dir", data.toString(), "--root-key", rootKey(),
-          "--listen", "127.0.0.1:" + busy.getLocalPort(), "--metrics-listen", "off"));
-    }
+    // Everything up to the bootstrap runs; then the gRPC port is taken, so it stops.
+    assertEquals(2, run("--data-dir", data.toString(), "--root-key", rootKey(),
+        "--metrics-listen", "off"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot listen on"), err.toString());
     assertEquals("rwx------", mode(data));
     assertEquals("rwx------", mode(data.resolve("db")));
@@ -94,11 +103,8 @@ class CofferServerMainFilesTest {
   @Test
   void bootstrapTokenStdout_printsIt_andExcludesAFile() throws Exception {
     Path data = dir.resolve("data");
-    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      assertEquals(2, run("--data-dir", data.toString(), "--root-key", rootKey(),
-          "--listen", "127.0.0.1:" + busy.getLocalPort(), "--metrics-listen", "off",
-          "--bootstrap-token-stdout"));
-    }
+    assertEquals(2, run("--data-dir", data.toString(), "--root-key", rootKey(),
+        "--metrics-listen", "off", "--bootstrap-token-stdout"));
     assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.startsWith("cfr_at_")));
     assertFalse(Files.exists(data.resolve("bootstrap-token")));
     err.reset();
@@ -108,7 +114,7 @@ class CofferServerMainFilesTest {
   }
 
   @Test
-  void metricsOnANonLoopbackAddress_needsTheExplicitFlag() {
+  void metricsOnANonLoopbackAddress_needsTheExplicitFlag() throws Exception {
     assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(),
         "--metrics-listen", "0.0.0.0:0"));
     String stderr = err.toString(StandardCharsets.UTF_8);
@@ -119,12 +125,9 @@ class CofferServerMainFilesTest {
 
   @Test
   void metricsOnANonLoopbackAddress_withTheFlag_passesTheCheck() throws Exception {
-    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      // Passes the metrics check, then stops at the busy gRPC port.
-      assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(),
-          "--listen", "127.0.0.1:" + busy.getLocalPort(), "--metrics-listen", "0.0.0.0:0",
-          "--metrics-listen-public"));
-    }
+    // Passes the metrics check, then stops at the busy gRPC port.
+    assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(),
+        "--metrics-listen", "0.0.0.0:0", "--metrics-listen-public"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot listen on"), err.toString());
   }
 }

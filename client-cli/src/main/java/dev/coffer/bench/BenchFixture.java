@@ -21,6 +21,7 @@ import dev.coffer.api.v1.RevokeGrantRequest;
 import dev.coffer.api.v1.RevokeTokenRequest;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretServiceGrpc;
+import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.api.v1.SecretServiceGrpc.SecretServiceBlockingStub;
 import dev.coffer.client.BearerTokenCredentials;
 import dev.coffer.client.CofferClient;
@@ -41,8 +42,10 @@ import java.util.function.IntFunction;
 
 /**
  * Prepares a run's data in a tenant of its own and removes it afterwards. With the system
- * administrator's client it creates tenant {@code bench-<random>}, an ordinary USER {@value
- * #OWNER} and a SERVICE {@value #READER} with a token each (7 days); then, as the owner, {@code
+ * administrator's client it creates tenant {@code bench-<random>} and its first admin, the USER
+ * {@value #OWNER}, whose token (7 days) it issues as the tenant's hand-over (the only token the
+ * system administrator may issue inside another tenant); the owner then issues the token of the
+ * SERVICE {@value #READER} it owns. Then, as the owner, {@code
  * apps} client-credentials applications (their initial secrets are the verify targets), an
  * application holding {@code secrets} vaulted, shared secrets (listed, and the first up to 256
  * revealed through a grant each to the reader), and an application that {@code create} adds to.
@@ -104,9 +107,10 @@ public final class BenchFixture {
           : "");
     }
     tenantId = tenant;
-    CallCredentials ownerCreds = principal(OWNER, PrincipalKind.USER);
+    CallCredentials ownerCreds = principal(OWNER, PrincipalKind.USER, admin.tokens());
     owner = ownerCreds;
-    CallCredentials readerCreds = principal(READER, PrincipalKind.SERVICE);
+    CallCredentials readerCreds = principal(READER, PrincipalKind.SERVICE,
+        TokenServiceGrpc.newBlockingStub(admin.channel()).withCallCredentials(ownerCreds));
     out.note("preparing tenant " + tenant + ": " + plan.apps() + " applications, "
         + plan.secrets() + " vaulted secrets, " + plan.revealTargets() + " grants");
     var apps = ApplicationServiceGrpc.newBlockingStub(admin.channel())
@@ -144,11 +148,17 @@ public final class BenchFixture {
     return tenantId;
   }
 
-  private CallCredentials principal(String id, PrincipalKind kind) {
+  /**
+   * Creates {@code id} (a USER is the tenant's admin; a SERVICE is owned by {@value #OWNER})
+   * and has {@code issuer} issue its token.
+   */
+  private CallCredentials principal(String id, PrincipalKind kind,
+      TokenServiceGrpc.TokenServiceBlockingStub issuer) {
     step("create principal " + id, () -> admin.principals().createPrincipal(
         CreatePrincipalRequest.newBuilder().setTenantId(tenantId).setPrincipalId(id)
-            .setKind(kind).build()));
-    IssueTokenResponse issued = step("issue a token for " + id, () -> admin.tokens()
+            .setKind(kind).setAdmin(kind == PrincipalKind.USER)
+            .setOwner(kind == PrincipalKind.SERVICE ? OWNER : "").build()));
+    IssueTokenResponse issued = step("issue a token for " + id, () -> issuer
         .issueToken(IssueTokenRequest.newBuilder().setTenantId(tenantId).setPrincipalId(id)
             .setTtl(TOKEN_TTL).setDescription("coffer bench").build()));
     tokens.add(issued.getToken().getName());

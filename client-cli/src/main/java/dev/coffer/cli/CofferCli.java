@@ -124,8 +124,8 @@ public final class CofferCli {
 
   @Command(
       name = "token",
-      description = "Issue and revoke bearer access tokens.",
-      subcommands = {TokenIssueCommand.class, TokenRevokeCommand.class})
+      description = "Issue, list and revoke bearer access tokens.",
+      subcommands = {TokenIssueCommand.class, TokenListCommand.class, TokenRevokeCommand.class})
   static final class TokenCommands extends Group {}
 
   @Command(

@@ -98,6 +98,10 @@ final class CredentialStoreCommand extends ClientCommand {
       expires.applyTo(request);
     }
     value = null;
+    String warning = SecretDraft.readersWarning(true, share, preapproveOwner);
+    if (!warning.isEmpty()) {
+      printer.note(warning);
+    }
     Secret secret = client.secrets().storeCredential(request.build());
     printer.print(secret, Printer.view(secret));
     return ExitCodes.OK;

@@ -11,6 +11,9 @@ import picocli.CommandLine.Option;
  */
 public final class PageOptions {
 
+  /** Most pages {@code --all} fetches; the last page's token then says where to resume. */
+  static final int MAX_PAGES = 10_000;
+
   @Option(names = "--page-size", paramLabel = "N", description = "Items per page (server default 50).")
   int pageSize;
 
@@ -26,7 +29,9 @@ public final class PageOptions {
 
   /**
    * Calls {@code fetch} with the first page token, then, with {@code --all}, with each next token
-   * until it is empty. Stops (rather than loops) if the server repeats a token.
+   * until it is empty. Stops (rather than loops) if the server repeats a token, and after
+   * {@link #MAX_PAGES} pages: tokens are sealed afresh on every call, so a repeat cannot be
+   * relied on to end a server that never stops.
    */
   public <R> List<R> fetch(Function<String, R> fetch, Function<R, String> nextToken) {
     List<R> pages = new ArrayList<>();
@@ -35,7 +40,7 @@ public final class PageOptions {
       R page = fetch.apply(token);
       pages.add(page);
       String next = nextToken.apply(page);
-      if (!all || next.isEmpty() || next.equals(token)) {
+      if (!all || next.isEmpty() || next.equals(token) || pages.size() >= MAX_PAGES) {
         return pages;
       }
       token = next;

@@ -27,6 +27,12 @@ final class PrincipalCreateCommand extends ClientCommand {
   @Option(names = "--service", description = "A workload (SERVICE) rather than a person (USER).")
   boolean service;
 
+  @Option(
+      names = "--owner",
+      paramLabel = "ID",
+      description = "With --service: the USER who owns it and may issue its tokens (default: you).")
+  String owner = "";
+
   @Override
   protected int run(CofferClient client, Printer printer) {
     Principal p =
@@ -38,6 +44,7 @@ final class PrincipalCreateCommand extends ClientCommand {
                     .setPrincipalId(principalId)
                     .setKind(service ? PrincipalKind.SERVICE : PrincipalKind.USER)
                     .setAdmin(admin)
+                    .setOwner(owner)
                     .build());
     printer.print(p, Printer.view(p));
     return ExitCodes.OK;

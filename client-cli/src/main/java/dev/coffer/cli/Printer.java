@@ -191,7 +191,9 @@ public final class Printer {
       "kind", p.getKind().name(),
       "tenant admin", yesNo(p.getAdmin()),
       "system admin", p.getSystemAdmin() ? "yes" : "",
-      "created", time(p.getCreateTime())
+      "owner", p.getOwner(),
+      "created", time(p.getCreateTime()),
+      "first sign-in", p.hasFirstSignInTime() ? time(p.getFirstSignInTime()) : "never"
     };
   }
 

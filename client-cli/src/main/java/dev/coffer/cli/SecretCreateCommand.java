@@ -117,6 +117,9 @@ final class SecretCreateCommand extends ClientCommand {
     Function<CreateSecretRequest, CreateSecretResponse> create =
         request -> ShownOnceSecret.obtain(outFile, () -> client.secrets().createSecret(request));
     Optional<CreateSecretResponse> created;
+    if (!useWizard() && !draft.readersWarning().isEmpty()) {
+      printer.note(draft.readersWarning());
+    }
     if (useWizard()) {
       created = new SecretWizard(ctx.prompter()).run(draft, !yes, create);
     } else {

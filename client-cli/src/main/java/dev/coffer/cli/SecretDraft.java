@@ -50,6 +50,25 @@ final class SecretDraft {
     return b.build();
   }
 
+  /**
+   * The warning to show when these settings leave nobody able to read a vaulted value
+   * without a further decision: not shared and the owner not pre-approved. The value is
+   * not lost — the owner may request access and a tenant admin other than the owner
+   * decides — but nothing reads it until then.
+   */
+  static String readersWarning(boolean vaulted, boolean sharing, boolean preapproveOwner) {
+    if (!vaulted || sharing || preapproveOwner) {
+      return "";
+    }
+    return "warning: vaulted, not shared, owner not pre-approved: nobody can read this value "
+        + "until its owner requests access and a tenant admin (not the owner) approves.";
+  }
+
+  /** {@link #readersWarning} for this draft. */
+  String readersWarning() {
+    return readersWarning(vaulted, sharing, preapproveOwner);
+  }
+
   /** Key/value lines for the wizard's summary. */
   String[] summary() {
     return new String[] {

@@ -36,6 +36,9 @@ final class SecretWizard {
         prompter.println("");
         prompter.println("Summary:");
         Printer.lines(draft.summary()).forEach(l -> prompter.println("  " + l));
+        if (!draft.readersWarning().isEmpty()) {
+          prompter.println("  " + draft.readersWarning());
+        }
         char choice = confirm ? askChoice() : 'y';
         if (choice == 'y') {
           return Optional.of(create.apply(draft.toRequest()));

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code coffer token issue --principal ID}: IssueToken. The token is shown once: alone on stdout
- * (text), with its metadata and a warning on stderr.
+ * (text), with its metadata and a warning on stderr. A token for another person revokes the
+ * tokens that person held; the CLI says so on stderr.
  */
 @Command(name = "issue", description = "Issue a bearer access token (shown once).")
 final class TokenIssueCommand extends ClientCommand {
@@ -44,6 +45,10 @@ final class TokenIssueCommand extends ClientCommand {
       request.setTtl(DurationConverter.toProto(ttl));
     }
     IssueTokenResponse response = client.tokens().issueToken(request.build());
+    if (response.getRevokedTokenCount() > 0) {
+      printer.note("note: issuing this token revoked the " + response.getRevokedTokenCount()
+          + " token(s) " + principal + " held; " + principal + " will notice.");
+    }
     printer.shownOnce(response, Printer.view(response.getToken()), response.getValue(), WARNING);
     return ExitCodes.OK;
   }

@@ -240,18 +240,14 @@ class BenchCommandTest {
     }
   }
 
-  /** As a fresh tenant admin of {@code tenant}: how many secrets are listed. */
+  /**
+   * How many secrets a tenant admin of {@code tenant} sees, read through the vault's service
+   * (the system administrator may no longer obtain a token inside a tenant it handed over).
+   */
   private static int secretsLeftIn(String tenant) {
-    String checkerToken;
-    try (CofferClient admin = client(adminToken)) {
-      admin.principals().createPrincipal(CreatePrincipalRequest.newBuilder()
-          .setTenantId(tenant).setPrincipalId("checker").setAdmin(true).build());
-      checkerToken = admin.tokens().issueToken(IssueTokenRequest.newBuilder()
-          .setTenantId(tenant).setPrincipalId("checker").build()).getValue();
-    }
-    try (CofferClient checker = client(checkerToken)) {
-      return checker.secrets().listSecrets(ListSecretsRequest.newBuilder().setPageSize(1000)
-          .build()).getSecretsCount();
-    }
+    var checker = new dev.coffer.server.service.CallContext(new dev.coffer.server.domain.Principal(
+        tenant, "checker", dev.coffer.server.domain.PrincipalKind.USER, true, false,
+        java.time.Instant.now()), "req-test", "test");
+    return vault.secrets().list(checker, "", "", null, false, "", 1000).items().size();
   }
 }

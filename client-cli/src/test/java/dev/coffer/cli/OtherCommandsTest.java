@@ -52,6 +52,34 @@ class OtherCommandsTest extends FakeServerTest {
   }
 
   @Test
+  void tokenIssue_forSomeoneWhoseTokensItRevoked_saysSoOnStderr() {
+    server.answer =
+        req ->
+            IssueTokenResponse.newBuilder()
+                .setToken(AccessToken.newBuilder().setName("tokens/t2").setPrincipalId("alice"))
+                .setValue("cfr_at_ISSUED")
+                .setRevokedTokenCount(2)
+                .build();
+    assertEquals(0, cli.run("token", "issue", "--principal", "alice"));
+    assertEquals("cfr_at_ISSUED\n", cli.out());
+    assertTrue(cli.err().contains("revoked the 2 token(s) alice held"), cli.err());
+  }
+
+  @Test
+  void tokenList_namesThePrincipal_andPrintsIdsNeverValues() {
+    server.answer =
+        req ->
+            dev.coffer.api.v1.ListTokensResponse.newBuilder()
+                .addTokens(AccessToken.newBuilder().setName("tokens/tok_1").setTokenId("tok_1")
+                    .setPrincipalId("billing").setDescription("replica a"))
+                .build();
+    assertEquals(0, cli.run("token", "list", "--principal", "billing"));
+    assertEquals("billing", server.last(dev.coffer.api.v1.ListTokensRequest.class)
+        .getPrincipalId());
+    assertTrue(cli.out().contains("tok_1") && cli.out().contains("replica a"), cli.out());
+  }
+
+  @Test
   void appCreate_mapsTheKebabCaseChoices_andShowsTheInitialSecretOnce() {
     server.answer =
         req ->

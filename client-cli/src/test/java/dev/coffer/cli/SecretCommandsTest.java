@@ -75,6 +75,25 @@ class SecretCommandsTest extends FakeServerTest {
   }
 
   @Test
+  void createOfAVaultedSecretNobodyCanReadYet_warnsWhoMustDecide() {
+    answerCreate(VAULTED);
+    assertEquals(0, cli.run("secret", "create", "--app", "payments_api", "--name", "db",
+        "--vault"));
+    assertTrue(cli.err().contains("nobody can read this value until its owner requests access"
+        + " and a tenant admin (not the owner) approves"), cli.err());
+  }
+
+  @Test
+  void createOfASharedOrPreapprovedVaultedSecret_hasNoReadersWarning() {
+    answerCreate(VAULTED);
+    assertEquals(0, cli.run("secret", "create", "--app", "payments_api", "--name", "db",
+        "--vault", "--share"));
+    assertEquals(0, cli.run("secret", "create", "--app", "payments_api", "--name", "db",
+        "--vault", "--preapprove-owner"));
+    assertFalse(cli.err().contains("nobody can read"), cli.err());
+  }
+
+  @Test
   void createOfANonVaultedSecret_warnsThatOnlyAVerifierIsKept_andLeavesDefaultsToTheServer() {
     answerCreate(VAULTED.toBuilder().setVaulted(false).build());
     assertEquals(0, cli.run("secret", "create", "--app", "payments_api", "--name", "db"));

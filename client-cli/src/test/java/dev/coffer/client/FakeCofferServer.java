@@ -370,6 +370,12 @@ public final class FakeCofferServer implements AutoCloseable {
     public void issueToken(IssueTokenRequest r, StreamObserver<IssueTokenResponse> o) {
       handle(r, o);
     }
+
+    @Override
+    public void listTokens(dev.coffer.api.v1.ListTokensRequest r,
+        StreamObserver<dev.coffer.api.v1.ListTokensResponse> o) {
+      handle(r, o);
+    }
   }
 
   private final class Scopes extends dev.coffer.api.v1.ScopeServiceGrpc.ScopeServiceImplBase {

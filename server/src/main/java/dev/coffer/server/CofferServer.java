@@ -10,6 +10,7 @@ import dev.coffer.server.api.LeakReportGrpcService;
 import dev.coffer.server.api.LifecycleGrpcService;
 import dev.coffer.server.api.LocationsGrpcService;
 import dev.coffer.server.api.MalformedRequestGuard;
+import dev.coffer.server.api.PageTokens;
 import dev.coffer.server.api.PrincipalsGrpcService;
 import dev.coffer.server.api.ScopesGrpcService;
 import dev.coffer.server.api.SecretsGrpcService;
@@ -106,11 +107,12 @@ public final class CofferServer {
         new AccessGrpcService(vault.accessRequests(), clock),
         new GrantsGrpcService(vault.grants(), clock),
         new AuditGrpcService(vault.auditTrail()),
-        new LifecycleGrpcService(vault.lifecycleEvents()),
+        new LifecycleGrpcService(vault.lifecycleEvents(), vault.tokens()),
         new AdminGrpcService(vault.admin()));
+    PageTokens pageTokens = new PageTokens(vault.keyring().pageTokens());
     for (BindableService service : services) {
       builder.addService(metered(ServerInterceptors.intercept(
-          MalformedRequestGuard.guard(service.bindService()), auth)));
+          MalformedRequestGuard.guard(service.bindService()), pageTokens, auth)));
     }
     builder.addService(metered(health.getHealthService().bindService()));
     builder.addService(metered(ProtoReflectionServiceV1.newInstance().bindService()));

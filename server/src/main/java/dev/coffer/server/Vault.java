@@ -133,8 +133,9 @@ public final class Vault implements AutoCloseable {
     this.tenants = new TenantService(tenantRepo, locationRepo, gov);
     this.principals = new PrincipalService(tenantRepo, gov);
     TokenRepository tokenRepo = new TokenRepository(store);
+    tokenRepo.backfillPrincipalIndex();
     this.tokens = new TokenService(tokenRepo, tenantRepo, generator, keyring.lookupKeys(), ids,
-        gov);
+        gov, lifecycleEvents);
     this.locations = new LocationService(locationRepo, gov);
     SecretMinter minter = new SecretMinter(generator, mac, cipher, ids, keyring.lookupKeys());
     SecretSettings secretSettings = new SecretSettings(tenantRepo, locations);
@@ -144,8 +145,7 @@ public final class Vault implements AutoCloseable {
     this.scopes = new ScopeService(scopeRepo, tenantRepo, gov);
     this.quarantine = new QuarantineService(secrets, secretRepo, gov, lifecycleEvents);
     this.leakReports = new LeakReportService(secretRepo, keyring.lookupKeys(), mac, quarantine,
-        gov, LeakReportService.DEFAULT_PER_PEER_PER_MINUTE,
-        LeakReportService.DEFAULT_TOTAL_PER_MINUTE, metrics.leakReports());
+        gov, metrics.leakReports());
     this.clientAssertions = new ClientAssertionService(appRepo, secretRepo,
         new AssertionReplayRepository(store), gov, metrics.assertionChecks());
     this.jwks = new JwksService(appRepo, secretRepo, clock);

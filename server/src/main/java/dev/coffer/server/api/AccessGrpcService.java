@@ -56,19 +56,21 @@ public final class AccessGrpcService extends AccessServiceGrpc.AccessServiceImpl
   @Override
   public void approveAccessRequest(ApproveAccessRequestRequest req,
       StreamObserver<AccessRequest> out) {
-    UnaryCalls.run(out, ctx -> map(requests.approve(ctx, id(req.getName()), req.getEtag())));
+    UnaryCalls.run(out, ctx -> map(requests.approve(ctx, id(req.getName()),
+        FieldRules.etag("etag", req.getEtag()))));
   }
 
   @Override
   public void denyAccessRequest(DenyAccessRequestRequest req, StreamObserver<AccessRequest> out) {
     UnaryCalls.run(out, ctx -> map(requests.deny(ctx, id(req.getName()), req.getReason(),
-        req.getEtag())));
+        FieldRules.etag("etag", req.getEtag()))));
   }
 
   @Override
   public void cancelAccessRequest(CancelAccessRequestRequest req,
       StreamObserver<AccessRequest> out) {
-    UnaryCalls.run(out, ctx -> map(requests.cancel(ctx, id(req.getName()), req.getEtag())));
+    UnaryCalls.run(out, ctx -> map(requests.cancel(ctx, id(req.getName()),
+        FieldRules.etag("etag", req.getEtag()))));
   }
 
   private static String id(String name) {

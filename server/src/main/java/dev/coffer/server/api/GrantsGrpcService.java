@@ -52,7 +52,8 @@ public final class GrantsGrpcService extends GrantServiceGrpc.GrantServiceImplBa
   @Override
   public void revokeGrant(RevokeGrantRequest req, StreamObserver<Grant> out) {
     UnaryCalls.run(out, ctx -> map(grants.revoke(ctx,
-        FieldRules.resourceId("name", req.getName(), "grants/"), req.getEtag())));
+        FieldRules.resourceId("name", req.getName(), "grants/"),
+            FieldRules.etag("etag", req.getEtag()))));
   }
 
   private Grant map(dev.coffer.server.domain.Grant g) {

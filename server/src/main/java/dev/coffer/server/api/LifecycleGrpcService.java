@@ -10,6 +10,7 @@ import dev.coffer.server.service.LifecycleEvents;
 import dev.coffer.server.service.LifecycleNotice;
 import dev.coffer.server.service.LifecycleSubscription;
 import dev.coffer.server.service.LifecycleWatch;
+import dev.coffer.server.service.TokenService;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,14 +22,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bounded queue fill, and is then disconnected with RESOURCE_EXHAUSTED (WATCHER_TOO_SLOW)
  * rather than buffering without bound or slowing anyone else. A cancelled call (client
  * gone, deadline passed) unsubscribes at once; server shutdown ends every watch with
- * UNAVAILABLE (SHUTTING_DOWN).
+ * UNAVAILABLE (SHUTTING_DOWN). A watch follows its caller's credential: once the bearer token
+ * it was opened with is revoked or expires, it ends with UNAUTHENTICATED (checked before each
+ * delivery and every second).
  */
 public final class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceImplBase {
 
   private final LifecycleEvents events;
+  private final TokenService tokens;
 
-  public LifecycleGrpcService(LifecycleEvents events) {
+  /** @param tokens re-checks the watch's bearer token, so a revoked one ends the stream */
+  public LifecycleGrpcService(LifecycleEvents events, TokenService tokens) {
     this.events = events;
+    this.tokens = tokens;
   }
 
   @Override
@@ -39,7 +45,10 @@ public final class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleSe
       CallContext ctx = UnaryCalls.current();
       LifecycleWatch watch = LifecycleWatch.of(req.getLeadTimeSecondsList(),
           req.getResourcesList());
-      stream.subscription = events.subscribe(ctx.caller(), watch, stream::signal);
+      String tokenId = ctx.tokenId();
+      stream.subscription = events.subscribe(ctx.caller(), watch, stream::signal,
+          tokenId.isEmpty() ? LifecycleSubscription.CredentialCheck.NONE
+              : () -> tokens.recheck(tokenId));
     } catch (RuntimeException e) {
       out.onError(ErrorMapper.toStatus(e));
       return;

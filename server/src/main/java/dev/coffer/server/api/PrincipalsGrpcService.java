@@ -24,7 +24,7 @@ public final class PrincipalsGrpcService extends PrincipalServiceGrpc.PrincipalS
   @Override
   public void createPrincipal(CreatePrincipalRequest req, StreamObserver<Principal> out) {
     UnaryCalls.run(out, ctx -> ProtoMapper.principal(principals.create(ctx, req.getTenantId(),
-        req.getPrincipalId(), EnumFields.kind(req.getKind()), req.getAdmin())));
+        req.getPrincipalId(), EnumFields.kind(req.getKind()), req.getAdmin(), req.getOwner())));
   }
 
   @Override

@@ -34,22 +34,43 @@ final class ProtoMapper {
     return Timestamps.fromMillis(t.toEpochMilli());
   }
 
+  /**
+   * The longest duration a request field may carry: 100 years, beyond every sensible
+   * policy, and small enough that "now + duration" stays a valid Timestamp and in nanos.
+   */
+  static final java.time.Duration MAX_DURATION = java.time.Duration.ofDays(36_525);
+
+  /** A Timestamp of the protobuf range (0001-01-01..9999-12-31, nanos 0..999,999,999). */
   static Instant instant(String field, Timestamp t) {
-    if (!Timestamps.isValid(t)) {
-      throw CofferException.invalid(field, "is not a valid timestamp");
+    try {
+      Timestamps.checkValid(t);
+    } catch (IllegalArgumentException e) {
+      throw CofferException.invalid(field, "must be a valid timestamp between 0001-01-01 and "
+          + "9999-12-31 with nanos in 0..999999999");
     }
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
-  /** A positive duration, or null when unset. */
+  /** A positive duration of at most {@link #MAX_DURATION}, or null when unset. */
   static java.time.Duration duration(String field, boolean present, Duration d) {
     if (!present) {
       return null;
     }
-    if (!Durations.isValid(d) || Durations.isNegative(d) || Durations.toNanos(d) == 0) {
+    try {
+      Durations.checkValid(d);
+    } catch (IllegalArgumentException e) {
+      throw CofferException.invalid(field, "must be a valid duration: nanos in "
+          + "-999999999..999999999 with the sign of seconds, at most 10000 years");
+    }
+    if (d.getSeconds() < 0 || d.getNanos() < 0 || (d.getSeconds() == 0 && d.getNanos() == 0)) {
       throw CofferException.invalid(field, "must be a positive duration");
     }
-    return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+    java.time.Duration value = java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+    if (value.compareTo(MAX_DURATION) > 0) {
+      throw CofferException.invalid(field, "must be at most " + MAX_DURATION.toDays()
+          + " days (100 years)");
+    }
+    return value;
   }
 
   static Tenant tenant(dev.coffer.server.domain.Tenant t) {
@@ -69,7 +90,7 @@ final class ProtoMapper {
   }
 
   static Principal principal(dev.coffer.server.domain.Principal p) {
-    return Principal.newBuilder()
+    Principal.Builder b = Principal.newBuilder()
         .setName("tenants/" + p.tenantId() + "/principals/" + p.principalId())
         .setTenantId(p.tenantId())
         .setPrincipalId(p.principalId())
@@ -78,7 +99,11 @@ final class ProtoMapper {
         .setAdmin(p.admin())
         .setSystemAdmin(p.systemAdmin())
         .setCreateTime(timestamp(p.createTime()))
-        .build();
+        .setOwner(p.owner());
+    if (p.firstSignInTime() != null) {
+      b.setFirstSignInTime(timestamp(p.firstSignInTime()));
+    }
+    return b.build();
   }
 
   static AccessToken token(dev.coffer.server.domain.AccessToken t) {

@@ -96,7 +96,8 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   public void rotateSecret(RotateSecretRequest req, StreamObserver<CreateSecretResponse> out) {
     UnaryCalls.run(out, ctx -> shownOnce(rotator.rotate(ctx,
         FieldRules.resourceId("name", req.getName(), SECRETS),
-        ProtoMapper.duration("overlap", req.hasOverlap(), req.getOverlap()), req.getEtag())));
+        ProtoMapper.duration("overlap", req.hasOverlap(), req.getOverlap()),
+            FieldRules.etag("etag", req.getEtag()))));
   }
 
   @Override
@@ -150,13 +151,15 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   @Override
   public void revokeSecret(RevokeSecretRequest req, StreamObserver<Secret> out) {
     UnaryCalls.run(out, ctx -> ProtoMapper.secret(secrets.revoke(ctx,
-        FieldRules.resourceId("name", req.getName(), SECRETS), req.getEtag()), clock.instant()));
+        FieldRules.resourceId("name", req.getName(), SECRETS),
+            FieldRules.etag("etag", req.getEtag())), clock.instant()));
   }
 
   @Override
   public void deleteSecret(DeleteSecretRequest req, StreamObserver<DeleteSecretResponse> out) {
     UnaryCalls.run(out, ctx -> {
-      secrets.delete(ctx, FieldRules.resourceId("name", req.getName(), SECRETS), req.getEtag());
+      secrets.delete(ctx, FieldRules.resourceId("name", req.getName(), SECRETS),
+          FieldRules.etag("etag", req.getEtag()));
       return DeleteSecretResponse.getDefaultInstance();
     });
   }
@@ -202,6 +205,7 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   @Override
   public void unquarantineSecret(UnquarantineSecretRequest req, StreamObserver<Secret> out) {
     UnaryCalls.run(out, ctx -> ProtoMapper.secret(quarantine.unquarantine(ctx,
-        FieldRules.resourceId("name", req.getName(), SECRETS), req.getEtag()), clock.instant()));
+        FieldRules.resourceId("name", req.getName(), SECRETS),
+            FieldRules.etag("etag", req.getEtag())), clock.instant()));
   }
 }

@@ -3,6 +3,8 @@ package dev.coffer.server.api;
 import dev.coffer.api.v1.AccessToken;
 import dev.coffer.api.v1.IssueTokenRequest;
 import dev.coffer.api.v1.IssueTokenResponse;
+import dev.coffer.api.v1.ListTokensRequest;
+import dev.coffer.api.v1.ListTokensResponse;
 import dev.coffer.api.v1.RevokeTokenRequest;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.server.service.FieldRules;
@@ -27,8 +29,20 @@ public final class TokensGrpcService extends TokenServiceGrpc.TokenServiceImplBa
         return IssueTokenResponse.newBuilder()
             .setToken(ProtoMapper.token(issued.token()))
             .setValue(value.reveal())
+            .setRevokedTokenCount(issued.revokedTokens())
             .build();
       }
+    });
+  }
+
+  @Override
+  public void listTokens(ListTokensRequest req, StreamObserver<ListTokensResponse> out) {
+    UnaryCalls.run(out, ctx -> {
+      var page = tokens.list(ctx, req.getTenantId(), req.getPrincipalId(), req.getPageToken(),
+          req.getPageSize());
+      var b = ListTokensResponse.newBuilder().setNextPageToken(page.nextPageToken());
+      page.items().forEach(t -> b.addTokens(ProtoMapper.token(t)));
+      return b.build();
     });
   }
 

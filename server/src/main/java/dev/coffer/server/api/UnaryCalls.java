@@ -78,6 +78,7 @@ final class UnaryCalls {
     if (principal == null) {
       throw new CofferException(Reason.UNAUTHENTICATED, "not authenticated");
     }
-    return new CallContext(principal, AuthContext.REQUEST_ID.get(), AuthContext.PEER.get());
+    return new CallContext(principal, AuthContext.REQUEST_ID.get(), AuthContext.PEER.get(),
+        AuthContext.TOKEN_ID.get());
   }
 }

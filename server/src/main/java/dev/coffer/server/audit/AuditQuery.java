@@ -22,9 +22,10 @@ import java.util.Optional;
  * <p>Cost is O(page): a page reads at most a fixed budget of index entries (ten times the
  * page size, at least 1000), each resolved by one point read, so a narrow filter yields a
  * short page, with a token, rather than a long scan. The page token follows the listing
- * conventions of {@code store.records.PageScanner}: opaque base64url of the last index key
- * read, which must lie inside the tenant's range; it also carries a digest of the filter,
- * so a token is refused with other filters. Security: an index entry that points at
+ * conventions of {@code store.records.PageScanner}: a cursor, base64url of the last index
+ * key read, which must lie inside the tenant's range (clients only ever see it sealed by
+ * {@code api.PageTokens}); it also carries a digest of the filter, so a cursor is refused
+ * with other filters. Security: an index entry that points at
  * another tenant's event (a damaged or forged index) is skipped, never returned.
  */
 public final class AuditQuery {

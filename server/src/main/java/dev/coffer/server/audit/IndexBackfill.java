@@ -1,14 +1,12 @@
 package dev.coffer.server.audit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.OneTimeMigration;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.pb.AuditRec;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,33 +17,13 @@ import java.util.Optional;
  */
 final class IndexBackfill {
 
-  private static final byte[] VERSION = "1".getBytes(StandardCharsets.UTF_8);
-  private static final int PAGE = 1000;
-
   private IndexBackfill() {}
 
   static void runOnce(KvStore store) {
-    if (store.get(Table.META, AuditKeys.INDEX_VERSION_KEY).isPresent()) {
-      return;
-    }
-    byte[] after = null;
-    while (true) {
-      List<KeyValue> page = store.scan(Table.AUDIT, new byte[0], after, PAGE);
-      Changes changes = new Changes();
-      for (KeyValue kv : page) {
-        after = kv.key();
-        parse(kv).ifPresent(rec -> changes.put(Table.INDEX,
+    OneTimeMigration.runOnce(store, AuditKeys.INDEX_VERSION_KEY, Table.AUDIT, (kv, changes) ->
+        parse(kv).map(rec -> changes.put(Table.INDEX,
             AuditKeys.indexKey(rec.getTenantId(), ByteBuffer.wrap(kv.key()).getLong()),
-            new byte[0]));
-      }
-      if (!changes.isEmpty()) {
-        store.commit(changes);
-      }
-      if (page.size() < PAGE) {
-        break;
-      }
-    }
-    store.commit(new Changes().put(Table.META, AuditKeys.INDEX_VERSION_KEY, VERSION));
+            new byte[0])).isPresent());
   }
 
   /** Empty for an unreadable record: the chain verification reports it; startup goes on. */

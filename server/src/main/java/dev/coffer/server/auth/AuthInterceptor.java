@@ -90,9 +90,9 @@ public final class AuthInterceptor implements ServerInterceptor {
           .withValue(AuthContext.PEER, peer(remote))
           .withValue(AuthContext.REMOTE, remote), call, headers, next);
     }
-    TokenService.Authenticated caller;
+    TokenService.Authenticated auth;
     try {
-      caller = authenticate(headers.get(AUTHORIZATION), peerCertificate(call), remote,
+      auth = authenticate(headers.get(AUTHORIZATION), peerCertificate(call), remote,
           requestId);
     } catch (RuntimeException e) {
       StatusRuntimeException status = ErrorMapper.toStatus(e);
@@ -101,15 +101,15 @@ public final class AuthInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     Context context = Context.current()
-        .withValue(AuthContext.PRINCIPAL, caller.principal())
-        .withValue(AuthContext.TOKEN_ID, caller.tokenId())
+        .withValue(AuthContext.PRINCIPAL, auth.principal())
+        .withValue(AuthContext.TOKEN_ID, auth.token() == null ? "" : auth.token().tokenId())
         .withValue(AuthContext.REQUEST_ID, requestId)
         .withValue(AuthContext.PEER, peer(remote))
         .withValue(AuthContext.REMOTE, remote);
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  /** The caller, with the id of its token (null when it came by certificate alone). */
+  /** The caller, and its bearer token (null for a call authenticated by certificate only). */
   private TokenService.Authenticated authenticate(String authorization,
       X509Certificate certificate, SocketAddress remote, String requestId) {
     Principal byCertificate = certificate == null ? null

@@ -23,29 +23,33 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The vault's four keysets and the primitives built on them, obtained once at startup:
+ * The vault's five keysets and the primitives built on them, obtained once at startup:
  * the KEK (AES-256-GCM, wraps data keys), the verifier MAC (HMAC-SHA256, 256-bit tag), the
- * lookup PRF (HMAC-SHA256) and the audit signing key (ECDSA P-256, signs audit
- * checkpoints). Each keyset is kept in the {@link KeysetStore} encrypted by the root key,
+ * lookup PRF (HMAC-SHA256), the audit signing key (ECDSA P-256, signs audit checkpoints)
+ * and the page-token key (AES-256-GCM, seals listing cursors). Each keyset is kept in the {@link KeysetStore} encrypted by the root key,
  * with associated data naming the keyset ({@code coffer/keyset/<name>}), so keysets cannot
  * be swapped for one another; the store never sees a key in the clear.
  *
- * <p>The first start of an empty store creates all four in one atomic write. The first
+ * <p>The first start of an empty store creates all five in one atomic write. The first
  * three are all-or-nothing: a store holding only some of them is refused rather than
  * completed, because a replaced key would orphan the data it protects. The
- * {@code audit-signing} keyset is the one exception: a vault created before audit
- * checkpoints existed lacks only it, so it is created then (after the existing keysets
- * have been decrypted, which proves the root key right) and written on its own. Nothing
- * signed by a previous audit-signing key can exist in such a vault, so nothing is orphaned.
+ * {@code audit-signing} and {@code page-token} keysets are the exceptions: a vault created
+ * before audit checkpoints (or sealed page tokens) existed lacks them, so they are created
+ * then (after the existing keysets have been decrypted, which proves the root key right)
+ * and written on their own. Nothing signed or sealed by a previous key of theirs can exist
+ * in such a vault that must outlive a restart (a page token from before merely stops
+ * opening), so nothing is orphaned.
  */
 public final class Keyring {
   static final String KEK = "kek";
   static final String VERIFIER_MAC = "verifier-mac";
   static final String LOOKUP_PRF = "lookup-prf";
   static final String AUDIT_SIGNING = "audit-signing";
-  static final List<String> NAMES = List.of(KEK, VERIFIER_MAC, LOOKUP_PRF, AUDIT_SIGNING);
+  static final String PAGE_TOKEN = "page-token";
+  static final List<String> NAMES =
+      List.of(KEK, VERIFIER_MAC, LOOKUP_PRF, AUDIT_SIGNING, PAGE_TOKEN);
   /** Keysets a vault created before them may lack; {@link #open} adds them. */
-  static final Set<String> ADDED_LATER = Set.of(AUDIT_SIGNING);
+  static final Set<String> ADDED_LATER = Set.of(AUDIT_SIGNING, PAGE_TOKEN);
   static final String WRONG_ROOT_KEY =
       "the root key cannot decrypt the vault keysets: wrong root key for this data dir?";
 
@@ -54,6 +58,7 @@ public final class Keyring {
   private final VerifierMac verifierMac;
   private final LookupKeys lookupKeys;
   private final AuditSignature auditSignature;
+  private final PageTokenCipher pageTokens;
   private final boolean createdNow;
 
   private Keyring(Map<String, KeysetHandle> handles, boolean createdNow, Aead rootAead,
@@ -69,12 +74,15 @@ public final class Keyring {
     this.auditSignature = new TinkAuditSignature(
         signing.getPrimitive(config, PublicKeySign.class),
         signing.getPublicKeysetHandle().getPrimitive(config, PublicKeyVerify.class));
+    this.pageTokens = new TinkPageTokenCipher(
+        handles.get(PAGE_TOKEN).getPrimitive(config, Aead.class));
     this.createdNow = createdNow;
   }
 
   /**
    * Loads the keysets from {@code store}, or creates them if the store holds none; adds
-   * the {@code audit-signing} keyset to a store that lacks only it (see the class comment).
+   * the {@code audit-signing} and {@code page-token} keysets to a store that lacks only
+   * those (see the class comment).
    *
    * @throws KeyringException if the root key cannot decrypt them, or only some of the
    *     first three exist
@@ -124,6 +132,11 @@ public final class Keyring {
     return auditSignature;
   }
 
+  /** Seals and opens listing page tokens (the {@code page-token} keyset). */
+  public PageTokenCipher pageTokens() {
+    return pageTokens;
+  }
+
   /** True when this call created the keysets (first start of an empty vault). */
   public boolean createdNow() {
     return createdNow;
@@ -131,7 +144,7 @@ public final class Keyring {
 
   @Override
   public String toString() {
-    return "Keyring[kek, verifier-mac, lookup-prf, audit-signing]";
+    return "Keyring[kek, verifier-mac, lookup-prf, audit-signing, page-token]";
   }
 
   static byte[] associatedData(String name) {
@@ -146,6 +159,7 @@ public final class Keyring {
       handles.put(VERIFIER_MAC, generate(PredefinedMacParameters.HMAC_SHA256_256BITTAG));
       handles.put(LOOKUP_PRF, generate(PredefinedPrfParameters.HMAC_SHA256_PRF));
       handles.put(AUDIT_SIGNING, generate(PredefinedSignatureParameters.ECDSA_P256));
+      handles.put(PAGE_TOKEN, generate(PredefinedAeadParameters.AES256_GCM));
       Map<String, byte[]> encrypted = encryptAll(rootAead, handles, config);
       Keyring keyring = new Keyring(handles, true, rootAead, store);
       store.writeAll(encrypted);
@@ -162,10 +176,12 @@ public final class Keyring {
     try {
       Map<String, KeysetHandle> handles = new LinkedHashMap<>();
       for (String name : missing) {
-        if (!AUDIT_SIGNING.equals(name)) {
-          throw new IllegalStateException("no generator for keyset " + name);
-        }
-        handles.put(name, generate(PredefinedSignatureParameters.ECDSA_P256));
+        Parameters parameters = switch (name) {
+          case AUDIT_SIGNING -> PredefinedSignatureParameters.ECDSA_P256;
+          case PAGE_TOKEN -> PredefinedAeadParameters.AES256_GCM;
+          default -> throw new IllegalStateException("no generator for keyset " + name);
+        };
+        handles.put(name, generate(parameters));
       }
       store.writeAll(encryptAll(rootAead, handles, config));
       return handles;

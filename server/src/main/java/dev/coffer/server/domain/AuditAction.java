@@ -6,6 +6,8 @@ public enum AuditAction {
   PRINCIPAL_CREATE,
   TOKEN_ISSUE,
   TOKEN_REVOKE,
+  /** Listing a principal's tokens (metadata only). */
+  TOKEN_LIST,
   LOCATION_CREATE,
   APPLICATION_CREATE,
   SECRET_CREATE,
@@ -22,6 +24,11 @@ public enum AuditAction {
   GRANT_CREATE,
   GRANT_REVOKE,
   GRANT_LIST,
+  /**
+   * A request for an object that exists but the caller may not see, answered NOT_FOUND:
+   * always DENIED, reason NOT_VISIBLE, in the object's tenant.
+   */
+  OBJECT_PROBE,
   AUTHENTICATE,
   BOOTSTRAP,
   AUDIT_LIST,

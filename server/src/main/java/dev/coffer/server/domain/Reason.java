@@ -21,6 +21,11 @@ public enum Reason {
   GRANT_REVOKED(Kind.DENIED),
   SELF_DECISION(Kind.DENIED),
   NOT_REQUESTER(Kind.DENIED),
+  /**
+   * The system administrator asked for a credential inside another tenant beyond that
+   * tenant's first admin before anyone in it signed in.
+   */
+  CROSS_TENANT_CREDENTIAL(Kind.DENIED),
   SECRET_EXPIRED(Kind.DENIED),
   SECRET_REVOKED(Kind.DENIED),
   /** The secret was reported leaked: it neither verifies nor reveals until released. */

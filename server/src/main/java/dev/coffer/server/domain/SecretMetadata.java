@@ -17,6 +17,9 @@ import java.time.Instant;
  *     provider; empty otherwise
  * @param quarantineTime when a leak report quarantined it; null otherwise
  * @param publicKey for a {@link SecretKind#SIGNING_KEY}, its public half; null otherwise
+ * @param hint the first characters of a generated value (after its prefix); always empty
+ *     for a {@link SecretKind#STORED_CREDENTIAL}, whose first characters are the imported
+ *     value's own (the constructor enforces it, so records stored with a hint read as empty)
  */
 public record SecretMetadata(
     String tenantId,
@@ -42,6 +45,12 @@ public record SecretMetadata(
     String externalClientId,
     Instant quarantineTime,
     PublicKeyInfo publicKey) {
+
+  public SecretMetadata {
+    if (kind == SecretKind.STORED_CREDENTIAL) {
+      hint = "";
+    }
+  }
 
   /** Metadata of a secret that is not quarantined and holds no public key. */
   public SecretMetadata(String tenantId, String secretId, String clientId, String displayName,

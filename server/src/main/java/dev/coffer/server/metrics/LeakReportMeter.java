@@ -10,7 +10,8 @@ import java.util.Map;
  * Counts leak reports in {@code coffer_leak_reports_total}, labelled {@code outcome}:
  * {@code quarantined} (a live secret was quarantined), {@code not_live} (an expired, revoked,
  * deleted or already quarantined secret), {@code no_match}, {@code invalid},
- * {@code rate_limited}.
+ * {@code rate_limited}, {@code miss_not_written} (a miss or dead secret beyond the
+ * allowance of misses written to the audit trail).
  *
  * <p>Security: only the outcome is a label. Note that whoever can scrape the metrics can tell
  * a quarantine from a miss by watching the counter; the endpoint is an operator's.

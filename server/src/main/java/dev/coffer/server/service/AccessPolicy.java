@@ -4,10 +4,12 @@ import dev.coffer.server.domain.AccessRequest;
 import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.Principal;
+import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretHolder;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretState;
+import dev.coffer.server.domain.Tenant;
 import java.time.Instant;
 import java.util.List;
 
@@ -37,6 +39,62 @@ public final class AccessPolicy {
     }
     return caller.admin() ? Decision.ALLOW
         : Decision.deny(Reason.NOT_ADMIN, "only a tenant admin manages principals and tokens");
+  }
+
+  /**
+   * Issuing a bearer token for {@code target} of {@code targetTenant}. No silent
+   * credentials for someone else:
+   * <ul>
+   *   <li>for oneself: any principal;
+   *   <li>for another principal of the caller's tenant: a tenant admin, or a SERVICE
+   *       principal's owner (the service's own tokens only);
+   *   <li>inside another tenant: the system administrator only, and only for that
+   *       tenant's first admin (a USER admin that has never signed in, in a tenant where
+   *       nobody has signed in yet), which is how a new tenant is handed over.
+   * </ul>
+   * What such an issuance leaves (revoked tokens, audit events, lifecycle notice) is
+   * {@link TokenService#issue}'s part.
+   */
+  public Decision issueToken(Principal caller, Principal target, Tenant targetTenant) {
+    boolean sameTenant = caller.tenantId().equals(target.tenantId());
+    if (sameTenant && caller.principalId().equals(target.principalId())) {
+      return Decision.ALLOW;
+    }
+    if (!sameTenant) {
+      if (!caller.systemAdmin()) {
+        return Decision.deny(Reason.NOT_SYSTEM_ADMIN,
+            "only the system administrator acts in another tenant");
+      }
+      boolean handover = !targetTenant.hasSignedIn() && target.admin()
+          && target.kind() == PrincipalKind.USER && !target.hasSignedIn();
+      return handover ? Decision.ALLOW : Decision.deny(Reason.CROSS_TENANT_CREDENTIAL,
+          "the system administrator issues a token in another tenant only to its first admin, "
+              + "before anyone in that tenant has signed in; a tenant admin issues the rest");
+    }
+    if (caller.admin()) {
+      return Decision.ALLOW;
+    }
+    if (target.kind() == PrincipalKind.SERVICE && caller.principalId().equals(target.owner())) {
+      return Decision.ALLOW;
+    }
+    return Decision.deny(Reason.NOT_ADMIN, "only a tenant admin, or a service principal's "
+        + "owner for that service, issues tokens for another principal");
+  }
+
+  /**
+   * Listing a principal's tokens (metadata, never values): the principal itself, a tenant
+   * admin, a SERVICE principal's owner, or the system administrator.
+   */
+  public Decision listTokens(Principal caller, Principal target) {
+    boolean sameTenant = caller.tenantId().equals(target.tenantId());
+    if (caller.systemAdmin() || (sameTenant && (caller.admin()
+        || caller.principalId().equals(target.principalId())
+        || (target.kind() == PrincipalKind.SERVICE
+            && caller.principalId().equals(target.owner()))))) {
+      return Decision.ALLOW;
+    }
+    return Decision.deny(Reason.NOT_ADMIN,
+        "only the principal, its owner or a tenant admin lists its tokens");
   }
 
   /** Creating locations of the caller's tenant. */
@@ -134,12 +192,9 @@ public final class AccessPolicy {
     if (owner && secret.preapproveOwner()) {
       return Decision.ALLOW;
     }
-    if (!secret.sharingEnabled()) {
-      return owner
-          ? Decision.deny(Reason.NOT_PREAPPROVED, "the owner is not pre-approved to read this "
-              + "secret, and it is not shared, so no grant can allow it")
-          : Decision.deny(Reason.NOT_SHARED,
-              "the secret is not shared: only its pre-approved owner reads it");
+    if (!secret.sharingEnabled() && !owner) {
+      return Decision.deny(Reason.NOT_SHARED,
+          "the secret is not shared: only its owner reads it, when pre-approved or granted");
     }
     Reason closest = Reason.NO_GRANT;
     for (Grant g : grants) {
@@ -159,18 +214,29 @@ public final class AccessPolicy {
     return switch (closest) {
       case GRANT_EXPIRED -> Decision.deny(closest, "your grant on this secret has expired");
       case GRANT_REVOKED -> Decision.deny(closest, "your grant on this secret was revoked");
-      default -> Decision.deny(Reason.NO_GRANT, owner
-          ? "the owner is not pre-approved; request access or grant it to yourself"
-          : "you hold no grant on this secret; request access first");
+      default -> owner
+          ? Decision.deny(Reason.NOT_PREAPPROVED, "the owner is not pre-approved: request "
+              + "access, and another principal entitled to decide (" + (secret.sharingEnabled()
+                  ? "a tenant admin" : "a tenant admin; the secret is not shared")
+              + ") approves it")
+          : Decision.deny(Reason.NO_GRANT, "you hold no grant on this secret; request access first");
     };
   }
 
-  /** Asking for access: the secret must be vaulted, shared and active. */
-  public Decision requestAccess(SecretMetadata secret, Instant now) {
-    if (!secret.shared()) {
-      return Decision.deny(Reason.SHARING_DISABLED, secret.vaulted()
-          ? "the secret's owner has not enabled sharing, so access cannot be requested"
-          : "the secret is not vaulted, so it has no readers and access cannot be requested");
+  /**
+   * Whether {@code subject} may be given read access to {@code secret} (by a request, an
+   * approval or a direct grant): the secret must be vaulted and active, and shared, or else
+   * the subject must be its owner (an owner without pre-approval asks like anyone else, so
+   * that no vaulted secret is unreadable by construction).
+   */
+  public Decision requestAccess(String subject, SecretMetadata secret, Instant now) {
+    if (!secret.vaulted()) {
+      return Decision.deny(Reason.SHARING_DISABLED,
+          "the secret is not vaulted, so it has no readers and access cannot be requested");
+    }
+    if (!secret.sharingEnabled() && !secret.owner().equals(subject)) {
+      return Decision.deny(Reason.SHARING_DISABLED, "the secret's owner has not enabled "
+          + "sharing: only the owner may be given access to it");
     }
     if (secret.stateAt(now) != SecretState.ACTIVE) {
       return Decision.deny(Reason.SECRET_NOT_ACTIVE, "the secret is "
@@ -180,20 +246,29 @@ public final class AccessPolicy {
   }
 
   /**
-   * Granting, deciding requests on, and listing the grants of a secret: its owner or a
-   * tenant admin. Nobody decides their own request.
+   * Deciding who reads a secret (a direct grant, an approval or a denial, with {@code
+   * subject} the grantee or requester), or listing its grants ({@code subject} null): its
+   * owner or a tenant admin. Two people for every new path to plaintext: nobody decides
+   * their own access, admins and owners included; and since the only subject of a secret
+   * that is not shared is its owner, only a tenant admin decides there.
    *
-   * @param requester the request's author when deciding one, else null
+   * @param subject the grantee or requester of a decision, else null
    */
-  public Decision governAccess(Principal caller, SecretMetadata secret, String requester) {
-    if (requester != null && caller.principalId().equals(requester)) {
-      return Decision.deny(Reason.SELF_DECISION, "nobody decides their own access request");
+  public Decision governAccess(Principal caller, SecretMetadata secret, String subject) {
+    if (subject != null && caller.principalId().equals(subject)) {
+      return Decision.deny(Reason.SELF_DECISION, "nobody decides their own access: another "
+          + "principal entitled to decide (the secret's owner or a tenant admin) must");
     }
-    if (caller.admin() || caller.principalId().equals(secret.owner())) {
+    if (caller.admin()) {
       return Decision.ALLOW;
     }
-    return Decision.deny(Reason.NOT_OWNER,
-        "only the secret's owner or a tenant admin governs access to it");
+    if (caller.principalId().equals(secret.owner())
+        && (subject == null || secret.sharingEnabled())) {
+      return Decision.ALLOW;
+    }
+    return Decision.deny(Reason.NOT_OWNER, secret.sharingEnabled() || subject == null
+        ? "only the secret's owner or a tenant admin governs access to it"
+        : "the secret is not shared: only a tenant admin decides its owner's access");
   }
 
   /** Cancelling a request: its requester only. */
@@ -231,7 +306,6 @@ public final class AccessPolicy {
         : Decision.deny(Reason.NOT_ADMIN, "only a tenant admin reads the audit trail");
   }
 
-  /** Verifying the whole (all-tenant) audit chain: the system administrator only. */
   /** Vault administration (status, KEK rotation, backups): the system administrator only. */
   public Decision administerVault(Principal caller) {
     return caller.systemAdmin() ? Decision.ALLOW
@@ -239,6 +313,7 @@ public final class AccessPolicy {
             "only the system administrator administers the vault");
   }
 
+  /** Verifying the whole (all-tenant) audit chain: the system administrator only. */
   public Decision verifyAudit(Principal caller) {
     return caller.systemAdmin() ? Decision.ALLOW
         : Decision.deny(Reason.NOT_SYSTEM_ADMIN,

@@ -20,7 +20,8 @@ import java.time.Instant;
 /**
  * Access requests: PENDING, then APPROVED (creating a grant in the same batch), DENIED or
  * CANCELLED, or EXPIRED when undecided past the tenant's decision window. Requests are
- * refused with FAILED_PRECONDITION for secrets that are not shared; a duration above the
+ * refused with FAILED_PRECONDITION for secrets that are not vaulted, and for secrets that
+ * are not shared unless the requester is the owner (then only a tenant admin decides); a duration above the
  * tenant's maximum is INVALID_ARGUMENT; nobody decides their own request. A caller sees
  * its own requests and those it may decide; any other is NOT_FOUND.
  */
@@ -66,7 +67,8 @@ public final class AccessRequestService {
     }
     Instant now = clock.instant();
     String target = "secrets/" + secretId;
-    enforcer.require(ctx, policy.requestAccess(secret, now), AuditAction.ACCESS_REQUEST, target);
+    enforcer.require(ctx, policy.requestAccess(ctx.actor(), secret, now),
+        AuditAction.ACCESS_REQUEST, target);
     AccessRequest request = new AccessRequest(ctx.tenantId(), ids.next("req_"), secretId,
         ctx.actor(), justification, duration, AccessRequest.Status.PENDING, now,
         now.plus(tenant.policy().requestDecisionWindow()), "", null, "", "", 1);
@@ -104,7 +106,8 @@ public final class AccessRequestService {
     AccessRequest request = pendingForDecision(ctx, requestId, etag, AuditAction.ACCESS_APPROVE);
     SecretMetadata secret = secrets.findMetadata(ctx.tenantId(), request.secretId());
     Instant now = clock.instant();
-    enforcer.require(ctx, policy.requestAccess(secret, now), AuditAction.ACCESS_APPROVE,
+    enforcer.require(ctx, policy.requestAccess(request.requester(), secret, now),
+        AuditAction.ACCESS_APPROVE,
         "accessRequests/" + requestId);
     Grant grant = new Grant(ctx.tenantId(), ids.next("grt_"), request.secretId(),
         request.requester(), ctx.actor(), now, now.plus(request.duration()), null, requestId, 1);
@@ -172,16 +175,17 @@ public final class AccessRequestService {
     }
   }
 
-  /** A request the caller may see: its own, or one it may decide. */
+  /** A request the caller may see: its own, or one it may decide (a probe otherwise). */
   private AccessRequest visible(CallContext ctx, String requestId) {
     FieldRules.opaqueId("name", requestId);
-    return requests.get(ctx.tenantId(), requestId).filter(r -> {
+    return secrets.probe().require(ctx, "accessRequests/" + requestId,
+        t -> requests.get(t, requestId), r -> {
       if (r.requester().equals(ctx.actor()) || ctx.caller().admin()) {
         return true;
       }
       SecretMetadata s = secrets.findMetadata(ctx.tenantId(), r.secretId());
       return s != null && s.owner().equals(ctx.actor());
-    }).orElseThrow(() -> new CofferException(Reason.ACCESS_REQUEST_NOT_FOUND,
+    }, () -> new CofferException(Reason.ACCESS_REQUEST_NOT_FOUND,
         "access request " + requestId + " not found"));
   }
 }

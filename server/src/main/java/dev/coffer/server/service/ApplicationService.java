@@ -83,9 +83,9 @@ public final class ApplicationService {
 
   public Application get(CallContext ctx, String clientId) {
     FieldRules.opaqueId("name", clientId);
-    return apps.get(ctx.tenantId(), clientId).filter(a -> policy.canSee(ctx.caller(), a))
-        .orElseThrow(() -> new CofferException(Reason.APPLICATION_NOT_FOUND,
-            "application " + clientId + " not found"));
+    return secrets.probe().require(ctx, "applications/" + clientId, t -> apps.get(t, clientId),
+        a -> policy.canSee(ctx.caller(), a), () -> new CofferException(
+            Reason.APPLICATION_NOT_FOUND, "application " + clientId + " not found"));
   }
 
   public Page<Application> list(CallContext ctx, String pageToken, int pageSize) {

@@ -62,7 +62,12 @@ public final class FieldRules {
     return value;
   }
 
-  /** Printable text of 1..max characters (no control characters). */
+  /**
+   * Printable text of 1..max characters: no control characters (Unicode Cc), no invisible
+   * format characters (Cf: zero-width spaces, bidirectional overrides and isolates, the
+   * byte-order mark, ...) and no line or paragraph separators, so that what an approver,
+   * a listing or an audit reader sees is what was stored.
+   */
   public static String displayText(String field, String value, int max) {
     if (value == null || value.isBlank()) {
       throw CofferException.invalid(field, "must not be empty");
@@ -70,17 +75,51 @@ public final class FieldRules {
     return optionalText(field, value, max);
   }
 
-  /** Printable text of 0..max characters (no control characters). */
+  /** As {@link #displayText}, but 0..max characters; null counts as empty. */
   public static String optionalText(String field, String value, int max) {
+    if (value == null) {
+      return "";
+    }
     if (value.length() > max) {
       throw CofferException.invalid(field, "must be at most " + max + " characters");
     }
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw CofferException.invalid(field, "must not contain control characters");
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      if (!printable(cp)) {
+        throw CofferException.invalid(field,
+            "must not contain control, invisible format or line separator characters");
       }
+      i += Character.charCount(cp);
     }
     return value;
+  }
+
+  /**
+   * An etag given back by a caller: empty (no check), or the {@code r<revision>} form the
+   * server hands out. A well-formed but stale etag is the service's ABORTED, not this.
+   */
+  public static String etag(String field, String value) {
+    if (value == null || value.isEmpty()) {
+      return "";
+    }
+    boolean ok = value.length() >= 2 && value.length() <= 20 && value.charAt(0) == 'r';
+    for (int i = 1; ok && i < value.length(); i++) {
+      char c = value.charAt(i);
+      ok = c >= '0' && c <= '9';
+    }
+    if (!ok) {
+      throw CofferException.invalid(field,
+          "must be empty or an etag as returned by the server ('r' and 1-19 digits)");
+    }
+    return value;
+  }
+
+  private static boolean printable(int cp) {
+    return switch (Character.getType(cp)) {
+      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR, Character.SURROGATE -> false;
+      default -> true;
+    };
   }
 
   /** Strips {@code prefix} from a resource name such as {@code secrets/abc}, then checks the id. */

@@ -16,7 +16,8 @@ import java.time.Instant;
 
 /**
  * Grants: the right of one principal to reveal one shared vaulted secret until a time.
- * The owner or a tenant admin grants directly; approvals grant through
+ * The owner or a tenant admin grants directly, never to itself ({@code SELF_DECISION}: two
+ * people for every new path to plaintext); approvals grant through
  * {@link AccessRequestService}. Every grant expires within the tenant's maximum access
  * duration; "never" does not exist. Grants of secrets a caller cannot see are NOT_FOUND.
  */
@@ -65,9 +66,10 @@ public final class GrantService {
       throw CofferException.invalid("grantee", "is not a principal of this tenant");
     }
     String target = "secrets/" + secretId;
-    enforcer.require(ctx, policy.governAccess(ctx.caller(), secret, null),
+    enforcer.require(ctx, policy.requestAccess(grantee, secret, now), AuditAction.GRANT_CREATE,
+        target);
+    enforcer.require(ctx, policy.governAccess(ctx.caller(), secret, grantee),
         AuditAction.GRANT_CREATE, target);
-    enforcer.require(ctx, policy.requestAccess(secret, now), AuditAction.GRANT_CREATE, target);
     Grant grant = new Grant(ctx.tenantId(), ids.next("grt_"), secretId, grantee, ctx.actor(),
         now, expireTime, null, "", 1);
     Changes changes = new Changes();
@@ -114,16 +116,15 @@ public final class GrantService {
     return revoked;
   }
 
-  /** A grant the caller may see: its own, or one on a secret it governs. */
+  /** A grant the caller may see: its own, or one on a secret it governs (a probe otherwise). */
   private Grant visible(CallContext ctx, String grantId) {
     FieldRules.opaqueId("name", grantId);
-    return grants.get(ctx.tenantId(), grantId).filter(g -> {
+    return secrets.probe().require(ctx, "grants/" + grantId, t -> grants.get(t, grantId), g -> {
       if (g.grantee().equals(ctx.actor()) || ctx.caller().admin()) {
         return true;
       }
       SecretMetadata s = secrets.findMetadata(ctx.tenantId(), g.secretId());
       return s != null && policy.governAccess(ctx.caller(), s, null).allowed();
-    }).orElseThrow(() -> new CofferException(Reason.GRANT_NOT_FOUND,
-        "grant " + grantId + " not found"));
+    }, () -> new CofferException(Reason.GRANT_NOT_FOUND, "grant " + grantId + " not found"));
   }
 }

@@ -1,7 +1,5 @@
 package dev.coffer.server.service;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.LookupKeys;
 import dev.coffer.server.crypto.ValueFormat;
@@ -15,12 +13,8 @@ import dev.coffer.server.domain.SecretState;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.domain.StoredSecret;
 import dev.coffer.server.store.records.SecretRepository;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.TimeMeter;
 import java.net.SocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,25 +30,37 @@ import java.util.List;
  * whether the value matched a live, expired, revoked or deleted secret or nothing at all.
  * The work is comparable too: every report computes the lookup keys, scans the index, runs
  * one or more constant-time verifications (against a decoy when nothing was found) and
- * writes exactly one synced audit event: LEAK_REPORT ALLOWED with the quarantine, or
+ * writes at most one synced audit event: LEAK_REPORT ALLOWED with the quarantine, or
  * LEAK_REPORT FAILED ({@code NO_MATCH} without a tenant, or the secret's state in its own
  * tenant's trail, so its owner learns that a dead value leaked too).
  *
- * <p>Rate limits (token buckets, checked before any work): {@code perPeerPerMinute} per peer
- * host and {@code totalPerMinute} overall; beyond them RESOURCE_EXHAUSTED
- * ({@code LEAK_REPORT_RATE_LIMITED}), counted but not written, so a flood cannot become
- * unbounded synced writes. Values are never stored, logged or echoed.
+ * <p>Budgets ({@link LeakReportBudgets}, token buckets per minute): before any work, per
+ * address, per network (IPv4 /24, IPv6 /64) and overall; beyond them RESOURCE_EXHAUSTED
+ * ({@code LEAK_REPORT_RATE_LIMITED}), counted but not written. After the lookup, a report
+ * that quarantined nothing (a miss, or a dead secret's value) is written only within the
+ * smaller miss allowance, and counted ({@link Outcome#MISS_NOT_WRITTEN}) beyond it, with
+ * the same answer; a quarantine is always written. So a flood cannot become unbounded
+ * synced writes, and a flood of misses cannot starve real reports beyond the overall cap.
+ * Values are never stored, logged or echoed.
  */
 public final class LeakReportService {
 
   public static final long DEFAULT_PER_PEER_PER_MINUTE = 30;
+  /** From all addresses of one IPv4 /24 or IPv6 /64 together. */
+  public static final long DEFAULT_PER_NETWORK_PER_MINUTE = 120;
   public static final long DEFAULT_TOTAL_PER_MINUTE = 600;
+  /** Reports that quarantine nothing still written to the audit trail, overall. */
+  public static final long DEFAULT_MISSES_WRITTEN_PER_MINUTE = 60;
   /** How many index hits per lookup key are confirmed (collisions of a 256-bit PRF: none). */
   private static final int MAX_HITS = 4;
   private static final byte[] DECOY_BINDING = SecretMinter.binding("", "decoy", 1);
 
   /** What became of a report, for metrics; never the value or the secret. */
-  public enum Outcome { QUARANTINED, NOT_LIVE, NO_MATCH, INVALID, RATE_LIMITED }
+  public enum Outcome {
+    QUARANTINED, NOT_LIVE, NO_MATCH, INVALID, RATE_LIMITED,
+    /** A miss or dead secret beyond the miss allowance: answered alike, not written. */
+    MISS_NOT_WRITTEN
+  }
 
   /** Hears of each report's outcome; must be fast and not throw. */
   @FunctionalInterface
@@ -70,14 +76,22 @@ public final class LeakReportService {
   private final QuarantineService quarantine;
   private final AuditLog audit;
   private final Clock clock;
-  private final long perPeerPerMinute;
-  private final Cache<String, Bucket> perPeer;
-  private final Bucket total;
+  private final LeakReportBudgets budgets;
   private final Listener listener;
   private final byte[] decoyVerifier;
 
+  /** With the default budgets. */
   public LeakReportService(SecretRepository secrets, LookupKeys lookupKeys, VerifierMac verifiers,
-      QuarantineService quarantine, Governance gov, long perPeerPerMinute, long totalPerMinute,
+      QuarantineService quarantine, Governance gov, Listener listener) {
+    this(secrets, lookupKeys, verifiers, quarantine, gov, DEFAULT_PER_PEER_PER_MINUTE,
+        DEFAULT_PER_NETWORK_PER_MINUTE, DEFAULT_TOTAL_PER_MINUTE,
+        DEFAULT_MISSES_WRITTEN_PER_MINUTE, listener);
+  }
+
+  /** With budgets per minute; see {@link LeakReportBudgets.Limits}. */
+  public LeakReportService(SecretRepository secrets, LookupKeys lookupKeys, VerifierMac verifiers,
+      QuarantineService quarantine, Governance gov, long perAddressPerMinute,
+      long perNetworkPerMinute, long totalPerMinute, long missesWrittenPerMinute,
       Listener listener) {
     this.secrets = secrets;
     this.lookupKeys = lookupKeys;
@@ -85,10 +99,8 @@ public final class LeakReportService {
     this.quarantine = quarantine;
     this.audit = gov.audit();
     this.clock = gov.clock();
-    this.perPeerPerMinute = perPeerPerMinute;
-    this.perPeer = Caffeine.newBuilder().maximumSize(100_000)
-        .expireAfterAccess(Duration.ofMinutes(2)).build();
-    this.total = budget(totalPerMinute);
+    this.budgets = new LeakReportBudgets(new LeakReportBudgets.Limits(perAddressPerMinute,
+        perNetworkPerMinute, totalPerMinute, missesWrittenPerMinute), clock);
     this.listener = listener;
     try (SecretValue decoy = SecretValue.ofString("decoy")) {
       this.decoyVerifier = verifiers.compute(decoy, DECOY_BINDING);
@@ -102,9 +114,7 @@ public final class LeakReportService {
    *     LEAK_REPORT_RATE_LIMITED beyond the budgets
    */
   public void report(String requestId, SocketAddress peer, SecretValue value) {
-    Bucket peerBudget = perPeer.get(AuthFailureAudit.peerHost(peer),
-        k -> budget(perPeerPerMinute));
-    if (!peerBudget.tryConsume(1) || !total.tryConsume(1)) {
+    if (!budgets.admit(peer)) {
       listener.reported(Outcome.RATE_LIMITED);
       throw new CofferException(Reason.LEAK_REPORT_RATE_LIMITED,
           "too many leak reports; retry in a minute");
@@ -119,6 +129,10 @@ public final class LeakReportService {
     StoredSecret found = confirmed(candidates(value), value);
     String peerText = peer == null ? "" : peer.toString();
     if (found == null) {
+      if (!budgets.writeMiss()) {
+        listener.reported(Outcome.MISS_NOT_WRITTEN);
+        return;
+      }
       audit.record(new AuditEvent(clock.instant(), "", "", AuditAction.LEAK_REPORT, "",
           AuditEvent.FAILED, "NO_MATCH", requestId, peerText));
       listener.reported(Outcome.NO_MATCH);
@@ -130,6 +144,10 @@ public final class LeakReportService {
         AuditAction.LEAK_REPORT, target, AuditEvent.ALLOWED, "", requestId, peerText);
     if (quarantine.quarantine(found, quarantined)) {
       listener.reported(Outcome.QUARANTINED);
+      return;
+    }
+    if (!budgets.writeMiss()) {
+      listener.reported(Outcome.MISS_NOT_WRITTEN);
       return;
     }
     SecretState state = secrets.get(m.tenantId(), m.secretId())
@@ -175,23 +193,5 @@ public final class LeakReportService {
       case QUARANTINED -> Reason.SECRET_QUARANTINED.name();
       case ACTIVE -> Reason.SECRET_NOT_ACTIVE.name();
     };
-  }
-
-  private Bucket budget(long perMinute) {
-    return Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(perMinute)
-            .refillGreedy(perMinute, Duration.ofMinutes(1)).build())
-        .withCustomTimePrecision(new TimeMeter() {
-          @Override
-          public long currentTimeNanos() {
-            return clock.millis() * 1_000_000L;
-          }
-
-          @Override
-          public boolean isWallClockBased() {
-            return true;
-          }
-        })
-        .build();
   }
 }

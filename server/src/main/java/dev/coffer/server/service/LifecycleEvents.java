@@ -1,6 +1,7 @@
 package dev.coffer.server.service;
 
 import dev.coffer.server.domain.AccessRequest;
+import dev.coffer.server.domain.AccessToken;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.Principal;
@@ -90,8 +91,18 @@ public final class LifecycleEvents implements AutoCloseable {
    * @throws CofferException WATCH_LIMIT when the caller or the server has too many watches,
    *     SHUTTING_DOWN after {@link #close}
    */
-  public synchronized LifecycleSubscription subscribe(Principal caller, LifecycleWatch watch,
+  public LifecycleSubscription subscribe(Principal caller, LifecycleWatch watch,
       LifecycleSubscription.Listener listener) {
+    return subscribe(caller, watch, listener, LifecycleSubscription.CredentialCheck.NONE);
+  }
+
+  /**
+   * As {@link #subscribe(Principal, LifecycleWatch, LifecycleSubscription.Listener)}, with
+   * the credential the watch authenticated with: the watch ends with UNAUTHENTICATED within
+   * about a second of that credential being revoked or expiring ({@link #revalidate}).
+   */
+  public synchronized LifecycleSubscription subscribe(Principal caller, LifecycleWatch watch,
+      LifecycleSubscription.Listener listener, LifecycleSubscription.CredentialCheck credential) {
     if (closed) {
       throw shuttingDown();
     }
@@ -105,7 +116,7 @@ public final class LifecycleEvents implements AutoCloseable {
           : "the server has too many watches open; try again later");
     }
     LifecycleSubscription s = new LifecycleSubscription(caller, watch, queueCapacity,
-        listener, this);
+        listener, this, credential);
     tenant.add(s);
     count++;
     return s;
@@ -158,6 +169,31 @@ public final class LifecycleEvents implements AutoCloseable {
   public void requestChanged(AccessRequest r, SecretMetadata secret, String state,
       Instant at) {
     safely(() -> publish(LifecycleNotice.requestChanged(r, secret, state, at)));
+  }
+
+  /**
+   * Publishes that a token was issued for {@code target} by someone else (and how many of
+   * its tokens that revoked), to the target, a service's owner and the tenant's admins.
+   */
+  public void credentialIssued(Principal target, AccessToken token, int revoked, Instant at) {
+    safely(() -> publish(LifecycleNotice.credentialIssued(target, token, revoked, at)));
+  }
+
+  /**
+   * Re-checks every open watch's credential, ending those whose token was revoked or expired
+   * (UNAUTHENTICATED); {@link LifecycleMonitor} calls it every tick, on the dispatcher so
+   * that no notice is delivered between a failed check and the end of the watch.
+   */
+  public void revalidate() {
+    if (closed || byTenant.isEmpty()) {
+      return;
+    }
+    try {
+      dispatcher.execute(() -> byTenant.values().stream().flatMap(Set::stream).toList()
+          .forEach(LifecycleSubscription::revalidate));
+    } catch (RejectedExecutionException e) {
+      // closed, or backlog full (then every watcher was already disconnected)
+    }
   }
 
   /** The lead times watched in each tenant that has watchers (for the monitor). */
@@ -231,13 +267,24 @@ public final class LifecycleEvents implements AutoCloseable {
     };
     for (LifecycleSubscription s : subs) {
       try {
-        if (s.wants(n) && n.audience().admits(s.principal(), n.tenantId(), policy, app)) {
+        if (s.wants(n) && n.audience().admits(s.principal(), n.tenantId(), policy, app)
+            && (tellsOfOwnCredential(n, s) || s.revalidate())) {
           s.offer(n);
         }
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "lifecycle delivery failed: {0}", e.getClass().getName());
       }
     }
+  }
+
+  /**
+   * A notice that a principal was issued a token by someone else goes to that principal even
+   * though the same issuance revoked the token its watch was opened with (it is how it
+   * notices); the watch then ends at its next re-check.
+   */
+  private static boolean tellsOfOwnCredential(LifecycleNotice n, LifecycleSubscription s) {
+    return n.audience().kind() == LifecycleNotice.Audience.Kind.CREDENTIAL
+        && s.principal().principalId().equals(n.audience().party());
   }
 
   private void failAll(CofferException why) {

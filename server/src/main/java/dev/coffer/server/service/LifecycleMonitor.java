@@ -98,6 +98,7 @@ public final class LifecycleMonitor implements AutoCloseable {
    * @return the index entries examined
    */
   public synchronized int tick() {
+    events.revalidate();
     Instant now = clock.instant();
     if (!now.isAfter(lastTick)) {
       return 0;

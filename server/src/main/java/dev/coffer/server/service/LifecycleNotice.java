@@ -1,6 +1,7 @@
 package dev.coffer.server.service;
 
 import dev.coffer.server.domain.AccessRequest;
+import dev.coffer.server.domain.AccessToken;
 import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.SecretHolder;
@@ -64,18 +65,36 @@ public record LifecycleNotice(Type type, String tenantId, String resource, Strin
   }
 
   /**
+   * A token issued for a principal by someone else: state {@code CREDENTIAL_ISSUED}, or
+   * {@code CREDENTIAL_ISSUED_TOKENS_REVOKED} when the issuance revoked the target's tokens.
+   */
+  static LifecycleNotice credentialIssued(Principal target, AccessToken token, int revoked,
+      Instant at) {
+    return new LifecycleNotice(Type.STATE_CHANGED, target.tenantId(),
+        "tokens/" + token.tokenId(),
+        revoked > 0 ? "CREDENTIAL_ISSUED_TOKENS_REVOKED" : "CREDENTIAL_ISSUED", null,
+        token.expireTime(), at, "",
+        new Audience(Audience.Kind.CREDENTIAL, null, target.principalId(), target.owner()));
+  }
+
+  /**
    * Who may hear of a notice, by the rules of {@link AccessPolicy}: a secret's notices go to
    * whoever may see its metadata; a grant's to its grantee and those who govern access to
    * the secret; a request's to its requester and those who may decide it.
    *
    * @param secret the secret concerned as it was when the notice was made; null when it no
    *     longer exists (then only tenant admins and the party hear of a grant or request)
-   * @param party the grantee or requester; empty for a secret
+   * @param party the grantee, requester or credential's principal; empty for a secret
+   * @param partyOwner a credential's SERVICE principal's owner, who hears of it too; else empty
    */
-  public record Audience(Kind kind, SecretMetadata secret, String party) {
+  public record Audience(Kind kind, SecretMetadata secret, String party, String partyOwner) {
 
     /** What the notice is about. */
-    public enum Kind { SECRET, GRANT, REQUEST }
+    public enum Kind { SECRET, GRANT, REQUEST, CREDENTIAL }
+
+    public Audience(Kind kind, SecretMetadata secret, String party) {
+      this(kind, secret, party, "");
+    }
 
     static Audience secret(SecretMetadata m) {
       return new Audience(Kind.SECRET, m, "");
@@ -106,6 +125,8 @@ public record LifecycleNotice(Type type, String tenantId, String resource, Strin
             || policy.canSee(p, secret, app.get()));
         case GRANT, REQUEST -> p.principalId().equals(party) || p.admin()
             || (secret != null && policy.governAccess(p, secret, null).allowed());
+        case CREDENTIAL -> p.principalId().equals(party) || p.admin()
+            || (!partyOwner.isEmpty() && p.principalId().equals(partyOwner));
       };
     }
   }

@@ -21,6 +21,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LifecycleSubscription implements AutoCloseable {
 
+  /**
+   * Re-checks, at this instant, the credential the watch was opened with; throws a
+   * {@link CofferException} (UNAUTHENTICATED) once it is revoked or expired.
+   */
+  @FunctionalInterface
+  public interface CredentialCheck {
+    void check();
+
+    /** For a watch with no bearer token to re-check (mTLS, in-process). */
+    CredentialCheck NONE = () -> { };
+  }
+
   /** Told that notices are waiting or that the subscription failed; must not block. */
   @FunctionalInterface
   public interface Listener {
@@ -36,12 +48,14 @@ public final class LifecycleSubscription implements AutoCloseable {
   private final BlockingQueue<LifecycleNotice> queue;
   private final Listener listener;
   private final LifecycleEvents bus;
+  private final CredentialCheck credential;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile CofferException failure;
 
   LifecycleSubscription(Principal principal, LifecycleWatch watch, int capacity,
-      Listener listener, LifecycleEvents bus) {
+      Listener listener, LifecycleEvents bus, CredentialCheck credential) {
     this.principal = principal;
+    this.credential = credential;
     this.watch = watch;
     this.resources = watch.resources().isEmpty() ? null
         : ConcurrentHashMap.newKeySet();
@@ -104,6 +118,29 @@ public final class LifecycleSubscription implements AutoCloseable {
       resources.add(n.successor());
     }
     listener.signal();
+  }
+
+  /**
+   * Ends the subscription (UNAUTHENTICATED) when its credential was revoked or expired since
+   * it opened; the bus calls this every second and before each delivery.
+   *
+   * @return whether the subscription is still live
+   */
+  boolean revalidate() {
+    if (closed.get()) {
+      return false;
+    }
+    try {
+      credential.check();
+      return true;
+    } catch (CofferException e) {
+      fail(e);
+      return false;
+    } catch (RuntimeException e) {
+      fail(new CofferException(Reason.UNAUTHENTICATED,
+          "the watch's credential could not be re-checked; reconnect"));
+      return false;
+    }
   }
 
   /** Ends the subscription with {@code why}; the consumer learns it from {@link #failure()}. */

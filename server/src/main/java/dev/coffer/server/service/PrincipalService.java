@@ -31,11 +31,35 @@ public final class PrincipalService {
     this.clock = gov.clock();
   }
 
-  /** @param tenantId empty for the caller's tenant */
-  public synchronized Principal create(CallContext ctx, String tenantId, String principalId,
+  /** A principal without an owner (a USER, or a SERVICE owned by the caller). */
+  public Principal create(CallContext ctx, String tenantId, String principalId,
       PrincipalKind kind, boolean admin) {
+    return create(ctx, tenantId, principalId, kind, admin, "");
+  }
+
+  /**
+   * @param tenantId empty for the caller's tenant
+   * @param owner SERVICE only: its owning USER principal; empty for the caller (who must
+   *     then be of the tenant)
+   */
+  public synchronized Principal create(CallContext ctx, String tenantId, String principalId,
+      PrincipalKind kind, boolean admin, String owner) {
     String tenant = targetTenant(ctx, tenantId);
     FieldRules.principalId("principal_id", principalId);
+    PrincipalKind k = kind == null ? PrincipalKind.USER : kind;
+    String ownerId = owner == null ? "" : owner;
+    if (k == PrincipalKind.USER && !ownerId.isEmpty()) {
+      throw CofferException.invalid("owner", "only a SERVICE principal has an owner");
+    }
+    if (k == PrincipalKind.SERVICE && ownerId.isEmpty()) {
+      if (!tenant.equals(ctx.tenantId())) {
+        throw CofferException.invalid("owner",
+            "is required for a SERVICE principal of another tenant");
+      }
+      ownerId = ctx.actor();
+    } else if (k == PrincipalKind.SERVICE) {
+      FieldRules.principalId("owner", ownerId);
+    }
     String target = "tenants/" + tenant + "/principals/" + principalId;
     enforcer.require(ctx, policy.managePrincipals(ctx.caller(), tenant),
         AuditAction.PRINCIPAL_CREATE, target);
@@ -44,8 +68,14 @@ public final class PrincipalService {
       throw new CofferException(Reason.ALREADY_EXISTS,
           "principal " + principalId + " already exists in tenant " + tenant);
     }
-    Principal principal = new Principal(tenant, principalId,
-        kind == null ? PrincipalKind.USER : kind, admin, false, clock.instant());
+    if (k == PrincipalKind.SERVICE) {
+      String o = ownerId;
+      if (tenants.principal(tenant, o).filter(p -> p.kind() == PrincipalKind.USER).isEmpty()) {
+        throw CofferException.invalid("owner", "must be a USER principal of tenant " + tenant);
+      }
+    }
+    Principal principal = new Principal(tenant, principalId, k, admin, false, clock.instant(),
+        ownerId, null);
     Changes changes = new Changes();
     tenants.stage(changes, principal);
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.PRINCIPAL_CREATE, target));

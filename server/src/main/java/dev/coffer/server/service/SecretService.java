@@ -50,6 +50,7 @@ public final class SecretService {
   private final Clock clock;
   private final DataKeyShredder shredder;
   private final LifecycleEvents events;
+  private final VisibilityProbe probe;
   /** Serialises revoke and delete per secret (a read-check-write each), not across secrets. */
   private final LockStripes changing = new LockStripes(256);
 
@@ -73,6 +74,7 @@ public final class SecretService {
     this.audit = gov.audit();
     this.clock = gov.clock();
     this.events = events;
+    this.probe = new VisibilityProbe(tenants, gov);
   }
 
   /** A client secret (or, for a signed-JWT application, an ES256 key pair) of an application. */
@@ -281,21 +283,38 @@ public final class SecretService {
     return secrets.get(tenantId, secretId).map(StoredSecret::metadata).orElse(null);
   }
 
-  /** The secret if it exists in the caller's tenant and the caller may see it; else NOT_FOUND. */
+  /**
+   * The secret if it exists in the caller's tenant and the caller may see it; else NOT_FOUND
+   * (an existing one is audited as a probe, see {@link VisibilityProbe}).
+   */
   StoredSecret visibleSecret(CallContext ctx, String secretId) {
     FieldRules.opaqueId("name", secretId);
-    return secrets.get(ctx.tenantId(), secretId)
-        .filter(s -> policy.canSee(ctx.caller(), s.metadata(), holders.of(s.metadata())))
-        .orElseThrow(() -> new CofferException(Reason.SECRET_NOT_FOUND,
-            "secret " + secretId + " not found"));
+    return probe.require(ctx, "secrets/" + secretId, t -> secrets.get(t, secretId),
+        s -> policy.canSee(ctx.caller(), s.metadata(), holders.of(s.metadata())),
+        () -> new CofferException(Reason.SECRET_NOT_FOUND, "secret " + secretId + " not found"));
   }
 
-  /** The application or scope {@code parent} names, if the caller may see it; else NOT_FOUND. */
+  /** The probe every {@code visible*} helper of the secret and sharing services goes through. */
+  VisibilityProbe probe() {
+    return probe;
+  }
+
+  /**
+   * The application or scope {@code parent} names, if the caller may see it; else NOT_FOUND.
+   * An application of another tenant is audited there as a probe; a scope is not, because
+   * scope ids are names chosen per tenant, not unguessable ids (the same name in another
+   * tenant is another scope, not evidence of a probe).
+   */
   SecretHolder visibleHolder(CallContext ctx, String field, SecretParent parent) {
     if (parent.scope()) {
       FieldRules.scopeId(field, parent.id());
     } else {
       FieldRules.opaqueId(field, parent.id());
+      return probe.require(ctx, "applications/" + parent.id(),
+          t -> holders.find(t, parent).map(SecretHolder.class::cast),
+          h -> h.tenantId().equals(ctx.tenantId()),
+          () -> new CofferException(Reason.APPLICATION_NOT_FOUND,
+              "application " + parent.id() + " not found"));
     }
     return holders.find(ctx.tenantId(), parent)
         .filter(h -> h.tenantId().equals(ctx.tenantId()))

@@ -28,9 +28,11 @@ import java.time.Instant;
  * revealing anything else. A malformed value (wrong prefix or checksum) is rejected before any
  * lookup; each candidate is checked with a constant-time MAC verification, and all of a
  * client's active secrets are checked whatever the outcome. Expired, revoked and deleted
- * secrets never match. Failures are audited and rate limited per client (token bucket):
- * once a client's failure budget is spent, verification answers RESOURCE_EXHAUSTED until
- * it refills. A value that matches a quarantined secret (reported leaked) is refused with
+ * secrets never match. Failures are audited and rate limited (token buckets) per caller and
+ * client, and per client overall with {@value #CLIENT_CAP_FACTOR} times the allowance: once
+ * either budget is spent, verification answers RESOURCE_EXHAUSTED until it refills. So one
+ * member of a tenant who guesses spends only its own budget and cannot lock every other
+ * caller out of verifying that client, while many callers together still meet a cap. A value that matches a quarantined secret (reported leaked) is refused with
  * SECRET_QUARANTINED, so the service relying on it learns why, and the attempt is audited.
  */
 public final class SecretVerifier {
@@ -53,6 +55,8 @@ public final class SecretVerifier {
   }
 
   private static final int MAX_SECRETS_PER_CLIENT = 100;
+  /** The per-client cap over all callers, as a multiple of one caller's allowance. */
+  public static final int CLIENT_CAP_FACTOR = 10;
 
   private final SecretRepository secrets;
   private final ApplicationRepository apps;
@@ -117,12 +121,13 @@ public final class SecretVerifier {
           + (ValueFormat.LENGTH - 7) + " characters with a valid checksum");
     }
     List<StoredSecret> candidates = candidates(ctx, parent);
-    String budgetKey = ctx.tenantId() + "/" + parent.name();
-    Bucket spent = failureBudgets.getIfPresent(budgetKey); // none yet: nothing spent
-    if (spent != null && spent.getAvailableTokens() <= 0) {
+    String clientKey = ctx.tenantId() + "/" + parent.name();
+    String callerKey = clientKey + "/" + ctx.actor();
+    if (spent(callerKey) || spent(clientKey)) {
       failureListener.failed(Failure.RATE_LIMITED);
-      throw new CofferException(Reason.VERIFY_RATE_LIMITED,
-          "too many failed verifications for this client; retry later");
+      throw new CofferException(Reason.VERIFY_RATE_LIMITED, spent(callerKey)
+          ? "too many failed verifications by you for this client; retry later"
+          : "too many failed verifications for this client; retry later");
     }
     Instant now = clock.instant();
     String matched = null;
@@ -141,7 +146,9 @@ public final class SecretVerifier {
     if (matched != null) {
       return new Result(true, matched);
     }
-    failureBudgets.get(budgetKey, k -> newBudget()).tryConsume(1);
+    failureBudgets.get(callerKey, k -> newBudget(failuresPerMinute)).tryConsume(1);
+    failureBudgets.get(clientKey, k -> newBudget(failuresPerMinute * CLIENT_CAP_FACTOR))
+        .tryConsume(1);
     if (quarantined != null) {
       audit.record(enforcer.event(ctx, AuditAction.SECRET_VERIFY, "secrets/" + quarantined,
           AuditEvent.FAILED, Reason.SECRET_QUARANTINED.name()));
@@ -174,10 +181,16 @@ public final class SecretVerifier {
     return found;
   }
 
-  private Bucket newBudget() {
+  /** Whether the budget under {@code key} is spent (none yet: nothing spent). */
+  private boolean spent(String key) {
+    Bucket bucket = failureBudgets.getIfPresent(key);
+    return bucket != null && bucket.getAvailableTokens() <= 0;
+  }
+
+  private static Bucket newBudget(long perMinute) {
     return Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(failuresPerMinute)
-            .refillGreedy(failuresPerMinute, Duration.ofMinutes(1)).build())
+        .addLimit(Bandwidth.builder().capacity(perMinute)
+            .refillGreedy(perMinute, Duration.ofMinutes(1)).build())
         .build();
   }
 }

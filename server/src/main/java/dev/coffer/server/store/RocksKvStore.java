@@ -256,6 +256,19 @@ public final class RocksKvStore implements KvStore {
     }
   }
 
+  /**
+   * RocksDB's latest sequence number: it grows by one for every key a committed batch puts or
+   * deletes, so tests can prove that a call wrote nothing (or only its audit events).
+   */
+  public long latestSequenceNumber() {
+    Lock held = enter();
+    try {
+      return db.getLatestSequenceNumber();
+    } finally {
+      held.unlock();
+    }
+  }
+
   /** RocksDB's estimate of the number of keys in {@code table} (rocksdb.estimate-num-keys). */
   public long estimatedKeys(Table table) {
     return longProperty(handle(table), "rocksdb.estimate-num-keys");

@@ -67,6 +67,9 @@ class AuditGrpcTest {
     tadmin = coffer.vault.tokenFor("default", "tadmin");
     alice = coffer.vault.tokenFor("default", "alice");
     acmeAdmin = coffer.vault.tokenFor("acme", "ada");
+    for (String token : List.of(coffer.vault.adminToken, tadmin, alice, acmeAdmin)) {
+      coffer.principals(token).whoAmI(WhoAmIRequest.getDefaultInstance()); // first sign-ins
+    }
   }
 
   @AfterEach
@@ -121,9 +124,9 @@ class AuditGrpcTest {
     createLocations(tadmin, 2);
     createLocations(acmeAdmin, 3);
     List<AuditEvent> acme = listAll(acmeAdmin, AuditFilter.getDefaultInstance(), 50);
-    assertEquals(3, acme.size());
-    assertTrue(acme.stream().allMatch(e -> e.getTenantId().equals("acme")
-        && e.getActor().equals("ada") && e.getAction().equals("LOCATION_CREATE")));
+    assertTrue(acme.stream().allMatch(e -> e.getTenantId().equals("acme")), acme.toString());
+    assertEquals(3, acme.stream().filter(e -> e.getActor().equals("ada")
+        && e.getAction().equals("LOCATION_CREATE")).count());
     List<AuditEvent> mine = listAll(tadmin, AuditFilter.getDefaultInstance(), 50);
     assertTrue(mine.stream().allMatch(e -> e.getTenantId().equals("default")), mine.toString());
     assertEquals(2, mine.stream().filter(e -> e.getAction().equals("LOCATION_CREATE")).count());
@@ -145,7 +148,7 @@ class AuditGrpcTest {
     assertReason(Status.Code.PERMISSION_DENIED, "NOT_ADMIN",
         () -> export(alice, AuditFilter.getDefaultInstance()));
     List<AuditEvent> denials = listAll(tadmin, AuditFilter.newBuilder().setActor("alice")
-        .build(), 50);
+        .build(), 50).stream().filter(e -> !e.getAction().equals("AUTHENTICATE")).toList();
     assertEquals(List.of("AUDIT_LIST", "AUDIT_EXPORT"),
         denials.stream().map(AuditEvent::getAction).toList());
     assertTrue(denials.stream().allMatch(e -> e.getOutcome().equals("DENIED")
@@ -170,8 +173,8 @@ class AuditGrpcTest {
         .setTarget("locations/L0").build(), 50));
     assertEquals(created, listAll(tadmin, AuditFilter.newBuilder().setActor("tadmin")
         .setAction("LOCATION_CREATE").build(), 50));
-    assertTrue(listAll(tadmin, AuditFilter.newBuilder().setActor("alice").build(), 50)
-        .isEmpty());
+    assertTrue(listAll(tadmin, AuditFilter.newBuilder().setActor("alice")
+        .setAction("LOCATION_CREATE").build(), 50).isEmpty());
   }
 
   @Test
@@ -253,7 +256,8 @@ class AuditGrpcTest {
   @Test
   void revokedAndExpiredTokens_areRecordedWithTheirTenantAndReason_butNotTheToken() {
     var v = coffer.vault.vault;
-    var issued = v.tokens().issue(coffer.vault.admin(), "default", "alice", null, "t");
+    var issued = v.tokens().issue(coffer.vault.as(v.principals().get(coffer.vault.admin(),
+        "default", "alice")), "default", "alice", null, "t"); // her own: hers stay valid
     String revoked = issued.value().reveal();
     v.tokens().revoke(coffer.vault.admin(), issued.token().tokenId());
     assertReason(Status.Code.UNAUTHENTICATED, "TOKEN_REVOKED",
@@ -263,7 +267,8 @@ class AuditGrpcTest {
         () -> coffer.principals(alice).whoAmI(WhoAmIRequest.getDefaultInstance()));
     String fresh = coffer.vault.tokenFor("default", "tadmin");
 
-    List<AuditEvent> failures = export(fresh, action("AUTHENTICATE"));
+    List<AuditEvent> failures = export(fresh, action("AUTHENTICATE")).stream()
+        .filter(e -> e.getOutcome().equals("FAILED")).toList();
     assertEquals(List.of("TOKEN_REVOKED", "TOKEN_EXPIRED"),
         failures.stream().map(AuditEvent::getReason).toList());
     AuditEvent first = failures.get(0);

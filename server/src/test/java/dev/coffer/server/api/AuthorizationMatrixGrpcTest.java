@@ -57,7 +57,7 @@ class AuthorizationMatrixGrpcTest {
       String pendingRequestId, String grantId, String jwtClientId) {}
 
   /** What a cell's call gets: the stubs for the caller, and the caller's world. */
-  record Cell(InProcessCoffer coffer, String token, World world) {}
+  record Cell(InProcessCoffer coffer, String token, World world, String principal) {}
 
   record Row(String rpc, String expected, BiConsumer<Cell, String> call) {}
 
@@ -80,8 +80,18 @@ class AuthorizationMatrixGrpcTest {
           .listPrincipals(ListPrincipalsRequest.getDefaultInstance())),
       row("WhoAmI", "O O O O O O O O O O U", (c, u) -> c.coffer().principals(c.token())
           .whoAmI(WhoAmIRequest.getDefaultInstance())),
-      row("IssueToken", "O D D D D D D D D D U", (c, u) -> c.coffer().tokens(c.token())
-          .issueToken(IssueTokenRequest.newBuilder().setPrincipalId("alice").build())),
+      // For another principal: a tenant admin only (it revokes that user's tokens; see
+      // GovernanceGrpcTest). Another tenant's caller names a principal its tenant lacks: N.
+      row("IssueToken", "O D D D D D D D D N U", (c, u) -> c.coffer().tokens(c.token())
+          .issueToken(IssueTokenRequest.newBuilder().setPrincipalId("zed").build())),
+      // For oneself: anyone (a new token of one's own; nobody else learns it).
+      row("IssueToken (for oneself)", "O O O O O O O O O O U", (c, u) -> c.coffer()
+          .tokens(c.token()).issueToken(IssueTokenRequest.newBuilder()
+              .setPrincipalId(c.principal()).build())),
+      row("ListTokens", "O D D D D D D D D N U", (c, u) -> c.coffer().tokens(c.token())
+          .listTokens(ListTokensRequest.newBuilder().setPrincipalId("zed").build())),
+      row("ListTokens (one's own)", "O O O O O O O O O O U", (c, u) -> c.coffer()
+          .tokens(c.token()).listTokens(ListTokensRequest.getDefaultInstance())),
       row("RevokeToken", "O D D D D D D D D N U", (c, u) -> c.coffer().tokens(c.token())
           .revokeToken(RevokeTokenRequest.newBuilder().setName("tokens/" + freshToken())
               .build())),
@@ -143,6 +153,16 @@ class AuthorizationMatrixGrpcTest {
       row("CancelAccessRequest", "D D D N N N N N N N U", (c, u) -> access(c)
           .cancelAccessRequest(CancelAccessRequestRequest.newBuilder()
               .setName(request(freshRequest(c.world()))).build())),
+      // Two people for every new path to plaintext: nobody grants itself, admins and owners
+      // included.
+      row("CreateGrant (to oneself)", "D D D D D D D D D N U", (c, u) -> grants(c)
+          .createGrant(CreateGrantRequest.newBuilder().setSecret(secret(c.world().secretId()))
+              .setGrantee(c.principal()).setExpireTime(Timestamps.fromMillis(
+                  c.coffer().vault.clock.millis() + Duration.ofHours(1).toMillis())).build())),
+      // ... nor approves its own request (another tenant's caller cannot see the secret).
+      row("ApproveAccessRequest (one's own)", "D D D D D D D D D N U", (c, u) -> access(c)
+          .approveAccessRequest(ApproveAccessRequestRequest.newBuilder()
+              .setName(request(ownRequest(c))).build())),
       row("CreateGrant", "O O O D D D D D D N U", (c, u) -> grants(c)
           .createGrant(CreateGrantRequest.newBuilder().setSecret(secret(c.world().secretId()))
               .setGrantee("zed").setExpireTime(Timestamps.fromMillis(
@@ -213,6 +233,7 @@ class AuthorizationMatrixGrpcTest {
   @TempDir static Path dir; // JUnit deletes it after the class (the vault is closed first)
   private CallContext system;
   private final Map<Role, String> tokens = new EnumMap<>(Role.class);
+  private final Map<Role, String> principals = new EnumMap<>(Role.class);
   private World alicesWorld;
   private World oscarsWorld;
   private String jwtClientId;
@@ -254,7 +275,11 @@ class AuthorizationMatrixGrpcTest {
         Role.REQUESTER_DENIED, new String[] {"default", "dan"},
         Role.STRANGER, new String[] {"default", "sam"},
         Role.OTHER_TENANT, new String[] {"acme", "olga"});
-    who.forEach((role, p) -> tokens.put(role, coffer.vault.tokenFor(p[0], p[1])));
+    who.forEach((role, p) -> {
+      tokens.put(role, coffer.vault.tokenFor(p[0], p[1]));
+      principals.put(role, p[1]);
+    });
+    principals.put(Role.UNAUTHENTICATED, "nobody");
   }
 
   /** A shared vaulted secret owned by {@code owner}, a pending request by penny, a grant for gina. */
@@ -308,6 +333,19 @@ class AuthorizationMatrixGrpcTest {
         Duration.ofHours(1)).requestId();
   }
 
+  /**
+   * A request of the cell's own principal on its world's secret, made before the call; for
+   * a principal that cannot make one (another tenant's, unauthenticated), rita's.
+   */
+  private String ownRequest(Cell c) {
+    try {
+      return coffer.vault.vault.accessRequests().create(ctx(c.principal()),
+          c.world().secretId(), "why", Duration.ofHours(1)).requestId();
+    } catch (RuntimeException e) {
+      return freshRequest(c.world());
+    }
+  }
+
   private String freshGrant(World w) {
     return coffer.vault.vault.grants().create(ctx(w.owner()), w.secretId(), "zed",
         coffer.vault.clock.instant().plus(Duration.ofHours(1))).grantId();
@@ -325,8 +363,11 @@ class AuthorizationMatrixGrpcTest {
 
   @TestFactory
   Stream<DynamicTest> everyRpcTimesEveryRole() {
-    assertEquals(TransportGrpcTest.allMethods().size(), table.size(),
-        "the table must list every RPC");
+    java.util.Set<String> rpcs = new java.util.TreeSet<>();
+    TransportGrpcTest.allMethods().forEach(m -> rpcs.add(m.getBareMethodName()));
+    java.util.Set<String> rows = new java.util.TreeSet<>();
+    table.forEach(r -> rows.add(r.rpc().split(" ")[0]));
+    assertEquals(rpcs, rows, "the table must list every RPC");
     List<DynamicTest> cells = new ArrayList<>();
     for (Row row : table) {
       String[] codes = row.expected().split(" ");
@@ -343,7 +384,7 @@ class AuthorizationMatrixGrpcTest {
   private Status.Code outcome(Row row, Role role) {
     World world = role == Role.OWNER_NOT_PREAPPROVED ? oscarsWorld : alicesWorld;
     try {
-      row.call().accept(new Cell(coffer, tokens.get(role), world),
+      row.call().accept(new Cell(coffer, tokens.get(role), world, principals.get(role)),
           Integer.toString(unique.incrementAndGet()));
       return Status.Code.OK;
     } catch (StatusRuntimeException e) {

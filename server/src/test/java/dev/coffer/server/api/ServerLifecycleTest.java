@@ -73,6 +73,9 @@ class ServerLifecycleTest {
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
           .usePlaintext().build();
       try {
+        dev.coffer.api.v1.PrincipalServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(InProcessCoffer.bearer(t.adminToken))
+            .whoAmI(dev.coffer.api.v1.WhoAmIRequest.getDefaultInstance()); // first sign-in
         long before = t.vault.audit().lastSequence();
         CreateSecretRequest huge = CreateSecretRequest.newBuilder()
             .setParent("applications/x").setDisplayName("n")

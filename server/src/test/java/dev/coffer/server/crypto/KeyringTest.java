@@ -29,13 +29,34 @@ class KeyringTest {
   @TempDir Path dir;
 
   @Test
-  void firstOpen_createsAllFourKeysetsInOneWrite() {
+  void firstOpen_createsAllFiveKeysetsInOneWrite() {
     MapKeysetStore store = new MapKeysetStore();
     Keyring keyring = Keyring.open(TestKeys.rootKey(dir, "root"), store);
     assertTrue(keyring.createdNow());
     assertEquals(1, store.writeAllCalls);
-    assertEquals(Set.of("kek", "verifier-mac", "lookup-prf", "audit-signing"),
+    assertEquals(Set.of("kek", "verifier-mac", "lookup-prf", "audit-signing", "page-token"),
         store.entries.keySet());
+  }
+
+  @Test
+  void vaultCreatedBeforePageTokens_getsThePageTokenKeysetAdded_andKeepsIt() {
+    DevRootKeyFile root = TestKeys.rootKey(dir, "root");
+    MapKeysetStore store = new MapKeysetStore();
+    Keyring.open(root, store);
+    byte[] kek = store.entries.get("kek");
+    store.entries.remove("page-token");
+
+    Keyring upgraded = Keyring.open(root, store);
+
+    assertFalse(upgraded.createdNow());
+    assertEquals(2, store.writeAllCalls);
+    assertEquals(kek, store.entries.get("kek"));
+    byte[] token = upgraded.pageTokens().seal(ad("cursor"), ad("listing-a"));
+    Keyring reopened = Keyring.open(root, store);
+    assertEquals("cursor", new String(reopened.pageTokens().open(token, ad("listing-a"))
+        .orElseThrow(), java.nio.charset.StandardCharsets.UTF_8));
+    assertTrue(reopened.pageTokens().open(token, ad("listing-b")).isEmpty());
+    assertEquals(2, store.writeAllCalls);
   }
 
   @Test
@@ -217,7 +238,7 @@ class KeyringTest {
 
   @Test
   void keyringToString_showsNoKeyMaterial() {
-    assertEquals("Keyring[kek, verifier-mac, lookup-prf, audit-signing]",
+    assertEquals("Keyring[kek, verifier-mac, lookup-prf, audit-signing, page-token]",
         TestKeys.keyring(dir, "r").toString());
   }
 

@@ -188,6 +188,77 @@ class LeakReportServiceTest {
     report(unknown);
   }
 
+  String unknownValue() {
+    try (SecretValue v = new SecretGenerator().generate(ValueFormat.CLIENT_SECRET)) {
+      return v.reveal();
+    }
+  }
+
+  /** Reports {@code value} from {@code host}; false when refused as rate limited. */
+  boolean reportFrom(String host, String value) {
+    try (SecretValue v = SecretValue.ofString(value)) {
+      t.vault.leakReports().report("req-flood", new InetSocketAddress(host, 443), v);
+      return true;
+    } catch (CofferException e) {
+      assertEquals(Reason.LEAK_REPORT_RATE_LIMITED, e.reason());
+      return false;
+    }
+  }
+
+  @Test
+  void addressesOfOneIpv4Slash24_shareABudget() {
+    String unknown = unknownValue();
+    long network = LeakReportService.DEFAULT_PER_NETWORK_PER_MINUTE;
+    for (int i = 0; i < network; i++) {
+      assertTrue(reportFrom("198.51.100." + (i % 250 + 1), unknown), "report " + i);
+    }
+    assertFalse(reportFrom("198.51.100.251", unknown), "a fresh address of the same /24");
+    assertFalse(reportFrom("::ffff:198.51.100.252", unknown), "the same /24, IPv4-mapped");
+    assertTrue(reportFrom("198.51.101.1", unknown), "the next /24 has its own budget");
+    t.clock.advance(Duration.ofMinutes(1));
+    assertTrue(reportFrom("198.51.100.251", unknown), "refilled after a minute");
+  }
+
+  @Test
+  void addressesOfOneIpv6Slash64_shareABudget() {
+    String unknown = unknownValue();
+    long network = LeakReportService.DEFAULT_PER_NETWORK_PER_MINUTE;
+    for (int i = 0; i < network; i++) {
+      assertTrue(reportFrom("2001:db8:1:2::" + Integer.toHexString(i + 1), unknown),
+          "report " + i);
+    }
+    assertFalse(reportFrom("2001:db8:1:2:ffff:1:2:3", unknown), "same /64");
+    assertTrue(reportFrom("2001:db8:1:3::1", unknown), "the next /64 has its own budget");
+  }
+
+  @Test
+  void missFlood_isWrittenOnlyWithinItsAllowance_andALaterRealReportStillQuarantines() {
+    String unknown = unknownValue();
+    long before = t.vault.audit().lastSequence();
+    int flood = 0;
+    for (int net = 0; net < 5; net++) {
+      for (int host = 1; host <= LeakReportService.DEFAULT_PER_NETWORK_PER_MINUTE / 4; host++) {
+        assertTrue(reportFrom("203.0." + (113 + net) + "." + host, unknown),
+            "every miss within the budgets is answered alike");
+        flood++;
+      }
+    }
+    assertTrue(flood > LeakReportService.DEFAULT_MISSES_WRITTEN_PER_MINUTE);
+    assertEquals(before + LeakReportService.DEFAULT_MISSES_WRITTEN_PER_MINUTE,
+        t.vault.audit().lastSequence(), "misses beyond the allowance are not written");
+    String value;
+    String id;
+    try (SecretMinter.Minted m = create(false)) {
+      value = m.value().reveal();
+      id = m.stored().metadata().secretId();
+    }
+    assertTrue(reportFrom("192.0.2.7", value), "the real report is taken");
+    assertEquals(SecretState.QUARANTINED, t.vault.secrets().get(alice, id)
+        .stateAt(t.clock.instant()));
+    assertEquals(1, leakEvents(admin).stream().filter(e -> e.outcome().equals("ALLOWED"))
+        .count(), "the quarantine is written");
+  }
+
   @Test
   void unquarantine_needsRotationFirst_thenTheOldValueServesItsOverlap() {
     String value;

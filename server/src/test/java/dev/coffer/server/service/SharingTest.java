@@ -173,7 +173,7 @@ class SharingTest {
     CofferException tooLong = assertThrows(CofferException.class,
         () -> t.vault.grants().create(alice, shared, "bob", now.plus(Duration.ofDays(31))));
     assertEquals("expire_time", tooLong.violations().get(0).field());
-    assertReason(Reason.NOT_OWNER, () -> t.vault.grants().create(bob, shared, "bob",
+    assertReason(Reason.NOT_OWNER, () -> t.vault.grants().create(bob, shared, "alice",
         now.plusSeconds(60)));
     Grant g = t.vault.grants().create(alice, shared, "bob", now.plusSeconds(60));
     assertEquals(sharedValue, reveal(bob, shared));

@@ -58,6 +58,18 @@ class RocksKvStoreTest extends KvStoreContract {
   }
 
   @Test
+  void latestSequenceNumber_countsEveryKeyOfEveryBatch_andNothingElse() {
+    long start = rocks().latestSequenceNumber();
+    store.commit(new Changes().put(Table.SECRETS, b("a"), b("1"))
+        .put(Table.INDEX, b("b"), new byte[0]).delete(Table.GRANTS, b("c")));
+    assertEquals(start + 3, rocks().latestSequenceNumber(), "one per put or delete");
+    store.get(Table.SECRETS, b("a"));
+    store.scan(Table.SECRETS, new byte[0], null, 10);
+    store.commit(new Changes());
+    assertEquals(start + 3, rocks().latestSequenceNumber(), "reads and empty batches: none");
+  }
+
+  @Test
   void concurrentCommits_shareWalSyncs() throws Exception {
     int threads = 16;
     int commitsPerThread = 50;

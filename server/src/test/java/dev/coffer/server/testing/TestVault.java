@@ -66,11 +66,23 @@ public final class TestVault implements AutoCloseable {
     return as(vault.principals().create(admin(), tenant, id, PrincipalKind.USER, admin));
   }
 
-  /** Issues a token for an existing principal, returning its value. */
+  /**
+   * Issues a token for an existing principal, returning its value, as an admin of the
+   * principal's own tenant would (the system administrator may not, beyond a tenant's first
+   * admin). For a USER this revokes the tokens it held.
+   */
   public String tokenFor(String tenant, String id) {
-    try (var value = vault.tokens().issue(admin(), tenant, id, null, "test").value()) {
+    CallContext issuer = BootstrapService.DEFAULT_TENANT.equals(tenant) ? admin()
+        : tenantAdmin(tenant);
+    try (var value = vault.tokens().issue(issuer, tenant, id, null, "test").value()) {
       return value.reveal();
     }
+  }
+
+  /** A tenant admin of {@code tenant} for service calls (not stored: it has no token). */
+  public CallContext tenantAdmin(String tenant) {
+    return new CallContext(new Principal(tenant, "fixture-admin", PrincipalKind.USER, true,
+        false, START), "req-test", "test");
   }
 
   private CallContext systemCtx() {

@@ -12,8 +12,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Paginates a prefix scan in O(page): the page token is the last key read (opaque to
- * clients, base64url), it must lie inside the scanned prefix (so a token cannot reach
+ * Paginates a prefix scan in O(page): the page token here is a cursor, the last key read
+ * (base64url), which names objects; clients never see it, because {@code api.PageTokens}
+ * seals every cursor (AEAD, bound to method, caller and filters) before it leaves the
+ * server. The cursor must still lie inside the scanned prefix (so a cursor cannot reach
  * another tenant's keys), and a page reads at most a fixed budget of entries, returning
  * fewer items than asked (with a token) when a filter rejects many.
  */

@@ -71,6 +71,7 @@ final class RecordCodec {
         .setCreateTimeMillis(millis(t.createTime()))
         .setMaxAccessDurationSeconds(t.policy().maxAccessDuration().getSeconds())
         .setRequestDecisionWindowSeconds(t.policy().requestDecisionWindow().getSeconds())
+        .setFirstSignInTimeMillis(millis(t.firstSignInTime()))
         .build().toByteArray();
   }
 
@@ -83,7 +84,7 @@ final class RecordCodec {
             Duration.ofSeconds(r.getMaxTokenLifetimeSeconds()),
             orDefault(r.getMaxAccessDurationSeconds(), defaults.maxAccessDuration()),
             orDefault(r.getRequestDecisionWindowSeconds(), defaults.requestDecisionWindow())),
-        instant(r.getCreateTimeMillis()));
+        instant(r.getCreateTimeMillis()), instant(r.getFirstSignInTimeMillis()));
   }
 
   private static Duration orDefault(long seconds, Duration fallback) {
@@ -98,6 +99,8 @@ final class RecordCodec {
         .setAdmin(p.admin())
         .setSystemAdmin(p.systemAdmin())
         .setCreateTimeMillis(millis(p.createTime()))
+        .setOwner(p.owner())
+        .setFirstSignInTimeMillis(millis(p.firstSignInTime()))
         .build().toByteArray();
   }
 
@@ -105,7 +108,7 @@ final class RecordCodec {
     PrincipalRec r = parse(PrincipalRec::parseFrom, bytes);
     return new Principal(r.getTenantId(), r.getPrincipalId(),
         PrincipalKind.values()[r.getKind()], r.getAdmin(), r.getSystemAdmin(),
-        instant(r.getCreateTimeMillis()));
+        instant(r.getCreateTimeMillis()), r.getOwner(), instant(r.getFirstSignInTimeMillis()));
   }
 
   static byte[] encode(AccessToken t) {

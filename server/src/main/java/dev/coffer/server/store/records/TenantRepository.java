@@ -3,9 +3,12 @@ package dev.coffer.server.store.records;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.Tenant;
 import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.Table;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Tenants and their principals. Principal keys start with the tenant id. */
@@ -40,6 +43,19 @@ public final class TenantRepository {
   public Page<Principal> principals(String tenantId, String pageToken, int pageSize) {
     return PageScanner.page(store, Table.PRINCIPALS, Keys.builder().str(tenantId).build(),
         pageToken, pageSize, kv -> Optional.of(RecordCodec.principal(kv.value())));
+  }
+
+  /**
+   * Up to {@code limit} tenant ids in key order, strictly after {@code afterId} (null: from
+   * the first): one range scan.
+   */
+  public List<String> tenantIds(String afterId, int limit) {
+    byte[] after = afterId == null ? null : Keys.builder().str(afterId).build();
+    List<String> ids = new ArrayList<>();
+    for (KeyValue kv : store.scan(Table.TENANTS, new byte[0], after, limit)) {
+      ids.add(Keys.reader(kv.key()).str());
+    }
+    return ids;
   }
 
   private static byte[] principalKey(String tenantId, String principalId) {

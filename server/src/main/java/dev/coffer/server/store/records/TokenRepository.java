@@ -7,15 +7,20 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.OneTimeMigration;
 import dev.coffer.server.store.Table;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Access token metadata by token id, and an index from each token's keyed lookup key to
- * its id. The token value itself is never stored.
+ * Access token metadata by token id, an index from each token's keyed lookup key to its
+ * id, and an index of each principal's tokens (for listing them and for revoking them all
+ * when someone else is issued a credential for that principal). The token value itself is
+ * never stored.
  *
  * <p>An index entry never changes once written (a lookup key always names the same token),
  * so the lookup-key-to-id step is cached, bounded by {@code maxCachedLookups}; this saves an
@@ -26,6 +31,10 @@ import java.util.Optional;
 public final class TokenRepository {
 
   private static final String LOOKUP_INDEX = "token-lookup";
+  private static final String PRINCIPAL_INDEX = "token-by-principal";
+  private static final byte[] BACKFILL_MARKER =
+      "token-by-principal-version".getBytes(StandardCharsets.UTF_8);
+  private static final int SCAN_PAGE = 1000;
 
   /** Lookup keys whose token id is kept in memory (about 150 bytes each). */
   public static final int DEFAULT_MAX_CACHED_LOOKUPS = 100_000;
@@ -77,6 +86,61 @@ public final class TokenRepository {
         RecordCodec.encode(token));
     changes.put(Table.INDEX, Keys.builder().raw(lookupPrefix(token.lookupKey()))
         .raw(token.tokenId().getBytes(StandardCharsets.UTF_8)).build(), new byte[0]);
+    changes.put(Table.INDEX, principalKey(token), new byte[0]);
+  }
+
+  /** A page of {@code principalId}'s tokens (any state), oldest id first. */
+  public Page<AccessToken> listOf(String tenantId, String principalId, String pageToken,
+      int size) {
+    return PageScanner.page(store, Table.INDEX, principalPrefix(tenantId, principalId),
+        pageToken, size, kv -> byId(tokenIdOf(kv.key())));
+  }
+
+  /** Every token of {@code principalId} that is neither revoked nor expired at {@code now}. */
+  public List<AccessToken> activeOf(String tenantId, String principalId, Instant now) {
+    List<AccessToken> active = new ArrayList<>();
+    byte[] prefix = principalPrefix(tenantId, principalId);
+    byte[] after = null;
+    while (true) {
+      List<KeyValue> page = store.scan(Table.INDEX, prefix, after, SCAN_PAGE);
+      for (KeyValue kv : page) {
+        after = kv.key();
+        byId(tokenIdOf(kv.key())).filter(t -> !t.isRevoked() && !t.isExpiredAt(now))
+            .ifPresent(active::add);
+      }
+      if (page.size() < SCAN_PAGE) {
+        return active;
+      }
+    }
+  }
+
+  /**
+   * Indexes the tokens of a vault written before the per-principal index existed, once per
+   * vault (a marker is set last; re-running writes the same entries). Runs at start-up,
+   * before anything serves. Returns the number of tokens indexed.
+   */
+  public long backfillPrincipalIndex() {
+    return OneTimeMigration.runOnce(store, BACKFILL_MARKER, Table.TOKENS, (kv, changes) -> {
+      changes.put(Table.INDEX, principalKey(RecordCodec.token(kv.value())), new byte[0]);
+      return true;
+    });
+  }
+
+  private static byte[] principalPrefix(String tenantId, String principalId) {
+    return Keys.builder().str(PRINCIPAL_INDEX).str(tenantId).str(principalId).build();
+  }
+
+  private static byte[] principalKey(AccessToken token) {
+    return Keys.builder().raw(principalPrefix(token.tenantId(), token.principalId()))
+        .str(token.tokenId()).build();
+  }
+
+  private static String tokenIdOf(byte[] indexKey) {
+    Keys.Reader reader = Keys.reader(indexKey);
+    reader.str();
+    reader.str();
+    reader.str();
+    return reader.str();
   }
 
   private static byte[] lookupPrefix(byte[] lookupKey) {

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.domain.AccessToken;
 import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.Keys;
+import dev.coffer.server.store.Table;
 import dev.coffer.server.store.RocksKvStore;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,38 @@ class TokenRepositoryTest {
         dev.coffer.server.store.Keys.builder().str("tok_c").build()));
 
     assertTrue(tokens.byLookupKey(new byte[] {4}).isEmpty());
+  }
+
+  @Test
+  void aPrincipalsTokens_areListed_andOnlyTheLiveOnesAreActive() {
+    save(token("tok_1", new byte[] {1}, null));
+    save(token("tok_2", new byte[] {2}, T0.plusSeconds(10)));
+    save(new AccessToken("tok_3", "acme", "bob", T0, T0.plusSeconds(3600), null, "",
+        new byte[] {3}));
+    save(new AccessToken("tok_4", "acme", "alice", T0, T0.plusSeconds(60), null, "",
+        new byte[] {4}));
+
+    assertEquals(List.of("tok_1", "tok_2", "tok_4"), tokens.listOf("acme", "alice", "", 10)
+        .items().stream().map(AccessToken::tokenId).toList());
+    assertEquals(List.of("tok_1"), tokens.activeOf("acme", "alice", T0.plusSeconds(60))
+        .stream().map(AccessToken::tokenId).toList());
+    assertTrue(tokens.listOf("other", "alice", "", 10).items().isEmpty());
+  }
+
+  @Test
+  void tokensOfAVaultWrittenBeforeThePrincipalIndex_areIndexedOnce() {
+    save(token("tok_old", new byte[] {5}, null));
+    // As the previous version wrote it: the record and its lookup entry, no principal index.
+    store.commit(new Changes().delete(Table.INDEX, Keys.builder().str("token-by-principal")
+        .str("acme").str("alice").str("tok_old").build()));
+    assertTrue(tokens.listOf("acme", "alice", "", 10).items().isEmpty());
+    store.commit(new Changes().delete(Table.META,
+        "token-by-principal-version".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    assertEquals(1, tokens.backfillPrincipalIndex());
+    assertEquals(0, tokens.backfillPrincipalIndex(), "runs once per vault");
+
+    assertEquals("tok_old", tokens.activeOf("acme", "alice", T0).get(0).tokenId());
   }
 
   private void save(AccessToken token) {

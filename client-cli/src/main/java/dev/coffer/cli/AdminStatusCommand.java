@@ -3,6 +3,7 @@ package dev.coffer.cli;
 import dev.coffer.api.v1.GetVaultStatusRequest;
 import dev.coffer.api.v1.KekKey;
 import dev.coffer.api.v1.KekRewrap;
+import dev.coffer.api.v1.StorageWriteError;
 import dev.coffer.api.v1.VaultStatus;
 import dev.coffer.client.CofferClient;
 import java.util.Locale;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code coffer admin status}: GetVaultStatus (system administrator): where the root key lives,
- * the KEK keys, the progress of a KEK re-wrap, the audit head and the vault's size.
+ * the KEK keys, the progress of a KEK re-wrap, the audit head, the vault's size, and a
+ * storage write failure while it lasts.
  */
 @Command(
     name = "status",
@@ -31,7 +33,8 @@ final class AdminStatusCommand extends ClientCommand {
         "secrets (estimate)", Long.toString(s.getSecretsEstimate()),
         "data keys (estimate)", Long.toString(s.getDataKeysEstimate()),
         "backup dir", s.getBackupDir().isEmpty() ? "(not configured)" : s.getBackupDir(),
-        "kek re-wrap", s.hasKekRewrap() ? rewrap(s.getKekRewrap()) : "never rotated");
+        "kek re-wrap", s.hasKekRewrap() ? rewrap(s.getKekRewrap()) : "never rotated",
+        "storage writes", s.hasStorageWriteError() ? writeError(s.getStorageWriteError()) : "ok");
     TextTable keys = new TextTable("KEK KEY", "STATE", "PRIMARY");
     for (KekKey k : s.getKekKeysList()) {
       keys.row(
@@ -42,6 +45,12 @@ final class AdminStatusCommand extends ClientCommand {
     keys.print(ctx.out());
     ctx.out().flush();
     return ExitCodes.OK;
+  }
+
+  /** A lasting storage write failure: since when, how many writes, the last cause. */
+  static String writeError(StorageWriteError e) {
+    return "FAILING since " + Printer.time(e.getSince()) + " (" + e.getFailedWrites()
+        + " failed writes, last " + Printer.time(e.getLastFailureTime()) + "): " + e.getCause();
   }
 
   static String rewrap(KekRewrap r) {

@@ -115,6 +115,7 @@ public final class FakeCofferServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(new Scopes(), capture))
             .addService(ServerInterceptors.intercept(new Assertions(), capture))
             .addService(ServerInterceptors.intercept(new Leaks(), capture))
+            .addService(ServerInterceptors.intercept(new Admin(), capture))
             .build()
             .start();
   }
@@ -408,6 +409,14 @@ public final class FakeCofferServer implements AutoCloseable {
     @Override
     public void verifyClientAssertion(dev.coffer.api.v1.VerifyClientAssertionRequest r,
         StreamObserver<dev.coffer.api.v1.VerifyClientAssertionResponse> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Admin extends dev.coffer.api.v1.AdminServiceGrpc.AdminServiceImplBase {
+    @Override
+    public void getVaultStatus(dev.coffer.api.v1.GetVaultStatusRequest r,
+        StreamObserver<dev.coffer.api.v1.VaultStatus> o) {
       handle(r, o);
     }
   }

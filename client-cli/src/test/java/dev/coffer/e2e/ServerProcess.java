@@ -52,11 +52,24 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess start(Path dataDir, Path logDir, String name, String... extra)
       throws IOException, InterruptedException {
+    return launch(List.of("--dev"), dataDir, logDir, name, extra);
+  }
+
+  /** As {@link #start}, in production mode (no {@code --dev}) with the root key at a URI. */
+  static ServerProcess startWithRootKey(String rootKeyUri, Path dataDir, Path logDir,
+      String name, String... extra) throws IOException, InterruptedException {
+    return launch(List.of("--root-key", rootKeyUri), dataDir, logDir, name, extra);
+  }
+
+  private static ServerProcess launch(List<String> mode, Path dataDir, Path logDir, String name,
+      String... extra) throws IOException, InterruptedException {
     Path out = logDir.resolve(name + ".out");
     Path err = logDir.resolve(name + ".err");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        jar().toString(), "--dev", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0"));
+        jar().toString()));
+    cmd.addAll(mode);
+    cmd.addAll(List.of("--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0"));
     if (!List.of(extra).contains("--metrics-listen")) {
       cmd.addAll(List.of("--metrics-listen", "127.0.0.1:0"));
     }

@@ -99,6 +99,32 @@ class DeploymentArtifactsTest {
         .orElseThrow();
     assertTrue(rootKey.contains("/etc/coffer/root-key/"), "the root key is mounted from a Secret");
     assertFalse(args.contains("--dev"), "never --dev in a deployment");
+    assertTrue(main.metricsListenPublic, "metrics beyond loopback are public on purpose");
+    assertEquals(Path.of("/var/lib/coffer/bootstrap-token"), main.bootstrapTokenFile,
+        "the bootstrap token goes to the data volume, never to the pod log");
+    assertTrue(main.dataDir.startsWith("/var/lib/coffer/") && main.dataDir.getNameCount() > 3,
+        "the data dir is a 0700 subdirectory of the fsGroup-shared volume: " + main.dataDir);
+    assertEquals("OnRootMismatch", at(sts, "spec", "template", "spec", "securityContext",
+        "fsGroupChangePolicy"), "the kubelet must not re-open the data dir to the group");
+    List<String> command = at(container, "command");
+    assertNoDumps("the StatefulSet's command", String.join(" ", command));
+    assertTrue(command.get(command.size() - 2).contains("\"$@\""),
+        "the container args reach the server: " + command);
+  }
+
+  /**
+   * A server command line that can leave no copy of its memory on disk: no core dump, no
+   * heap dump (whatever JAVA_TOOL_OPTIONS says), no attach for jcmd/jmap.
+   */
+  private static void assertNoDumps(String where, String commandLine) {
+    assertTrue(commandLine.contains("ulimit -c 0") || where.contains("systemd"),
+        where + " disables core dumps: " + commandLine);
+    assertTrue(commandLine.contains("-XX:-HeapDumpOnOutOfMemoryError"), where + ": "
+        + commandLine);
+    assertTrue(commandLine.contains("-XX:+DisableAttachMechanism"), where + ": " + commandLine);
+    assertFalse(commandLine.contains("HeapDumpPath"), where + ": " + commandLine);
+    assertFalse(commandLine.contains("+HeapDumpOnOutOfMemoryError"), where + ": "
+        + commandLine);
   }
 
   @Test
@@ -123,6 +149,9 @@ class DeploymentArtifactsTest {
     CofferServerMain main = parse(args);
     assertEquals(GRPC_PORT, port(main.listen));
     assertEquals(METRICS_PORT, port(main.metricsListen));
+    assertTrue(main.metricsListenPublic, "metrics on 0.0.0.0 need the explicit flag");
+    assertEquals(main.dataDir.resolve("bootstrap-token"), main.bootstrapTokenFile,
+        "the bootstrap token goes to a file in the private data dir");
     String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
     assertTrue(dockerfile.contains("EXPOSE " + GRPC_PORT + " " + METRICS_PORT), dockerfile);
     assertTrue(dockerfile.contains("USER 10001:10001"), "the image runs as non-root");
@@ -131,9 +160,20 @@ class DeploymentArtifactsTest {
     assertTrue(dockerfile.contains("HEALTHCHECK"));
     assertTrue(dockerfile.contains("ENV ROCKSDB_SHAREDLIB_DIR=/tmp"),
         "a crash-looping container keeps one copy of RocksDB's native library");
+    assertTrue(dockerfile.contains("chmod 0700 /var/lib/coffer"), "the volume starts private");
+    String entrypoint = dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).findFirst()
+        .orElseThrow();
+    assertNoDumps("the Dockerfile's ENTRYPOINT", entrypoint);
     String unit = Files.readString(DEPLOY.resolve("systemd/coffer.service"));
     assertTrue(unit.contains("@/etc/coffer/coffer-server.args"), unit);
     assertTrue(unit.contains("User=coffer") && unit.contains("NoNewPrivileges=true"));
+    assertTrue(unit.lines().anyMatch(l -> l.equals("LimitCORE=0")), "no core dumps: " + unit);
+    assertTrue(unit.lines().anyMatch(l -> l.equals("StateDirectoryMode=0700")),
+        "the data dir and the bootstrap token file are private: " + unit);
+    assertTrue(main.dataDir.equals(Path.of("/var/lib/coffer")), "the StateDirectory");
+    String execStart = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst()
+        .orElseThrow();
+    assertNoDumps("the systemd unit's ExecStart", execStart);
   }
 
   @Test

@@ -83,6 +83,7 @@ public final class CofferServer {
       CofferMetrics metrics, CertificateIdentity clientCertificates,
       AssertionRules assertionRules) {
     this.vault = vault;
+    UnreadableMessageLog.install(clock);
     this.grpcMetrics = metrics == null ? null : metrics.grpc();
     this.statistics = metrics == null ? null : metrics.statistics(vault.rocks(), clock);
     if (metrics != null) {

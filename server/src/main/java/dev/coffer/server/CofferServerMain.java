@@ -11,19 +11,13 @@ import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.MetricsHttpServer;
 import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.service.AssertionRules;
-import dev.coffer.server.service.TokenService;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +31,11 @@ import picocli.CommandLine.Option;
 /**
  * Starts the Coffer server: {@code java -jar coffer-server.jar --dev --data-dir DIR
  * --listen 127.0.0.1:7443}. Prints {@code listening on HOST:PORT} once it serves. Without
- * {@code --dev} a root key must be configured. SIGTERM stops it gracefully.
+ * {@code --dev} a root key must be configured, the data dir must be private to the service
+ * user (see {@link DataDirectory}), and the first start of an empty vault writes the
+ * bootstrap admin's token to a 0600 file, printing only its id (see
+ * {@link BootstrapTokenHandover}). {@code /metrics} listens beyond loopback only with
+ * {@code --metrics-listen-public}. SIGTERM stops it gracefully.
  */
 @Command(name = "coffer-server", mixinStandardHelpOptions = true, version = "coffer-server 0.1.0",
     description = "Runs the Coffer secrets vault (gRPC).",
@@ -46,7 +44,8 @@ import picocli.CommandLine.Option;
         "1:failed at runtime"})
 public final class CofferServerMain implements Callable<Integer> {
 
-  @Option(names = "--data-dir", required = true, description = "Directory of the vault's data.")
+  @Option(names = "--data-dir", required = true, description = "Directory of the vault's data, "
+      + "created mode 0700; without --dev, one that group or others can access is refused.")
   Path dataDir;
 
   @Option(names = "--listen", defaultValue = "127.0.0.1:7443",
@@ -70,9 +69,16 @@ public final class CofferServerMain implements Callable<Integer> {
   Path kmsCredentials;
 
   @Option(names = "--bootstrap-token-file",
-      description = "On the first start, write the admin token here (mode 0600) instead of "
-          + "printing it.")
+      description = "On the first start of an empty vault, write the bootstrap admin's token "
+          + "to this new file (mode 0600; an existing file is never overwritten). Default: "
+          + "DATA_DIR/bootstrap-token, or stdout with --dev.")
   Path bootstrapTokenFile;
+
+  @Option(names = "--bootstrap-token-stdout",
+      description = "Print the bootstrap admin's token on stdout instead of writing it to a "
+          + "file (the default with --dev). Anything that captures stdout (a journal, a log "
+          + "collector) then keeps a copy.")
+  boolean bootstrapTokenStdout;
 
   @Option(names = "--tls-cert", description = "PEM certificate chain for TLS on the gRPC port "
       + "(with --tls-key). Without TLS the server listens on loopback only.")
@@ -123,9 +129,16 @@ public final class CofferServerMain implements Callable<Integer> {
 
   @Option(names = "--metrics-listen", defaultValue = ServerConfig.DEFAULT_METRICS_LISTEN,
       description = "HOST:PORT of the Prometheus endpoint (GET /metrics), or 'off'; port 0 "
-          + "picks a free one. Any address is allowed: metrics carry no secrets (counts "
-          + "labelled by tenant id, RPC method and status only). Default: ${DEFAULT-VALUE}.")
+          + "picks a free one. The metrics carry no secrets (counts labelled by tenant id, RPC "
+          + "method and status only) but answer without authentication, so an address other "
+          + "than loopback also needs --metrics-listen-public. Default: ${DEFAULT-VALUE}.")
   String metricsListen;
+
+  @Option(names = "--metrics-listen-public",
+      description = "Allow --metrics-listen on an address other than loopback (a Prometheus "
+          + "on another host or pod); restrict who reaches the port (firewall, "
+          + "NetworkPolicy).")
+  boolean metricsListenPublic;
 
   @Option(names = "--metrics-statistics-seconds", defaultValue = "30",
       description = "How often the metrics of secrets, grants and requests are recomputed "
@@ -177,6 +190,7 @@ public final class CofferServerMain implements Callable<Integer> {
     try {
       config = config();
       assertionRules = assertionRules();
+      DataDirectory.check(config.dataDir(), config.dev());
       root = rootKey(config);
     } catch (ConfigException | KeyringException e) {
       err.println("coffer-server: " + e.getMessage());
@@ -195,38 +209,58 @@ public final class CofferServerMain implements Callable<Integer> {
         ? CofferMetrics.create(config.metricsStatisticsPeriod()) : null;
     Vault vault;
     try {
+      DataDirectory.create(config.dbDir());
       vault = Vault.open(config.dbDir(), root, Clock.systemUTC(), VaultSettings.defaults()
           .withVerifyFailuresPerMinute(config.verifyFailuresPerMinute())
           .withBackupDir(config.backupDir())
           .withReadCacheBytes(readCacheMb << 20),
           metrics == null ? VaultInstrumentation.none() : metrics.vault());
-    } catch (KeyringException e) {
+    } catch (ConfigException | KeyringException e) {
       err.println("coffer-server: " + e.getMessage());
+      transport.close();
       return 2;
+    }
+    if (!config.dev()) {
+      DataDirectory.restrictDatabase(config.dbDir());
     }
     CofferServer server = new CofferServer(
         NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
             config.listenPort()), transport.credentials()), vault, Clock.systemUTC(),
         config.maxInboundMessageBytes(), metrics, clientCertificates, assertionRules);
-    MetricsHttpServer metricsHttp;
+    MetricsHttpServer metricsHttp = null;
     try {
       metricsHttp = serveMetrics(config, metrics);
+      bootstrapTokenHandover(config).bootstrapIfEmpty(vault.bootstrap());
     } catch (ConfigException e) {
       err.println("coffer-server: " + e.getMessage());
+      if (metricsHttp != null) {
+        metricsHttp.close();
+      }
       vault.close();
       transport.close();
       return 2;
     }
-    vault.bootstrap().bootstrapIfEmpty().ifPresent(issued -> handOver(issued, config));
-    server.start();
+    try {
+      server.start();
+    } catch (IOException e) {
+      err.println("coffer-server: cannot listen on " + config.listenHost() + ":"
+          + config.listenPort() + " (" + e.getMessage() + "); pass another --listen HOST:PORT");
+      if (metricsHttp != null) {
+        metricsHttp.close();
+      }
+      vault.close();
+      transport.close();
+      return 2;
+    }
+    MetricsHttpServer metricsEndpoint = metricsHttp;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.stop(config.shutdownGrace());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
-        if (metricsHttp != null) {
-          metricsHttp.close();
+        if (metricsEndpoint != null) {
+          metricsEndpoint.close();
         }
         vault.close();
         transport.close();
@@ -246,30 +280,10 @@ public final class CofferServerMain implements Callable<Integer> {
     return 0;
   }
 
-  private void handOver(TokenService.Issued issued, ServerConfig config) {
-    try (var value = issued.value()) {
-      if (config.bootstrapTokenFile() != null) {
-        writePrivate(config.bootstrapTokenFile(), value.reveal());
-        out.println("bootstrap: created tenant 'default' and admin 'admin'; its token was "
-            + "written to " + config.bootstrapTokenFile() + " (mode 0600)");
-      } else {
-        out.println("bootstrap: created tenant 'default' and admin 'admin'. Admin token "
-            + "(shown once, valid 90 days; store it now):");
-        out.println(value.reveal());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the bootstrap token file "
-          + config.bootstrapTokenFile() + ": " + e.getClass().getSimpleName(), e);
-    }
-  }
-
-  private static void writePrivate(Path file, String text) throws IOException {
-    try (Writer w = Files.newBufferedWriter(Files.createFile(file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-        StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
-      w.write(text);
-      w.write('\n');
-    }
+  /** Where the bootstrap token goes: the configured file, or stdout when asked for. */
+  private BootstrapTokenHandover bootstrapTokenHandover(ServerConfig config) {
+    return config.bootstrapTokenFile() == null ? BootstrapTokenHandover.toStdout(out)
+        : BootstrapTokenHandover.toFile(config.bootstrapTokenFile(), out);
   }
 
   private RootKeyProvider rootKey(ServerConfig config) {
@@ -314,9 +328,9 @@ public final class CofferServerMain implements Callable<Integer> {
     if (verifyFailuresPerMinute < 1) {
       throw new ConfigException("--verify-failures-per-minute must be at least 1");
     }
-    if (bootstrapTokenFile != null && Files.exists(bootstrapTokenFile)) {
-      throw new ConfigException("--bootstrap-token-file " + bootstrapTokenFile
-          + " already exists; Coffer never overwrites it");
+    if (bootstrapTokenFile != null && bootstrapTokenStdout) {
+      throw new ConfigException("--bootstrap-token-file and --bootstrap-token-stdout exclude "
+          + "each other: choose where the bootstrap token goes");
     }
     if (readCacheMb < 0 || readCacheMb > 65_536) {
       throw new ConfigException("--read-cache-mb must be from 0 to 65536");
@@ -325,8 +339,18 @@ public final class CofferServerMain implements Callable<Integer> {
       throw new ConfigException("--metrics-statistics-seconds must be at least 1");
     }
     HostPort metricsAt = metricsListen();
-    return new ServerConfig(dataDir.toAbsolutePath().normalize(), host, port, dev,
-        dev ? null : rootKey, bootstrapTokenFile, verifyFailuresPerMinute,
+    if (metricsAt != null && !metricsListenPublic && !isLoopback(metricsAt.host())) {
+      throw new ConfigException("--metrics-listen " + metricsAt.host() + " is not a loopback "
+          + "address: /metrics answers without authentication, so serving it to other hosts "
+          + "also needs --metrics-listen-public (or keep --metrics-listen "
+          + ServerConfig.DEFAULT_METRICS_LISTEN + ")");
+    }
+    Path data = dataDir.toAbsolutePath().normalize();
+    Path tokenFile = bootstrapTokenFile != null ? bootstrapTokenFile.toAbsolutePath().normalize()
+        : dev || bootstrapTokenStdout ? null
+        : data.resolve(BootstrapTokenHandover.DEFAULT_FILE_NAME);
+    return new ServerConfig(data, host, port, dev,
+        dev ? null : rootKey, tokenFile, verifyFailuresPerMinute,
         ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
         metricsAt == null ? null : metricsAt.host(),
         metricsAt == null ? 0 : metricsAt.port(),

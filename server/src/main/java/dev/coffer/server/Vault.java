@@ -48,6 +48,7 @@ import dev.coffer.server.service.TokenService;
 import dev.coffer.server.store.CachingKvStore;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.RocksKvStore;
+import dev.coffer.server.store.StorageWriteHealth;
 import dev.coffer.server.store.records.AccessRequestRepository;
 import dev.coffer.server.store.records.ApplicationRepository;
 import dev.coffer.server.store.records.AssertionReplayRepository;
@@ -76,6 +77,7 @@ public final class Vault implements AutoCloseable {
   private final CachingKvStore store;
   private final Keyring keyring;
   private final ChainedAuditLog audit;
+  private final StorageWriteHealth storageWrites;
   private final AuditTrailService auditTrail;
   private final AuthFailureAudit authFailures;
   private final TenantService tenants;
@@ -116,7 +118,9 @@ public final class Vault implements AutoCloseable {
     IdGenerator ids = new IdGenerator(random);
     AuditSignature signature = keyring.auditSignature();
     CheckpointSigner signer = CheckpointSigner.of(signature::sign, signature::verify);
-    this.audit = new ChainedAuditLog(store, signer, settings.auditCheckpointInterval());
+    this.storageWrites = new StorageWriteHealth(clock);
+    this.audit = new ChainedAuditLog(store, signer, settings.auditCheckpointInterval(),
+        storageWrites);
     AuditLog meteredAudit = metrics.audit(audit);
     Governance gov = Governance.of(meteredAudit, clock);
     TenantRepository tenantRepo = new TenantRepository(store);
@@ -171,7 +175,7 @@ public final class Vault implements AutoCloseable {
     metrics.kekRewrap(rewrapJob);
     this.admin = new VaultAdmin(kek,
         settings.backupDir() == null ? null : new BackupWriter(rocks, settings.backupDir(), clock),
-        rootKey.description(), rocks, gov);
+        rootKey.description(), rocks, storageWrites, gov);
   }
 
   /** Opens (or creates) the vault whose database lives in {@code dbDir}. */
@@ -221,6 +225,11 @@ public final class Vault implements AutoCloseable {
 
   public AuditLog audit() {
     return audit;
+  }
+
+  /** Whether storage writes currently fail (shown by the admin status). */
+  public StorageWriteHealth storageWrites() {
+    return storageWrites;
   }
 
   /** Audit query, export and chain verification. */

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,7 @@ class CofferServerMainTest {
     Path data = dir.resolve("data");
     Vault.open(data.resolve("db"), dev.coffer.server.crypto.DevRootKeyFile.loadOrCreate(
         data.resolve("dev-root-key.json")), java.time.Clock.systemUTC(), 5).close();
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
     Path other = dir.resolve("other.json");
     dev.coffer.server.crypto.DevRootKeyFile.loadOrCreate(other);
     assertEquals(2, run("--data-dir", data.toString(), "--root-key", other.toUri().toString()));
@@ -102,6 +104,7 @@ class CofferServerMainTest {
     Path data = dir.resolve("data");
     Vault.open(data.resolve("db"), DevRootKeyFile.loadOrCreate(dir.resolve("a.json")),
         Clock.systemUTC(), 5).close();
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
     String otherKey = Files.readString(DevRootKeyFile.loadOrCreate(dir.resolve("b.json")).path());
 
     assertEquals(2, run(environment(Map.of("COFFER_ROOT_KEY_JSON", otherKey)),

@@ -74,6 +74,22 @@ class MutualTlsTest {
   }
 
   @Test
+  void whoAmI_namesNoTokenForACertificateCaller_andTheTokenWhenOneIsSent() throws Exception {
+    ManagedChannel channel = channel(client(ca, "alice", 40));
+    try {
+      var stub = PrincipalServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS);
+      assertEquals("", stub.whoAmI(WhoAmIRequest.getDefaultInstance()).getTokenId());
+      String withToken = stub.withInterceptors(InProcessCoffer.bearer(
+          t.tokenFor("default", "alice"))).whoAmI(WhoAmIRequest.getDefaultInstance())
+          .getTokenId();
+      assertEquals(true, withToken.startsWith("tok_"), withToken);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void certificateNamingAnUnknownPrincipal_isUnauthenticated() throws Exception {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> whoAmI(client(ca, "mallory", 11), null));

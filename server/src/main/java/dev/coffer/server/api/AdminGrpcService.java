@@ -11,6 +11,7 @@ import dev.coffer.api.v1.GetVaultStatusRequest;
 import dev.coffer.api.v1.KekKey;
 import dev.coffer.api.v1.KekRewrap;
 import dev.coffer.api.v1.RotateKekRequest;
+import dev.coffer.api.v1.StorageWriteError;
 import dev.coffer.api.v1.VaultStatus;
 import dev.coffer.server.backup.BackupWriter;
 import dev.coffer.server.service.RewrapProgress;
@@ -36,6 +37,10 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
           .setBackupDir(s.backupDir() == null ? "" : s.backupDir().toString());
       s.kekKeys().forEach(k -> b.addKekKeys(kekKey(k)));
       s.rewrap().ifPresent(p -> b.setKekRewrap(rewrap(p)));
+      s.storageWriteError().ifPresent(f -> b.setStorageWriteError(StorageWriteError.newBuilder()
+          .setCause(f.cause()).setSince(ProtoMapper.timestamp(f.since()))
+          .setLastFailureTime(ProtoMapper.timestamp(f.last()))
+          .setFailedWrites(f.failedWrites())));
       return b.build();
     });
   }

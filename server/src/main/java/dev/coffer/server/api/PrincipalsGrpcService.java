@@ -7,6 +7,7 @@ import dev.coffer.api.v1.ListPrincipalsResponse;
 import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.server.auth.AuthContext;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.service.PrincipalService;
 import io.grpc.stub.StreamObserver;
@@ -51,6 +52,8 @@ public final class PrincipalsGrpcService extends PrincipalServiceGrpc.PrincipalS
 
   @Override
   public void whoAmI(WhoAmIRequest req, StreamObserver<Principal> out) {
-    UnaryCalls.run(out, ctx -> ProtoMapper.principal(ctx.caller()));
+    String tokenId = AuthContext.TOKEN_ID.get();
+    UnaryCalls.run(out, ctx -> ProtoMapper.principal(ctx.caller()).toBuilder()
+        .setTokenId(tokenId == null ? "" : tokenId).build());
   }
 }

@@ -7,12 +7,14 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.StorageWriteHealth;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.pb.AuditHead;
 import dev.coffer.server.store.records.pb.AuditRec;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Commits are serialised through one lock and grouped (see {@link #commit}), so
  * sequence order equals commit order while concurrent writers share fsyncs. Events hold
  * identifiers only, never values, tokens or verifiers. {@link #close} stops the writer
- * thread of {@link #commitAsync} after it has finished what was queued.
+ * thread of {@link #commitAsync} after it has finished what was queued. The outcome of every
+ * batch written goes to a {@link StorageWriteHealth}, so a lasting write failure (disk
+ * full) is logged and shown to operators, and cleared by the next successful batch.
  */
 public final class ChainedAuditLog implements AuditLog, AutoCloseable {
 
@@ -55,6 +59,7 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
   static final int MAX_GROUP = 256;
 
   private final KvStore store;
+  private final StorageWriteHealth writes;
   private final CheckpointSigner signer;
   private final int interval;
   private final ReentrantLock commitLock = new ReentrantLock();
@@ -76,6 +81,16 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
    * @param interval events between signed checkpoints, at least 1
    */
   public ChainedAuditLog(KvStore store, CheckpointSigner signer, int interval) {
+    this(store, signer, interval, new StorageWriteHealth(Clock.systemUTC()));
+  }
+
+  /**
+   * As above, reporting the outcome of every batch it writes to {@code writes}, so that a
+   * lasting write failure (disk full, I/O error) is logged and shown to operators.
+   */
+  public ChainedAuditLog(KvStore store, CheckpointSigner signer, int interval,
+      StorageWriteHealth writes) {
+    this.writes = writes;
     if (interval < 1) {
       throw new IllegalArgumentException("checkpoint interval must be at least 1");
     }
@@ -275,8 +290,10 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
       if (checkpointAt > 0) {
         lastCheckpoint = checkpointAt;
       }
+      writes.succeeded();
     } catch (RuntimeException e) {
       failure = e;
+      writes.failed(e);
     }
     for (Pending p : group) {
       p.finish(failure);
@@ -331,7 +348,13 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
       }
       Changes batch = new Changes();
       stageCheckpoint(batch, lastSequence, lastHash);
-      store.commit(batch);
+      try {
+        store.commit(batch);
+      } catch (RuntimeException e) {
+        writes.failed(e);
+        throw e;
+      }
+      writes.succeeded();
       lastCheckpoint = lastSequence;
     } finally {
       commitLock.unlock();

@@ -3,6 +3,7 @@ package dev.coffer.server.backup;
 import dev.coffer.server.Vault;
 import dev.coffer.server.audit.AuditChainVerifier;
 import dev.coffer.server.audit.CheckpointSigner;
+import dev.coffer.server.config.PrivateFiles;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.AuditSignature;
 import dev.coffer.server.crypto.RootKeyProvider;
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
  * is opened with the root key and checked three ways: the audit chain and its signed
  * checkpoints verify, every vaulted value decrypts, and a fresh {@link VaultCensus} equals
  * the one recorded at backup time. Any failure removes the new directory's contents, so a
- * half-restored vault is never left to start on. Never writes into the backup.
+ * half-restored vault is never left to start on. Never writes into the backup. The restored
+ * directories are created 0700 and its files made owner-only, as the server wants them.
  */
 public final class BackupRestorer {
 
@@ -66,7 +68,7 @@ public final class BackupRestorer {
     Path target = dataDir.resolve(BackupManifest.DB_DIR);
     boolean created = !Files.exists(dataDir);
     try {
-      Files.createDirectories(target);
+      PrivateFiles.createDirectories(target);
       for (BackupManifest.FileEntry f : manifest.files()) {
         Path from = source.resolve(f.name());
         if (!Files.isRegularFile(from) || Files.size(from) != f.size()
@@ -77,6 +79,7 @@ public final class BackupRestorer {
         }
         Files.copy(from, target.resolve(f.name()));
       }
+      PrivateFiles.restrictTree(target);
     } catch (IOException | RestoreException e) {
       clean(dataDir, created);
       throw e instanceof RestoreException re ? re
@@ -91,6 +94,13 @@ public final class BackupRestorer {
     }
     if (!report.ok()) {
       clean(dataDir, created);
+      return report;
+    }
+    try {
+      PrivateFiles.restrictTree(target); // opening the vault to verify it wrote a new log
+    } catch (IOException e) {
+      clean(dataDir, created);
+      throw new RestoreException("cannot make the restored files owner-only: " + e, e);
     }
     return report;
   }

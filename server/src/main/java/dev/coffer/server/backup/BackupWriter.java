@@ -1,5 +1,6 @@
 package dev.coffer.server.backup;
 
+import dev.coffer.server.config.PrivateFiles;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.RocksKvStore;
@@ -18,7 +19,9 @@ import java.util.regex.Pattern;
  * what the database holds: ciphertext, wrapped data keys, verifiers and the audit trail;
  * the root key is never in it, so a stolen backup decrypts nothing by itself. A backup
  * whose manifest is missing did not finish and is not restorable. Names are checked so a
- * caller cannot write outside the directory.
+ * caller cannot write outside the directory. Directories are created 0700 and every file of
+ * a finished backup is owner-only (0600 or stricter): a backup holds the audit trail and
+ * verifiers, which are no one else's business.
  */
 public final class BackupWriter {
 
@@ -67,8 +70,8 @@ public final class BackupWriter {
           "backup " + dir.getFileName() + " already exists under the backup dir");
     }
     try {
-      Files.createDirectories(root);
-      Files.createDirectory(dir);
+      PrivateFiles.createDirectories(root);
+      PrivateFiles.createDirectory(dir);
     } catch (IOException e) {
       throw new CofferException(Reason.STORAGE_FAILURE, "cannot create the backup directory", e);
     }
@@ -83,6 +86,7 @@ public final class BackupWriter {
       }
       BackupManifest manifest = new BackupManifest(clock.instant(), census, files);
       manifest.write(dir);
+      PrivateFiles.restrictTree(dir); // the checkpoint's files come with the process umask
       return new Written(dir, manifest);
     } catch (IOException | RuntimeException e) {
       deleteQuietly(dir);

@@ -5,6 +5,7 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import dev.coffer.server.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,7 +21,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,10 +37,6 @@ public final class DevRootKeyFile implements RootKeyProvider {
       PosixFilePermissions.fromString("rw-------");
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-  private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
   private final Path file;
   private final Aead aead;
@@ -147,18 +144,16 @@ public final class DevRootKeyFile implements RootKeyProvider {
   }
 
   private static void checkOwnerOnly(Path target) {
-    Set<PosixFilePermission> mode;
+    Optional<String> exposed;
     try {
-      mode = Files.getPosixFilePermissions(target);
-    } catch (UnsupportedOperationException notPosix) {
-      return;
+      exposed = PrivateFiles.exposedMode(target);
     } catch (IOException e) {
       throw unreadable(target, e);
     }
-    if (mode.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+    exposed.ifPresent(mode -> {
       throw new KeyringException("root key file " + target + " is accessible by group or others"
-          + " (mode " + PosixFilePermissions.toString(mode) + "); run: chmod 600 " + target);
-    }
+          + " (mode " + mode + "); run: chmod 600 " + target);
+    });
   }
 
   private static byte[] readBounded(Path target) {

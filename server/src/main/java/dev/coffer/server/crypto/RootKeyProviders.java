@@ -1,6 +1,8 @@
 package dev.coffer.server.crypto;
 
 import com.google.crypto.tink.KmsClient;
+import dev.coffer.server.config.PrivateFiles;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -130,6 +133,7 @@ public final class RootKeyProviders {
           throw new KeyringException("the KMS credentials file " + kmsCredentials
               + " is missing or unreadable");
         }
+        requireOwnerOnly(kmsCredentials);
         client = client.withCredentials(kmsCredentials.toString());
       }
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -142,6 +146,21 @@ public final class RootKeyProviders {
           + ")");
     }
     return KmsRootKeyProvider.open(client, uri);
+  }
+
+  /** The same owner-only rule as a {@code file://} root key ({@link PrivateFiles}). */
+  private static void requireOwnerOnly(Path credentials) {
+    Optional<String> exposed;
+    try {
+      exposed = PrivateFiles.exposedMode(credentials);
+    } catch (IOException e) {
+      throw new KeyringException("the KMS credentials file " + credentials
+          + " is missing or unreadable");
+    }
+    exposed.ifPresent(mode -> {
+      throw new KeyringException("the KMS credentials file " + credentials + " is accessible "
+          + "by group or others (mode " + mode + "); run: chmod 600 " + credentials);
+    });
   }
 
   private String supported() {

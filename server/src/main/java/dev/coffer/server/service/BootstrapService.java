@@ -40,6 +40,11 @@ public final class BootstrapService {
     this.clock = clock;
   }
 
+  /** Whether the vault is empty, so that {@link #bootstrapIfEmpty} would bootstrap it. */
+  public boolean needed() {
+    return tenants.tenant(DEFAULT_TENANT).isEmpty();
+  }
+
   /** The admin's token when this call bootstrapped the vault; empty if it was not empty. */
   public synchronized Optional<TokenService.Issued> bootstrapIfEmpty() {
     if (tenants.tenant(DEFAULT_TENANT).isPresent()) {

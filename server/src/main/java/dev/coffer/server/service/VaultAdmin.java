@@ -7,6 +7,7 @@ import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.RocksKvStore;
+import dev.coffer.server.store.StorageWriteHealth;
 import dev.coffer.server.store.Table;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The vault's operator surface, system administrator only, every call audited: its status
- * (root key location, KEK keys, re-wrap progress, audit head, sizes), KEK rotation and
+ * (root key location, KEK keys, re-wrap progress, audit head, sizes, a storage write failure
+ * while it lasts), KEK rotation and
  * retirement ({@link KekService}), and online backups ({@link BackupWriter}). Never
  * returns key material.
  */
@@ -22,22 +24,25 @@ public final class VaultAdmin {
 
   /** A status snapshot for {@code coffer admin status}. */
   public record Status(String rootKey, List<KekKey> kekKeys, Optional<RewrapProgress> rewrap,
-      long auditSequence, long secretsEstimate, long dataKeysEstimate, Path backupDir) {}
+      long auditSequence, long secretsEstimate, long dataKeysEstimate, Path backupDir,
+      Optional<StorageWriteHealth.Failure> storageWriteError) {}
 
   private final KekService kek;
   private final BackupWriter backups; // null: not configured
   private final String rootKey;
   private final RocksKvStore store;
+  private final StorageWriteHealth storageWrites;
   private final AccessPolicy policy;
   private final Enforcer enforcer;
   private final AuditLog audit;
 
   public VaultAdmin(KekService kek, BackupWriter backups, String rootKeyDescription,
-      RocksKvStore store, Governance gov) {
+      RocksKvStore store, StorageWriteHealth storageWrites, Governance gov) {
     this.kek = kek;
     this.backups = backups;
     this.rootKey = rootKeyDescription;
     this.store = store;
+    this.storageWrites = storageWrites;
     this.policy = gov.policy();
     this.enforcer = gov.enforcer();
     this.audit = gov.audit();
@@ -49,7 +54,7 @@ public final class VaultAdmin {
     KekService.KekStatus k = kek.status();
     Status status = new Status(rootKey, k.keys(), k.rewrap(), audit.lastSequence(),
         store.estimatedKeys(Table.SECRETS), store.estimatedKeys(Table.DATA_KEYS),
-        backups == null ? null : backups.root());
+        backups == null ? null : backups.root(), storageWrites.current());
     audit.record(enforcer.allowed(ctx, AuditAction.VAULT_STATUS, "vault"));
     return status;
   }

@@ -128,6 +128,27 @@ class BackupRestoreTest {
     }
   }
 
+  @Test
+  void backupsAndRestoredVaults_areOwnerOnly() throws Exception {
+    BackupWriter.Written w = t.vault.admin().backup(admin, "private");
+    assertOwnerOnly(t.vault.admin().status(admin).backupDir());
+    assertOwnerOnly(w.path());
+    Path restored = dir.resolve("restored-private");
+    assertTrue(BackupRestorer.restore(w.path(), restored, rootKey()).ok());
+    assertOwnerOnly(restored);
+  }
+
+  /** {@code root} and everything under it: no permission for group or others. */
+  private static void assertOwnerOnly(Path root) throws Exception {
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        String mode = java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(p));
+        assertTrue(mode.endsWith("------"), p + " is " + mode);
+      }
+    }
+  }
+
   /** False also for a secret created after the backup was taken (not in it). */
   private static boolean isVaulted(Vault v, CallContext ctx, String secretId) {
     try {

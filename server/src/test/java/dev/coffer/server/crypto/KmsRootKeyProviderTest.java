@@ -11,6 +11,7 @@ import dev.coffer.server.testing.FakeKms;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,9 @@ class KmsRootKeyProviderTest {
   @Test
   void credentialsFile_isHandedToTheClient_andAMissingOneIsNamed() throws Exception {
     ObservedKms kms = new ObservedKms();
-    Path file = Files.writeString(dir.resolve("kms.json"), "{}");
+    Path file = Files.writeString(Files.createFile(dir.resolve("kms.json"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+        "{}");
     kms.providers().withKmsCredentials(file).open(FakeKms.newKeyUri());
     assertEquals(List.of(file.toString()), kms.credentials);
 
@@ -102,6 +105,18 @@ class KmsRootKeyProviderTest {
         () -> kms.providers().withKmsCredentials(missing).open(FakeKms.newKeyUri()));
     assertEquals("the KMS credentials file " + missing + " is missing or unreadable",
         e.getMessage());
+  }
+
+  @Test
+  void credentialsFile_readableByGroupOrOthers_isRefusedLikeARootKeyFile() throws Exception {
+    ObservedKms kms = new ObservedKms();
+    Path file = Files.writeString(dir.resolve("kms.json"), "{\"private_key\": \"SECRET\"}");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+    KeyringException e = assertThrows(KeyringException.class,
+        () -> kms.providers().withKmsCredentials(file).open(FakeKms.newKeyUri()));
+    assertEquals("the KMS credentials file " + file + " is accessible by group or others "
+        + "(mode rw-r-----); run: chmod 600 " + file, e.getMessage());
+    assertEquals(List.of(), kms.credentials, "the client never saw the file");
   }
 
   @Test

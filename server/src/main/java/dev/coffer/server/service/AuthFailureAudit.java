@@ -11,9 +11,7 @@ import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.store.records.TokenRepository;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.TimeMeter;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -73,7 +71,7 @@ public final class AuthFailureAudit {
     this.perPeerPerMinute = perPeerPerMinute;
     this.perPeer = Caffeine.newBuilder().maximumSize(100_000)
         .expireAfterAccess(Duration.ofMinutes(2)).build();
-    this.total = budget(totalPerMinute);
+    this.total = PerMinuteBudget.of(totalPerMinute, clock);
   }
 
   /**
@@ -84,7 +82,7 @@ public final class AuthFailureAudit {
    */
   public boolean record(Reason reason, SecretValue presented, SocketAddress peer,
       String requestId) {
-    Bucket peerBudget = perPeer.get(peerHost(peer), k -> budget(perPeerPerMinute));
+    Bucket peerBudget = perPeer.get(peerHost(peer), k -> PerMinuteBudget.of(perPeerPerMinute, clock));
     if (!peerBudget.tryConsume(1) || !total.tryConsume(1)) {
       suppressed.incrementAndGet();
       return false;
@@ -133,26 +131,5 @@ public final class AuthFailureAudit {
           : inet.getHostString();
     }
     return peer == null ? "" : peer.toString();
-  }
-
-  private Bucket budget(long perMinute) {
-    return Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(perMinute)
-            .refillGreedy(perMinute, Duration.ofMinutes(1)).build())
-        .withCustomTimePrecision(new ClockTimeMeter(clock))
-        .build();
-  }
-
-  /** Bucket4j time from the injected clock, so refills follow the vault's clock. */
-  private record ClockTimeMeter(Clock clock) implements TimeMeter {
-    @Override
-    public long currentTimeNanos() {
-      return clock.millis() * 1_000_000L;
-    }
-
-    @Override
-    public boolean isWallClockBased() {
-      return true;
-    }
   }
 }

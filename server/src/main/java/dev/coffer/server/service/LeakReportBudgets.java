@@ -2,9 +2,7 @@ package dev.coffer.server.service;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.TimeMeter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -62,15 +60,18 @@ final class LeakReportBudgets {
   LeakReportBudgets(Limits limits, Clock clock) {
     this.clock = clock;
     this.limits = limits;
-    this.total = bucket(limits.total());
-    this.misses = limits.missesWritten() == 0 ? null : bucket(limits.missesWritten());
+    this.total = PerMinuteBudget.of(limits.total(), clock);
+    this.misses = limits.missesWritten() == 0 ? null
+        : PerMinuteBudget.of(limits.missesWritten(), clock);
   }
 
   /** Whether a report from {@code peer} may be worked on now; spends one of each budget. */
   boolean admit(SocketAddress peer) {
-    return perAddress.get(AuthFailureAudit.peerHost(peer), k -> bucket(limits.perAddress()))
+    return perAddress.get(AuthFailureAudit.peerHost(peer),
+            k -> PerMinuteBudget.of(limits.perAddress(), clock))
         .tryConsume(1)
-        && perNetwork.get(network(peer), k -> bucket(limits.perNetwork())).tryConsume(1)
+        && perNetwork.get(network(peer), k -> PerMinuteBudget.of(limits.perNetwork(), clock))
+            .tryConsume(1)
         && total.tryConsume(1);
   }
 
@@ -115,23 +116,5 @@ final class LeakReportBudgets {
   private static Cache<String, Bucket> tracker() {
     return Caffeine.newBuilder().maximumSize(MAX_TRACKED)
         .expireAfterAccess(Duration.ofMinutes(2)).build();
-  }
-
-  private Bucket bucket(long perMinute) {
-    return Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(perMinute)
-            .refillGreedy(perMinute, Duration.ofMinutes(1)).build())
-        .withCustomTimePrecision(new TimeMeter() {
-          @Override
-          public long currentTimeNanos() {
-            return clock.millis() * 1_000_000L;
-          }
-
-          @Override
-          public boolean isWallClockBased() {
-            return true;
-          }
-        })
-        .build();
   }
 }

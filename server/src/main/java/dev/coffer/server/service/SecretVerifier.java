@@ -17,7 +17,6 @@ import dev.coffer.server.store.records.ApplicationRepository;
 import dev.coffer.server.store.records.ScopeRepository;
 import dev.coffer.server.store.records.SecretRepository;
 import java.util.List;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Clock;
 import java.time.Duration;
@@ -146,9 +145,10 @@ public final class SecretVerifier {
     if (matched != null) {
       return new Result(true, matched);
     }
-    failureBudgets.get(callerKey, k -> newBudget(failuresPerMinute)).tryConsume(1);
-    failureBudgets.get(clientKey, k -> newBudget(failuresPerMinute * CLIENT_CAP_FACTOR))
+    failureBudgets.get(callerKey, k -> PerMinuteBudget.of(failuresPerMinute, clock))
         .tryConsume(1);
+    failureBudgets.get(clientKey,
+        k -> PerMinuteBudget.of(failuresPerMinute * CLIENT_CAP_FACTOR, clock)).tryConsume(1);
     if (quarantined != null) {
       audit.record(enforcer.event(ctx, AuditAction.SECRET_VERIFY, "secrets/" + quarantined,
           AuditEvent.FAILED, Reason.SECRET_QUARANTINED.name()));
@@ -187,10 +187,4 @@ public final class SecretVerifier {
     return bucket != null && bucket.getAvailableTokens() <= 0;
   }
 
-  private static Bucket newBudget(long perMinute) {
-    return Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(perMinute)
-            .refillGreedy(perMinute, Duration.ofMinutes(1)).build())
-        .build();
-  }
 }

@@ -1,5 +1,6 @@
 package dev.coffer.server.api;
 
+import dev.coffer.server.testing.RawBytes;
 import static dev.coffer.server.testing.GrpcAssertions.assertReason;
 import static dev.coffer.server.testing.GrpcAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,10 +36,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,22 +172,7 @@ class TransportGrpcTest {
     assertEquals(HealthCheckResponse.ServingStatus.SERVING, r.getStatus());
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
   @SuppressWarnings("unchecked")
   private static MethodDescriptor<Message, Object> erased(MethodDescriptor<?, ?> m) {

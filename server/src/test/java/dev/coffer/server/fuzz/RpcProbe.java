@@ -1,5 +1,6 @@
 package dev.coffer.server.fuzz;
 
+import dev.coffer.server.testing.RawBytes;
 import java.util.concurrent.locks.LockSupport;
 
 import com.google.protobuf.Any;
@@ -22,10 +23,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -58,22 +55,7 @@ final class RpcProbe {
       "Exception|Error:|java\\.|javax\\.|dev\\.coffer|com\\.google|io\\.grpc|org\\.rocksdb"
           + "|\\bat [\\w$]+(\\.[\\w$<>]+)+\\(|\\.java:\\d+");
   private static final long STREAM_WAIT_MS = 10_000;
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor
-      .Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
   private final FuzzWorld world;
   private final RocksKvStore rocks;

@@ -1,13 +1,18 @@
 package dev.coffer.server.service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.store.records.TenantRepository;
+import io.github.bucket4j.Bucket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -24,7 +29,9 @@ import java.util.logging.Logger;
  * <em>the object's</em> tenant as {@link AuditAction#OBJECT_PROBE}, DENIED, reason
  * {@value #NOT_VISIBLE}, naming the caller (as {@code tenants/T/principals/P} when it is of
  * another tenant), so the owner's admins see who asked. A missing id writes nothing, so
- * guessing cannot cause unbounded writes.
+ * guessing cannot cause unbounded writes; nor can probing one object over and over: at most
+ * {@value #RECORDED_PER_CALLER_PER_MINUTE} probe events per caller and minute are written,
+ * the rest answered alike and only counted ({@link #unrecorded}).
  *
  * <p>Security: the event is queued without waiting for its fsync, so a probe of an
  * existing object does not answer measurably later than a miss (a synced write would be a
@@ -39,14 +46,25 @@ public final class VisibilityProbe {
   private static final int TENANT_BATCH = 256;
   private static final Logger LOG = Logger.getLogger(VisibilityProbe.class.getName());
 
+  /** Probe events one caller may have written per minute; beyond it they are counted only. */
+  public static final long RECORDED_PER_CALLER_PER_MINUTE = 60;
+
   private final TenantRepository tenants;
   private final AuditLog audit;
   private final Clock clock;
+  private final Cache<String, Bucket> budgets = Caffeine.newBuilder().maximumSize(100_000)
+      .executor(Runnable::run).expireAfterAccess(Duration.ofMinutes(10)).build();
+  private final AtomicLong unrecorded = new AtomicLong();
 
   public VisibilityProbe(TenantRepository tenants, Governance gov) {
     this.tenants = tenants;
     this.audit = gov.audit();
     this.clock = gov.clock();
+  }
+
+  /** Probes beyond a caller's recording budget, which were answered but not written. */
+  public long unrecorded() {
+    return unrecorded.get();
   }
 
   /**
@@ -90,6 +108,12 @@ public final class VisibilityProbe {
   }
 
   private void record(String tenant, String actor, CallContext ctx, String target) {
+    Bucket budget = budgets.get(ctx.tenantId() + "/" + ctx.actor(),
+        k -> PerMinuteBudget.of(RECORDED_PER_CALLER_PER_MINUTE, clock));
+    if (!budget.tryConsume(1)) {
+      unrecorded.incrementAndGet(); // a caller probing in bulk cannot fill the disk
+      return;
+    }
     AuditEvent event = new AuditEvent(clock.instant(), tenant, actor, AuditAction.OBJECT_PROBE,
         target, AuditEvent.DENIED, NOT_VISIBLE, ctx.requestId(), ctx.peer());
     try {

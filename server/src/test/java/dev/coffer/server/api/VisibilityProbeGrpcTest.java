@@ -154,6 +154,20 @@ class VisibilityProbeGrpcTest {
   }
 
   @Test
+  void probingInBulk_recordsAtMostTheCallersBudget_andAnswersAlike() {
+    int before = probes(system).size();
+    long limit = dev.coffer.server.service.VisibilityProbe.RECORDED_PER_CALLER_PER_MINUTE;
+    for (int i = 0; i < limit + 5; i++) {
+      GrpcAssertions.assertStatus(Status.Code.NOT_FOUND, () -> coffer.secrets(carol).getSecret(
+          GetSecretRequest.newBuilder().setName("secrets/" + privateSecret).build()));
+    }
+    auditBarrier();
+    int recorded = v.auditTrail().list(system, new AuditFilter(null, null, "", "",
+        AuditAction.OBJECT_PROBE.name()), "", 1000).items().size() - before;
+    assertEquals(limit, recorded);
+  }
+
+  @Test
   void secret_ofSomeoneElse_notShared() {
     assertProbe("carol", "secrets/" + privateSecret, privateSecret, MISSING_SECRET,
         id -> coffer.secrets(carol).getSecret(GetSecretRequest.newBuilder()

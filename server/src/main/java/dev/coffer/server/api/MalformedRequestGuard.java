@@ -12,9 +12,12 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Makes a request that is not a valid protobuf message (garbage bytes) fail with
@@ -30,12 +33,22 @@ public final class MalformedRequestGuard {
 
   private MalformedRequestGuard() {}
 
+  /**
+   * The service with lenient request parsing. Its descriptor keeps the original's schema
+   * (the proto file descriptor), so server reflection still lists and describes it.
+   */
   public static ServerServiceDefinition guard(ServerServiceDefinition service) {
-    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(
-        service.getServiceDescriptor().getName());
+    ServiceDescriptor original = service.getServiceDescriptor();
+    List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
+    ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
+        .setSchemaDescriptor(original.getSchemaDescriptor());
     for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-      b.addMethod(guarded(method));
+      ServerMethodDefinition<?, ?> guarded = guarded(method);
+      methods.add(guarded);
+      descriptor.addMethod(guarded.getMethodDescriptor());
     }
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(descriptor.build());
+    methods.forEach(b::addMethod);
     return ServerInterceptors.intercept(b.build(), new RejectMarked());
   }
 

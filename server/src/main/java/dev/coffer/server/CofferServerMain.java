@@ -26,7 +26,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Starts the Coffer server: {@code java -jar coffer-server.jar --dev --data-dir DIR
@@ -51,6 +53,8 @@ public final class CofferServerMain implements Callable<Integer> {
   @Option(names = "--listen", defaultValue = "127.0.0.1:7443",
       description = "HOST:PORT to listen on (port 0 picks a free one). Default: ${DEFAULT-VALUE}.")
   String listen;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--dev", description = "Development mode: create and use a root key file in "
       + "the data dir. Never use in production.")
@@ -229,7 +233,7 @@ public final class CofferServerMain implements Callable<Integer> {
         config.maxInboundMessageBytes(), metrics, clientCertificates, assertionRules);
     MetricsHttpServer metricsHttp = null;
     try {
-      metricsHttp = serveMetrics(config, metrics);
+      metricsHttp = serveMetrics(config, metrics, config.dev() && !metricsListenGiven());
       bootstrapTokenHandover(config).bootstrapIfEmpty(vault.bootstrap());
     } catch (ConfigException e) {
       err.println("coffer-server: " + e.getMessage());
@@ -389,8 +393,19 @@ public final class CofferServerMain implements Callable<Integer> {
             + ServerConfig.DEFAULT_METRICS_LISTEN + ", or off"));
   }
 
-  /** Starts the metrics endpoint (null when off); ConfigException when it cannot bind. */
-  private static MetricsHttpServer serveMetrics(ServerConfig config, CofferMetrics metrics) {
+  /** Whether {@code --metrics-listen} was given, rather than left at its default. */
+  private boolean metricsListenGiven() {
+    return spec != null && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption("--metrics-listen");
+  }
+
+  /**
+   * Starts the metrics endpoint (null when off); ConfigException when it cannot bind, except
+   * that {@code orFreePort} (development mode with the default address) takes a free port
+   * instead, so a second dev server or a busy 9464 never stops a first walk-through.
+   */
+  private MetricsHttpServer serveMetrics(ServerConfig config, CofferMetrics metrics,
+      boolean orFreePort) {
     if (metrics == null) {
       return null;
     }
@@ -399,8 +414,18 @@ public final class CofferServerMain implements Callable<Integer> {
       return MetricsHttpServer.start(new InetSocketAddress(config.metricsHost(),
           config.metricsPort()), metrics::scrape);
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException("cannot serve metrics on " + at + " (" + e.getMessage()
-          + "); pass another --metrics-listen HOST:PORT, or --metrics-listen off");
+      if (!orFreePort) {
+        throw new ConfigException("cannot serve metrics on " + at + " (" + e.getMessage()
+            + "); pass another --metrics-listen HOST:PORT, or --metrics-listen off");
+      }
+    }
+    out.println("metrics: " + at + " is in use; serving /metrics on a free port instead");
+    try {
+      return MetricsHttpServer.start(new InetSocketAddress(config.metricsHost(), 0),
+          metrics::scrape);
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("cannot serve metrics on " + config.metricsHost() + " ("
+          + e.getMessage() + "); pass --metrics-listen HOST:PORT, or --metrics-listen off");
     }
   }
 

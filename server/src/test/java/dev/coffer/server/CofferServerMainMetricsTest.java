@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.server.config.HostPort;
+import dev.coffer.server.config.ServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -56,6 +58,40 @@ class CofferServerMainMetricsTest {
     assertTrue(stderr().contains("--metrics-listen off"), stderr());
     assertFalse(Files.exists(token), "no token was issued for a server that did not start");
     assertFalse(out.toString(StandardCharsets.UTF_8).contains("listening on"));
+  }
+
+  @Test
+  void devMode_withTheDefaultMetricsAddressBusy_servesMetricsOnAFreePort() throws Exception {
+    HostPort standard = HostPort.parse(ServerConfig.DEFAULT_METRICS_LISTEN).orElseThrow();
+    try (ServerSocket metricsBusy = busyOrAlreadyTaken(standard.port());
+        ServerSocket grpcBusy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      // The busy gRPC port ends the run once metrics and bootstrap are past.
+      assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(), "--listen",
+          "127.0.0.1:" + grpcBusy.getLocalPort()));
+    }
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("metrics: "
+        + ServerConfig.DEFAULT_METRICS_LISTEN + " is in use; serving /metrics on a free port"),
+        out.toString(StandardCharsets.UTF_8));
+    assertFalse(stderr().contains("cannot serve metrics"), stderr());
+    assertTrue(stderr().contains("cannot listen on 127.0.0.1:"), stderr());
+  }
+
+  @Test
+  void devMode_withAnExplicitBusyMetricsAddress_isStillAnError() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(), "--listen",
+          "127.0.0.1:0", "--metrics-listen", "127.0.0.1:" + busy.getLocalPort()));
+    }
+    assertTrue(stderr().contains("cannot serve metrics on 127.0.0.1:"), stderr());
+  }
+
+  /** A socket holding {@code port} on loopback, or null when something else holds it. */
+  private static ServerSocket busyOrAlreadyTaken(int port) {
+    try {
+      return new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+    } catch (java.io.IOException e) {
+      return null; // already in use: the server meets a busy port either way
+    }
   }
 
   @Test

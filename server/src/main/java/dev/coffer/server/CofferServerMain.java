@@ -212,8 +212,10 @@ public final class CofferServerMain implements Callable<Integer> {
     CofferMetrics metrics = config.metricsEnabled()
         ? CofferMetrics.create(config.metricsStatisticsPeriod()) : null;
     Vault vault;
+    DataDirLock lock = null;
     try {
       DataDirectory.create(config.dbDir());
+      lock = DataDirLock.acquire(config.dataDir());
       vault = Vault.open(config.dbDir(), root, Clock.systemUTC(), VaultSettings.defaults()
           .withVerifyFailuresPerMinute(config.verifyFailuresPerMinute())
           .withBackupDir(config.backupDir())
@@ -221,9 +223,13 @@ public final class CofferServerMain implements Callable<Integer> {
           metrics == null ? VaultInstrumentation.none() : metrics.vault());
     } catch (ConfigException | KeyringException e) {
       err.println("coffer-server: " + e.getMessage());
+      if (lock != null) {
+        lock.close();
+      }
       transport.close();
       return 2;
     }
+    DataDirLock dataDirLock = lock;
     if (!config.dev()) {
       DataDirectory.restrictDatabase(config.dbDir());
     }
@@ -241,6 +247,7 @@ public final class CofferServerMain implements Callable<Integer> {
         metricsHttp.close();
       }
       vault.close();
+      dataDirLock.close();
       transport.close();
       return 2;
     }
@@ -253,6 +260,7 @@ public final class CofferServerMain implements Callable<Integer> {
         metricsHttp.close();
       }
       vault.close();
+      dataDirLock.close();
       transport.close();
       return 2;
     }
@@ -267,6 +275,7 @@ public final class CofferServerMain implements Callable<Integer> {
           metricsEndpoint.close();
         }
         vault.close();
+        dataDirLock.close();
         transport.close();
       }
     }, "coffer-shutdown"));

@@ -1,6 +1,7 @@
 package dev.coffer.cli;
 
 import dev.coffer.client.CofferClient;
+import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +35,9 @@ abstract class ClientCommand implements Callable<Integer>, ContextAware {
     CofferClient.Config config = global.clientConfig(ctx);
     try (CofferClient client = ctx.connect(config)) {
       return run(client, new Printer(ctx.out(), ctx.err(), global.output()));
+    } catch (StatusRuntimeException e) {
+      String token = config.tokenSupplier().get();
+      throw CallHints.explain(e, config.address(), token != null && !token.isBlank());
     }
   }
 

@@ -42,8 +42,8 @@ final class CredentialStoreCommand extends ClientCommand {
       description = "File holding the value (trimmed, at most 4096 bytes); '-' reads stdin.")
   String valueFile;
 
-  @Option(names = "--location", required = true, paramLabel = "PATH", description = "Location, e.g. /Finance.")
-  String location;
+  @Option(names = "--location", paramLabel = "PATH", description = "Location, e.g. /Finance (default: /).")
+  String location = "/";
 
   @Option(names = "--share", description = "Allow access requests and grants.")
   boolean share;
@@ -95,7 +95,7 @@ final class CredentialStoreCommand extends ClientCommand {
             .setOwner(owner.strip())
             .setPreapproveOwner(preapproveOwner);
     if (expires != null) {
-      expires.applyTo(request);
+      expires.resolve(ctx.clock()).applyTo(request);
     }
     value = null;
     String warning = SecretDraft.readersWarning(true, share, preapproveOwner);

@@ -121,9 +121,9 @@ final class SecretCreateCommand extends ClientCommand {
       printer.note(draft.readersWarning());
     }
     if (useWizard()) {
-      created = new SecretWizard(ctx.prompter()).run(draft, !yes, create);
+      created = new SecretWizard(ctx.prompter(), ctx.clock()).run(draft, !yes, create);
     } else {
-      created = Optional.of(create.apply(draft.toRequest()));
+      created = Optional.of(create.apply(draft.toRequest(ctx.clock())));
     }
     created.ifPresent(response -> ShownOnceSecret.show(response, outFile, printer));
     return ExitCodes.OK;

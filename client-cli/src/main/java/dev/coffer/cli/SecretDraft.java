@@ -27,8 +27,11 @@ final class SecretDraft {
   String owner;
   boolean preapproveOwner;
 
-  /** The request; {@link IllegalArgumentException} if the application id is malformed. */
-  CreateSecretRequest toRequest() {
+  /**
+   * The request, a relative expiration fixed against {@code clock}; {@link
+   * IllegalArgumentException} if the application id is malformed.
+   */
+  CreateSecretRequest toRequest(java.time.Clock clock) {
     CreateSecretRequest.Builder b =
         CreateSecretRequest.newBuilder()
             .setParent(scope != null ? ResourceNames.scope(scope) : ResourceNames.application(app))
@@ -42,7 +45,7 @@ final class SecretDraft {
       b.setOwner(owner.strip());
     }
     if (expiration != null) {
-      expiration.applyTo(b);
+      expiration.resolve(clock).applyTo(b);
     }
     if (algorithm != null) {
       b.setKeyAlgorithm(algorithm);

@@ -19,9 +19,11 @@ import java.util.function.Function;
 final class SecretWizard {
 
   private final Prompter prompter;
+  private final java.time.Clock clock;
 
-  SecretWizard(Prompter prompter) {
+  SecretWizard(Prompter prompter, java.time.Clock clock) {
     this.prompter = prompter;
+    this.clock = clock;
   }
 
   /** Runs the flow over {@code draft}; empty when the person cancelled. */
@@ -41,7 +43,7 @@ final class SecretWizard {
         }
         char choice = confirm ? askChoice() : 'y';
         if (choice == 'y') {
-          return Optional.of(create.apply(draft.toRequest()));
+          return Optional.of(create.apply(draft.toRequest(clock)));
         }
         if (choice == 'c') {
           break;

@@ -17,13 +17,14 @@ import java.util.Map;
  */
 final class CliHarness {
   static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+  static final Clock NOW_CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   private final FakeCofferServer server;
   final Map<String, String> env = new HashMap<>(Map.of(GlobalOptions.ENV_TOKEN, "cfr_at_test"));
   String stdin = "";
   boolean terminal;
   Prompter prompter;
   /** Fixed, so relative times ({@code --for 8h}) are exact. */
-  Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  Clock clock = NOW_CLOCK;
   StringWriter out;
   StringWriter err;
 

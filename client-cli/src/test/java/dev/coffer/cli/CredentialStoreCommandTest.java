@@ -70,6 +70,19 @@ class CredentialStoreCommandTest extends FakeServerTest {
   }
 
   @Test
+  void store_withoutLocation_usesTheRoot_andWarnsWhenNobodyCouldReadIt() throws Exception {
+    Path file = Files.writeString(dir.resolve("v"), VALUE);
+    assertEquals(0, cli.run("credential", "store", "--name", "payments-entra", "--client-id",
+        "ext-123", "--value-file", file.toString(), "--expires", "90d"));
+    StoreCredentialRequest r = server.last(StoreCredentialRequest.class);
+    assertEquals("/", r.getLocation());
+    assertEquals(CliHarness.NOW.plus(java.time.Duration.ofDays(90)).getEpochSecond(),
+        r.getExpireTime().getSeconds());
+    assertTrue(cli.err().contains("nobody can read this value until its owner requests"),
+        cli.err());
+  }
+
+  @Test
   void store_withoutOptionalFlags_leavesTheServerDefaults() throws Exception {
     Path file = Files.writeString(dir.resolve("v"), VALUE);
     assertEquals(0, cli.run(store(file.toString())));

@@ -75,6 +75,18 @@ class SecretCommandsTest extends FakeServerTest {
   }
 
   @Test
+  void expires_takesADurationFromNow_likeTtlAndFor() {
+    answerCreate(VAULTED);
+    assertEquals(0, cli.run("secret", "create", "--app", "payments_api", "--name", "db",
+        "--expires", "30d"));
+    assertEquals(CliHarness.NOW.plus(java.time.Duration.ofDays(30)).getEpochSecond(),
+        server.last(CreateSecretRequest.class).getExpireTime().getSeconds());
+    assertEquals(1, cli.run("secret", "create", "--app", "payments_api", "--name", "db",
+        "--expires", "30x"));
+    assertTrue(cli.err().contains("'30x' is not a duration"), cli.err());
+  }
+
+  @Test
   void createOfAVaultedSecretNobodyCanReadYet_warnsWhoMustDecide() {
     answerCreate(VAULTED);
     assertEquals(0, cli.run("secret", "create", "--app", "payments_api", "--name", "db",

@@ -23,7 +23,7 @@ class SecretWizardTest {
       };
 
   private Optional<CreateSecretResponse> run(ScriptedPrompter p, SecretDraft draft) {
-    return new SecretWizard(p).run(draft, true, create);
+    return new SecretWizard(p, CliHarness.NOW_CLOCK).run(draft, true, create);
   }
 
   @Test
@@ -50,7 +50,7 @@ class SecretWizardTest {
   void prompts_showTheirDefaultsInBrackets_andVaultOnlyQuestionsAreSkippedWhenNotVaulted() {
     ScriptedPrompter p = new ScriptedPrompter("app_one", "n", "", "", "", "", "", "y");
     run(p, new SecretDraft());
-    assertTrue(p.asked("Expiration (YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or 'never') [1 year]: "));
+    assertTrue(p.asked("Expiration (30d, 12h, YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or 'never') [1 year]: "));
     assertTrue(p.asked("Location [/]: "));
     assertTrue(p.asked("Vaulted? (y/n) [no]: "));
     assertTrue(p.asked("Owner [you]: "));
@@ -133,7 +133,7 @@ class SecretWizardTest {
   @Test
   void withoutConfirmation_theSummaryIsShownAndTheSecretCreated() {
     ScriptedPrompter p = new ScriptedPrompter("app1", "name", "", "", "", "", "");
-    new SecretWizard(p).run(new SecretDraft(), false, create);
+    new SecretWizard(p, CliHarness.NOW_CLOCK).run(new SecretDraft(), false, create);
     assertEquals(1, created.size());
     assertFalse(p.asked("Create this secret?"));
     assertTrue(p.shown.contains("Summary:"));

@@ -61,6 +61,7 @@ class CofferServerMainMetricsTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the sockets are held, not used, while the server starts
   void devMode_withTheDefaultMetricsAddressBusy_servesMetricsOnAFreePort() throws Exception {
     HostPort standard = HostPort.parse(ServerConfig.DEFAULT_METRICS_LISTEN).orElseThrow();
     try (ServerSocket metricsBusy = busyOrAlreadyTaken(standard.port());

@@ -23,6 +23,7 @@ class DataDirLockTest {
   @TempDir Path dir;
 
   @Test
+  @SuppressWarnings("try") // the first lock is held, not used, while the second server starts
   void aSecondServerOnTheSameDataDir_isOneClearLine_namingTheLockAndThePid() throws Exception {
     Path data = dir.resolve("data");
     Files.createDirectories(data);
@@ -46,6 +47,7 @@ class DataDirLockTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the first lock is held, not used
   void theLock_isFreeAgainOnceReleased() {
     try (DataDirLock first = DataDirLock.acquire(dir)) {
       assertThrows(ConfigException.class, () -> DataDirLock.acquire(dir));

@@ -127,6 +127,7 @@ public final class BackupRestorer {
   }
 
   /** Opens and closes every vaulted value; failures are listed by secret id. */
+  @SuppressWarnings("try") // the value is opened to prove it decrypts, then wiped unread
   private static long decryptAll(Vault vault, List<String> problems) {
     SecretRepository secrets = new SecretRepository(vault.store());
     long[] opened = new long[2];

@@ -35,6 +35,7 @@ class ServerLifecycleTest {
   @TempDir Path dir;
 
   @Test
+  @SuppressWarnings("try") // InProcessCoffer.close() may be interrupted
   void stop_turnsHealthNotServingBeforeDraining() throws Exception {
     try (InProcessCoffer coffer = new InProcessCoffer(dir)) {
       List<ServingStatus> seen = new CopyOnWriteArrayList<>();

@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
  * two KEK keys. Requests are sent as four {@link Caller}s. Background jobs that write on their
  * own (KEK re-wrap) are stopped, so every store write during a call belongs to that call.
  */
+@SuppressWarnings("try") // close() waits for the server to stop, so it may be interrupted
 final class FuzzWorld implements AutoCloseable {
 
   static final String TENANT = "acme";

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  * clock. The server's statistics job runs once at start, then hourly: tests call
  * {@link #statistics()}{@code .refresh()}.
  */
+@SuppressWarnings("try") // close() waits for the server to stop, so it may be interrupted
 final class MeteredCoffer implements AutoCloseable {
 
   final MutableClock clock = new MutableClock(TestVault.START);

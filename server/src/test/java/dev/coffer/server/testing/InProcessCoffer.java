@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * A real Coffer server (real interceptors, real vault) on an in-process transport, and
  * stubs that authenticate with a given bearer token.
  */
+@SuppressWarnings("try") // close() waits for the server to stop, so it may be interrupted
 public final class InProcessCoffer implements AutoCloseable {
 
   public final TestVault vault;

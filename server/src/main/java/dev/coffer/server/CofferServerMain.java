@@ -238,24 +238,19 @@ public final class CofferServerMain implements Callable<Integer> {
             config.listenPort()), transport.credentials()), vault, Clock.systemUTC(),
         config.maxInboundMessageBytes(), metrics, clientCertificates, assertionRules);
     MetricsHttpServer metricsHttp = null;
+    String failure = null;
     try {
       metricsHttp = serveMetrics(config, metrics, config.dev() && !metricsListenGiven());
       bootstrapTokenHandover(config).bootstrapIfEmpty(vault.bootstrap());
-    } catch (ConfigException e) {
-      err.println("coffer-server: " + e.getMessage());
-      if (metricsHttp != null) {
-        metricsHttp.close();
-      }
-      vault.close();
-      dataDirLock.close();
-      transport.close();
-      return 2;
-    }
-    try {
       server.start();
+    } catch (ConfigException e) {
+      failure = e.getMessage();
     } catch (IOException e) {
-      err.println("coffer-server: cannot listen on " + config.listenHost() + ":"
-          + config.listenPort() + " (" + e.getMessage() + "); pass another --listen HOST:PORT");
+      failure = "cannot listen on " + config.listenHost() + ":" + config.listenPort() + " ("
+          + e.getMessage() + "); pass another --listen HOST:PORT";
+    }
+    if (failure != null) {
+      err.println("coffer-server: " + failure);
       if (metricsHttp != null) {
         metricsHttp.close();
       }

@@ -102,13 +102,11 @@ class VisibilityProbeGrpcTest {
   }
 
   GrantServiceGrpc.GrantServiceBlockingStub grants(String token) {
-    return GrantServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(token)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    return coffer.grants(token);
   }
 
   AccessServiceGrpc.AccessServiceBlockingStub access(String token) {
-    return AccessServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(token)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    return coffer.access(token);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.coffer.server.testing;
 
+import dev.coffer.api.v1.AccessServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.LocationServiceGrpc;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.SecretServiceGrpc;
@@ -74,6 +76,14 @@ public final class InProcessCoffer implements AutoCloseable {
 
   public TokenServiceGrpc.TokenServiceBlockingStub tokens(String token) {
     return auth(TokenServiceGrpc.newBlockingStub(channel), token);
+  }
+
+  public AccessServiceGrpc.AccessServiceBlockingStub access(String token) {
+    return auth(AccessServiceGrpc.newBlockingStub(channel), token);
+  }
+
+  public GrantServiceGrpc.GrantServiceBlockingStub grants(String token) {
+    return auth(GrantServiceGrpc.newBlockingStub(channel), token);
   }
 
   /** Stops the server as SIGTERM does: health NOT_SERVING, then drain for {@code grace}. */

@@ -43,7 +43,10 @@ import picocli.CommandLine.Spec;
     description = "Runs the Coffer secrets vault (gRPC).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "2:bad configuration (message on stderr)",
-        "1:failed at runtime"})
+        "1:failed at runtime"},
+    footer = {"%nOffline restore of a backup into a new data dir (no server running on it):",
+        "  coffer-server restore --from DIR --data-dir NEW (--root-key URI | --dev-root-key FILE)",
+        "  (see coffer-server restore --help)"})
 public final class CofferServerMain implements Callable<Integer> {
 
   @Option(names = "--data-dir", required = true, description = "Directory of the vault's data, "
@@ -182,8 +185,21 @@ public final class CofferServerMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     NettyLeakSampling.offUnlessSet();
+    System.exit(run(args));
+  }
+
+  /**
+   * {@code restore ...} runs the offline {@link RestoreCommand}; anything else starts the server.
+   * Dispatched here rather than as a picocli subcommand so the server's own required options do
+   * not apply to the restore.
+   */
+  static int run(String... args) {
+    if (args.length > 0 && RestoreCommand.NAME.equals(args[0])) {
+      return RestoreCommand.execute(System.out, System.err,
+          java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     CofferServerMain main = new CofferServerMain(System.out, System.err);
-    System.exit(new CommandLine(main).execute(args));
+    return new CommandLine(main).execute(args);
   }
 
   @Override

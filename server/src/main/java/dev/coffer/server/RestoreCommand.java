@@ -1,36 +1,56 @@
-package dev.coffer.cli;
+package dev.coffer.server;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
 import dev.coffer.server.backup.BackupRestorer;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.RootKeyProviders;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code coffer admin restore --from DIR --data-dir NEW}: offline restore of a backup into a new
+ * {@code coffer-server restore --from DIR --data-dir NEW}: offline restore of a backup into a new
  * data directory, then verification (file checksums, audit chain, every vaulted value decrypts,
- * counts match the manifest). Runs locally, without a server: the server must not be running on
- * NEW. Needs the root key the backup was made under. Exit 0 when verified, {@value
- * ExitCodes#RESTORE_FAILED} otherwise (and nothing is left in NEW).
+ * counts match the manifest), all by {@link BackupRestorer}. Runs without a server: none may be
+ * running on NEW. Needs the root key the backup was made under.
+ *
+ * <p>Exit codes (the same as the former {@code coffer admin restore}): 0 restored and verified;
+ * {@value #USAGE} a usage error or a root key that cannot be opened; {@value #RESTORE_FAILED} the
+ * backup is unusable or failed verification, and nothing is left in NEW.
+ *
+ * <p>Security: prints counts, paths and problem descriptions only; never a key or a value.
  */
 @Command(
     name = "restore",
+    mixinStandardHelpOptions = true,
+    exitCodeOnInvalidInput = RestoreCommand.USAGE,
     description = {
       "Restore a backup into a NEW, empty data dir offline, and verify it before use:",
       "file checksums, the audit chain, every vaulted value decrypts, counts match."
-    })
-final class AdminRestoreCommand implements Callable<Integer>, ContextAware {
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:restored and verified", "1:usage error or unusable root key",
+        "5:the backup is unusable or failed verification (nothing kept)"})
+public final class RestoreCommand implements Callable<Integer> {
+
+  /** A usage error or a root key that cannot be opened. */
+  public static final int USAGE = 1;
+  /** The backup is unusable or failed verification; NEW is left empty. */
+  public static final int RESTORE_FAILED = 5;
+
+  /** The subcommand's name: {@code coffer-server restore ...}. */
+  static final String NAME = "restore";
 
   @Option(names = "--from", required = true, paramLabel = "DIR", description = "The backup.")
   Path from;
@@ -64,47 +84,66 @@ final class AdminRestoreCommand implements Callable<Integer>, ContextAware {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       description = "text or json (default text).")
-  Printer.Format output = Printer.Format.text;
+  Format output = Format.text;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
+  /** Output format. */
+  enum Format {
+    text,
+    json
+  }
 
-  @Spec CommandSpec spec;
+  private final PrintStream out;
+  private final PrintStream err;
 
-  private CliContext ctx;
+  RestoreCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
-  @Override
-  public void context(CliContext context) {
-    this.ctx = context;
+  /** Parses {@code args} (after {@code restore}), runs, and returns the exit code. */
+  static int execute(PrintStream out, PrintStream err, String... args) {
+    CommandLine cl = new CommandLine(new RestoreCommand(out, err)).setCommandName(
+        "coffer-server " + NAME);
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    return cl.execute(args);
   }
 
   @Override
   public Integer call() {
-    Printer printer = new Printer(ctx.out(), ctx.err(), output);
     RootKeyProvider root;
     try {
       root = rootKey.devFile != null
           ? DevRootKeyFile.load(rootKey.devFile.toAbsolutePath())
           : RootKeyProviders.fromUri(rootKey.uri);
     } catch (KeyringException e) {
-      ctx.err().println("coffer: " + e.getMessage());
-      return ExitCodes.USAGE;
+      err.println("coffer-server restore: " + e.getMessage());
+      return USAGE;
     }
     BackupRestorer.Report report;
     try {
       report = BackupRestorer.restore(from, dataDir, root);
     } catch (BackupRestorer.RestoreException e) {
-      ctx.err().println("coffer: restore failed: " + e.getMessage());
-      return ExitCodes.RESTORE_FAILED;
+      err.println("coffer-server restore: restore failed: " + e.getMessage());
+      return RESTORE_FAILED;
     }
     if (report.ok() && rootKey.devFile != null) {
       try {
         Files.copy(rootKey.devFile, dataDir.resolve("dev-root-key.json"));
       } catch (IOException e) {
-        ctx.err().println("coffer: restored, but could not copy the dev root key: " + e);
-        return ExitCodes.RESTORE_FAILED;
+        err.println("coffer-server restore: restored, but could not copy the dev root key: " + e);
+        return RESTORE_FAILED;
       }
     }
+    if (output == Format.json) {
+      printJson(report);
+    } else {
+      printText(report);
+    }
+    return report.ok() ? 0 : RESTORE_FAILED;
+  }
+
+  private void printJson(BackupRestorer.Report report) {
     var census = report.restored();
     Struct.Builder json = Struct.newBuilder()
         .putFields("ok", Value.newBuilder().setBoolValue(report.ok()).build())
@@ -115,16 +154,32 @@ final class AdminRestoreCommand implements Callable<Integer>, ContextAware {
         .putFields("auditEventsVerified", num(report.eventsVerified()))
         .putFields("auditCheckpointsVerified", num(report.checkpointsVerified()));
     report.problems().forEach(p -> json.putFields("problem" + json.getFieldsCount(), str(p)));
-    printer.print(
-        json,
+    try {
+      out.println(JsonFormat.printer().print(json));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a Struct always prints as JSON", e);
+    }
+    out.flush();
+  }
+
+  private void printText(BackupRestorer.Report report) {
+    var census = report.restored();
+    String[] kv = {
         "restored", report.ok() ? dataDir.toAbsolutePath().toString() : "NO (removed)",
         "backup taken", report.manifest().createTime().toString(),
         "secrets", census.secrets() + " (" + census.vaultedSecrets() + " vaulted)",
         "values decrypted", Long.toString(report.valuesDecrypted()),
         "audit chain", report.eventsVerified() + " events, " + report.checkpointsVerified()
             + " signed checkpoints",
-        "problems", report.problems().isEmpty() ? "none" : String.join("; ", report.problems()));
-    return report.ok() ? ExitCodes.OK : ExitCodes.RESTORE_FAILED;
+        "problems", report.problems().isEmpty() ? "none" : String.join("; ", report.problems())};
+    int width = 0;
+    for (int i = 0; i < kv.length; i += 2) {
+      width = Math.max(width, kv[i].length());
+    }
+    for (int i = 0; i < kv.length; i += 2) {
+      out.println(String.format("%-" + width + "s  %s", kv[i], kv[i + 1]));
+    }
+    out.flush();
   }
 
   private static Value str(String s) {

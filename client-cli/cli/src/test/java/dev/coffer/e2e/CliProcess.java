@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the built CLI jar as a subprocess with COFFER_ADDR/COFFER_TOKEN in its environment. */
+/**
+ * Runs the built CLI jar (or, for offline commands, the server jar) as a subprocess with
+ * COFFER_ADDR/COFFER_TOKEN in its environment.
+ */
 final class CliProcess {
 
   /** The outcome of one CLI run. */
@@ -52,9 +55,19 @@ final class CliProcess {
   }
 
   Result run(String token, String stdin, String... args) throws IOException, InterruptedException {
+    return runJar(jar(), token, stdin, args);
+  }
+
+  /** Runs an offline command of the server jar ({@code coffer-server restore ...}). */
+  Result runServerJar(String... args) throws IOException, InterruptedException {
+    return runJar(ServerProcess.jar(), null, null, args);
+  }
+
+  private Result runJar(Path jar, String token, String stdin, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        jar().toAbsolutePath().toString()));
+        jar.toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     int n = ++runs;
     Path out = workDir.resolve("cli-" + n + ".out");

@@ -1,6 +1,5 @@
 package dev.coffer.cli;
 
-import dev.coffer.server.NettyLeakSampling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;

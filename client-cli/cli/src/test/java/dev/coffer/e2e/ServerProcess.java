@@ -39,7 +39,7 @@ final class ServerProcess implements AutoCloseable {
 
   static Path jar() {
     Path jar = Path.of(System.getProperty("coffer.server.jar",
-        "../server/target/coffer-server.jar"));
+        "../../server/target/coffer-server.jar"));
     if (!Files.exists(jar)) {
       throw new IllegalStateException("server jar missing: " + jar + " (run mvn verify)");
     }

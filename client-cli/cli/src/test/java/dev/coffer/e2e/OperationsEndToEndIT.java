@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An operator's day with the real jars: rotate the KEK while serving and retire the old key
  * once the background re-wrap is done; take an online backup while a client keeps writing;
- * restore it offline with the CLI; start a second server on the restored directory and read
+ * restore it offline with the server jar's {@code restore} (the CLI's {@code admin restore} only
+ * points there); start a second server on the restored directory and read
  * the secrets back.
  */
 class OperationsEndToEndIT {
@@ -108,13 +109,19 @@ class OperationsEndToEndIT {
 
     Path restored = dir.resolve("restored");
     CliProcess offline = new CliProcess("127.0.0.1:1", dir);
-    CliProcess.Result restore = offline.run(null, null, "admin", "restore", "--from",
+    CliProcess.Result moved = offline.run(null, null, "admin", "restore", "--from",
+        backupPath.toString(), "--data-dir", restored.toString(), "--dev-root-key",
+        data.resolve("dev-root-key.json").toString());
+    assertEquals(1, moved.exit(), "the CLI only points to the server jar");
+    assertTrue(moved.stderr().contains("coffer-server.jar restore"), moved.stderr());
+    assertFalse(Files.exists(restored), "the CLI restores nothing");
+    CliProcess.Result restore = offline.runServerJar("restore", "--from",
         backupPath.toString(), "--data-dir", restored.toString(), "--dev-root-key",
         data.resolve("dev-root-key.json").toString());
     ok(restore);
     assertTrue(restore.stdout().contains("problems") && restore.stdout().contains("none"),
         restore.stdout());
-    assertEquals(5, offline.run(null, null, "admin", "restore", "--from",
+    assertEquals(5, offline.runServerJar("restore", "--from",
         backupPath.toString(), "--data-dir", restored.toString(), "--dev-root-key",
         data.resolve("dev-root-key.json").toString()).exit(), "never over a vault");
 

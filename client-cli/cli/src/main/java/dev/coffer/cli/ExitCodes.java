@@ -14,7 +14,7 @@ public final class ExitCodes {
   public static final int USAGE = 1;
   public static final int VERIFY_MISMATCH = 3;
   public static final int AUDIT_CHAIN_BROKEN = 4;
-  public static final int RESTORE_FAILED = 5;
+  // 5 was `admin restore`'s failed restore; that is now `coffer-server restore`, exit 5 there.
   public static final int BENCH_ERRORS = 6;
   public static final int INVALID_ARGUMENT = 10;
   public static final int UNAUTHENTICATED = 11;
@@ -55,7 +55,6 @@ public final class ExitCodes {
     m.put(" 1", "usage error (bad or missing option, refused --out-file)");
     m.put(" 3", "secret verify: the value does not match (not an error)");
     m.put(" 4", "audit verify: the audit chain is broken (the first break is printed)");
-    m.put(" 5", "admin restore: the backup is unusable or failed verification (nothing kept)");
     m.put(" 6", "bench: the run completed but some calls failed (counted in the report)");
     m.put("10", "INVALID_ARGUMENT (or OUT_OF_RANGE)");
     m.put("11", "UNAUTHENTICATED");

@@ -1,7 +1,6 @@
 package dev.coffer.cli;
 
 import dev.coffer.bench.BaselineServer;
-import dev.coffer.server.config.HostPort;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,7 +46,7 @@ final class BenchBaselineCommand implements Callable<Integer>, ContextAware {
 
   @Override
   public Integer call() throws Exception {
-    HostPort at = HostPort.parse(listen).orElseThrow(() -> new ParameterException(
+    ListenAddress at = ListenAddress.parse(listen).orElseThrow(() -> new ParameterException(
         spec.commandLine(), "--listen must be HOST:PORT with a port 0-65535, not '" + listen
             + "'"));
     if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code coffer admin backup [--to NAME]}: CreateBackup. The server writes a consistent copy of
  * its database (ciphertext only, no root key) and a manifest into NAME under its own {@code
- * --backup-dir}, while it keeps serving; restore it offline with {@code coffer admin restore}.
+ * --backup-dir}, while it keeps serving; restore it offline with {@code coffer-server restore}.
  */
 @Command(
     name = "backup",

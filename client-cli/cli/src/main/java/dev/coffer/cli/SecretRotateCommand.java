@@ -6,7 +6,6 @@ import dev.coffer.client.CofferClient;
 import dev.coffer.client.ResourceNames;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -82,10 +81,7 @@ final class SecretRotateCommand extends ClientCommand {
   }
 
   private boolean confirmed(String resource) {
-    String line =
-        ctx.prompter().readLine("Rotate " + resource + "? The old value " + oldSecretFate()
-            + ". [y/N]: ");
-    String answer = line == null ? "" : line.strip().toLowerCase(Locale.ROOT);
-    return answer.equals("y") || answer.equals("yes");
+    return Confirmation.ask(ctx, "Rotate " + resource + "? The old value " + oldSecretFate()
+        + ".");
   }
 }

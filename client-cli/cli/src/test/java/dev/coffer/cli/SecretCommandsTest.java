@@ -267,6 +267,26 @@ class SecretCommandsTest extends FakeServerTest {
   }
 
   @Test
+  void delete_atATerminal_asksFirst_andNoDeletesNothing() {
+    cli.terminal = true;
+    ScriptedPrompter declined = new ScriptedPrompter("n");
+    cli.prompter = declined;
+    assertEquals(0, cli.run("secret", "delete", "s1"));
+    assertTrue(declined.asked("Delete secrets/s1? Its value is destroyed for good (the audit "
+        + "trail remains). [y/N]: "));
+    assertTrue(cli.err().contains("Cancelled; nothing was deleted."), cli.err());
+    assertTrue(server.requests.isEmpty());
+
+    server.answer = req -> DeleteSecretResponse.getDefaultInstance();
+    cli.prompter = new ScriptedPrompter("y");
+    assertEquals(0, cli.run("secret", "delete", "s1"));
+    assertEquals("secrets/s1", server.last(DeleteSecretRequest.class).getName());
+    cli.prompter = new ScriptedPrompter();
+    assertEquals(0, cli.run("secret", "delete", "s2", "--yes"));
+    assertEquals("secrets/s2", server.last(DeleteSecretRequest.class).getName());
+  }
+
+  @Test
   void reveal_printsTheValueAlone() {
     server.answer =
         req -> RevealSecretResponse.newBuilder().setSecret("secrets/s1").setValue("cfr_cs_V").build();

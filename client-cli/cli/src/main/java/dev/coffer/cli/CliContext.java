@@ -49,7 +49,8 @@ public final class CliContext {
             .env(System.getenv())
             .terminal(console != null);
     if (console != null) {
-      b.prompter(() -> new StreamPrompter(new BufferedReader(console.reader()), console.writer()));
+      b.prompter(() -> new StreamPrompter(new BufferedReader(console.reader()), console.writer(),
+          console));
     }
     return b.build();
   }

@@ -53,13 +53,16 @@ abstract class ClientCommand implements Callable<Integer>, ContextAware {
   }
 
   /**
-   * Reads one value (a secret being checked or reported) from the first line of stdin,
-   * stripped; a usage error with {@code missing} when there is none. Never echoes it.
+   * Reads one value (a secret being checked or reported): at a terminal from a prompt with
+   * echo off, else from the first line of stdin; stripped; a usage error with {@code missing}
+   * when there is none. Never echoes it.
    */
   protected String valueFromStdin(String missing) {
     String value;
     try {
-      String line = ctx.in().readLine();
+      String line = ctx.terminal()
+          ? ctx.prompter().readHidden("Value (not echoed): ")
+          : ctx.in().readLine();
       value = line == null ? "" : line.strip();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot read stdin", e);

@@ -11,6 +11,12 @@ public interface Prompter {
   /** Shows {@code prompt} (no line end) and returns the line typed, or {@code null} at end of input. */
   String readLine(String prompt);
 
+  /**
+   * Shows {@code prompt} and returns the line typed without echoing it (a value being checked
+   * or reported), or {@code null} at end of input.
+   */
+  String readHidden(String prompt);
+
   /** Shows one line. */
   void println(String line);
 }

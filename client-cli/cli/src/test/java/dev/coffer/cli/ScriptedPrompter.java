@@ -10,6 +10,7 @@ final class ScriptedPrompter implements Prompter {
   private final Deque<String> answers;
   final List<String> prompts = new ArrayList<>();
   final List<String> shown = new ArrayList<>();
+  final List<String> hidden = new ArrayList<>();
 
   ScriptedPrompter(String... answers) {
     this.answers = new ArrayDeque<>(List.of(answers));
@@ -19,6 +20,13 @@ final class ScriptedPrompter implements Prompter {
   public String readLine(String prompt) {
     prompts.add(prompt);
     return answers.poll();
+  }
+
+  /** Answers like {@link #readLine}, remembering that this prompt asked with echo off. */
+  @Override
+  public String readHidden(String prompt) {
+    hidden.add(prompt);
+    return readLine(prompt);
   }
 
   @Override

@@ -25,6 +25,19 @@ class SecretVerifyCommandTest extends FakeServerTest {
   }
 
   @Test
+  void atATerminal_theValueIsAskedForWithEchoOff() {
+    server.answer =
+        req -> VerifySecretResponse.newBuilder().setMatch(true).setSecret("secrets/s1").build();
+    cli.terminal = true;
+    ScriptedPrompter p = new ScriptedPrompter("cfr_cs_TYPED");
+    cli.prompter = p;
+    assertEquals(0, cli.run("secret", "verify", "--client-id", "c1"));
+    assertEquals(java.util.List.of("Value (not echoed): "), p.hidden);
+    assertEquals("cfr_cs_TYPED", server.last(VerifySecretRequest.class).getValue());
+    assertFalse(cli.out().contains("cfr_cs_TYPED") || cli.err().contains("cfr_cs_TYPED"));
+  }
+
+  @Test
   void aMismatchExits3_whichIsNotAnError() {
     server.answer = req -> VerifySecretResponse.newBuilder().setMatch(false).build();
     cli.stdin = "cfr_cs_WRONG\n";

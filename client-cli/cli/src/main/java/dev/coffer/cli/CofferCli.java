@@ -67,17 +67,24 @@ public final class CofferCli {
     ErrorReporter reporter = new ErrorReporter();
     cmd.setParameterExceptionHandler(reporter);
     cmd.setExecutionExceptionHandler(reporter);
-    documentExitCodes(cmd);
-    return cmd;
-  }
-
-  private static void documentExitCodes(CommandLine cmd) {
-    cmd.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     cmd.getCommandSpec()
         .usageMessage()
         .exitCodeListHeading("%nExit codes:%n")
         .exitCodeList(ExitCodes.helpList());
-    cmd.getSubcommands().values().forEach(CofferCli::documentExitCodes);
+    cmd.getSubcommands().values().forEach(CofferCli::pointToExitCodes);
+    cmd.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+    return cmd;
+  }
+
+  /** Every subcommand's help points to the one exit-code table, in {@code coffer --help}. */
+  private static void pointToExitCodes(CommandLine cmd) {
+    cmd.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+    var usage = cmd.getCommandSpec().usageMessage();
+    String[] footer = usage.footer();
+    String[] withPointer = java.util.Arrays.copyOf(footer, footer.length + 1);
+    withPointer[footer.length] = "%nExit codes: see 'coffer --help'.";
+    usage.footer(withPointer);
+    cmd.getSubcommands().values().forEach(CofferCli::pointToExitCodes);
   }
 
   /** Creates commands with picocli's default factory and hands them the context. */

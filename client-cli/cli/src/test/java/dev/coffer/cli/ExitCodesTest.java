@@ -63,16 +63,20 @@ class ExitCodesTest {
   }
 
   @Test
-  void everyHelpPage_listsTheExitCodes() {
+  void theTopLevelHelp_listsTheExitCodes_andEverySubcommandPointsThere() {
     CliHarness cli = new CliHarness(null);
-    for (String[] args :
-        new String[][] {{"--help"}, {"secret", "verify", "--help"}, {"token", "issue", "--help"}}) {
+    assertEquals(0, cli.run("--help"));
+    String top = cli.out();
+    assertTrue(top.contains("Exit codes:"), top);
+    for (String code : ExitCodes.helpList().keySet()) {
+      assertTrue(top.contains(code + "   "), "missing " + code + " in " + top);
+    }
+    for (String[] args : new String[][] {{"secret", "verify", "--help"},
+        {"token", "issue", "--help"}, {"secret", "--help"}}) {
       assertEquals(0, cli.run(args));
       String help = cli.out();
-      assertTrue(help.contains("Exit codes:"), help);
-      for (String code : ExitCodes.helpList().keySet()) {
-        assertTrue(help.contains(code + "   "), "missing " + code + " in " + help);
-      }
+      assertTrue(help.contains("Exit codes: see 'coffer --help'."), help);
+      assertFalse(help.contains("UNAUTHENTICATED"), "no table under " + String.join(" ", args));
       assertFalse(help.contains("cfr_at_test"), "the token must never show in help");
     }
   }

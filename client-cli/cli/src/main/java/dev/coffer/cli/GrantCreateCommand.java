@@ -65,7 +65,7 @@ final class GrantCreateCommand extends ClientCommand {
   protected int run(CofferClient client, Printer printer) {
     Timestamp end =
         expires != null
-            ? expires.timestamp()
+            ? expires.resolve(ctx.clock()).timestamp()
             : Expiration.timestamp(ctx.clock().instant().plus(lasting));
     Grant grant =
         client

@@ -17,6 +17,18 @@ class ExpirationTest {
   }
 
   @Test
+  void aDuration_isFixedAgainstTheClock_onlyWhenResolved() {
+    Expiration in30Days = Expiration.parse("30d");
+    assertEquals("30d from now", in30Days.toString());
+    assertThrows(IllegalStateException.class, in30Days::timestamp);
+    CreateSecretRequest.Builder b = CreateSecretRequest.newBuilder();
+    in30Days.resolve(CliHarness.NOW_CLOCK).applyTo(b);
+    assertEquals(CliHarness.NOW.plusSeconds(30 * 86_400L).getEpochSecond(),
+        b.getExpireTime().getSeconds());
+    assertThrows(IllegalArgumentException.class, () -> Expiration.parse("0d"));
+  }
+
+  @Test
   void aDate_expiresAtMidnightUtc() {
     assertEquals(
         Instant.parse("2027-11-22T00:00:00Z").getEpochSecond(),

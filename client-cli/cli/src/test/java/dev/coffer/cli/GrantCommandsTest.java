@@ -50,6 +50,15 @@ class GrantCommandsTest extends FakeServerTest {
   }
 
   @Test
+  void createWithARelativeExpires_countsFromNow_likeFor() {
+    server.answer = req -> ACTIVE;
+    assertEquals(0, cli.run("grant", "create", "s1", "--principal", "bob", "--expires", "8h"),
+        cli.err());
+    assertEquals(seconds(CliHarness.NOW.plus(java.time.Duration.ofHours(8))),
+        server.last(CreateGrantRequest.class).getExpireTime());
+  }
+
+  @Test
   void createWithADate_expiresAtMidnightUtc() {
     server.answer = req -> ACTIVE;
     assertEquals(0, cli.run("grant", "create", "s1", "--principal", "bob", "--expires", "2026-12-01"));

@@ -22,7 +22,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one codec of every listing's page tokens, applied as a server interceptor to each
@@ -50,6 +52,8 @@ public final class PageTokens implements ServerInterceptor {
   private static final byte[] DOMAIN = "coffer/page-token/v1".getBytes(StandardCharsets.UTF_8);
 
   private final PageTokenCipher cipher;
+  /** Whether each method is paged, decided once per method rather than on every call. */
+  private final Map<String, Boolean> pagedMethods = new ConcurrentHashMap<>();
 
   public PageTokens(PageTokenCipher cipher) {
     this.cipher = cipher;
@@ -59,7 +63,7 @@ public final class PageTokens implements ServerInterceptor {
   public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
       ServerCallHandler<Q, A> next) {
     MethodDescriptor<Q, A> method = call.getMethodDescriptor();
-    if (!paged(method)) {
+    if (!pagedMethods.computeIfAbsent(method.getFullMethodName(), name -> paged(method))) {
       return next.startCall(call, headers);
     }
     SealingCall<Q, A> sealing = new SealingCall<>(call);

@@ -122,9 +122,10 @@ public final class SecretVerifier {
     List<StoredSecret> candidates = candidates(ctx, parent);
     String clientKey = ctx.tenantId() + "/" + parent.name();
     String callerKey = clientKey + "/" + ctx.actor();
-    if (spent(callerKey) || spent(clientKey)) {
+    boolean callerSpent = spent(callerKey);
+    if (callerSpent || spent(clientKey)) {
       failureListener.failed(Failure.RATE_LIMITED);
-      throw new CofferException(Reason.VERIFY_RATE_LIMITED, spent(callerKey)
+      throw new CofferException(Reason.VERIFY_RATE_LIMITED, callerSpent
           ? "too many failed verifications by you for this client; retry later"
           : "too many failed verifications for this client; retry later");
     }

@@ -107,7 +107,9 @@ class DocsTest {
           inCode = !inCode;
           continue;
         }
-        String cmd = line.strip();
+        // "VAR=value coffer …" and "VAR=$(coffer …)" are commands too.
+        String cmd = line.strip().replaceFirst("^(\\w+=\\S+\\s+)+", "")
+            .replaceFirst("^\\w+=\\$\\(", "");
         if (!inCode || !cmd.startsWith("coffer ")) {
           continue;
         }

@@ -19,48 +19,38 @@ import picocli.CommandLine.Option;
     description =
         "Operate a Coffer secrets vault over gRPC: tenants, principals, applications, their"
             + " secrets and stored credentials, shared through time-boxed access requests and"
-            + " grants.",
-    subcommands = {
-      CofferCli.TenantCommands.class,
-      CofferCli.PrincipalCommands.class,
-      WhoAmICommand.class,
-      HealthCommand.class,
-      CofferCli.TokenCommands.class,
-      CofferCli.LocationCommands.class,
-      CofferCli.AppCommands.class,
-      CofferCli.SecretCommands.class,
-      CofferCli.ScopeCommands.class,
-      CofferCli.JwtCommands.class,
-      CofferCli.LeakCommands.class,
-      CofferCli.CredentialCommands.class,
-      CofferCli.AccessCommands.class,
-      CofferCli.GrantCommands.class,
-      CofferCli.AuditCommands.class,
-      CofferCli.AdminCommands.class,
-      WatchCommand.class,
-      BenchCommand.class,
-      BenchBaselineCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class
-    })
+            + " grants.")
 public final class CofferCli {
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
   public static void main(String[] args) {
-    NettyLeakSampling.offUnlessSet();
-    System.exit(run(CliContext.system(), args));
+    NettyDefaults.applyUnlessSet();
+    int exit;
+    try (CliTransport transport = new CliTransport()) {
+      exit = run(CliContext.system(transport::connect), args);
+    }
+    System.exit(exit);
   }
 
   /** Parses and runs {@code args}; returns the exit code. */
   public static int run(CliContext ctx, String... args) {
-    return commandLine(ctx).execute(args);
+    return commandLineFor(ctx, args).execute(args);
   }
 
-  /** The configured command tree (streams, error handling, exit codes) over {@code ctx}. */
+  /** The configured commands that {@code args} names (see {@link CommandTree#along}). */
+  static CommandLine commandLineFor(CliContext ctx, String... args) {
+    return configure(CommandTree.along(args, new ContextFactory(ctx)), ctx);
+  }
+
+  /** The whole configured command tree (streams, error handling, exit codes) over {@code ctx}. */
   public static CommandLine commandLine(CliContext ctx) {
-    CommandLine cmd = new CommandLine(new CofferCli(), new ContextFactory(ctx));
+    return configure(CommandTree.whole(new ContextFactory(ctx)), ctx);
+  }
+
+  /** Streams, error handling and exit codes of {@code cmd} and the commands under it. */
+  private static CommandLine configure(CommandLine cmd, CliContext ctx) {
     cmd.setOut(ctx.out());
     cmd.setErr(ctx.err());
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -114,127 +104,76 @@ public final class CofferCli {
 
   @Command(
       name = "tenant",
-      description = "Create and read tenants (system administrator).",
-      subcommands = {TenantCreateCommand.class, TenantGetCommand.class})
+      description = "Create and read tenants (system administrator).")
   static final class TenantCommands extends Group {}
 
   @Command(
       name = "principal",
-      description = "Manage the people and workloads of a tenant.",
-      subcommands = {
-        PrincipalCreateCommand.class,
-        PrincipalListCommand.class,
-        PrincipalGetCommand.class
-      })
+      description = "Manage the people and workloads of a tenant.")
   static final class PrincipalCommands extends Group {}
 
   @Command(
       name = "token",
-      description = "Issue, list and revoke bearer access tokens.",
-      subcommands = {TokenIssueCommand.class, TokenListCommand.class, TokenRevokeCommand.class})
+      description = "Issue, list and revoke bearer access tokens.")
   static final class TokenCommands extends Group {}
 
   @Command(
       name = "location",
-      description = "Manage the tree of locations that hold secrets.",
-      subcommands = {LocationCreateCommand.class, LocationListCommand.class})
+      description = "Manage the tree of locations that hold secrets.")
   static final class LocationCommands extends Group {}
 
   @Command(
       name = "app",
-      description = "Manage applications (OAuth clients).",
-      subcommands = {AppCreateCommand.class, AppGetCommand.class, AppListCommand.class})
+      description = "Manage applications (OAuth clients).")
   static final class AppCommands extends Group {}
 
   @Command(
       name = "secret",
-      description = "Create, rotate, list, read, verify, revoke, delete and unquarantine secrets.",
-      subcommands = {
-        SecretCreateCommand.class,
-        SecretRotateCommand.class,
-        SecretListCommand.class,
-        SecretGetCommand.class,
-        SecretRevokeCommand.class,
-        SecretDeleteCommand.class,
-        SecretRevealCommand.class,
-        SecretVerifyCommand.class,
-        SecretUnquarantineCommand.class
-      })
+      description = "Create, rotate, list, read, verify, revoke, delete and unquarantine secrets.")
   static final class SecretCommands extends Group {}
 
   @Command(
       name = "scope",
-      description = "Manage scopes: protected APIs that hold secrets like applications do.",
-      subcommands = {ScopeCreateCommand.class, ScopeGetCommand.class, ScopeListCommand.class})
+      description = "Manage scopes: protected APIs that hold secrets like applications do.")
   static final class ScopeCommands extends Group {}
 
   @Command(
       name = "jwt",
-      description = "Client assertions of signed-JWT applications: make, verify, public keys.",
-      subcommands = {JwtAssertCommand.class, JwtVerifyCommand.class, JwtJwksCommand.class})
+      description = "Client assertions of signed-JWT applications: make, verify, public keys.")
   static final class JwtCommands extends Group {}
 
   @Command(
       name = "leak",
-      description = "Report leaked Coffer values (no token needed).",
-      subcommands = {LeakReportCommand.class})
+      description = "Report leaked Coffer values (no token needed).")
   static final class LeakCommands extends Group {}
 
   @Command(
       name = "credential",
-      description = "Import credentials another identity provider generated, to share them.",
-      subcommands = {CredentialStoreCommand.class})
+      description = "Import credentials another identity provider generated, to share them.")
   static final class CredentialCommands extends Group {}
 
   @Command(
       name = "access",
-      description = "Request, approve, deny and cancel time-boxed access to shared secrets.",
-      subcommands = {
-        AccessRequestCommand.class,
-        AccessListCommand.class,
-        AccessGetCommand.class,
-        AccessApproveCommand.class,
-        AccessDenyCommand.class,
-        AccessCancelCommand.class
-      })
+      description = "Request, approve, deny and cancel time-boxed access to shared secrets.")
   static final class AccessCommands extends Group {}
 
   @Command(
       name = "grant",
-      description = "Give, list and revoke expiring rights to read a vaulted secret.",
-      subcommands = {
-        GrantCreateCommand.class,
-        GrantListCommand.class,
-        GrantGetCommand.class,
-        GrantRevokeCommand.class
-      })
+      description = "Give, list and revoke expiring rights to read a vaulted secret.")
   static final class GrantCommands extends Group {}
 
   @Command(
       name = "audit",
-      description = "Query and export your tenant's audit trail; verify the whole chain.",
-      subcommands = {AuditListCommand.class, AuditExportCommand.class, AuditVerifyCommand.class})
+      description = "Query and export your tenant's audit trail; verify the whole chain.")
   static final class AuditCommands extends Group {}
 
   @Command(
       name = "admin",
-      description = "Operate the vault (system administrator): status, KEK rotation, backups.",
-      subcommands = {
-        AdminStatusCommand.class,
-        AdminRotateKekCommand.class,
-        CofferCli.KekCommands.class,
-        AdminBackupCommand.class,
-        AdminRestoreCommand.class
-      })
+      description = "Operate the vault (system administrator): status, KEK rotation, backups.")
   static final class AdminCommands extends Group {}
 
   @Command(
       name = "kek",
-      description = "Retire, re-enable or destroy old KEK keys after a rotation.",
-      subcommands = {
-        KekKeyCommand.Disable.class,
-        KekKeyCommand.Enable.class,
-        KekKeyCommand.Destroy.class
-      })
+      description = "Retire, re-enable or destroy old KEK keys after a rotation.")
   static final class KekCommands extends Group {}
 }

@@ -38,8 +38,11 @@ public final class CliContext {
     this.clock = b.clock;
   }
 
-  /** The process's streams and environment; prompts go to the console when there is one. */
-  public static CliContext system() {
+  /**
+   * The process's streams and environment; prompts go to the console when there is one; clients
+   * connect with {@code connector}.
+   */
+  public static CliContext system(Function<CofferClient.Config, CofferClient> connector) {
     Console console = System.console();
     Builder b =
         builder()
@@ -47,7 +50,8 @@ public final class CliContext {
             .err(new PrintWriter(System.err, true, StandardCharsets.UTF_8))
             .in(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)))
             .env(System.getenv())
-            .terminal(console != null);
+            .terminal(console != null)
+            .connector(connector);
     if (console != null) {
       b.prompter(() -> new StreamPrompter(new BufferedReader(console.reader()), console.writer(),
           console));

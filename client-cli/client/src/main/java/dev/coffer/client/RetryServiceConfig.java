@@ -1,17 +1,14 @@
 package dev.coffer.client;
 
-import dev.coffer.api.v1.AdminServiceGrpc;
-import dev.coffer.api.v1.AccessServiceGrpc;
-import dev.coffer.api.v1.ApplicationServiceGrpc;
-import dev.coffer.api.v1.AuditServiceGrpc;
-import dev.coffer.api.v1.GrantServiceGrpc;
-import dev.coffer.api.v1.LocationServiceGrpc;
-import dev.coffer.api.v1.PrincipalServiceGrpc;
-import dev.coffer.api.v1.SecretServiceGrpc;
-import dev.coffer.api.v1.TenantServiceGrpc;
-import dev.coffer.api.v1.TokenServiceGrpc;
-import io.grpc.MethodDescriptor;
-import io.grpc.ServiceDescriptor;
+import dev.coffer.api.v1.AdminProto;
+import dev.coffer.api.v1.ApplicationsProto;
+import dev.coffer.api.v1.AssertionsProto;
+import dev.coffer.api.v1.AuditProto;
+import dev.coffer.api.v1.LocationsProto;
+import dev.coffer.api.v1.ScopesProto;
+import dev.coffer.api.v1.SecretsProto;
+import dev.coffer.api.v1.SharingProto;
+import dev.coffer.api.v1.TenantsProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,36 +55,36 @@ public final class RetryServiceConfig {
     return Map.of("methodConfig", List.of(methodConfig));
   }
 
-  /** {@code {"service": ..., "method": ...}} for every method that may be repeated safely. */
+  /**
+   * {@code {"service": ..., "method": ...}} for every method that may be repeated safely. Read from
+   * the proto files' descriptors rather than the generated stubs' method descriptors, which would
+   * load and initialise every message class of the API when a channel is built.
+   */
   static List<Map<String, Object>> retryableMethodNames() {
     List<Map<String, Object>> names = new ArrayList<>();
     Stream.of(
-            SecretServiceGrpc.getServiceDescriptor(),
-            ApplicationServiceGrpc.getServiceDescriptor(),
-            LocationServiceGrpc.getServiceDescriptor(),
-            TenantServiceGrpc.getServiceDescriptor(),
-            PrincipalServiceGrpc.getServiceDescriptor(),
-            TokenServiceGrpc.getServiceDescriptor(),
-            AccessServiceGrpc.getServiceDescriptor(),
-            GrantServiceGrpc.getServiceDescriptor(),
-            AuditServiceGrpc.getServiceDescriptor(),
-            AdminServiceGrpc.getServiceDescriptor(),
-            dev.coffer.api.v1.ScopeServiceGrpc.getServiceDescriptor(),
-            dev.coffer.api.v1.ClientAssertionServiceGrpc.getServiceDescriptor())
-        .map(ServiceDescriptor::getMethods)
-        .flatMap(java.util.Collection::stream)
-        .filter(RetryServiceConfig::isSafeToRepeat)
+            SecretsProto.getDescriptor(),
+            ApplicationsProto.getDescriptor(),
+            LocationsProto.getDescriptor(),
+            TenantsProto.getDescriptor(), // tenants, principals, tokens
+            SharingProto.getDescriptor(), // access requests, grants
+            AuditProto.getDescriptor(),
+            AdminProto.getDescriptor(),
+            ScopesProto.getDescriptor(),
+            AssertionsProto.getDescriptor())
+        .flatMap(file -> file.getServices().stream())
+        .flatMap(service -> service.getMethods().stream())
+        .filter(method -> isSafeToRepeat(method.getName()))
         .forEach(
-            m ->
+            method ->
                 names.add(
                     Map.of(
-                        "service", m.getServiceName(),
-                        "method", m.getBareMethodName())));
+                        "service", method.getService().getFullName(),
+                        "method", method.getName())));
     return names;
   }
 
-  static boolean isSafeToRepeat(MethodDescriptor<?, ?> method) {
-    String bare = method.getBareMethodName();
-    return bare != null && NEVER_REPEATED.stream().noneMatch(bare::startsWith);
+  static boolean isSafeToRepeat(String bareMethodName) {
+    return NEVER_REPEATED.stream().noneMatch(bareMethodName::startsWith);
   }
 }

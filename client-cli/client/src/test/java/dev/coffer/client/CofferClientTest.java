@@ -208,6 +208,34 @@ class CofferClientTest {
   }
 
   @Test
+  void retryConfig_namesTheSafeMethods_ofEveryServiceButWatchAndLeakReports() {
+    java.util.Set<String> expected =
+        java.util.stream.Stream.of(
+                dev.coffer.api.v1.SecretServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.ApplicationServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.LocationServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.TenantServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.PrincipalServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.TokenServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.AccessServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.GrantServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.AuditServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.AdminServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.ScopeServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.ClientAssertionServiceGrpc.getServiceDescriptor())
+            .flatMap(service -> service.getMethods().stream())
+            .filter(m -> RetryServiceConfig.isSafeToRepeat(m.getBareMethodName()))
+            .map(m -> m.getServiceName() + "/" + m.getBareMethodName())
+            .collect(java.util.stream.Collectors.toSet());
+    java.util.Set<String> named =
+        RetryServiceConfig.retryableMethodNames().stream()
+            .map(n -> n.get("service") + "/" + n.get("method"))
+            .collect(java.util.stream.Collectors.toSet());
+    assertEquals(expected, named);
+    assertTrue(named.size() > 25, named.toString());
+  }
+
+  @Test
   void retryConfig_coversReadsButNoCreateOrIssue() {
     var names = RetryServiceConfig.retryableMethodNames();
     assertTrue(names.stream().anyMatch(n -> n.get("method").equals("GetSecret")));

@@ -25,10 +25,17 @@ class WrapperScriptIT {
   }
 
   private String run(Path command) throws Exception {
-    Process p = new ProcessBuilder(command.toString(), "--help").directory(elsewhere.toFile())
-        .redirectErrorStream(true).start();
+    return run(command, "");
+  }
+
+  private String run(Path command, String javaOpts) throws Exception {
+    Path output = Files.createTempFile(elsewhere, "out", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command.toString(), "--help")
+        .directory(elsewhere.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+    pb.environment().put("COFFER_JAVA_OPTS", javaOpts);
+    Process p = pb.start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the CLI did not finish in 60 s");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String out = Files.readString(output, StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), out);
     return out;
   }
@@ -39,5 +46,36 @@ class WrapperScriptIT {
     assertTrue(run(script()).contains("Usage: coffer"));
     Path link = Files.createSymbolicLink(elsewhere.resolve("coffer"), script());
     assertTrue(run(link).contains("Usage: coffer"));
+  }
+
+  @Test
+  void mapsTheClassDataArchiveTheBuildMade() throws Exception {
+    Path archive = CliProcess.jar().resolveSibling("coffer.jsa");
+    assertTrue(Files.isRegularFile(archive), archive + ": the build makes it after the jar");
+    String loads = run(script(), "-Xlog:class+load=info");
+    assertTrue(loads.contains("dev.coffer.cli.CofferCli source: shared objects file"),
+        "the CLI's classes come from the archive");
+    assertTrue(loads.contains("Usage: coffer"));
+  }
+
+  @Test
+  void anArchiveThatDoesNotMatchTheJar_isSkipped_withoutAWord() throws Exception {
+    // A copy of the layout: bin/coffer next to cli/target/{coffer.jar,coffer.jsa}.
+    Path bin = Files.createDirectories(elsewhere.resolve("copy/bin"));
+    Path target = Files.createDirectories(elsewhere.resolve("copy/cli/target"));
+    Path script = Files.copy(script(), bin.resolve("coffer"));
+    Path jar = Files.copy(CliProcess.jar(), target.resolve("coffer.jar"));
+    Path jsa = Files.copy(CliProcess.jar().resolveSibling("coffer.jsa"), target.resolve("coffer.jsa"));
+    java.nio.file.attribute.FileTime now = Files.getLastModifiedTime(jar);
+
+    // Newer than the jar, but made for the jar at another path: the JVM refuses it; quietly.
+    Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.fromMillis(now.toMillis() + 60_000));
+    String out = run(script);
+    assertTrue(out.startsWith("Usage: coffer"), out);
+
+    // Older than the jar (a jar rebuilt without its archive): the wrapper does not offer it.
+    Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.fromMillis(now.toMillis() - 60_000));
+    String loads = run(script, "-Xlog:class+load=info");
+    assertTrue(!loads.contains("shared objects file (top)"), "a stale archive is not mapped");
   }
 }

@@ -3,10 +3,9 @@ package dev.coffer.cli;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.StoreCredentialRequest;
 import dev.coffer.client.CofferClient;
-import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code coffer credential store}: StoreCredential, the import of a client id and secret that
@@ -42,39 +41,15 @@ final class CredentialStoreCommand extends ClientCommand {
       description = "File holding the value (trimmed, at most 4096 bytes); '-' reads stdin.")
   String valueFile;
 
-  @Option(names = "--location", paramLabel = "PATH", description = "Location, e.g. /Finance (default: /).")
-  String location = "/";
+  @Mixin NewSecretOptions settings;
 
-  @Option(names = "--share", description = "Allow access requests and grants.")
-  boolean share;
-
-  @Option(names = "--owner", paramLabel = "PRINCIPAL", description = "Owner (default: you).")
-  String owner = "";
-
-  @Option(names = "--preapprove-owner", description = "The owner may reveal it without a grant.")
-  boolean preapproveOwner;
-
-  @Option(names = "--description", paramLabel = "TEXT", description = "Up to 1024 characters.")
-  String description = "";
-
-  @Option(
-      names = "--expires",
-      paramLabel = "WHEN",
-      converter = Expiration.Converter.class,
-      description = "2027-11-22 (midnight UTC), 2027-11-22T10:00:00Z or never (default: 1 year).")
-  Expiration expires;
-
-  /** Catches stray arguments so picocli does not echo them (one could be the value). */
-  @Parameters(hidden = true, arity = "0..*")
-  List<String> stray;
+  @Mixin StrayArguments stray;
 
   private String value;
 
   @Override
   protected void checkLocally() {
-    if (stray != null && !stray.isEmpty()) {
-      throw usage("credential store takes no value argument: use --value-file FILE (or - for stdin)");
-    }
+    stray.refuse("credential store takes no value argument: use --value-file FILE (or - for stdin)");
     try {
       value = ValueFile.read("--value-file", valueFile, ctx.in());
     } catch (IllegalArgumentException e) {
@@ -87,18 +62,18 @@ final class CredentialStoreCommand extends ClientCommand {
     StoreCredentialRequest.Builder request =
         StoreCredentialRequest.newBuilder()
             .setDisplayName(name)
-            .setDescription(description)
+            .setDescription(settings.description)
             .setExternalClientId(externalClientId)
             .setValue(value)
-            .setLocation(location)
-            .setSharingEnabled(share)
-            .setOwner(owner.strip())
-            .setPreapproveOwner(preapproveOwner);
-    if (expires != null) {
-      expires.resolve(ctx.clock()).applyTo(request);
+            .setLocation(settings.location)
+            .setSharingEnabled(settings.share)
+            .setOwner(settings.owner.strip())
+            .setPreapproveOwner(settings.preapproveOwner);
+    if (settings.expires != null) {
+      settings.expires.resolve(ctx.clock()).applyTo(request);
     }
     value = null;
-    String warning = SecretDraft.readersWarning(true, share, preapproveOwner);
+    String warning = SecretDraft.readersWarning(true, settings.share, settings.preapproveOwner);
     if (!warning.isEmpty()) {
       printer.note(warning);
     }

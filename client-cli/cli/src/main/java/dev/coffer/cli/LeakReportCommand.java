@@ -3,9 +3,8 @@ package dev.coffer.cli;
 import dev.coffer.api.v1.ReportLeakRequest;
 import dev.coffer.api.v1.ReportLeakResponse;
 import dev.coffer.client.CofferClient;
-import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code coffer leak report < value.txt}: ReportLeak with the found value read from stdin (first
@@ -20,16 +19,13 @@ import picocli.CommandLine.Parameters;
     "the answer is the same whether it matched or not."})
 final class LeakReportCommand extends ClientCommand {
 
-  @Parameters(hidden = true, arity = "0..*")
-  List<String> stray;
+  @Mixin StrayArguments stray;
 
   private String value;
 
   @Override
   protected void checkLocally() {
-    if (stray != null && !stray.isEmpty()) {
-      throw usage("leak report takes no value argument: pipe the value on stdin");
-    }
+    stray.refuse("leak report takes no value argument: pipe the value on stdin");
     value = valueFromStdin("no value on stdin: pipe the found value, e.g. coffer leak report < found.txt");
   }
 

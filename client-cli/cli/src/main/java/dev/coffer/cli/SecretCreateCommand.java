@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,30 +50,10 @@ final class SecretCreateCommand extends ClientCommand {
   @Option(names = "--name", paramLabel = "NAME", description = "Display name, 1-128 characters.")
   String name;
 
-  @Option(names = "--description", paramLabel = "TEXT", description = "Up to 1024 characters.")
-  String description = "";
-
-  @Option(
-      names = "--expires",
-      paramLabel = "WHEN",
-      converter = Expiration.Converter.class,
-      description = "2027-11-22 (midnight UTC), 2027-11-22T10:00:00Z or never (default: 1 year).")
-  Expiration expires;
-
-  @Option(names = "--location", paramLabel = "PATH", description = "Location (default: /).")
-  String location = "/";
-
   @Option(names = "--vault", description = "Keep an encrypted copy that can be revealed later.")
   boolean vault;
 
-  @Option(names = "--share", description = "Allow access requests (needs --vault).")
-  boolean share;
-
-  @Option(names = "--owner", paramLabel = "PRINCIPAL", description = "Owner (default: you).")
-  String owner;
-
-  @Option(names = "--preapprove-owner", description = "The owner may reveal it without a grant (needs --vault).")
-  boolean preapproveOwner;
+  @Mixin NewSecretOptions settings;
 
   @Option(
       names = "--out-file",
@@ -135,13 +116,13 @@ final class SecretCreateCommand extends ClientCommand {
     d.scope = scope;
     d.algorithm = algorithm == null ? null : algorithm.proto;
     d.name = name;
-    d.description = description;
-    d.expiration = expires;
-    d.location = location;
+    d.description = settings.description;
+    d.expiration = settings.expires;
+    d.location = settings.location;
     d.vaulted = vault;
-    d.sharing = share;
-    d.owner = owner;
-    d.preapproveOwner = preapproveOwner;
+    d.sharing = settings.share;
+    d.owner = settings.owner;
+    d.preapproveOwner = settings.preapproveOwner;
     return d;
   }
 }

@@ -3,10 +3,9 @@ package dev.coffer.cli;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.VerifySecretResponse;
 import dev.coffer.client.CofferClient;
-import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code coffer secret verify --client-id ID}: VerifySecret with the value read from stdin (first
@@ -30,17 +29,13 @@ final class SecretVerifyCommand extends ClientCommand {
   @Option(names = "--scope", paramLabel = "SCOPE_ID", description = "A scope instead of an application.")
   String scope;
 
-  /** Catches stray arguments so picocli does not echo them (one could be the value). */
-  @Parameters(hidden = true, arity = "0..*")
-  List<String> stray;
+  @Mixin StrayArguments stray;
 
   private String value;
 
   @Override
   protected void checkLocally() {
-    if (stray != null && !stray.isEmpty()) {
-      throw usage("secret verify takes no value argument: pipe the value on stdin");
-    }
+    stray.refuse("secret verify takes no value argument: pipe the value on stdin");
     if (clientId == null && scope == null) {
       throw usage("Missing required option: '--client-id=CLIENT_ID' (or '--scope=SCOPE_ID')");
     }

@@ -5,6 +5,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import dev.coffer.server.backup.BackupRestorer;
+import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.crypto.RootKeyProvider;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -122,7 +124,7 @@ public final class RestoreCommand implements Callable<Integer> {
     }
     BackupRestorer.Report report;
     try {
-      report = BackupRestorer.restore(from, dataDir, root);
+      report = BackupRestorer.restore(from, dataDir, vaultOpener(root));
     } catch (BackupRestorer.RestoreException e) {
       err.println("coffer-server restore: restore failed: " + e.getMessage());
       return RESTORE_FAILED;
@@ -141,6 +143,18 @@ public final class RestoreCommand implements Callable<Integer> {
       printText(report);
     }
     return report.ok() ? 0 : RESTORE_FAILED;
+  }
+
+  /**
+   * Opens a restored database for {@link BackupRestorer} to verify: the whole {@link Vault}
+   * under {@code rootKey}, as a server starting on it would open it.
+   */
+  public static BackupRestorer.VaultOpener vaultOpener(RootKeyProvider rootKey) {
+    return db -> {
+      Vault vault = Vault.open(db, rootKey, Clock.systemUTC(),
+          ServerConfig.DEFAULT_VERIFY_FAILURES_PER_MINUTE);
+      return new BackupRestorer.OpenedVault(vault.store(), vault.keyring(), vault::close);
+    };
   }
 
   private void printJson(BackupRestorer.Report report) {

@@ -12,6 +12,7 @@ import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.RootKeyProviders;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -106,8 +107,8 @@ public final class RestoreCommand implements Callable<Integer> {
   static int execute(PrintStream out, PrintStream err, String... args) {
     CommandLine cl = new CommandLine(new RestoreCommand(out, err)).setCommandName(
         "coffer-server " + NAME);
-    cl.setOut(new java.io.PrintWriter(out, true));
-    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
     return cl.execute(args);
   }
 

@@ -16,6 +16,9 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * Pins the dependencies between the server's packages (main code only): every package is
  * listed in {@link #ALLOWED}, outside-in, with the server packages it may use; a dependency
  * outside that table, a cycle, or gRPC below the transport packages fails the build and
- * names the offending classes with file and line. docs/architecture.md describes this table;
- * where the two disagree, this test is the authority.
+ * names the offending classes with file and line. docs/architecture.md shows this table (checked
+ * here too); where the two disagree, this test is the authority.
  */
 class PackageDependenciesTest {
 
@@ -120,6 +123,27 @@ class PackageDependenciesTest {
     }
     assertEquals(new TreeSet<>(ALLOWED.keySet()), present);
     assertTrue(present.contains(ROOT) && present.contains("api"), "the import found the code");
+  }
+
+  /** docs/architecture.md shows this table, row for row; a page that drifts fails here. */
+  @Test
+  void theArchitecturePageShowsThisTable() throws IOException {
+    Path page = Path.of("..", "docs", "architecture.md");
+    Map<String, Set<String>> shown = new LinkedHashMap<>();
+    boolean inTable = false;
+    for (String line : Files.readAllLines(page)) {
+      if (line.startsWith("## ")) {
+        inTable = line.startsWith("## Allowed dependencies");
+      } else if (inTable && line.startsWith("| ") && !line.startsWith("| package ")) {
+        String[] cells = line.split("\\|");
+        Set<String> to = cells[2].isBlank() || cells[2].contains("nothing") ? Set.of()
+            : Set.of(cells[2].trim().split(",\\s*"));
+        for (String from : cells[1].trim().split(",\\s*")) {
+          shown.put(from, to);
+        }
+      }
+    }
+    assertEquals(ALLOWED, shown, page.toAbsolutePath().normalize() + " differs from ALLOWED");
   }
 
   private static ArchCondition<JavaClass> dependOnlyOnTheirAllowedPackages() {

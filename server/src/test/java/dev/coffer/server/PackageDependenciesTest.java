@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,7 +144,16 @@ class PackageDependenciesTest {
         }
       }
     }
-    assertEquals(ALLOWED, shown, page.toAbsolutePath().normalize() + " differs from ALLOWED");
+    assertEquals(rows(ALLOWED), rows(shown),
+        page.toAbsolutePath().normalize() + " differs from ALLOWED");
+  }
+
+  /** One sorted line per package, so a difference reads as the rows that differ. */
+  private static String rows(Map<String, Set<String>> table) {
+    StringBuilder text = new StringBuilder();
+    new TreeMap<>(table).forEach((from, to) ->
+        text.append(from).append(" -> ").append(new TreeSet<>(to)).append('\n'));
+    return text.toString();
   }
 
   private static ArchCondition<JavaClass> dependOnlyOnTheirAllowedPackages() {

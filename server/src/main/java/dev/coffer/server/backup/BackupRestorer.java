@@ -54,7 +54,11 @@ public final class BackupRestorer {
     OpenedVault open(Path dbDir);
   }
 
-  /** A restored vault opened for verification; closing it closes the vault. */
+  /**
+   * A restored vault opened for verification: its store and keyring, used only to check the
+   * audit chain and open each vaulted value (which is wiped unread); closing it closes the
+   * vault. Security: the keyring never leaves the restorer, and no value is printed.
+   */
   public record OpenedVault(KvStore store, Keyring keyring, Runnable onClose)
       implements AutoCloseable {
     @Override

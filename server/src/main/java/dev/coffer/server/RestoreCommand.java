@@ -5,14 +5,17 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import dev.coffer.server.backup.BackupRestorer;
+import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.RootKeyProviders;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -104,8 +107,8 @@ public final class RestoreCommand implements Callable<Integer> {
   static int execute(PrintStream out, PrintStream err, String... args) {
     CommandLine cl = new CommandLine(new RestoreCommand(out, err)).setCommandName(
         "coffer-server " + NAME);
-    cl.setOut(new java.io.PrintWriter(out, true));
-    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
     return cl.execute(args);
   }
 
@@ -122,7 +125,7 @@ public final class RestoreCommand implements Callable<Integer> {
     }
     BackupRestorer.Report report;
     try {
-      report = BackupRestorer.restore(from, dataDir, root);
+      report = BackupRestorer.restore(from, dataDir, vaultOpener(root));
     } catch (BackupRestorer.RestoreException e) {
       err.println("coffer-server restore: restore failed: " + e.getMessage());
       return RESTORE_FAILED;
@@ -141,6 +144,18 @@ public final class RestoreCommand implements Callable<Integer> {
       printText(report);
     }
     return report.ok() ? 0 : RESTORE_FAILED;
+  }
+
+  /**
+   * Opens a restored database for {@link BackupRestorer} to verify: the whole {@link Vault}
+   * under {@code rootKey}, as a server starting on it would open it.
+   */
+  public static BackupRestorer.VaultOpener vaultOpener(RootKeyProvider rootKey) {
+    return db -> {
+      Vault vault = Vault.open(db, rootKey, Clock.systemUTC(),
+          ServerConfig.DEFAULT_VERIFY_FAILURES_PER_MINUTE);
+      return new BackupRestorer.OpenedVault(vault.store(), vault.keyring(), vault::close);
+    };
   }
 
   private void printJson(BackupRestorer.Report report) {

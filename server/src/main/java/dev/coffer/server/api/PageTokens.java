@@ -4,7 +4,6 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import dev.coffer.server.auth.AuthContext;
 import dev.coffer.server.crypto.PageTokenCipher;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Principal;

@@ -7,7 +7,6 @@ import dev.coffer.api.v1.ListPrincipalsResponse;
 import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
-import dev.coffer.server.auth.AuthContext;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.service.PrincipalService;
 import io.grpc.stub.StreamObserver;

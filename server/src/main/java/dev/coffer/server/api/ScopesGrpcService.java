@@ -6,6 +6,7 @@ import dev.coffer.api.v1.ListScopesRequest;
 import dev.coffer.api.v1.ListScopesResponse;
 import dev.coffer.api.v1.Scope;
 import dev.coffer.api.v1.ScopeServiceGrpc;
+import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.service.ScopeService;
 import dev.coffer.server.service.SecretParent;
 import io.grpc.stub.StreamObserver;
@@ -30,7 +31,7 @@ public final class ScopesGrpcService extends ScopeServiceGrpc.ScopeServiceImplBa
     UnaryCalls.run(out, ctx -> {
       SecretParent parent = SecretParent.parse("name", req.getName());
       if (!parent.scope()) {
-        throw dev.coffer.server.domain.CofferException.invalid("name",
+        throw CofferException.invalid("name",
             "must have the form scopes/{scope_id}");
       }
       return ProtoMapper.scope(scopes.get(ctx, parent.id()));

@@ -17,6 +17,7 @@ import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.VerifySecretResponse;
+import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.CredentialService;
 import dev.coffer.server.service.FieldRules;
@@ -169,7 +170,7 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
     UnaryCalls.run(out, ctx -> {
       boolean byScope = !req.getScope().isEmpty();
       if (byScope && !req.getClientId().isEmpty()) {
-        throw dev.coffer.server.domain.CofferException.invalid("scope",
+        throw CofferException.invalid("scope",
             "set either client_id or scope, not both");
       }
       SecretParent parent = byScope ? SecretParent.ofScope(req.getScope())

@@ -1,6 +1,5 @@
 package dev.coffer.server.api;
 
-import dev.coffer.server.auth.AuthContext;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.service.CallContext;

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -155,7 +156,7 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
     if (writerScheduled.compareAndSet(false, true)) {
       try {
         writer.execute(this::writeQueued);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         writerScheduled.set(false);
         writeQueued(); // closed: fail (or write) the queue on this thread rather than strand it
       }

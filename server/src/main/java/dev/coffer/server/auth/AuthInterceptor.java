@@ -1,5 +1,6 @@
 package dev.coffer.server.auth;
 
+import dev.coffer.server.api.AuthContext;
 import dev.coffer.server.api.ErrorMapper;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Principal;

@@ -6,6 +6,7 @@ import dev.coffer.server.store.records.pb.BackupFileRec;
 import dev.coffer.server.store.records.pb.BackupManifestRec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public record BackupManifest(Instant createTime, VaultCensus census, List<FileEn
       throw new IllegalStateException("SHA-256 is required by every JDK", e);
     }
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(OutputStream.nullOutputStream());
     }
     return HexFormat.of().formatHex(digest.digest());
   }

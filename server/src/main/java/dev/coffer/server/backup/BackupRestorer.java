@@ -1,22 +1,20 @@
 package dev.coffer.server.backup;
 
-import dev.coffer.server.Vault;
 import dev.coffer.server.audit.AuditChainVerifier;
 import dev.coffer.server.audit.CheckpointSigner;
 import dev.coffer.server.config.PrivateFiles;
-import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.AuditSignature;
-import dev.coffer.server.crypto.RootKeyProvider;
+import dev.coffer.server.crypto.Keyring;
+import dev.coffer.server.crypto.SecretBinding;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.domain.StoredSecret;
-import dev.coffer.server.service.SecretMinter;
+import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.SecretRepository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +28,8 @@ import java.util.stream.Stream;
  * the one recorded at backup time. Any failure removes the new directory's contents, so a
  * half-restored vault is never left to start on. Never writes into the backup. The restored
  * directories are created 0700 and its files made owner-only, as the server wants them.
+ * The caller opens the restored vault ({@link VaultOpener}), so this package never depends
+ * on the composition root that builds the vault.
  */
 public final class BackupRestorer {
 
@@ -44,6 +44,29 @@ public final class BackupRestorer {
     }
   }
 
+  /**
+   * Opens a restored database as the server would, so the checks see what a server started
+   * on it would see. Supplied by the composition root ({@code RestoreCommand.vaultOpener}).
+   */
+  @FunctionalInterface
+  public interface VaultOpener {
+    /** Opens the vault whose database is {@code dbDir}; throws if it does not open. */
+    OpenedVault open(Path dbDir);
+  }
+
+  /**
+   * A restored vault opened for verification: its store and keyring, used only to check the
+   * audit chain and open each vaulted value (which is wiped unread); closing it closes the
+   * vault. Security: the keyring never leaves the restorer, and no value is printed.
+   */
+  public record OpenedVault(KvStore store, Keyring keyring, Runnable onClose)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      onClose.run();
+    }
+  }
+
   private static final int MAX_LISTED = 10;
 
   private BackupRestorer() {}
@@ -55,7 +78,7 @@ public final class BackupRestorer {
    * @throws RestoreException if the target is not empty or the backup is unusable
    *     (missing manifest, a file missing, truncated or altered); nothing is left behind
    */
-  public static Report restore(Path backupDir, Path dataDir, RootKeyProvider root)
+  public static Report restore(Path backupDir, Path dataDir, VaultOpener opener)
       throws RestoreException {
     BackupManifest manifest;
     try {
@@ -87,7 +110,7 @@ public final class BackupRestorer {
     }
     Report report;
     try {
-      report = verify(manifest, target, root);
+      report = verify(manifest, target, opener);
     } catch (RuntimeException e) {
       clean(dataDir, created);
       throw new RestoreException("the restored vault does not open: " + e.getMessage(), e);
@@ -105,10 +128,9 @@ public final class BackupRestorer {
     return report;
   }
 
-  private static Report verify(BackupManifest manifest, Path db, RootKeyProvider root) {
+  private static Report verify(BackupManifest manifest, Path db, VaultOpener opener) {
     List<String> problems = new ArrayList<>();
-    try (Vault vault = Vault.open(db, root, Clock.systemUTC(),
-        ServerConfig.DEFAULT_VERIFY_FAILURES_PER_MINUTE)) {
+    try (OpenedVault vault = opener.open(db)) {
       AuditSignature signature = vault.keyring().auditSignature();
       AuditChainVerifier.Result chain = new AuditChainVerifier(vault.store(),
           CheckpointSigner.of(signature::sign, signature::verify)).verify();
@@ -128,7 +150,7 @@ public final class BackupRestorer {
 
   /** Opens and closes every vaulted value; failures are listed by secret id. */
   @SuppressWarnings("try") // the value is opened to prove it decrypts, then wiped unread
-  private static long decryptAll(Vault vault, List<String> problems) {
+  private static long decryptAll(OpenedVault vault, List<String> problems) {
     SecretRepository secrets = new SecretRepository(vault.store());
     long[] opened = new long[2];
     VaultCensus.scan(vault.store(), Table.SECRETS, kv -> {
@@ -145,7 +167,7 @@ public final class BackupRestorer {
       }
       var m = stored.get().metadata();
       try (SecretValue v = vault.keyring().envelopeCipher().open(stored.get().sealed(),
-          SecretMinter.binding(m.tenantId(), m.secretId(), m.version()))) {
+          SecretBinding.of(m))) {
         opened[0]++;
       } catch (CofferException e) {
         note(problems, opened, "secret " + m.secretId() + " (tenant " + m.tenantId()

@@ -2,6 +2,7 @@ package dev.coffer.server.crypto;
 
 import dev.coffer.server.domain.SealedSecret;
 import dev.coffer.server.domain.SecretValue;
+import java.util.OptionalInt;
 
 /**
  * Envelope encryption of vaulted values, in the manner of Tink's {@code Aead}: every
@@ -33,7 +34,7 @@ public interface EnvelopeCipher {
   byte[] rewrap(byte[] wrappedDataKey, byte[] associatedData);
 
   /** Id of the KEK key that wrapped {@code wrappedDataKey}; empty if unreadable. */
-  java.util.OptionalInt wrappingKeyId(byte[] wrappedDataKey);
+  OptionalInt wrappingKeyId(byte[] wrappedDataKey);
 
   /** Id of the KEK key that wraps new data keys. */
   int primaryKeyId();

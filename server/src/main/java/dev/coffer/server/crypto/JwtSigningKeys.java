@@ -23,6 +23,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -157,7 +158,7 @@ public final class JwtSigningKeys {
     byte[] raw = v.toByteArray();
     int skip = raw.length > 1 && raw[0] == 0 ? 1 : 0;
     return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(java.util.Arrays.copyOfRange(raw, skip, raw.length));
+        .encodeToString(Arrays.copyOfRange(raw, skip, raw.length));
   }
 
   private static SecretKeyAccess access() {

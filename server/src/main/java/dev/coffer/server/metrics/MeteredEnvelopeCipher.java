@@ -8,6 +8,7 @@ import dev.coffer.server.domain.SecretValue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * An {@link EnvelopeCipher} that counts seals and opens (with failures) and every
@@ -57,7 +58,7 @@ public final class MeteredEnvelopeCipher implements EnvelopeCipher {
   }
 
   @Override
-  public java.util.OptionalInt wrappingKeyId(byte[] wrappedDataKey) {
+  public OptionalInt wrappingKeyId(byte[] wrappedDataKey) {
     return delegate.wrappingKeyId(wrappedDataKey);
   }
 

@@ -4,8 +4,10 @@ import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.EnvelopeCipher;
 import dev.coffer.server.crypto.VerifierMac;
 import dev.coffer.server.service.ClientAssertionService;
+import dev.coffer.server.service.KekRewrapJob;
 import dev.coffer.server.service.LeakReportService;
 import dev.coffer.server.service.SecretVerifier;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
@@ -59,19 +61,19 @@ public final class VaultInstrumentation {
    * Gauges of the KEK re-wrap job: {@code coffer_kek_rewrap_running} (1 while re-wrapping),
    * {@code coffer_kek_rewrap_progress_ratio} and {@code coffer_kek_rewrap_rewrapped}.
    */
-  public void kekRewrap(dev.coffer.server.service.KekRewrapJob job) {
+  public void kekRewrap(KekRewrapJob job) {
     if (registry == null) {
       return;
     }
-    io.micrometer.core.instrument.Gauge.builder("coffer.kek.rewrap.running",
+    Gauge.builder("coffer.kek.rewrap.running",
         job, j -> j.progress().map(p -> p.running() ? 1.0 : 0.0).orElse(0.0))
         .description("1 while data keys are being re-wrapped after a KEK rotation")
         .register(registry);
-    io.micrometer.core.instrument.Gauge.builder("coffer.kek.rewrap.progress.ratio",
+    Gauge.builder("coffer.kek.rewrap.progress.ratio",
         job, j -> j.progress().map(p -> p.ratio()).orElse(1.0))
         .description("Share of data keys the current KEK re-wrap has gone through (1: done)")
         .register(registry);
-    io.micrometer.core.instrument.Gauge.builder("coffer.kek.rewrap.rewrapped",
+    Gauge.builder("coffer.kek.rewrap.rewrapped",
         job, j -> j.progress().map(p -> (double) p.rewrapped()).orElse(0.0))
         .description("Data keys re-wrapped by the current or last KEK re-wrap job")
         .register(registry);

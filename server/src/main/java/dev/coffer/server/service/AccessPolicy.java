@@ -12,6 +12,7 @@ import dev.coffer.server.domain.SecretState;
 import dev.coffer.server.domain.Tenant;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The one place that decides who may do what. Every service asks it; no RPC makes its
@@ -240,7 +241,7 @@ public final class AccessPolicy {
     }
     if (secret.stateAt(now) != SecretState.ACTIVE) {
       return Decision.deny(Reason.SECRET_NOT_ACTIVE, "the secret is "
-          + secret.stateAt(now).name().toLowerCase(java.util.Locale.ROOT));
+          + secret.stateAt(now).name().toLowerCase(Locale.ROOT));
     }
     return Decision.ALLOW;
   }

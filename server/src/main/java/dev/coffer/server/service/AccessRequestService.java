@@ -16,6 +16,7 @@ import dev.coffer.server.store.records.TenantRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Access requests: PENDING, then APPROVED (creating a grant in the same batch), DENIED or
@@ -171,7 +172,7 @@ public final class AccessRequestService {
     AccessRequest.State state = request.stateAt(clock.instant());
     if (state != AccessRequest.State.PENDING) {
       throw new CofferException(Reason.REQUEST_NOT_PENDING, "access request "
-          + request.requestId() + " is " + state.name().toLowerCase(java.util.Locale.ROOT));
+          + request.requestId() + " is " + state.name().toLowerCase(Locale.ROOT));
     }
   }
 

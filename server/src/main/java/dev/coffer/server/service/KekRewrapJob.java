@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.EnvelopeCipher;
+import dev.coffer.server.crypto.SecretBinding;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
@@ -132,7 +133,7 @@ public final class KekRewrapJob implements AutoCloseable {
         continue;
       }
       try {
-        byte[] binding = SecretMinter.binding(ids[0], ids[1], secret.get().metadata().version());
+        byte[] binding = SecretBinding.of(ids[0], ids[1], secret.get().metadata().version());
         changes.put(Table.DATA_KEYS, kv.key(), cipher.rewrap(kv.value(), binding));
         rewrapped++;
       } catch (CofferException e) {

@@ -2,6 +2,7 @@ package dev.coffer.server.service;
 
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.LookupKeys;
+import dev.coffer.server.crypto.SecretBinding;
 import dev.coffer.server.crypto.ValueFormat;
 import dev.coffer.server.crypto.VerifierMac;
 import dev.coffer.server.domain.AuditAction;
@@ -53,7 +54,7 @@ public final class LeakReportService {
   public static final long DEFAULT_MISSES_WRITTEN_PER_MINUTE = 60;
   /** How many index hits per lookup key are confirmed (collisions of a 256-bit PRF: none). */
   private static final int MAX_HITS = 4;
-  private static final byte[] DECOY_BINDING = SecretMinter.binding("", "decoy", 1);
+  private static final byte[] DECOY_BINDING = SecretBinding.of("", "decoy", 1);
 
   /** What became of a report, for metrics; never the value or the secret. */
   public enum Outcome {
@@ -175,7 +176,7 @@ public final class LeakReportService {
     for (StoredSecret s : candidates) {
       SecretMetadata m = s.metadata();
       boolean ok = verifiers.verify(s.verifier(), value,
-          SecretMinter.binding(m.tenantId(), m.secretId(), m.version()));
+          SecretBinding.of(m));
       if (ok && match == null) {
         match = s;
       }

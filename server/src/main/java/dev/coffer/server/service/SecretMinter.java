@@ -4,6 +4,7 @@ import dev.coffer.server.crypto.EnvelopeCipher;
 import dev.coffer.server.crypto.JwtSigningKeys;
 import dev.coffer.server.crypto.LookupKeys;
 import dev.coffer.server.crypto.PrivateKeyPem;
+import dev.coffer.server.crypto.SecretBinding;
 import dev.coffer.server.crypto.SecretGenerator;
 import dev.coffer.server.crypto.ValueFormat;
 import dev.coffer.server.crypto.VerifierMac;
@@ -14,7 +15,6 @@ import dev.coffer.server.domain.SecretKind;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.domain.StoredSecret;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -100,7 +100,7 @@ public final class SecretMinter {
     SecretValue value = generator.generate(format);
     byte[] lookup = lookupKeys == null ? new byte[0] : lookupKeys.primary(value);
     String secretId = ids.next("sec_");
-    byte[] binding = binding(tenantId, secretId, 1);
+    byte[] binding = SecretBinding.of(tenantId, secretId, 1);
     StoredSecret stored = new StoredSecret(
         metadata(tenantId, secretId, holderId, creator, spec, now, kind, format.hint(value),
             rotatedFrom, "", null),
@@ -114,7 +114,7 @@ public final class SecretMinter {
     JwtSigningKeys.Generated pair = signingKeys.generate(algorithm);
     String secretId = ids.next("sec_");
     SealedSecret sealed = spec.vaulted()
-        ? cipher.seal(pair.privateJwk(), binding(tenantId, secretId, 1)) : null;
+        ? cipher.seal(pair.privateJwk(), SecretBinding.of(tenantId, secretId, 1)) : null;
     PublicKeyInfo publicKey = pair.publicKey();
     StoredSecret stored = new StoredSecret(
         metadata(tenantId, secretId, clientId, creator, spec, now, SecretKind.SIGNING_KEY, "",
@@ -131,7 +131,7 @@ public final class SecretMinter {
   public StoredSecret store(String tenantId, String externalClientId, String creator,
       SecretRequest spec, Instant now, SecretValue imported) {
     String secretId = ids.next("sec_");
-    byte[] binding = binding(tenantId, secretId, 1);
+    byte[] binding = SecretBinding.of(tenantId, secretId, 1);
     return new StoredSecret(
         metadata(tenantId, secretId, "", creator, spec, now, SecretKind.STORED_CREDENTIAL, "",
             "", externalClientId, null),
@@ -146,15 +146,5 @@ public final class SecretMinter {
         spec.description(), spec.location(), spec.vaulted(), spec.sharingEnabled(), spec.owner(),
         spec.preapproveOwner(), kind, hint, now, spec.expireTime(), null, creator, 1, 1,
         rotatedFrom, "", externalClientId, null, publicKey);
-  }
-
-  /**
-   * The associated data / MAC context of a secret's value: tenant, secret id and version,
-   * length-prefixed so that no two bindings share an encoding.
-   */
-  public static byte[] binding(String tenantId, String secretId, int version) {
-    String text = "coffer/secret/v1\n" + tenantId.length() + ":" + tenantId + "\n"
-        + secretId.length() + ":" + secretId + "\n" + version;
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

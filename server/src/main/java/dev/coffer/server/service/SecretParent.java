@@ -1,5 +1,7 @@
 package dev.coffer.server.service;
 
+import dev.coffer.server.domain.CofferException;
+
 /**
  * What a secret belongs to, as a request names it: an application ({@code applications/{id}})
  * or a scope ({@code scopes/{id}}).
@@ -26,7 +28,7 @@ public record SecretParent(boolean scope, String id) {
       return ofScope(FieldRules.scopeId(field, name.substring(SCOPES.length())));
     }
     if (name != null && !name.isEmpty() && !name.startsWith(APPLICATIONS)) {
-      throw dev.coffer.server.domain.CofferException.invalid(field,
+      throw CofferException.invalid(field,
           "must have the form applications/{client_id} or scopes/{scope_id}");
     }
     return application(FieldRules.resourceId(field, name, APPLICATIONS));

@@ -3,6 +3,7 @@ package dev.coffer.server.service;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.EnvelopeCipher;
 import dev.coffer.server.crypto.PrivateKeyPem;
+import dev.coffer.server.crypto.SecretBinding;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
@@ -106,7 +107,7 @@ public final class SecretReader {
     SecretValue value;
     try {
       value = cipher.open(stored.sealed(),
-          SecretMinter.binding(m.tenantId(), m.secretId(), m.version()));
+          SecretBinding.of(m));
     } catch (CofferException e) {
       audit.record(enforcer.event(ctx, AuditAction.SECRET_REVEAL, target, AuditEvent.FAILED,
           e.reason().name()));

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Rotates a generated secret (a key pair: a new key pair of the same algorithm; a quarantined
@@ -107,7 +108,7 @@ public final class SecretRotator {
     SecretState state = m.stateAt(now);
     if (state != SecretState.ACTIVE && state != SecretState.QUARANTINED) {
       throw new CofferException(Reason.SECRET_NOT_ACTIVE, "only an active secret is rotated; "
-          + "this one is " + m.stateAt(now).name().toLowerCase(java.util.Locale.ROOT));
+          + "this one is " + m.stateAt(now).name().toLowerCase(Locale.ROOT));
     }
   }
 

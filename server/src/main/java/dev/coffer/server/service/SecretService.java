@@ -7,6 +7,7 @@ import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.KeyAlgorithm;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.Scope;
 import dev.coffer.server.domain.SecretHolder;
 import dev.coffer.server.domain.SecretKind;
 import dev.coffer.server.domain.SecretMetadata;
@@ -166,7 +167,7 @@ public final class SecretService {
 
   private static String holderId(SecretHolder holder) {
     return holder instanceof Application app ? app.clientId()
-        : ((dev.coffer.server.domain.Scope) holder).scopeId();
+        : ((Scope) holder).scopeId();
   }
 
   public SecretMetadata get(CallContext ctx, String secretId) {

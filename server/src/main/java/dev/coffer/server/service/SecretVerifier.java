@@ -3,6 +3,7 @@ package dev.coffer.server.service;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.coffer.server.audit.AuditLog;
+import dev.coffer.server.crypto.SecretBinding;
 import dev.coffer.server.crypto.ValueFormat;
 import dev.coffer.server.crypto.VerifierMac;
 import dev.coffer.server.domain.AuditAction;
@@ -135,7 +136,7 @@ public final class SecretVerifier {
     for (StoredSecret s : candidates) {
       SecretMetadata m = s.metadata();
       boolean ok = verifiers.verify(s.verifier(), presented,
-          SecretMinter.binding(m.tenantId(), m.secretId(), m.version()));
+          SecretBinding.of(m));
       SecretState state = m.stateAt(now);
       if (ok && state == SecretState.ACTIVE && matched == null) {
         matched = m.secretId();

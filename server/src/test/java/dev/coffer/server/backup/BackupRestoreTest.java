@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.server.RestoreCommand;
 import dev.coffer.server.Vault;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.domain.Application;
@@ -79,6 +80,11 @@ class BackupRestoreTest {
     return DevRootKeyFile.load(dir.resolve("live").resolve("root.json"));
   }
 
+  /** Opens restored vaults under the live vault's root key, as {@code restore} does. */
+  private BackupRestorer.VaultOpener opener() {
+    return RestoreCommand.vaultOpener(rootKey());
+  }
+
   @Test
   void backupWhileWriting_restoresConsistent_andEveryValueOpens() throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
@@ -102,7 +108,7 @@ class BackupRestoreTest {
       assertTrue(backedUp.vaultedSecrets() >= 8 + 5, backedUp.toString());
 
       Path restoredDir = dir.resolve("restored");
-      BackupRestorer.Report report = BackupRestorer.restore(w.path(), restoredDir, rootKey());
+      BackupRestorer.Report report = BackupRestorer.restore(w.path(), restoredDir, opener());
       assertTrue(report.ok(), report.problems().toString());
       assertEquals(backedUp, report.restored());
       assertEquals(backedUp.vaultedSecrets(), report.valuesDecrypted());
@@ -134,7 +140,7 @@ class BackupRestoreTest {
     assertOwnerOnly(t.vault.admin().status(admin).backupDir());
     assertOwnerOnly(w.path());
     Path restored = dir.resolve("restored-private");
-    assertTrue(BackupRestorer.restore(w.path(), restored, rootKey()).ok());
+    assertTrue(BackupRestorer.restore(w.path(), restored, opener()).ok());
     assertOwnerOnly(restored);
   }
 
@@ -182,13 +188,13 @@ class BackupRestoreTest {
     Files.createDirectories(target);
     Files.writeString(target.resolve("keep-me"), "x");
     assertThrows(BackupRestorer.RestoreException.class,
-        () -> BackupRestorer.restore(backup, target, rootKey()));
+        () -> BackupRestorer.restore(backup, target, opener()));
     assertTrue(Files.exists(target.resolve("keep-me")), "a restore never touches a vault");
 
     DevRootKeyFile other = DevRootKeyFile.loadOrCreate(dir.resolve("other.json"));
     Path fresh = dir.resolve("fresh");
     var wrongKey = assertThrows(BackupRestorer.RestoreException.class,
-        () -> BackupRestorer.restore(backup, fresh, other));
+        () -> BackupRestorer.restore(backup, fresh, RestoreCommand.vaultOpener(other)));
     assertTrue(wrongKey.getMessage().contains("root key"), wrongKey.getMessage());
     assertFalse(Files.exists(fresh), "nothing is left behind");
 
@@ -200,13 +206,13 @@ class BackupRestoreTest {
     bytes[bytes.length / 2] ^= 1;
     Files.write(sst, bytes, StandardOpenOption.TRUNCATE_EXISTING);
     var altered = assertThrows(BackupRestorer.RestoreException.class,
-        () -> BackupRestorer.restore(backup, fresh, rootKey()));
+        () -> BackupRestorer.restore(backup, fresh, opener()));
     assertTrue(altered.getMessage().contains("does not match the manifest"));
     assertFalse(Files.exists(fresh));
 
     Files.delete(backup.resolve("manifest.json"));
     assertThrows(BackupRestorer.RestoreException.class,
-        () -> BackupRestorer.restore(backup, fresh, rootKey()));
+        () -> BackupRestorer.restore(backup, fresh, opener()));
   }
 
   @Test
@@ -225,7 +231,7 @@ class BackupRestoreTest {
         BackupManifest.hashFiles(db)).write(backup);
 
     Path fresh = dir.resolve("fresh");
-    BackupRestorer.Report report = BackupRestorer.restore(backup, fresh, rootKey());
+    BackupRestorer.Report report = BackupRestorer.restore(backup, fresh, opener());
     assertFalse(report.ok());
     assertTrue(report.problems().stream().anyMatch(p -> p.startsWith("audit chain broken")),
         report.problems().toString());

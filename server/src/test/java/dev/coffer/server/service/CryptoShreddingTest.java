@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.crypto.EnvelopeCipher;
+import dev.coffer.server.crypto.SecretBinding;
 import dev.coffer.server.domain.Application;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.OAuthFlow;
@@ -74,7 +75,7 @@ class CryptoShreddingTest {
     SecretMetadata m = doomed.metadata();
     byte[] ciphertext = doomed.sealed().ciphertext();
     byte[] wrapped = doomed.sealed().wrappedDataKey();
-    byte[] binding = SecretMinter.binding(m.tenantId(), m.secretId(), m.version());
+    byte[] binding = SecretBinding.of(m);
     EnvelopeCipher cipher = t.vault.keyring().envelopeCipher();
     try (SecretValue before = cipher.open(doomed.sealed(), binding)) {
       assertTrue(before.length() > 0, "the value opens before the delete");
@@ -102,7 +103,7 @@ class CryptoShreddingTest {
     SecretMetadata k = kept.metadata();
     try (SecretValue still = cipher.open(new SecretRepository(t.vault.store())
         .get(k.tenantId(), k.secretId()).orElseThrow().sealed(),
-        SecretMinter.binding(k.tenantId(), k.secretId(), k.version()))) {
+        SecretBinding.of(k))) {
       assertTrue(still.length() > 0);
     }
   }

@@ -7,6 +7,7 @@ import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Table;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -52,7 +53,7 @@ public final class ApplicationRepository {
 
   private static byte[] nameKey(String tenantId, String environment, String clientName) {
     return Keys.builder().str(NAME_INDEX).str(tenantId).str(environment)
-        .str(clientName.toLowerCase(java.util.Locale.ROOT))
+        .str(clientName.toLowerCase(Locale.ROOT))
         .build();
   }
 }

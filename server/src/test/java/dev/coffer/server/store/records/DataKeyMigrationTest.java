@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.coffer.server.crypto.SecretBinding;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretValue;
@@ -52,7 +53,7 @@ class DataKeyMigrationTest {
           .getWrappedDataKey().isEmpty(), "the record no longer carries the key");
       var stored = new SecretRepository(store).get(m.tenantId(), m.secretId()).orElseThrow();
       try (SecretValue v = t.vault.keyring().envelopeCipher().open(stored.sealed(),
-          SecretMinter.binding(m.tenantId(), m.secretId(), m.version()))) {
+          SecretBinding.of(m))) {
         assertEquals(expected, v.reveal());
       }
     }

@@ -1,12 +1,16 @@
-package dev.coffer.server.auth;
+package dev.coffer.server.api;
 
 import dev.coffer.server.domain.Principal;
 import io.grpc.Context;
 import java.net.SocketAddress;
 
 /**
- * The gRPC {@link Context} keys under which {@link AuthInterceptor} places the
- * authenticated principal and the request's correlation data.
+ * The call context: the gRPC {@link Context} keys under which the authentication interceptor
+ * ({@code auth.AuthInterceptor}) places the authenticated principal and the request's
+ * correlation data, and from which the adapters of this package read them. The keys live here,
+ * beside the adapters, so that {@code auth} depends on {@code api} and never the reverse.
+ *
+ * <p>Security: no key ever holds a credential; a bearer token is present only by its id.
  */
 public final class AuthContext {
 

@@ -95,7 +95,7 @@ final class RecordCodec {
     return PrincipalRec.newBuilder()
         .setTenantId(p.tenantId())
         .setPrincipalId(p.principalId())
-        .setKind(p.kind().ordinal())
+        .setKind(p.kind().code())
         .setAdmin(p.admin())
         .setSystemAdmin(p.systemAdmin())
         .setCreateTimeMillis(millis(p.createTime()))
@@ -107,7 +107,7 @@ final class RecordCodec {
   static Principal principal(byte[] bytes) {
     PrincipalRec r = parse(PrincipalRec::parseFrom, bytes);
     return new Principal(r.getTenantId(), r.getPrincipalId(),
-        PrincipalKind.values()[r.getKind()], r.getAdmin(), r.getSystemAdmin(),
+        PrincipalKind.fromCode(r.getKind()), r.getAdmin(), r.getSystemAdmin(),
         instant(r.getCreateTimeMillis()), r.getOwner(), instant(r.getFirstSignInTimeMillis()));
   }
 
@@ -150,8 +150,8 @@ final class RecordCodec {
         .setClientId(a.clientId())
         .setClientName(a.clientName())
         .setEnvironment(a.environment())
-        .setSecurityType(a.securityType().ordinal())
-        .setFlow(a.flow().ordinal())
+        .setSecurityType(a.securityType().code())
+        .setFlow(a.flow().code())
         .setOwner(a.owner())
         .setCreateTimeMillis(millis(a.createTime()))
         .setRevision(a.revision())
@@ -161,8 +161,8 @@ final class RecordCodec {
   static Application application(byte[] bytes) {
     ApplicationRec r = parse(ApplicationRec::parseFrom, bytes);
     return new Application(r.getTenantId(), r.getClientId(), r.getClientName(),
-        r.getEnvironment(), SecurityType.values()[r.getSecurityType()],
-        OAuthFlow.values()[r.getFlow()], r.getOwner(), instant(r.getCreateTimeMillis()),
+        r.getEnvironment(), SecurityType.fromCode(r.getSecurityType()),
+        OAuthFlow.fromCode(r.getFlow()), r.getOwner(), instant(r.getCreateTimeMillis()),
         r.getRevision());
   }
 
@@ -179,7 +179,7 @@ final class RecordCodec {
         .setSharingEnabled(m.sharingEnabled())
         .setOwner(m.owner())
         .setPreapproveOwner(m.preapproveOwner())
-        .setKind(m.kind().ordinal())
+        .setKind(m.kind().code())
         .setHint(m.hint())
         .setCreateTimeMillis(millis(m.createTime()))
         .setExpireTimeMillis(millis(m.expireTime()))
@@ -210,7 +210,7 @@ final class RecordCodec {
     SecretMetadata m = new SecretMetadata(r.getTenantId(), r.getSecretId(), r.getClientId(),
         r.getDisplayName(), r.getDescription(), r.getLocation(), r.getVaulted(),
         r.getSharingEnabled(), r.getOwner(), r.getPreapproveOwner(),
-        SecretKind.values()[r.getKind()], r.getHint(), instant(r.getCreateTimeMillis()),
+        SecretKind.fromCode(r.getKind()), r.getHint(), instant(r.getCreateTimeMillis()),
         instant(r.getExpireTimeMillis()), instant(r.getRevokeTimeMillis()), r.getCreator(),
         r.getVersion(), r.getRevision(), r.getRotatedFrom(), r.getRotatedTo(),
         r.getExternalClientId(), instant(r.getQuarantineTimeMillis()),
@@ -270,7 +270,7 @@ final class RecordCodec {
         .setRequester(a.requester())
         .setJustification(a.justification())
         .setDurationSeconds(a.duration().getSeconds())
-        .setStatus(a.status().ordinal())
+        .setStatus(a.status().code())
         .setCreateTimeMillis(millis(a.createTime()))
         .setDecideDeadlineMillis(millis(a.decideDeadline()))
         .setDecidedBy(a.decidedBy())
@@ -285,7 +285,7 @@ final class RecordCodec {
     AccessRequestRec r = parse(AccessRequestRec::parseFrom, bytes);
     return new AccessRequest(r.getTenantId(), r.getRequestId(), r.getSecretId(),
         r.getRequester(), r.getJustification(), Duration.ofSeconds(r.getDurationSeconds()),
-        AccessRequest.Status.values()[r.getStatus()], instant(r.getCreateTimeMillis()),
+        AccessRequest.Status.fromCode(r.getStatus()), instant(r.getCreateTimeMillis()),
         instant(r.getDecideDeadlineMillis()), r.getDecidedBy(), instant(r.getDecideTimeMillis()),
         r.getDenyReason(), r.getGrantId(), r.getRevision());
   }

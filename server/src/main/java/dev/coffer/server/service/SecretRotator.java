@@ -68,7 +68,7 @@ public final class SecretRotator {
       Instant now = clock.instant();
       requireRotatable(m, now);
       Tenant tenant = tenants.tenant(ctx.tenantId()).orElseThrow();
-      SecretMinter.Minted next = minter.mint(m.kind(), ctx.tenantId(), m.clientId(),
+      SecretMinter.Minted next = minter.mint(m.kind(), ctx.tenantId(), m.holderId(),
           ctx.actor(), successorSettings(m, tenant, now), now, secretId,
           m.publicKey() == null ? KeyAlgorithm.ES256 : m.publicKey().algorithm());
       String nextId = next.stored().metadata().secretId();

@@ -171,7 +171,7 @@ final class RecordCodec {
     SecretRec.Builder b = SecretRec.newBuilder()
         .setTenantId(m.tenantId())
         .setSecretId(m.secretId())
-        .setClientId(m.clientId())
+        .setClientId(m.holderId())
         .setDisplayName(m.displayName())
         .setDescription(m.description())
         .setLocation(m.location())
@@ -207,15 +207,21 @@ final class RecordCodec {
 
   static StoredSecret secret(byte[] bytes) {
     SecretRec r = parse(SecretRec::parseFrom, bytes);
-    SecretMetadata m = new SecretMetadata(r.getTenantId(), r.getSecretId(), r.getClientId(),
-        r.getDisplayName(), r.getDescription(), r.getLocation(), r.getVaulted(),
-        r.getSharingEnabled(), r.getOwner(), r.getPreapproveOwner(),
-        SecretKind.fromCode(r.getKind()), r.getHint(), instant(r.getCreateTimeMillis()),
-        instant(r.getExpireTimeMillis()), instant(r.getRevokeTimeMillis()), r.getCreator(),
-        r.getVersion(), r.getRevision(), r.getRotatedFrom(), r.getRotatedTo(),
-        r.getExternalClientId(), instant(r.getQuarantineTimeMillis()),
-        r.getKeyAlgorithm().isEmpty() ? null : new PublicKeyInfo(
-            KeyAlgorithm.valueOf(r.getKeyAlgorithm()), r.getKid(), r.getPublicJwkSet()));
+    SecretMetadata m = SecretMetadata.builder()
+        .tenantId(r.getTenantId()).secretId(r.getSecretId()).holderId(r.getClientId())
+        .displayName(r.getDisplayName()).description(r.getDescription())
+        .location(r.getLocation()).vaulted(r.getVaulted()).sharingEnabled(r.getSharingEnabled())
+        .owner(r.getOwner()).preapproveOwner(r.getPreapproveOwner())
+        .kind(SecretKind.fromCode(r.getKind())).hint(r.getHint())
+        .createTime(instant(r.getCreateTimeMillis())).expireTime(instant(r.getExpireTimeMillis()))
+        .revokeTime(instant(r.getRevokeTimeMillis())).creator(r.getCreator())
+        .version(r.getVersion()).revision(r.getRevision())
+        .rotatedFrom(r.getRotatedFrom()).rotatedTo(r.getRotatedTo())
+        .externalClientId(r.getExternalClientId())
+        .quarantineTime(instant(r.getQuarantineTimeMillis()))
+        .publicKey(r.getKeyAlgorithm().isEmpty() ? null : new PublicKeyInfo(
+            KeyAlgorithm.valueOf(r.getKeyAlgorithm()), r.getKid(), r.getPublicJwkSet()))
+        .build();
     SealedSecret sealed = r.getVaulted()
         ? new SealedSecret(new byte[0], r.getCiphertext().toByteArray())
         : null;

@@ -77,11 +77,14 @@ final class GoldenRecords {
       PublicKeyInfo publicKey) {
     String id = "s-" + kind.name().toLowerCase() + (publicKey == null ? ""
         : "-" + publicKey.algorithm().name().toLowerCase());
-    SecretMetadata meta = new SecretMetadata("t-golden", id, holder, "name of " + id,
-        "description of " + id, "/Finance/Payments", vaulted, vaulted, "alice", vaulted,
-        kind, "abc", T0, T0.plus(Duration.ofDays(365)), T0.plusSeconds(3600), "bob", 3, 11,
-        "s-before", "s-after", kind == SecretKind.STORED_CREDENTIAL ? "ext-client" : "",
-        T0.plusSeconds(1800), publicKey);
+    SecretMetadata meta = SecretMetadata.builder().tenantId("t-golden").secretId(id)
+        .holderId(holder).displayName("name of " + id).description("description of " + id)
+        .location("/Finance/Payments").vaulted(vaulted).sharingEnabled(vaulted).owner("alice")
+        .preapproveOwner(vaulted).kind(kind).hint("abc").createTime(T0)
+        .expireTime(T0.plus(Duration.ofDays(365))).revokeTime(T0.plusSeconds(3600))
+        .creator("bob").version(3).revision(11).rotatedFrom("s-before").rotatedTo("s-after")
+        .externalClientId(kind == SecretKind.STORED_CREDENTIAL ? "ext-client" : "")
+        .quarantineTime(T0.plusSeconds(1800)).publicKey(publicKey).build();
     SealedSecret sealed = vaulted ? new SealedSecret(new byte[0], bytes("ciphertext " + id))
         : null;
     return new StoredSecret(meta, bytes("verifier " + id), sealed, bytes("lookup " + id));

@@ -122,7 +122,9 @@ public final class SecretRotator {
       }
       expire = now.plus(lifetime);
     }
-    return new SecretRequest(m.displayName(), m.description(), expire, never, m.location(),
-        m.vaulted(), m.sharingEnabled(), m.owner(), m.preapproveOwner());
+    return SecretRequest.builder().displayName(m.displayName()).description(m.description())
+        .expireTime(expire).neverExpires(never).location(m.location()).vaulted(m.vaulted())
+        .sharingEnabled(m.sharingEnabled()).owner(m.owner()).preapproveOwner(m.preapproveOwner())
+        .build();
   }
 }

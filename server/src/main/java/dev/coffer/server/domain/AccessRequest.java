@@ -30,28 +30,11 @@ public record AccessRequest(
     long revision) {
 
   /** The stored status; {@link #stateAt} adds expiry. */
-  public enum Status implements PersistedEnum {
-    PENDING(0),
-    APPROVED(1),
-    DENIED(2),
-    CANCELLED(3);
-
-    private final int code;
-
-    Status(int code) {
-      this.code = code;
-    }
-
-    /** The stored number: the constant's position before codes existed; never reused. */
-    @Override
-    public int code() {
-      return code;
-    }
-
-    /** The constant stored as {@code code}; an unknown code is corruption. */
-    public static Status fromCode(int code) {
-      return PersistedEnum.fromCode(Status.class, code);
-    }
+  public enum Status {
+    PENDING,
+    APPROVED,
+    DENIED,
+    CANCELLED
   }
 
   /** The state at {@code now}, with expiry. */

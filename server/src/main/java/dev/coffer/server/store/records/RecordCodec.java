@@ -39,6 +39,7 @@ import java.time.Instant;
 /**
  * Encodes domain records to their storage form (internal protobuf) and back. The
  * storage form of a secret holds only its verifier and sealed value, never plaintext.
+ * Enums are written as their {@link EnumCodes} number, never their ordinal.
  */
 final class RecordCodec {
 

@@ -47,7 +47,8 @@ class RestoreCommandTest {
         OAuthFlow.AUTHORIZATION_CODE, "admin").application();
     for (int i = 0; i < 3; i++) {
       SecretMinter.Minted m = t.vault.secrets().create(admin, app.clientId(),
-          new SecretRequest("s" + i, "", null, false, "/", true, false, "", true));
+          SecretRequest.builder().displayName("s" + i).location("/").vaulted(true)
+              .preapproveOwner(true).build());
       try (SecretValue v = m.value()) {
         values.add(v.reveal());
       }

@@ -49,8 +49,8 @@ class VaultTest {
       var admin = t.admin();
       clientId = t.vault.applications().create(admin, "payments_api", "production", null, null,
           "").application().clientId();
-      SecretMinter.Minted m = t.vault.secrets().create(admin, clientId, new SecretRequest(
-          "v", "", null, false, "/", true, false, "", true));
+      SecretMinter.Minted m = t.vault.secrets().create(admin, clientId, SecretRequest.builder()
+          .displayName("v").location("/").vaulted(true).preapproveOwner(true).build());
       id = m.stored().metadata().secretId();
       value = m.value().reveal();
     }
@@ -71,7 +71,8 @@ class VaultTest {
       var admin = t.admin();
       String clientId = t.vault.applications().create(admin, "payments_api", "production",
           null, null, "").application().clientId();
-      SecretRequest vaulted = new SecretRequest("v", "", null, false, "/", true, false, "", true);
+      SecretRequest vaulted = SecretRequest.builder().displayName("v").location("/").vaulted(true)
+          .preapproveOwner(true).build();
       String damaged = t.vault.secrets().create(admin, clientId, vaulted).stored().metadata()
           .secretId();
       String healthy = t.vault.secrets().create(admin, clientId, vaulted).stored().metadata()
@@ -99,7 +100,8 @@ class VaultTest {
       var admin = t.admin();
       String clientId = t.vault.applications().create(admin, "payments_api", "production",
           null, null, "").application().clientId();
-      SecretRequest vaulted = new SecretRequest("v", "", null, false, "/", true, false, "", true);
+      SecretRequest vaulted = SecretRequest.builder().displayName("v").location("/").vaulted(true)
+          .preapproveOwner(true).build();
       StoredSecret a = t.vault.secrets().create(admin, clientId, vaulted).stored();
       StoredSecret b = t.vault.secrets().create(admin, clientId, vaulted).stored();
       var repo = new dev.coffer.server.store.records.SecretRepository(t.vault.store());
@@ -123,8 +125,8 @@ class VaultTest {
       String clientId = t.vault.applications().create(admin, "payments_api", "production",
           null, null, "").application().clientId();
       for (int i = 0; i < 20; i++) {
-        SecretMinter.Minted m = t.vault.secrets().create(admin, clientId, new SecretRequest(
-            "v", "", null, false, "/", true, false, "", true));
+        SecretMinter.Minted m = t.vault.secrets().create(admin, clientId, SecretRequest.builder()
+            .displayName("v").location("/").vaulted(true).preapproveOwner(true).build());
         try (SecretValue v = t.vault.reader().reveal(admin, m.stored().metadata().secretId())) {
           assertTrue(t.vault.verifier().verify(admin, clientId, v).match());
         }

@@ -146,7 +146,7 @@ final class ProtoMapper {
     Secret.Builder b = Secret.newBuilder()
         .setName("secrets/" + m.secretId())
         .setSecretId(m.secretId())
-        .setClientId(m.clientId())
+        .setClientId(m.holderId())
         .setDisplayName(m.displayName())
         .setDescription(m.description())
         .setLocation(m.location())
@@ -174,9 +174,9 @@ final class ProtoMapper {
         .setRotatedTo(m.rotatedTo().isEmpty() ? "" : "secrets/" + m.rotatedTo())
         .setExternalClientId(m.externalClientId());
     if (m.ofScope()) {
-      b.setParent("scopes/" + m.clientId()).setClientId("");
-    } else if (!m.clientId().isEmpty()) {
-      b.setParent("applications/" + m.clientId());
+      b.setParent("scopes/" + m.holderId()).setClientId("");
+    } else if (!m.holderId().isEmpty()) {
+      b.setParent("applications/" + m.holderId());
     }
     if (m.quarantineTime() != null) {
       b.setQuarantineTime(timestamp(m.quarantineTime()));

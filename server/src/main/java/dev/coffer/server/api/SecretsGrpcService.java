@@ -84,10 +84,14 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   public void createSecret(CreateSecretRequest req, StreamObserver<CreateSecretResponse> out) {
     UnaryCalls.runAsync(out, ctx -> {
       SecretParent parent = SecretParent.parse("parent", req.getParent());
-      SecretRequest request = new SecretRequest(req.getDisplayName(), req.getDescription(),
-          req.hasExpireTime() ? ProtoMapper.instant("expire_time", req.getExpireTime()) : null,
-          req.hasNeverExpires() && req.getNeverExpires(), req.getLocation(), req.getVaulted(),
-          req.getSharingEnabled(), req.getOwner(), req.getPreapproveOwner());
+      SecretRequest request = SecretRequest.builder().displayName(req.getDisplayName())
+          .description(req.getDescription())
+          .expireTime(req.hasExpireTime()
+              ? ProtoMapper.instant("expire_time", req.getExpireTime()) : null)
+          .neverExpires(req.hasNeverExpires() && req.getNeverExpires())
+          .location(req.getLocation()).vaulted(req.getVaulted())
+          .sharingEnabled(req.getSharingEnabled()).owner(req.getOwner())
+          .preapproveOwner(req.getPreapproveOwner()).build();
       return secrets.createAsync(ctx, parent, request,
           EnumFields.keyAlgorithm(req.getKeyAlgorithm()), slowWork).thenApply(this::shownOnce);
     });
@@ -104,10 +108,14 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   @Override
   public void storeCredential(StoreCredentialRequest req, StreamObserver<Secret> out) {
     UnaryCalls.run(out, ctx -> {
-      SecretRequest request = new SecretRequest(req.getDisplayName(), req.getDescription(),
-          req.hasExpireTime() ? ProtoMapper.instant("expire_time", req.getExpireTime()) : null,
-          req.hasNeverExpires() && req.getNeverExpires(), req.getLocation(), true,
-          req.getSharingEnabled(), req.getOwner(), req.getPreapproveOwner());
+      SecretRequest request = SecretRequest.builder().displayName(req.getDisplayName())
+          .description(req.getDescription())
+          .expireTime(req.hasExpireTime()
+              ? ProtoMapper.instant("expire_time", req.getExpireTime()) : null)
+          .neverExpires(req.hasNeverExpires() && req.getNeverExpires())
+          .location(req.getLocation()).vaulted(true)
+          .sharingEnabled(req.getSharingEnabled()).owner(req.getOwner())
+          .preapproveOwner(req.getPreapproveOwner()).build();
       try (SecretValue value = SecretValue.ofString(req.getValue())) {
         return ProtoMapper.secret(credentials.store(ctx, req.getExternalClientId(), request,
             value).metadata(), clock.instant());

@@ -5,8 +5,11 @@ import java.time.Instant;
 /**
  * Everything about a secret except its value: safe to list and describe (in the manner
  * of Keywhiz's {@code SanitizedSecret}), since it holds neither the value, nor its
- * verifier, nor its ciphertext.
+ * verifier, nor its ciphertext. Built with {@link #builder()}; changed copies with
+ * {@link #toBuilder()}.
  *
+ * @param holderId what holds the secret: the application's client id, or for a
+ *     {@link SecretKind#SCOPE_SECRET} the scope id (see {@link #ofScope()})
  * @param expireTime null when the secret never expires
  * @param revokeTime null unless revoked
  * @param version the value's version, bound into the ciphertext's associated data
@@ -24,7 +27,7 @@ import java.time.Instant;
 public record SecretMetadata(
     String tenantId,
     String secretId,
-    String clientId,
+    String holderId,
     String displayName,
     String description,
     String location,
@@ -52,15 +55,21 @@ public record SecretMetadata(
     }
   }
 
-  /** Metadata of a secret that is not quarantined and holds no public key. */
-  public SecretMetadata(String tenantId, String secretId, String clientId, String displayName,
-      String description, String location, boolean vaulted, boolean sharingEnabled,
-      String owner, boolean preapproveOwner, SecretKind kind, String hint, Instant createTime,
-      Instant expireTime, Instant revokeTime, String creator, int version, long revision,
-      String rotatedFrom, String rotatedTo, String externalClientId) {
-    this(tenantId, secretId, clientId, displayName, description, location, vaulted,
-        sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expireTime, revokeTime,
-        creator, version, revision, rotatedFrom, rotatedTo, externalClientId, null, null);
+  /** A builder with empty strings, false, zero and null (never, none) as defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every component of this metadata, for a changed copy. */
+  public Builder toBuilder() {
+    return new Builder()
+        .tenantId(tenantId).secretId(secretId).holderId(holderId).displayName(displayName)
+        .description(description).location(location).vaulted(vaulted)
+        .sharingEnabled(sharingEnabled).owner(owner).preapproveOwner(preapproveOwner)
+        .kind(kind).hint(hint).createTime(createTime).expireTime(expireTime)
+        .revokeTime(revokeTime).creator(creator).version(version).revision(revision)
+        .rotatedFrom(rotatedFrom).rotatedTo(rotatedTo).externalClientId(externalClientId)
+        .quarantineTime(quarantineTime).publicKey(publicKey);
   }
 
   /**
@@ -80,7 +89,7 @@ public record SecretMetadata(
     return SecretState.ACTIVE;
   }
 
-  /** Whether it belongs to a {@link Scope} (then {@link #clientId} holds the scope id). */
+  /** Whether it belongs to a {@link Scope} (then {@link #holderId} is the scope id). */
   public boolean ofScope() {
     return kind == SecretKind.SCOPE_SECRET;
   }
@@ -95,25 +104,167 @@ public record SecretMetadata(
   }
 
   public SecretMetadata revokedAt(Instant time) {
-    return new SecretMetadata(tenantId, secretId, clientId, displayName, description, location,
-        vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expireTime,
-        time, creator, version, revision + 1, rotatedFrom, rotatedTo, externalClientId,
-        quarantineTime, publicKey);
+    return toBuilder().revokeTime(time).revision(revision + 1).build();
   }
 
   /** This secret after rotation: replaced by {@code successor}, valid until {@code expiry}. */
   public SecretMetadata rotatedTo(String successor, Instant expiry) {
-    return new SecretMetadata(tenantId, secretId, clientId, displayName, description, location,
-        vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expiry,
-        revokeTime, creator, version, revision + 1, rotatedFrom, successor, externalClientId,
-        quarantineTime, publicKey);
+    return toBuilder().expireTime(expiry).rotatedTo(successor).revision(revision + 1).build();
   }
 
   /** This secret quarantined at {@code time}, or released from quarantine when null. */
   public SecretMetadata quarantinedAt(Instant time) {
-    return new SecretMetadata(tenantId, secretId, clientId, displayName, description, location,
-        vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime, expireTime,
-        revokeTime, creator, version, revision + 1, rotatedFrom, rotatedTo, externalClientId,
-        time, publicKey);
+    return toBuilder().quarantineTime(time).revision(revision + 1).build();
+  }
+
+  /** Builds a {@link SecretMetadata}; each setter names the component it sets. */
+  public static final class Builder {
+    private String tenantId = "";
+    private String secretId = "";
+    private String holderId = "";
+    private String displayName = "";
+    private String description = "";
+    private String location = "";
+    private boolean vaulted;
+    private boolean sharingEnabled;
+    private String owner = "";
+    private boolean preapproveOwner;
+    private SecretKind kind;
+    private String hint = "";
+    private Instant createTime;
+    private Instant expireTime;
+    private Instant revokeTime;
+    private String creator = "";
+    private int version;
+    private long revision;
+    private String rotatedFrom = "";
+    private String rotatedTo = "";
+    private String externalClientId = "";
+    private Instant quarantineTime;
+    private PublicKeyInfo publicKey;
+
+    private Builder() {}
+
+    public Builder tenantId(String tenantId) {
+      this.tenantId = tenantId;
+      return this;
+    }
+
+    public Builder secretId(String secretId) {
+      this.secretId = secretId;
+      return this;
+    }
+
+    public Builder holderId(String holderId) {
+      this.holderId = holderId;
+      return this;
+    }
+
+    public Builder displayName(String displayName) {
+      this.displayName = displayName;
+      return this;
+    }
+
+    public Builder description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    public Builder location(String location) {
+      this.location = location;
+      return this;
+    }
+
+    public Builder vaulted(boolean vaulted) {
+      this.vaulted = vaulted;
+      return this;
+    }
+
+    public Builder sharingEnabled(boolean sharingEnabled) {
+      this.sharingEnabled = sharingEnabled;
+      return this;
+    }
+
+    public Builder owner(String owner) {
+      this.owner = owner;
+      return this;
+    }
+
+    public Builder preapproveOwner(boolean preapproveOwner) {
+      this.preapproveOwner = preapproveOwner;
+      return this;
+    }
+
+    public Builder kind(SecretKind kind) {
+      this.kind = kind;
+      return this;
+    }
+
+    public Builder hint(String hint) {
+      this.hint = hint;
+      return this;
+    }
+
+    public Builder createTime(Instant createTime) {
+      this.createTime = createTime;
+      return this;
+    }
+
+    public Builder expireTime(Instant expireTime) {
+      this.expireTime = expireTime;
+      return this;
+    }
+
+    public Builder revokeTime(Instant revokeTime) {
+      this.revokeTime = revokeTime;
+      return this;
+    }
+
+    public Builder creator(String creator) {
+      this.creator = creator;
+      return this;
+    }
+
+    public Builder version(int version) {
+      this.version = version;
+      return this;
+    }
+
+    public Builder revision(long revision) {
+      this.revision = revision;
+      return this;
+    }
+
+    public Builder rotatedFrom(String rotatedFrom) {
+      this.rotatedFrom = rotatedFrom;
+      return this;
+    }
+
+    public Builder rotatedTo(String rotatedTo) {
+      this.rotatedTo = rotatedTo;
+      return this;
+    }
+
+    public Builder externalClientId(String externalClientId) {
+      this.externalClientId = externalClientId;
+      return this;
+    }
+
+    public Builder quarantineTime(Instant quarantineTime) {
+      this.quarantineTime = quarantineTime;
+      return this;
+    }
+
+    public Builder publicKey(PublicKeyInfo publicKey) {
+      this.publicKey = publicKey;
+      return this;
+    }
+
+    public SecretMetadata build() {
+      return new SecretMetadata(tenantId, secretId, holderId, displayName, description,
+          location, vaulted, sharingEnabled, owner, preapproveOwner, kind, hint, createTime,
+          expireTime, revokeTime, creator, version, revision, rotatedFrom, rotatedTo,
+          externalClientId, quarantineTime, publicKey);
+    }
   }
 }

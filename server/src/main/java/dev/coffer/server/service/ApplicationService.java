@@ -72,8 +72,8 @@ public final class ApplicationService {
     apps.stage(changes, app);
     SecretMinter.Minted initial = null;
     if (app.flow() == OAuthFlow.CLIENT_CREDENTIALS) {
-      initial = secrets.prepare(ctx, app, new SecretRequest("initial",
-          "generated with the application", null, false, "/", false, false, appOwner, false),
+      initial = secrets.prepare(ctx, app, SecretRequest.builder().displayName("initial")
+          .description("generated with the application").location("/").owner(appOwner).build(),
           null, changes);
     }
     audit.commit(changes, enforcer.allowed(ctx, AuditAction.APPLICATION_CREATE,

@@ -54,9 +54,7 @@ public final class CredentialService {
     checkValue(value);
     Tenant tenant = tenants.tenant(ctx.tenantId()).orElseThrow();
     Instant now = clock.instant();
-    SecretRequest settled = settings.settle(ctx, new SecretRequest(request.displayName(),
-        request.description(), request.expireTime(), request.neverExpires(), request.location(),
-        true, request.sharingEnabled(), request.owner(), request.preapproveOwner()),
+    SecretRequest settled = settings.settle(ctx, request.toBuilder().vaulted(true).build(),
         tenant.policy(), now);
     enforcer.require(ctx, policy.storeCredential(ctx.caller(), settled.owner()),
         AuditAction.CREDENTIAL_STORE, "secrets");

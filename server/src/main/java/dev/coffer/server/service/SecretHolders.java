@@ -22,11 +22,11 @@ public final class SecretHolders {
 
   /** The holder of {@code m}, or null when it has none (or it no longer exists). */
   public SecretHolder of(SecretMetadata m) {
-    if (m.clientId().isEmpty()) {
+    if (m.holderId().isEmpty()) {
       return null;
     }
-    return find(m.tenantId(), m.ofScope() ? SecretParent.ofScope(m.clientId())
-        : SecretParent.application(m.clientId())).orElse(null);
+    return find(m.tenantId(), m.ofScope() ? SecretParent.ofScope(m.holderId())
+        : SecretParent.application(m.holderId())).orElse(null);
   }
 
   /** The application or scope {@code parent} names, in {@code tenantId}. */

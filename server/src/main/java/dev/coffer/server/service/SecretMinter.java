@@ -102,8 +102,8 @@ public final class SecretMinter {
     String secretId = ids.next("sec_");
     byte[] binding = SecretBinding.of(tenantId, secretId, 1);
     StoredSecret stored = new StoredSecret(
-        metadata(tenantId, secretId, holderId, creator, spec, now, kind, format.hint(value),
-            rotatedFrom, "", null),
+        metadata(tenantId, secretId, holderId, creator, spec, now, kind)
+            .hint(format.hint(value)).rotatedFrom(rotatedFrom).build(),
         verifiers.compute(value, binding), spec.vaulted() ? cipher.seal(value, binding) : null,
         lookup);
     return new Minted(stored, value);
@@ -117,8 +117,8 @@ public final class SecretMinter {
         ? cipher.seal(pair.privateJwk(), SecretBinding.of(tenantId, secretId, 1)) : null;
     PublicKeyInfo publicKey = pair.publicKey();
     StoredSecret stored = new StoredSecret(
-        metadata(tenantId, secretId, clientId, creator, spec, now, SecretKind.SIGNING_KEY, "",
-            rotatedFrom, "", publicKey),
+        metadata(tenantId, secretId, clientId, creator, spec, now, SecretKind.SIGNING_KEY)
+            .rotatedFrom(rotatedFrom).publicKey(publicKey).build(),
         new byte[0], sealed);
     return new Minted(stored, PrivateKeyPem.fromJwk(pair.privateJwk()), pair.privateJwk());
   }
@@ -133,18 +133,19 @@ public final class SecretMinter {
     String secretId = ids.next("sec_");
     byte[] binding = SecretBinding.of(tenantId, secretId, 1);
     return new StoredSecret(
-        metadata(tenantId, secretId, "", creator, spec, now, SecretKind.STORED_CREDENTIAL, "",
-            "", externalClientId, null),
+        metadata(tenantId, secretId, "", creator, spec, now, SecretKind.STORED_CREDENTIAL)
+            .externalClientId(externalClientId).build(),
         verifiers.compute(imported, binding), spec.vaulted() ? cipher.seal(imported, binding)
             : null);
   }
 
-  private static SecretMetadata metadata(String tenantId, String secretId, String holderId,
-      String creator, SecretRequest spec, Instant now, SecretKind kind, String hint,
-      String rotatedFrom, String externalClientId, PublicKeyInfo publicKey) {
-    return new SecretMetadata(tenantId, secretId, holderId, spec.displayName(),
-        spec.description(), spec.location(), spec.vaulted(), spec.sharingEnabled(), spec.owner(),
-        spec.preapproveOwner(), kind, hint, now, spec.expireTime(), null, creator, 1, 1,
-        rotatedFrom, "", externalClientId, null, publicKey);
+  /** What every new secret's metadata holds: the creator's settings, version 1, revision 1. */
+  private static SecretMetadata.Builder metadata(String tenantId, String secretId,
+      String holderId, String creator, SecretRequest spec, Instant now, SecretKind kind) {
+    return SecretMetadata.builder().tenantId(tenantId).secretId(secretId).holderId(holderId)
+        .displayName(spec.displayName()).description(spec.description())
+        .location(spec.location()).vaulted(spec.vaulted()).sharingEnabled(spec.sharingEnabled())
+        .owner(spec.owner()).preapproveOwner(spec.preapproveOwner()).kind(kind)
+        .createTime(now).expireTime(spec.expireTime()).creator(creator).version(1).revision(1);
   }
 }

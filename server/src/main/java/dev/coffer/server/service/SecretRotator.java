@@ -69,7 +69,7 @@ public final class SecretRotator {
       Instant now = clock.instant();
       requireRotatable(m, now);
       Tenant tenant = tenants.tenant(ctx.tenantId()).orElseThrow();
-      SecretMinter.Minted next = minter.mint(m.kind(), ctx.tenantId(), m.clientId(),
+      SecretMinter.Minted next = minter.mint(m.kind(), ctx.tenantId(), m.holderId(),
           ctx.actor(), successorSettings(m, tenant, now), now, secretId,
           m.publicKey() == null ? KeyAlgorithm.ES256 : m.publicKey().algorithm());
       String nextId = next.stored().metadata().secretId();
@@ -123,7 +123,9 @@ public final class SecretRotator {
       }
       expire = now.plus(lifetime);
     }
-    return new SecretRequest(m.displayName(), m.description(), expire, never, m.location(),
-        m.vaulted(), m.sharingEnabled(), m.owner(), m.preapproveOwner());
+    return SecretRequest.builder().displayName(m.displayName()).description(m.description())
+        .expireTime(expire).neverExpires(never).location(m.location()).vaulted(m.vaulted())
+        .sharingEnabled(m.sharingEnabled()).owner(m.owner()).preapproveOwner(m.preapproveOwner())
+        .build();
   }
 }

@@ -196,7 +196,7 @@ public final class SecretService {
     // A page's secrets mostly share a few holders: read each once per call, not per item.
     Map<String, Optional<SecretHolder>> holderOf = new HashMap<>();
     Predicate<SecretMetadata> keep = m -> policy.canSee(ctx.caller(), m, holderOf.computeIfAbsent(
-        (m.ofScope() ? "s/" : "a/") + m.clientId(), k -> Optional.ofNullable(holders.of(m)))
+        (m.ofScope() ? "s/" : "a/") + m.holderId(), k -> Optional.ofNullable(holders.of(m)))
         .orElse(null));
     if (sharedOnly) {
       keep = keep.and(SecretMetadata::shared);
@@ -204,7 +204,7 @@ public final class SecretService {
     String tenant = ctx.tenantId();
     if (parent != null) {
       visibleHolder(ctx, "parent", parent);
-      keep = keep.and(m -> m.clientId().equals(parent.id()) && m.ofScope() == parent.scope());
+      keep = keep.and(m -> m.holderId().equals(parent.id()) && m.ofScope() == parent.scope());
     }
     LocationPath path = location.isEmpty() ? null : LocationPath.parse("location", location);
     if (path != null) {

@@ -60,8 +60,8 @@ public final class SecretSettings {
     if (!bad.isEmpty()) {
       throw CofferException.invalid(bad);
     }
-    return new SecretRequest(req.displayName(), req.description(), expire, expire == null,
-        location[0], req.vaulted(), req.sharingEnabled(), owner, req.preapproveOwner());
+    return req.toBuilder().expireTime(expire).neverExpires(expire == null)
+        .location(location[0]).owner(owner).build();
   }
 
   private static Instant expiration(List<FieldViolation> bad, SecretRequest req,

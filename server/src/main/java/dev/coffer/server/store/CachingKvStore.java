@@ -163,6 +163,8 @@ public final class CachingKvStore implements KvStore {
     }
   }
 
+  // Table.ordinal() here and in CacheKey indexes memory of this process only; it never
+  // reaches disk, a backup or a token (Table names its column family explicitly).
   private void markScanLength(Table table, int length) {
     int word = table.ordinal() * (MAX_SCAN_PREFIX / 64) + (length - 1) / 64;
     long bit = 1L << ((length - 1) % 64);

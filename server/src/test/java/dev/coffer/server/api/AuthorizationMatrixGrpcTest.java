@@ -287,8 +287,9 @@ class AuthorizationMatrixGrpcTest {
     var v = coffer.vault.vault;
     String clientId = v.applications().create(system, appName, "production", null,
         OAuthFlow.AUTHORIZATION_CODE, owner).application().clientId();
-    var minted = v.secrets().create(ctx(owner), clientId, new SecretRequest("target", "", null,
-        false, "/", true, true, owner, preapprove));
+    var minted = v.secrets().create(ctx(owner), clientId, SecretRequest.builder()
+        .displayName("target").location("/").vaulted(true).sharingEnabled(true).owner(owner)
+        .preapproveOwner(preapprove).build());
     String secretId = minted.stored().metadata().secretId();
     String pending = v.accessRequests().create(ctx("penny"), secretId, "why",
         Duration.ofHours(1)).requestId();
@@ -303,16 +304,18 @@ class AuthorizationMatrixGrpcTest {
   }
 
   private String freshSecret(World w) {
-    return coffer.vault.vault.secrets().create(ctx(w.owner()), w.clientId(), new SecretRequest(
-        "fresh", "", null, false, "/", true, true, w.owner(), false)).stored().metadata()
+    return coffer.vault.vault.secrets().create(ctx(w.owner()), w.clientId(), SecretRequest.builder()
+        .displayName("fresh").location("/").vaulted(true).sharingEnabled(true).owner(w.owner())
+        .build()).stored().metadata()
         .secretId();
   }
 
   /** A fresh secret of {@code w}, reported leaked (quarantined), then rotated by its owner. */
   private String freshQuarantinedAndRotated(World w) {
     var v = coffer.vault.vault;
-    var minted = v.secrets().create(ctx(w.owner()), w.clientId(), new SecretRequest(
-        "leaky", "", null, false, "/", true, true, w.owner(), false));
+    var minted = v.secrets().create(ctx(w.owner()), w.clientId(), SecretRequest.builder()
+        .displayName("leaky").location("/").vaulted(true).sharingEnabled(true).owner(w.owner())
+        .build());
     try (minted) {
       v.leakReports().report("req-matrix", null, minted.value());
     }

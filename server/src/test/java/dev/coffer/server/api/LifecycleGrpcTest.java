@@ -140,8 +140,9 @@ class LifecycleGrpcTest {
   }
 
   String secret(Instant expire, boolean shared) {
-    return coffer.vault.vault.secrets().create(alice, clientId, new SecretRequest("s", "",
-        expire, false, "/", shared, shared, "", false)).stored().metadata().secretId();
+    return coffer.vault.vault.secrets().create(alice, clientId, SecretRequest.builder()
+        .displayName("s").expireTime(expire).location("/").vaulted(shared).sharingEnabled(shared)
+        .build()).stored().metadata().secretId();
   }
 
   @Test

@@ -82,8 +82,8 @@ class PageTokenGrpcTest {
     v.applications().create(aliceCtx, "billing_api", "production", SecurityType.CLIENT_SECRET,
         OAuthFlow.AUTHORIZATION_CODE, "alice");
     for (int i = 0; i < SECRETS; i++) {
-      try (var minted = v.secrets().create(aliceCtx, clientId, new SecretRequest("s" + i, "",
-          null, false, "/", true, true, "", false))) {
+      try (var minted = v.secrets().create(aliceCtx, clientId, SecretRequest.builder()
+          .displayName("s" + i).location("/").vaulted(true).sharingEnabled(true).build())) {
         secretIds.add(minted.stored().metadata().secretId());
       }
     }

@@ -79,10 +79,10 @@ class VisibilityProbeGrpcTest {
     clientId = v.applications().create(aliceCtx, "payments_api", "production",
         SecurityType.CLIENT_SECRET, OAuthFlow.AUTHORIZATION_CODE, "alice").application()
         .clientId();
-    try (var priv = v.secrets().create(aliceCtx, clientId, new SecretRequest("private", "",
-        null, false, "/", true, false, "", true));
-         var shared = v.secrets().create(aliceCtx, clientId, new SecretRequest("shared", "",
-             null, false, "/", true, true, "", false))) {
+    try (var priv = v.secrets().create(aliceCtx, clientId, SecretRequest.builder()
+        .displayName("private").location("/").vaulted(true).preapproveOwner(true).build());
+         var shared = v.secrets().create(aliceCtx, clientId, SecretRequest.builder()
+             .displayName("shared").location("/").vaulted(true).sharingEnabled(true).build())) {
       privateSecret = priv.stored().metadata().secretId();
       sharedSecret = shared.stored().metadata().secretId();
     }

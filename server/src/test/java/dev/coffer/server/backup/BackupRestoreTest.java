@@ -68,7 +68,8 @@ class BackupRestoreTest {
 
   private void create(String name, boolean vaulted) {
     SecretMinter.Minted m = t.vault.secrets().create(admin, app.clientId(),
-        new SecretRequest(name, "", null, false, "/", vaulted, false, "", vaulted));
+        SecretRequest.builder().displayName(name).location("/").vaulted(vaulted)
+            .preapproveOwner(vaulted).build());
     try (SecretValue v = m.value()) {
       synchronized (values) {
         values.put(m.stored().metadata().secretId(), v.reveal());

@@ -60,8 +60,9 @@ class VaultStatisticsTest {
   }
 
   String secret(Instant expires, boolean vaulted) {
-    return t.vault.secrets().create(alice, clientId, new SecretRequest("s", "", expires, false,
-        "/", vaulted, vaulted, "", false)).stored().metadata().secretId();
+    return t.vault.secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+        .expireTime(expires).location("/").vaulted(vaulted).sharingEnabled(vaulted).build())
+        .stored().metadata().secretId();
   }
 
   double gauge(String name, String... tags) {
@@ -168,10 +169,10 @@ class VaultStatisticsTest {
     CallContext carol = t.newPrincipal("acme", "carol", true);
     String acmeApp = t.vault.applications().create(carol, "orders_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "carol").application().clientId();
-    t.vault.secrets().create(carol, acmeApp, new SecretRequest("s", "", null, false, "/", false,
-        false, "", false));
-    t.vault.secrets().create(carol, acmeApp, new SecretRequest("s", "", null, false, "/", false,
-        false, "", false));
+    t.vault.secrets().create(carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
+        .build());
+    t.vault.secrets().create(carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
+        .build());
     secret(null, false);
 
     StatisticsSnapshot s = statistics.refresh();

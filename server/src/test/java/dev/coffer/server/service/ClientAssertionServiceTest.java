@@ -120,8 +120,8 @@ class ClientAssertionServiceTest {
   @Test
   void rs256Key_jdkSignedAssertion_verifies() throws Exception {
     try (SecretMinter.Minted rsa = t.vault.secrets().create(admin,
-        SecretParent.application(clientId), new SecretRequest("rsa", "", null, false, "/", false,
-            false, "", false), KeyAlgorithm.RS256)) {
+        SecretParent.application(clientId), SecretRequest.builder().displayName("rsa").location("/")
+            .build(), KeyAlgorithm.RS256)) {
       PrivateKey rsaKey = JdkJwt.privateKey(rsa.value().reveal());
       String rsaKid = rsa.stored().metadata().publicKey().kid();
       Result r = verify(JdkJwt.rs256(rsaKey, "{\"alg\":\"RS256\",\"kid\":\"" + rsaKid + "\"}",
@@ -198,8 +198,8 @@ class ClientAssertionServiceTest {
 
     t.clock.advance(Duration.ofDays(366));
     try (SecretMinter.Minted fresh = t.vault.secrets().create(admin, clientId,
-        new SecretRequest("short", "", t.clock.instant().plusSeconds(600), false, "/", false,
-            false, "", false))) {
+        SecretRequest.builder().displayName("short").expireTime(t.clock.instant().plusSeconds(600))
+            .location("/").build())) {
       PrivateKey k = JdkJwt.privateKey(fresh.value().reveal());
       String freshKid = fresh.stored().metadata().publicKey().kid();
       t.clock.advance(Duration.ofSeconds(600));

@@ -61,7 +61,7 @@ class CryptoShreddingTest {
 
   private StoredSecret createVaulted(String name) {
     SecretMinter.Minted m = t.vault.secrets().create(admin, app.clientId(),
-        new SecretRequest(name, "", null, false, "/", true, false, "", false));
+        SecretRequest.builder().displayName(name).location("/").vaulted(true).build());
     m.value().close();
     SecretMetadata meta = m.stored().metadata();
     return new SecretRepository(t.vault.store()).get(meta.tenantId(), meta.secretId())

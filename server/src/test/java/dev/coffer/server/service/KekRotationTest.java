@@ -65,7 +65,8 @@ class KekRotationTest {
 
   private SecretMetadata create(String name) {
     SecretMinter.Minted m = t.vault.secrets().create(admin, app.clientId(),
-        new SecretRequest(name, "", null, false, "/", true, false, "", true));
+        SecretRequest.builder().displayName(name).location("/").vaulted(true).preapproveOwner(true)
+            .build());
     try (SecretValue v = m.value()) {
       values.put(m.stored().metadata().secretId(), v.reveal());
     }

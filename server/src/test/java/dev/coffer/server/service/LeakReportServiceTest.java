@@ -60,8 +60,8 @@ class LeakReportServiceTest {
   }
 
   SecretMinter.Minted create(boolean vaulted) {
-    return t.vault.secrets().create(alice, app.clientId(), new SecretRequest("ci", "", null,
-        false, "/", vaulted, false, "", vaulted));
+    return t.vault.secrets().create(alice, app.clientId(), SecretRequest.builder().displayName("ci")
+        .location("/").vaulted(vaulted).preapproveOwner(vaulted).build());
   }
 
   void report(String value) {
@@ -117,8 +117,8 @@ class LeakReportServiceTest {
     String revoked;
     String deleted;
     try (SecretMinter.Minted a = t.vault.secrets().create(alice, app.clientId(),
-        new SecretRequest("soon", "", t.clock.instant().plusSeconds(10), false, "/", false,
-            false, "", false));
+        SecretRequest.builder().displayName("soon").expireTime(t.clock.instant().plusSeconds(10))
+            .location("/").build());
          SecretMinter.Minted b = create(false);
          SecretMinter.Minted c = create(false)) {
       expired = a.value().reveal();
@@ -150,8 +150,8 @@ class LeakReportServiceTest {
   void scopeSecret_isFoundAndQuarantinedToo() {
     t.vault.scopes().create(alice, "orders.read", "", "");
     try (SecretMinter.Minted m = t.vault.secrets().create(alice,
-        SecretParent.ofScope("orders.read"), new SecretRequest("introspect", "", null, false,
-            "/", false, false, "", false), null)) {
+        SecretParent.ofScope("orders.read"), SecretRequest.builder().displayName("introspect")
+            .location("/").build(), null)) {
       assertTrue(m.value().reveal().startsWith("cfr_ss_"));
       report(m.value().reveal());
       assertEquals(SecretState.QUARANTINED, t.vault.secrets().get(alice,

@@ -39,8 +39,8 @@ class LifecycleEventsTest {
     alice = t.newPrincipal("default", "alice", false);
     String clientId = t.vault.applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
-    secret = t.vault.secrets().create(alice, clientId, new SecretRequest("s", "", null, false,
-        "/", false, false, "", false)).stored().metadata();
+    secret = t.vault.secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+        .location("/").build()).stored().metadata();
   }
 
   @AfterEach

@@ -79,8 +79,9 @@ class LifecycleMonitorTest {
 
   /** A secret of alice's application expiring at {@code expire}. */
   String secret(Instant expire, boolean shared) {
-    return t.vault.secrets().create(alice, clientId, new SecretRequest("s", "", expire, false,
-        "/", shared, shared, "", false)).stored().metadata().secretId();
+    return t.vault.secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+        .expireTime(expire).location("/").vaulted(shared).sharingEnabled(shared).build()).stored()
+        .metadata().secretId();
   }
 
   /** Moves the clock to {@code at}, ticks, and returns what {@code w} received, described. */

@@ -42,7 +42,7 @@ class ScopeServiceTest {
 
   SecretMinter.Minted create(CallContext ctx, String scope) {
     return t.vault.secrets().create(ctx, SecretParent.ofScope(scope),
-        new SecretRequest("introspection", "", null, false, "/", false, false, "", false), null);
+        SecretRequest.builder().displayName("introspection").location("/").build(), null);
   }
 
   @Test
@@ -98,7 +98,7 @@ class ScopeServiceTest {
         .field());
     assertEquals("key_algorithm", assertThrows(CofferException.class,
         () -> t.vault.secrets().create(alice, SecretParent.ofScope("orders.read"),
-            new SecretRequest("k", "", null, false, "/", false, false, "", false),
+            SecretRequest.builder().displayName("k").location("/").build(),
             KeyAlgorithm.RS256)).violations().get(0).field());
     assertFalse(t.vault.scopes().list(admin, "", 10).items().isEmpty());
   }

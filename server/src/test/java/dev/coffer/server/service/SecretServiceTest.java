@@ -50,8 +50,9 @@ class SecretServiceTest {
   }
 
   SecretRequest request(boolean vaulted, boolean share, boolean preapprove) {
-    return new SecretRequest("ci-deploy", "for CI", null, false, "/Finance", vaulted, share,
-        "", preapprove);
+    return SecretRequest.builder().displayName("ci-deploy").description("for CI")
+        .location("/Finance").vaulted(vaulted).sharingEnabled(share).preapproveOwner(preapprove)
+        .build();
   }
 
   SecretMinter.Minted create(CallContext ctx, SecretRequest req) {
@@ -92,8 +93,9 @@ class SecretServiceTest {
 
   @Test
   void everyBadField_isNamed() {
-    SecretRequest bad = new SecretRequest("", "x".repeat(2000), TestVault.START.minusSeconds(1),
-        false, "/Nowhere", false, false, "mallory", true);
+    SecretRequest bad = SecretRequest.builder().description("x".repeat(2000))
+        .expireTime(TestVault.START.minusSeconds(1)).location("/Nowhere").owner("mallory")
+        .preapproveOwner(true).build();
     CofferException e = assertThrows(CofferException.class, () -> create(alice, bad));
     Set<String> fields = new HashSet<>();
     e.violations().forEach(v -> fields.add(v.field()));
@@ -103,15 +105,16 @@ class SecretServiceTest {
 
   @Test
   void neverExpires_isRefusedUnlessPolicyAllows() {
-    SecretRequest never = new SecretRequest("n", "", null, true, "/", false, false, "", false);
+    SecretRequest never = SecretRequest.builder().displayName("n").neverExpires(true).location("/")
+        .build();
     CofferException e = assertThrows(CofferException.class, () -> create(alice, never));
     assertEquals("never_expires", e.violations().get(0).field());
   }
 
   @Test
   void expirationBeyondPolicyMaximum_isInvalid() {
-    SecretRequest far = new SecretRequest("n", "", TestVault.START.plus(Duration.ofDays(731)),
-        false, "/", false, false, "", false);
+    SecretRequest far = SecretRequest.builder().displayName("n")
+        .expireTime(TestVault.START.plus(Duration.ofDays(731))).location("/").build();
     CofferException e = assertThrows(CofferException.class, () -> create(alice, far));
     assertEquals("expire_time", e.violations().get(0).field());
   }
@@ -127,8 +130,8 @@ class SecretServiceTest {
   @Test
   void verify_matchesUntilTheExactSecondOfExpiry() {
     Instant expiry = TestVault.START.plus(Duration.ofHours(1));
-    SecretMinter.Minted m = create(alice, new SecretRequest("short", "", expiry, false, "/",
-        false, false, "", false));
+    SecretMinter.Minted m = create(alice, SecretRequest.builder().displayName("short")
+        .expireTime(expiry).location("/").build());
     String value = m.value().reveal();
     t.clock.set(expiry.minusSeconds(1));
     assertTrue(verify(alice, value).match());
@@ -206,8 +209,8 @@ class SecretServiceTest {
   @Test
   void reveal_stopsAtTheSecondOfExpiry() {
     Instant expiry = TestVault.START.plus(Duration.ofMinutes(5));
-    SecretMinter.Minted m = create(alice, new SecretRequest("v", "", expiry, false, "/", true,
-        false, "", true));
+    SecretMinter.Minted m = create(alice, SecretRequest.builder().displayName("v")
+        .expireTime(expiry).location("/").vaulted(true).preapproveOwner(true).build());
     String id = m.stored().metadata().secretId();
     t.clock.set(expiry.minusSeconds(1));
     t.vault.reader().reveal(alice, id).close();
@@ -288,9 +291,10 @@ class SecretServiceTest {
   @Test
   void listing_filtersByLocationSubtree_andExpiringWithin() {
     SecretMinter.Minted fin = create(alice, request(false, false, false));
-    SecretMinter.Minted pay = create(alice, new SecretRequest("p", "", TestVault.START
-        .plus(Duration.ofDays(10)), false, "/Finance/Payments", false, false, "", false));
-    create(alice, new SecretRequest("r", "", null, false, "/", false, false, "", false));
+    SecretMinter.Minted pay = create(alice, SecretRequest.builder().displayName("p")
+        .expireTime(TestVault.START.plus(Duration.ofDays(10))).location("/Finance/Payments")
+        .build());
+    create(alice, SecretRequest.builder().displayName("r").location("/").build());
     assertEquals(Set.of(fin.stored().metadata().secretId(), pay.stored().metadata().secretId()),
         ids(list(alice, "", "/Finance", null)));
     assertEquals(Set.of(pay.stored().metadata().secretId()),

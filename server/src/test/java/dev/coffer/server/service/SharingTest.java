@@ -55,8 +55,8 @@ class SharingTest {
   }
 
   SecretMinter.Minted create(boolean vaulted, boolean share, boolean preapprove) {
-    return t.vault.secrets().create(alice, clientId, new SecretRequest("s", "", null, false, "/",
-        vaulted, share, "", preapprove));
+    return t.vault.secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+        .location("/").vaulted(vaulted).sharingEnabled(share).preapproveOwner(preapprove).build());
   }
 
   static void assertReason(Reason reason, Executable call) {
@@ -227,8 +227,8 @@ class SharingTest {
     String imported = "entra~" + "x".repeat(34);
     String id;
     try (SecretValue v = SecretValue.ofString(imported)) {
-      id = t.vault.credentials().store(alice, "2f1c0c1e-entra", new SecretRequest(
-          "payments-entra", "", null, false, "/", false, true, "", false), v).metadata()
+      id = t.vault.credentials().store(alice, "2f1c0c1e-entra", SecretRequest.builder()
+          .displayName("payments-entra").location("/").sharingEnabled(true).build(), v).metadata()
           .secretId();
     }
     SecretMetadata m = t.vault.secrets().get(alice, id);
@@ -240,7 +240,8 @@ class SharingTest {
     assertReason(Reason.NOT_ROTATABLE, () -> t.vault.rotator().rotate(alice, id, null, ""));
     try (SecretValue shortValue = SecretValue.ofString("short")) {
       CofferException e = assertThrows(CofferException.class, () -> t.vault.credentials()
-          .store(alice, "x", new SecretRequest("n", "", null, false, "/", true, false, "", false),
+          .store(alice, "x", SecretRequest.builder().displayName("n").location("/").vaulted(true)
+              .build(),
               shortValue));
       assertEquals("value", e.violations().get(0).field());
     }

@@ -42,7 +42,8 @@ class StoredCredentialHintTest {
   String store() {
     try (SecretValue v = SecretValue.ofString(IMPORTED)) {
       SecretMetadata m = t.vault.credentials().store(alice, "2f1c0c1e-entra",
-          new SecretRequest("entra", "", null, false, "/", true, true, "", false), v)
+          SecretRequest.builder().displayName("entra").location("/").vaulted(true)
+              .sharingEnabled(true).build(), v)
           .metadata();
       assertEquals("", m.hint(), "the store response");
       return m.secretId();

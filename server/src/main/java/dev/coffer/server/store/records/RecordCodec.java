@@ -1,5 +1,11 @@
 package dev.coffer.server.store.records;
 
+import static dev.coffer.server.store.records.EnumCodes.ACCESS_REQUEST_STATUS;
+import static dev.coffer.server.store.records.EnumCodes.OAUTH_FLOW;
+import static dev.coffer.server.store.records.EnumCodes.PRINCIPAL_KIND;
+import static dev.coffer.server.store.records.EnumCodes.SECRET_KIND;
+import static dev.coffer.server.store.records.EnumCodes.SECURITY_TYPE;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coffer.server.domain.AccessRequest;
@@ -9,16 +15,12 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.KeyAlgorithm;
 import dev.coffer.server.domain.Location;
-import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.PublicKeyInfo;
-import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.Scope;
 import dev.coffer.server.domain.SealedSecret;
-import dev.coffer.server.domain.SecretKind;
 import dev.coffer.server.domain.SecretMetadata;
-import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.domain.StoredSecret;
 import dev.coffer.server.domain.Tenant;
 import dev.coffer.server.domain.TenantPolicy;
@@ -37,6 +39,7 @@ import java.time.Instant;
 /**
  * Encodes domain records to their storage form (internal protobuf) and back. The
  * storage form of a secret holds only its verifier and sealed value, never plaintext.
+ * Enums are written as their {@link EnumCodes} number, never their ordinal.
  */
 final class RecordCodec {
 
@@ -95,7 +98,7 @@ final class RecordCodec {
     return PrincipalRec.newBuilder()
         .setTenantId(p.tenantId())
         .setPrincipalId(p.principalId())
-        .setKind(p.kind().ordinal())
+        .setKind(PRINCIPAL_KIND.code(p.kind()))
         .setAdmin(p.admin())
         .setSystemAdmin(p.systemAdmin())
         .setCreateTimeMillis(millis(p.createTime()))
@@ -107,7 +110,7 @@ final class RecordCodec {
   static Principal principal(byte[] bytes) {
     PrincipalRec r = parse(PrincipalRec::parseFrom, bytes);
     return new Principal(r.getTenantId(), r.getPrincipalId(),
-        PrincipalKind.values()[r.getKind()], r.getAdmin(), r.getSystemAdmin(),
+        PRINCIPAL_KIND.decode(r.getKind()), r.getAdmin(), r.getSystemAdmin(),
         instant(r.getCreateTimeMillis()), r.getOwner(), instant(r.getFirstSignInTimeMillis()));
   }
 
@@ -150,8 +153,8 @@ final class RecordCodec {
         .setClientId(a.clientId())
         .setClientName(a.clientName())
         .setEnvironment(a.environment())
-        .setSecurityType(a.securityType().ordinal())
-        .setFlow(a.flow().ordinal())
+        .setSecurityType(SECURITY_TYPE.code(a.securityType()))
+        .setFlow(OAUTH_FLOW.code(a.flow()))
         .setOwner(a.owner())
         .setCreateTimeMillis(millis(a.createTime()))
         .setRevision(a.revision())
@@ -161,8 +164,8 @@ final class RecordCodec {
   static Application application(byte[] bytes) {
     ApplicationRec r = parse(ApplicationRec::parseFrom, bytes);
     return new Application(r.getTenantId(), r.getClientId(), r.getClientName(),
-        r.getEnvironment(), SecurityType.values()[r.getSecurityType()],
-        OAuthFlow.values()[r.getFlow()], r.getOwner(), instant(r.getCreateTimeMillis()),
+        r.getEnvironment(), SECURITY_TYPE.decode(r.getSecurityType()),
+        OAUTH_FLOW.decode(r.getFlow()), r.getOwner(), instant(r.getCreateTimeMillis()),
         r.getRevision());
   }
 
@@ -171,7 +174,7 @@ final class RecordCodec {
     SecretRec.Builder b = SecretRec.newBuilder()
         .setTenantId(m.tenantId())
         .setSecretId(m.secretId())
-        .setClientId(m.clientId())
+        .setClientId(m.holderId())
         .setDisplayName(m.displayName())
         .setDescription(m.description())
         .setLocation(m.location())
@@ -179,7 +182,7 @@ final class RecordCodec {
         .setSharingEnabled(m.sharingEnabled())
         .setOwner(m.owner())
         .setPreapproveOwner(m.preapproveOwner())
-        .setKind(m.kind().ordinal())
+        .setKind(SECRET_KIND.code(m.kind()))
         .setHint(m.hint())
         .setCreateTimeMillis(millis(m.createTime()))
         .setExpireTimeMillis(millis(m.expireTime()))
@@ -207,15 +210,21 @@ final class RecordCodec {
 
   static StoredSecret secret(byte[] bytes) {
     SecretRec r = parse(SecretRec::parseFrom, bytes);
-    SecretMetadata m = new SecretMetadata(r.getTenantId(), r.getSecretId(), r.getClientId(),
-        r.getDisplayName(), r.getDescription(), r.getLocation(), r.getVaulted(),
-        r.getSharingEnabled(), r.getOwner(), r.getPreapproveOwner(),
-        SecretKind.values()[r.getKind()], r.getHint(), instant(r.getCreateTimeMillis()),
-        instant(r.getExpireTimeMillis()), instant(r.getRevokeTimeMillis()), r.getCreator(),
-        r.getVersion(), r.getRevision(), r.getRotatedFrom(), r.getRotatedTo(),
-        r.getExternalClientId(), instant(r.getQuarantineTimeMillis()),
-        r.getKeyAlgorithm().isEmpty() ? null : new PublicKeyInfo(
-            KeyAlgorithm.valueOf(r.getKeyAlgorithm()), r.getKid(), r.getPublicJwkSet()));
+    SecretMetadata m = SecretMetadata.builder()
+        .tenantId(r.getTenantId()).secretId(r.getSecretId()).holderId(r.getClientId())
+        .displayName(r.getDisplayName()).description(r.getDescription())
+        .location(r.getLocation()).vaulted(r.getVaulted()).sharingEnabled(r.getSharingEnabled())
+        .owner(r.getOwner()).preapproveOwner(r.getPreapproveOwner())
+        .kind(SECRET_KIND.decode(r.getKind())).hint(r.getHint())
+        .createTime(instant(r.getCreateTimeMillis())).expireTime(instant(r.getExpireTimeMillis()))
+        .revokeTime(instant(r.getRevokeTimeMillis())).creator(r.getCreator())
+        .version(r.getVersion()).revision(r.getRevision())
+        .rotatedFrom(r.getRotatedFrom()).rotatedTo(r.getRotatedTo())
+        .externalClientId(r.getExternalClientId())
+        .quarantineTime(instant(r.getQuarantineTimeMillis()))
+        .publicKey(r.getKeyAlgorithm().isEmpty() ? null : new PublicKeyInfo(
+            KeyAlgorithm.valueOf(r.getKeyAlgorithm()), r.getKid(), r.getPublicJwkSet()))
+        .build();
     SealedSecret sealed = r.getVaulted()
         ? new SealedSecret(new byte[0], r.getCiphertext().toByteArray())
         : null;
@@ -270,7 +279,7 @@ final class RecordCodec {
         .setRequester(a.requester())
         .setJustification(a.justification())
         .setDurationSeconds(a.duration().getSeconds())
-        .setStatus(a.status().ordinal())
+        .setStatus(ACCESS_REQUEST_STATUS.code(a.status()))
         .setCreateTimeMillis(millis(a.createTime()))
         .setDecideDeadlineMillis(millis(a.decideDeadline()))
         .setDecidedBy(a.decidedBy())
@@ -285,7 +294,7 @@ final class RecordCodec {
     AccessRequestRec r = parse(AccessRequestRec::parseFrom, bytes);
     return new AccessRequest(r.getTenantId(), r.getRequestId(), r.getSecretId(),
         r.getRequester(), r.getJustification(), Duration.ofSeconds(r.getDurationSeconds()),
-        AccessRequest.Status.values()[r.getStatus()], instant(r.getCreateTimeMillis()),
+        ACCESS_REQUEST_STATUS.decode(r.getStatus()), instant(r.getCreateTimeMillis()),
         instant(r.getDecideDeadlineMillis()), r.getDecidedBy(), instant(r.getDecideTimeMillis()),
         r.getDenyReason(), r.getGrantId(), r.getRevision());
   }

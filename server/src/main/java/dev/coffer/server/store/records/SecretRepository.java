@@ -213,9 +213,9 @@ public final class SecretRepository {
 
   private static List<byte[]> indexKeys(SecretMetadata m) {
     List<byte[]> keys = new ArrayList<>(3);
-    if (!m.clientId().isEmpty()) {
-      byte[] holder = m.ofScope() ? scopePrefix(m.tenantId(), m.clientId())
-          : appPrefix(m.tenantId(), m.clientId());
+    if (!m.holderId().isEmpty()) {
+      byte[] holder = m.ofScope() ? scopePrefix(m.tenantId(), m.holderId())
+          : appPrefix(m.tenantId(), m.holderId());
       keys.add(Keys.builder().raw(holder).str(m.secretId()).build());
     }
     keys.add(Keys.builder().str(BY_LOCATION).str(m.tenantId())

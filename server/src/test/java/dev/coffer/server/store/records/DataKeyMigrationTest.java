@@ -31,7 +31,7 @@ class DataKeyMigrationTest {
       var app = t.vault.applications().create(t.admin(), "legacy_app", "production", null,
           OAuthFlow.AUTHORIZATION_CODE, "admin").application();
       SecretMinter.Minted minted = t.vault.secrets().create(t.admin(), app.clientId(),
-          new SecretRequest("old", "", null, false, "/", true, false, "", false));
+          SecretRequest.builder().displayName("old").location("/").vaulted(true).build());
       String expected = minted.value().reveal();
       minted.value().close();
       SecretMetadata m = minted.stored().metadata();

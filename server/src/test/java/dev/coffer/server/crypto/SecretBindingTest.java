@@ -77,9 +77,11 @@ class SecretBindingTest {
 
   private static SecretMetadata metadata(String tenantId, String secretId, int version) {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    return new SecretMetadata(tenantId, secretId, "app_1", "name", "", "/", true, false,
-        "owner", false, SecretKind.CLIENT_SECRET, "abc", t, null, null, "creator", version, 1,
-        "", "", "");
+    return SecretMetadata.builder()
+        .tenantId(tenantId).secretId(secretId).holderId("app_1").displayName("name")
+        .location("/").vaulted(true).owner("owner").kind(SecretKind.CLIENT_SECRET).hint("abc")
+        .createTime(t).creator("creator").version(version).revision(1)
+        .build();
   }
 
   private static String hex(byte[] bytes) {

@@ -18,6 +18,7 @@ import dev.coffer.server.api.TenantsGrpcService;
 import dev.coffer.server.api.TokensGrpcService;
 import dev.coffer.server.auth.AuthInterceptor;
 import dev.coffer.server.auth.CertificateIdentity;
+import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.GrpcServerMetrics;
 import dev.coffer.server.metrics.ReadCacheMetrics;
@@ -35,6 +36,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,33 +57,21 @@ public final class CofferServer {
   private final GrpcServerMetrics grpcMetrics; // null without metrics
   private final VaultStatistics statistics; // null without metrics
 
-  public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes) {
-    this(builder, vault, clock, maxInboundBytes, null);
-  }
-
-  /** As above, with Prometheus metrics when {@code metrics} is not null. */
-  public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
-      CofferMetrics metrics) {
-    this(builder, vault, clock, maxInboundBytes, metrics, null);
-  }
-
   /**
-   * As above; {@code clientCertificates} (null for none) maps verified client certificates
-   * (mutual TLS) to principals, see {@link AuthInterceptor}.
+   * A builder of the server of {@code vault}; give it at least a {@link Builder#transport}.
    */
-  public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
-      CofferMetrics metrics, CertificateIdentity clientCertificates) {
-    this(builder, vault, clock, maxInboundBytes, metrics, clientCertificates,
-        AssertionRules.of(java.util.List.of()));
+  public static Builder builder(Vault vault) {
+    return new Builder(vault);
   }
 
-  /**
-   * As above; {@code assertionRules} are what client assertions are checked against when a
-   * request names no audiences (server flags {@code --assertion-*}).
-   */
-  public CofferServer(ServerBuilder<?> builder, Vault vault, Clock clock, int maxInboundBytes,
-      CofferMetrics metrics, CertificateIdentity clientCertificates,
-      AssertionRules assertionRules) {
+  private CofferServer(Builder b) {
+    ServerBuilder<?> builder = b.transport;
+    Vault vault = b.vault;
+    Clock clock = b.clock;
+    CofferMetrics metrics = b.metrics;
+    CertificateIdentity clientCertificates = b.clientCertificates;
+    AssertionRules assertionRules = b.assertionRules;
+    int maxInboundBytes = b.maxInboundBytes;
     this.vault = vault;
     UnreadableMessageLog.install(clock);
     this.grpcMetrics = metrics == null ? null : metrics.grpc();
@@ -167,5 +157,91 @@ public final class CofferServer {
 
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
+  }
+
+  /**
+   * Builder of a {@link CofferServer}, in the style of grpc-java's {@link ServerBuilder}:
+   * the transport is required, every other part is optional, named, and has the default
+   * its method states. No part accepts null; leave a part out to keep its default.
+   */
+  public static final class Builder {
+    private final Vault vault;
+    private ServerBuilder<?> transport;
+    private Clock clock = Clock.systemUTC();
+    private int maxInboundBytes = ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
+    private CofferMetrics metrics; // none until set
+    private CertificateIdentity clientCertificates; // none until set
+    private AssertionRules assertionRules = AssertionRules.of(List.of());
+
+    private Builder(Vault vault) {
+      this.vault = Objects.requireNonNull(vault, "vault");
+    }
+
+    /**
+     * Required: the gRPC server builder the services are added to (Netty with its address
+     * and credentials in production, in-process in tests). It is consumed by {@link #build}.
+     */
+    public Builder transport(ServerBuilder<?> transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /** The clock of call deadlines and timestamps. Default: {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The largest request accepted, in bytes; a larger one is RESOURCE_EXHAUSTED. Default:
+     * {@link ServerConfig#DEFAULT_MAX_INBOUND_MESSAGE_BYTES}.
+     */
+    public Builder maxInboundBytes(int maxInboundBytes) {
+      if (maxInboundBytes < 1) {
+        throw new IllegalArgumentException("maxInboundBytes must be at least 1");
+      }
+      this.maxInboundBytes = maxInboundBytes;
+      return this;
+    }
+
+    /**
+     * Prometheus metrics: every service counted and timed, and the statistics sweep run
+     * while the server does. Default: no metrics.
+     */
+    public Builder metrics(CofferMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
+     * How verified client certificates (mutual TLS) map to principals, see
+     * {@link AuthInterceptor}. Default: none, bearer tokens only.
+     */
+    public Builder clientCertificates(CertificateIdentity clientCertificates) {
+      this.clientCertificates = Objects.requireNonNull(clientCertificates,
+          "clientCertificates");
+      return this;
+    }
+
+    /**
+     * What client assertions are checked against when a request names no audiences (server
+     * flags {@code --assertion-*}). Default: no audiences, the default lifetime and skew.
+     */
+    public Builder assertionRules(AssertionRules assertionRules) {
+      this.assertionRules = Objects.requireNonNull(assertionRules, "assertionRules");
+      return this;
+    }
+
+    /**
+     * The server, not yet started (no thread runs until {@link CofferServer#start}).
+     *
+     * @throws IllegalStateException without a {@link #transport}
+     */
+    public CofferServer build() {
+      if (transport == null) {
+        throw new IllegalStateException("a CofferServer needs a transport");
+      }
+      return new CofferServer(this);
+    }
   }
 }

@@ -249,10 +249,19 @@ public final class CofferServerMain implements Callable<Integer> {
     if (!config.dev()) {
       DataDirectory.restrictDatabase(config.dbDir());
     }
-    CofferServer server = new CofferServer(
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
-            config.listenPort()), transport.credentials()), vault, Clock.systemUTC(),
-        config.maxInboundMessageBytes(), metrics, clientCertificates, assertionRules);
+    CofferServer.Builder serverBuilder = CofferServer.builder(vault)
+        .transport(NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
+            config.listenPort()), transport.credentials()))
+        .clock(Clock.systemUTC())
+        .maxInboundBytes(config.maxInboundMessageBytes())
+        .assertionRules(assertionRules);
+    if (metrics != null) {
+      serverBuilder.metrics(metrics);
+    }
+    if (clientCertificates != null) {
+      serverBuilder.clientCertificates(clientCertificates);
+    }
+    CofferServer server = serverBuilder.build();
     MetricsHttpServer metricsHttp = null;
     String failure = null;
     try {

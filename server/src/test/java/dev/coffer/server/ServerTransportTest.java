@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
-import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestCertificates;
 import dev.coffer.server.testing.TestVault;
@@ -79,9 +78,10 @@ class ServerTransportTest {
   }
 
   private static CofferServer start(TestVault t, ServerTransport transport) throws Exception {
-    return new CofferServer(NettyServerBuilder.forAddress(
-        new InetSocketAddress("127.0.0.1", 0), transport.credentials()), t.vault, t.clock,
-        ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES).start();
+    return CofferServer.builder(t.vault)
+        .transport(NettyServerBuilder.forAddress(
+            new InetSocketAddress("127.0.0.1", 0), transport.credentials()))
+        .clock(t.clock).build().start();
   }
 
   private static String whoAmI(int port, Path trustedCert, String token) throws Exception {

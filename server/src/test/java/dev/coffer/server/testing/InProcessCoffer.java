@@ -9,7 +9,6 @@ import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.api.v1.TenantServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.server.CofferServer;
-import dev.coffer.server.config.ServerConfig;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -36,8 +35,9 @@ public final class InProcessCoffer implements AutoCloseable {
   public InProcessCoffer(Path dir) throws IOException {
     this.vault = new TestVault(dir);
     String name = InProcessServerBuilder.generateName();
-    this.server = new CofferServer(InProcessServerBuilder.forName(name).directExecutor(),
-        vault.vault, vault.clock, ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES).start();
+    this.server = CofferServer.builder(vault.vault)
+        .transport(InProcessServerBuilder.forName(name).directExecutor())
+        .clock(vault.clock).build().start();
     this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 

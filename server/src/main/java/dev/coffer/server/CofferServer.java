@@ -24,6 +24,8 @@ import dev.coffer.server.metrics.GrpcServerMetrics;
 import dev.coffer.server.metrics.ReadCacheMetrics;
 import dev.coffer.server.metrics.VaultStatistics;
 import dev.coffer.server.service.AssertionRules;
+import dev.coffer.server.service.BackgroundJob;
+import dev.coffer.server.service.BackgroundJobs;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -35,6 +37,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,10 @@ import java.util.concurrent.TimeUnit;
  * calls drain for a grace period before the rest are cancelled. With {@link CofferMetrics},
  * every service (health and reflection too) is counted and timed by Micrometer's gRPC
  * interceptor, outermost, and the domain statistics job runs while the server does.
+ *
+ * <p>Background work: the server owns one {@link BackgroundJobs}, holding the vault's jobs
+ * ({@link Vault#backgroundJobs()}), the statistics sweep and any added job; they start after
+ * the server serves and stop first on {@link #stop}. Building starts no thread.
  */
 public final class CofferServer {
 
@@ -55,7 +62,7 @@ public final class CofferServer {
   private final CallExecutors callExecutors = new CallExecutors();
   private final Vault vault;
   private final GrpcServerMetrics grpcMetrics; // null without metrics
-  private final VaultStatistics statistics; // null without metrics
+  private final BackgroundJobs jobs = new BackgroundJobs();
 
   /**
    * A builder of the server of {@code vault}; give it at least a {@link Builder#transport}.
@@ -75,10 +82,13 @@ public final class CofferServer {
     this.vault = vault;
     UnreadableMessageLog.install(clock);
     this.grpcMetrics = metrics == null ? null : metrics.grpc();
-    this.statistics = metrics == null ? null : metrics.statistics(vault.rocks(), clock);
+    b.backgroundJobs.forEach(jobs::register);
     if (metrics != null) {
+      VaultStatistics statistics = metrics.statistics(vault.rocks(), clock);
+      jobs.register(statistics.job());
       new ReadCacheMetrics(vault.readCache()).bindTo(metrics.registry());
     }
+    b.addedJobs.forEach(jobs::register);
     AuthInterceptor auth = new AuthInterceptor(vault.tokens(), vault.authFailures(),
         clientCertificates);
     List<BindableService> services = List.of(
@@ -117,12 +127,7 @@ public final class CofferServer {
     for (var service : server.getServices()) {
       health.setStatus(service.getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
-    vault.lifecycleMonitor().start();
-    vault.rewrapJob().start(java.time.Duration.ofSeconds(2));
-    vault.clientAssertions().start();
-    if (statistics != null) {
-      statistics.start();
-    }
+    jobs.start();
     return this;
   }
 
@@ -136,23 +141,25 @@ public final class CofferServer {
   }
 
   /**
-   * Health NOT_SERVING, lifecycle watches ended (UNAVAILABLE: they never finish on their
-   * own), no new calls, drain in-flight calls up to {@code grace}.
+   * Health NOT_SERVING, background jobs stopped (in reverse order), lifecycle watches ended
+   * (UNAVAILABLE: they never finish on their own), no new calls, drain in-flight calls up to
+   * {@code grace}.
    */
   public void stop(Duration grace) throws InterruptedException {
     health.enterTerminalState();
-    vault.lifecycleMonitor().close();
+    jobs.stop();
     vault.lifecycleEvents().close();
-    vault.clientAssertions().close();
     server.shutdown();
     if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
     }
     callExecutors.close();
-    if (statistics != null) {
-      statistics.close();
-    }
+  }
+
+  /** The background jobs this server runs between {@link #start} and {@link #stop}. */
+  public List<BackgroundJob> backgroundJobs() {
+    return jobs.jobs();
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -172,9 +179,12 @@ public final class CofferServer {
     private CofferMetrics metrics; // none until set
     private CertificateIdentity clientCertificates; // none until set
     private AssertionRules assertionRules = AssertionRules.of(List.of());
+    private List<BackgroundJob> backgroundJobs;
+    private final List<BackgroundJob> addedJobs = new ArrayList<>();
 
     private Builder(Vault vault) {
       this.vault = Objects.requireNonNull(vault, "vault");
+      this.backgroundJobs = vault.backgroundJobs();
     }
 
     /**
@@ -229,6 +239,22 @@ public final class CofferServer {
      */
     public Builder assertionRules(AssertionRules assertionRules) {
       this.assertionRules = Objects.requireNonNull(assertionRules, "assertionRules");
+      return this;
+    }
+
+    /**
+     * The vault's periodic jobs this server runs while it serves (the statistics sweep of
+     * {@link #metrics} and {@link #addBackgroundJob} come on top). Default:
+     * {@link Vault#backgroundJobs()}, all of them.
+     */
+    public Builder backgroundJobs(List<BackgroundJob> backgroundJobs) {
+      this.backgroundJobs = List.copyOf(backgroundJobs);
+      return this;
+    }
+
+    /** One more periodic job to run while the server does (e.g. the TLS reload). */
+    public Builder addBackgroundJob(BackgroundJob job) {
+      addedJobs.add(Objects.requireNonNull(job, "job"));
       return this;
     }
 

@@ -242,7 +242,6 @@ public final class CofferServerMain implements Callable<Integer> {
       if (lock != null) {
         lock.close();
       }
-      transport.close();
       return 2;
     }
     DataDirLock dataDirLock = lock;
@@ -261,6 +260,7 @@ public final class CofferServerMain implements Callable<Integer> {
     if (clientCertificates != null) {
       serverBuilder.clientCertificates(clientCertificates);
     }
+    transport.reloadJob().ifPresent(serverBuilder::addBackgroundJob);
     CofferServer server = serverBuilder.build();
     MetricsHttpServer metricsHttp = null;
     String failure = null;
@@ -281,7 +281,6 @@ public final class CofferServerMain implements Callable<Integer> {
       }
       vault.close();
       dataDirLock.close();
-      transport.close();
       return 2;
     }
     MetricsHttpServer metricsEndpoint = metricsHttp;
@@ -296,7 +295,6 @@ public final class CofferServerMain implements Callable<Integer> {
         }
         vault.close();
         dataDirLock.close();
-        transport.close();
       }
     }, "coffer-shutdown"));
     if (!transport.isTls()) {

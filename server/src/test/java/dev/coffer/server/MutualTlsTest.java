@@ -52,13 +52,13 @@ class MutualTlsTest {
         .transport(NettyServerBuilder.forAddress(
             new InetSocketAddress("127.0.0.1", 0), transport.credentials()))
         .clock(t.clock).clientCertificates(CertificateIdentity.spiffe(TRUST_DOMAIN))
+        .addBackgroundJob(transport.reloadJob().orElseThrow())
         .build().start();
   }
 
   @AfterEach
   void stop() throws Exception {
     server.stop(Duration.ofSeconds(1));
-    transport.close();
     t.close();
   }
 

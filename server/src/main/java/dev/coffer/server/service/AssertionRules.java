@@ -1,5 +1,6 @@
 package dev.coffer.server.service;
 
+import dev.coffer.server.config.ServerConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,8 +14,10 @@ import java.util.List;
 public record AssertionRules(List<String> audiences, Duration maxLifetime, Duration clockSkew) {
 
   /** FAPI-style: client assertions are short-lived. */
-  public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(5);
-  public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_MAX_LIFETIME =
+      Duration.ofSeconds(ServerConfig.DEFAULT_ASSERTION_MAX_LIFETIME_SECONDS);
+  public static final Duration DEFAULT_CLOCK_SKEW =
+      Duration.ofSeconds(ServerConfig.DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS);
 
   public AssertionRules {
     audiences = List.copyOf(audiences);

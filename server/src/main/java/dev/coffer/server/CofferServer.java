@@ -178,7 +178,9 @@ public final class CofferServer {
     private int maxInboundBytes = ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
     private CofferMetrics metrics; // none until set
     private CertificateIdentity clientCertificates; // none until set
-    private AssertionRules assertionRules = AssertionRules.of(List.of());
+    private AssertionRules assertionRules = new AssertionRules(List.of(),
+        Duration.ofSeconds(ServerConfig.DEFAULT_ASSERTION_MAX_LIFETIME_SECONDS),
+        Duration.ofSeconds(ServerConfig.DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS));
     private List<BackgroundJob> backgroundJobs;
     private final List<BackgroundJob> addedJobs = new ArrayList<>();
 
@@ -235,7 +237,8 @@ public final class CofferServer {
 
     /**
      * What client assertions are checked against when a request names no audiences (server
-     * flags {@code --assertion-*}). Default: no audiences, the default lifetime and skew.
+     * flags {@code --assertion-*}). Default: no audiences, and the lifetime and skew
+     * {@link ServerConfig} defaults to.
      */
     public Builder assertionRules(AssertionRules assertionRules) {
       this.assertionRules = Objects.requireNonNull(assertionRules, "assertionRules");

@@ -34,8 +34,11 @@ class CofferServerJobsTest {
   @Test
   void openingTheVault_startsNoJobThread() {
     long before = threads();
-    try (TestVault t = new TestVault(dir)) {
+    TestVault t = new TestVault(dir);
+    try {
       assertEquals(before, threads(), "a job thread started while the vault opened");
+    } finally {
+      t.close();
     }
   }
 

@@ -32,9 +32,11 @@ public final class BackgroundJobs {
 
   private enum State { REGISTERING, RUNNING, STOPPED }
 
+  private record Running(String name, AutoCloseable handle) {}
+
   private final Scheduler scheduler;
   private final List<BackgroundJob> jobs = new ArrayList<>(); // guarded by this
-  private final List<AutoCloseable> running = new ArrayList<>(); // guarded by this
+  private final List<Running> running = new ArrayList<>(); // guarded by this
   private State state = State.REGISTERING; // guarded by this
 
   /** Jobs that each run on their own daemon thread named after the job. */
@@ -86,7 +88,7 @@ public final class BackgroundJobs {
     state = State.RUNNING;
     for (BackgroundJob job : jobs) {
       try {
-        running.add(scheduler.schedule(job));
+        running.add(new Running(job.name(), scheduler.schedule(job)));
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "{0} did not start: {1}",
             new Object[] {job.name(), e.getClass().getName()});
@@ -96,7 +98,7 @@ public final class BackgroundJobs {
 
   /** Stops the started jobs in reverse order, each once; later calls do nothing. */
   public void stop() {
-    List<AutoCloseable> toStop;
+    List<Running> toStop;
     synchronized (this) {
       if (state == State.STOPPED) {
         return;
@@ -106,14 +108,15 @@ public final class BackgroundJobs {
       running.clear();
     }
     Collections.reverse(toStop);
-    for (AutoCloseable job : toStop) { // outside the lock: a stop waits for a run
+    for (Running job : toStop) { // outside the lock: a stop waits for a run
       try {
-        job.close();
+        job.handle().close();
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        LOG.log(Level.WARNING, "a job did not stop cleanly: {0}", e.getClass().getName());
+        LOG.log(Level.WARNING, "{0} did not stop cleanly: {1}",
+            new Object[] {job.name(), e.getClass().getName()});
       }
     }
   }

@@ -1,7 +1,8 @@
 package dev.coffer.server;
 
-import dev.coffer.server.CofferServerMain.ConfigException;
+import dev.coffer.server.config.ConfigException;
 import dev.coffer.server.config.PrivateFiles;
+import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.BootstrapService;
 import dev.coffer.server.service.TokenService;
@@ -35,7 +36,7 @@ import java.util.Optional;
 final class BootstrapTokenHandover {
 
   /** The token file's name in the data directory when no other file is given. */
-  static final String DEFAULT_FILE_NAME = "bootstrap-token";
+  static final String DEFAULT_FILE_NAME = ServerConfig.DEFAULT_BOOTSTRAP_TOKEN_FILE_NAME;
 
   private final Path file; // null: stdout
   private final PrintStream out;

@@ -1,8 +1,9 @@
 package dev.coffer.server;
 
 import dev.coffer.server.auth.CertificateIdentity;
-import dev.coffer.server.config.HostPort;
+import dev.coffer.server.config.ConfigException;
 import dev.coffer.server.config.ServerConfig;
+import dev.coffer.server.config.ServerConfigBuilder;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.crypto.RootKeyProvider;
@@ -14,15 +15,11 @@ import dev.coffer.server.service.AssertionRules;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,7 +50,7 @@ public final class CofferServerMain implements Callable<Integer> {
       + "created mode 0700; without --dev, one that group or others can access is refused.")
   Path dataDir;
 
-  @Option(names = "--listen", defaultValue = "127.0.0.1:7443",
+  @Option(names = "--listen", defaultValue = ServerConfig.DEFAULT_LISTEN,
       description = "HOST:PORT to listen on (port 0 picks a free one). Default: ${DEFAULT-VALUE}.")
   String listen;
 
@@ -94,7 +91,8 @@ public final class CofferServerMain implements Callable<Integer> {
   @Option(names = "--tls-key", description = "PEM private key (PKCS#8) for --tls-cert.")
   Path tlsKey;
 
-  @Option(names = "--tls-reload-seconds", defaultValue = "60",
+  @Option(names = "--tls-reload-seconds",
+      defaultValue = "" + ServerConfig.DEFAULT_TLS_RELOAD_SECONDS,
       description = "How often the TLS files are re-read, so a renewed certificate is used "
           + "without a restart. Default: ${DEFAULT-VALUE}.")
   long tlsReloadSeconds;
@@ -104,7 +102,7 @@ public final class CofferServerMain implements Callable<Integer> {
       + "instead of, or together with, a bearer token; certificates stay optional.")
   Path tlsClientCa;
 
-  @Option(names = "--mtls-identity", defaultValue = "spiffe",
+  @Option(names = "--mtls-identity", defaultValue = ServerConfig.DEFAULT_MTLS_IDENTITY,
       description = "How a client certificate names its principal: spiffe = URI SAN "
           + "spiffe://<trust-domain>/tenants/<tenant>/principals/<principal>; dns = DNS SAN "
           + "<principal>.<tenant>.<suffix>; cn = subject CN <tenant>/<principal>. "
@@ -124,11 +122,12 @@ public final class CofferServerMain implements Callable<Integer> {
       + "backup). Default with --dev: DATA_DIR/backups; otherwise backups are refused.")
   Path backupDir;
 
-  @Option(names = "--verify-failures-per-minute", defaultValue = "10",
+  @Option(names = "--verify-failures-per-minute",
+      defaultValue = "" + ServerConfig.DEFAULT_VERIFY_FAILURES_PER_MINUTE,
       description = "Failed verifications allowed per client per minute. Default: ${DEFAULT-VALUE}.")
   long verifyFailuresPerMinute;
 
-  @Option(names = "--read-cache-mb", defaultValue = "64",
+  @Option(names = "--read-cache-mb", defaultValue = "" + ServerConfig.DEFAULT_READ_CACHE_MB,
       description = "MiB of Java heap for the read cache of records and index entries in "
           + "front of the database (sealed bytes and metadata only, never a plaintext); 0 "
           + "turns it off. Default: ${DEFAULT-VALUE}.")
@@ -147,7 +146,8 @@ public final class CofferServerMain implements Callable<Integer> {
           + "NetworkPolicy).")
   boolean metricsListenPublic;
 
-  @Option(names = "--metrics-statistics-seconds", defaultValue = "30",
+  @Option(names = "--metrics-statistics-seconds",
+      defaultValue = "" + ServerConfig.DEFAULT_METRICS_STATISTICS_SECONDS,
       description = "How often the metrics of secrets, grants and requests are recomputed "
           + "(a bounded scan of the store). Default: ${DEFAULT-VALUE}.")
   long metricsStatisticsSeconds;
@@ -158,12 +158,14 @@ public final class CofferServerMain implements Callable<Integer> {
           + "token endpoint URL); repeat or separate with ','.")
   List<String> assertionAudiences = new ArrayList<>();
 
-  @Option(names = "--assertion-max-lifetime-seconds", defaultValue = "300",
+  @Option(names = "--assertion-max-lifetime-seconds",
+      defaultValue = "" + ServerConfig.DEFAULT_ASSERTION_MAX_LIFETIME_SECONDS,
       description = "Longest a client assertion may live (exp minus iat). Default: "
           + "${DEFAULT-VALUE}.")
   long assertionMaxLifetimeSeconds;
 
-  @Option(names = "--assertion-clock-skew-seconds", defaultValue = "60",
+  @Option(names = "--assertion-clock-skew-seconds",
+      defaultValue = "" + ServerConfig.DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS,
       description = "Clock skew allowed on exp, nbf and iat of client assertions. Default: "
           + "${DEFAULT-VALUE}.")
   long assertionClockSkewSeconds;
@@ -206,79 +208,69 @@ public final class CofferServerMain implements Callable<Integer> {
   public Integer call() throws Exception {
     ServerConfig config;
     RootKeyProvider root;
-    AssertionRules assertionRules;
     try {
       config = config();
-      assertionRules = assertionRules();
-      DataDirectory.check(config.dataDir(), config.dev());
-      root = rootKey(config);
+      DataDirectory.check(config.storage().dataDir(), config.dev());
+      root = rootKey(config.rootKey());
     } catch (ConfigException | KeyringException e) {
-      err.println("coffer-server: " + e.getMessage());
-      return 2;
+      return refuse(e.getMessage());
     }
     ServerTransport transport;
     CertificateIdentity clientCertificates;
     try {
-      clientCertificates = clientCertificates();
-      transport = transport();
+      clientCertificates = clientCertificates(config);
+      transport = transport(config);
     } catch (ConfigException | IllegalArgumentException e) {
-      err.println("coffer-server: " + e.getMessage());
-      return 2;
+      return refuse(e.getMessage());
     }
-    CofferMetrics metrics = config.metricsEnabled()
-        ? CofferMetrics.create(config.metricsStatisticsPeriod()) : null;
+    CofferMetrics metrics = config.metrics().isPresent()
+        ? CofferMetrics.create(config.periods().statistics()) : null;
     Vault vault;
     DataDirLock lock = null;
     try {
-      DataDirectory.create(config.dbDir());
-      lock = DataDirLock.acquire(config.dataDir());
-      vault = Vault.open(config.dbDir(), root, Clock.systemUTC(), VaultSettings.defaults()
-          .withVerifyFailuresPerMinute(config.verifyFailuresPerMinute())
-          .withBackupDir(config.backupDir())
-          .withReadCacheBytes(readCacheMb << 20),
+      DataDirectory.create(config.storage().dbDir());
+      lock = DataDirLock.acquire(config.storage().dataDir());
+      vault = Vault.open(config.storage().dbDir(), root, Clock.systemUTC(),
+          VaultSettings.defaults()
+              .withVerifyFailuresPerMinute(config.verifyFailuresPerMinute())
+              .withBackupDir(config.backupDir().orElse(null))
+              .withReadCacheBytes(config.storage().readCacheBytes()),
           metrics == null ? VaultInstrumentation.none() : metrics.vault());
     } catch (ConfigException | KeyringException e) {
-      err.println("coffer-server: " + e.getMessage());
       if (lock != null) {
         lock.close();
       }
-      transport.close();
-      return 2;
+      return refuse(e.getMessage());
     }
     DataDirLock dataDirLock = lock;
     if (!config.dev()) {
-      DataDirectory.restrictDatabase(config.dbDir());
+      DataDirectory.restrictDatabase(config.storage().dbDir());
     }
-    CofferServer server = new CofferServer(
-        NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
-            config.listenPort()), transport.credentials()), vault, Clock.systemUTC(),
-        config.maxInboundMessageBytes(), metrics, clientCertificates, assertionRules);
+    CofferServer server = server(config, vault, transport, metrics, clientCertificates);
     MetricsHttpServer metricsHttp = null;
     String failure = null;
     try {
-      metricsHttp = serveMetrics(config, metrics, config.dev() && !metricsListenGiven());
+      metricsHttp = serveMetrics(config, metrics);
       bootstrapTokenHandover(config).bootstrapIfEmpty(vault.bootstrap());
       server.start();
     } catch (ConfigException e) {
       failure = e.getMessage();
     } catch (IOException e) {
-      failure = "cannot listen on " + config.listenHost() + ":" + config.listenPort() + " ("
-          + e.getMessage() + "); pass another --listen HOST:PORT";
+      failure = "cannot listen on " + config.listen().host() + ":" + config.listen().port()
+          + " (" + e.getMessage() + "); pass another --listen HOST:PORT";
     }
     if (failure != null) {
-      err.println("coffer-server: " + failure);
       if (metricsHttp != null) {
         metricsHttp.close();
       }
       vault.close();
       dataDirLock.close();
-      transport.close();
-      return 2;
+      return refuse(failure);
     }
     MetricsHttpServer metricsEndpoint = metricsHttp;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        server.stop(config.shutdownGrace());
+        server.stop(config.listen().shutdownGrace());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
@@ -287,7 +279,6 @@ public final class CofferServerMain implements Callable<Integer> {
         }
         vault.close();
         dataDirLock.close();
-        transport.close();
       }
     }, "coffer-shutdown"));
     if (!transport.isTls()) {
@@ -295,122 +286,93 @@ public final class CofferServerMain implements Callable<Integer> {
           + "--tls-key to serve other hosts");
     }
     if (metricsHttp != null) { // before "listening on", which says the server is ready
-      out.println("metrics on http://" + config.metricsHost() + ":"
+      out.println("metrics on http://" + config.metrics().orElseThrow().host() + ":"
           + metricsHttp.address().getPort() + MetricsHttpServer.PATH);
     }
-    out.println("listening on " + config.listenHost() + ":" + server.port());
+    out.println("listening on " + config.listen().host() + ":" + server.port());
     out.flush();
     server.awaitTermination();
     return 0;
   }
 
-  /** Where the bootstrap token goes: the configured file, or stdout when asked for. */
-  private BootstrapTokenHandover bootstrapTokenHandover(ServerConfig config) {
-    return config.bootstrapTokenFile() == null ? BootstrapTokenHandover.toStdout(out)
-        : BootstrapTokenHandover.toFile(config.bootstrapTokenFile(), out);
+  /** The one place a refused start is reported: stderr, exit code 2. */
+  private int refuse(String message) {
+    err.println("coffer-server: " + message);
+    return 2;
   }
 
-  private RootKeyProvider rootKey(ServerConfig config) {
+  /** The flags, mapped onto the configuration (which checks them). */
+  private ServerConfig config() {
+    ServerConfigBuilder b = ServerConfig.builder(dataDir)
+        .listen(listen)
+        .dev(dev)
+        .rootKeyUri(rootKey)
+        .kmsCredentials(kmsCredentials)
+        .bootstrapTokenFile(bootstrapTokenFile)
+        .bootstrapTokenStdout(bootstrapTokenStdout)
+        .tls(tlsCert, tlsKey)
+        .tlsReloadSeconds(tlsReloadSeconds)
+        .tlsClientCa(tlsClientCa)
+        .mtlsIdentity(mtlsIdentity)
+        .mtlsTrustDomain(mtlsTrustDomain)
+        .mtlsDnsSuffix(mtlsDnsSuffix)
+        .backupDir(backupDir)
+        .verifyFailuresPerMinute(verifyFailuresPerMinute)
+        .readCacheMb(readCacheMb)
+        .metricsListenPublic(metricsListenPublic)
+        .metricsStatisticsSeconds(metricsStatisticsSeconds)
+        .assertionAudiences(assertionAudiences)
+        .assertionMaxLifetimeSeconds(assertionMaxLifetimeSeconds)
+        .assertionClockSkewSeconds(assertionClockSkewSeconds);
+    if (metricsListenGiven()) {
+      b.metricsListen(metricsListen);
+    }
+    return b.build();
+  }
+
+  private CofferServer server(ServerConfig config, Vault vault, ServerTransport transport,
+      CofferMetrics metrics, CertificateIdentity clientCertificates) {
+    ServerConfig.Assertions assertions = config.assertions();
+    CofferServer.Builder b = CofferServer.builder(vault)
+        .transport(NettyServerBuilder.forAddress(new InetSocketAddress(config.listen().host(),
+            config.listen().port()), transport.credentials()))
+        .clock(Clock.systemUTC())
+        .maxInboundBytes(config.listen().maxInboundMessageBytes())
+        .assertionRules(new AssertionRules(assertions.audiences(), assertions.maxLifetime(),
+            assertions.clockSkew()));
+    if (metrics != null) {
+      b.metrics(metrics);
+    }
+    if (clientCertificates != null) {
+      b.clientCertificates(clientCertificates);
+    }
+    transport.reloadJob().ifPresent(b::addBackgroundJob);
+    return b.build();
+  }
+
+  /** Where the bootstrap token goes: the configured file, or stdout when asked for. */
+  private BootstrapTokenHandover bootstrapTokenHandover(ServerConfig config) {
+    return config.bootstrapTokenFile()
+        .map(file -> BootstrapTokenHandover.toFile(file, out))
+        .orElseGet(() -> BootstrapTokenHandover.toStdout(out));
+  }
+
+  private RootKeyProvider rootKey(ServerConfig.RootKey config) {
     if (config.dev()) {
-      DevRootKeyFile key = DevRootKeyFile.loadOrCreate(config.devRootKeyFile());
+      DevRootKeyFile key = DevRootKeyFile.loadOrCreate(config.devKeyFile());
       String banner = "!".repeat(78);
       err.println(banner);
       err.println("!! DEVELOPMENT MODE: the root key is a plain file next to the data:");
-      err.println("!!   " + config.devRootKeyFile() + (key.created() ? " (created now)" : ""));
+      err.println("!!   " + config.devKeyFile() + (key.created() ? " (created now)" : ""));
       err.println("!! Anyone who can read the data dir can decrypt every vaulted secret.");
       err.println("!! Never use --dev in production; configure --root-key instead.");
       err.println(banner);
       return key;
     }
-    if (config.rootKeyUri() == null || config.rootKeyUri().isBlank()) {
-      throw new ConfigException("no root key configured: pass --root-key URI (file:///path, "
-          + "env://VARIABLE, fd://N, aws-kms://..., gcp-kms://...; or set COFFER_ROOT_KEY), "
-          + "or --dev for a development key in the data dir");
-    }
-    Path credentials = kmsCredentials == null || kmsCredentials.toString().isBlank()
-        ? null : kmsCredentials;
-    RootKeyProvider root = rootKeys.withKmsCredentials(credentials).open(config.rootKeyUri());
+    RootKeyProvider root = rootKeys.withKmsCredentials(config.kmsCredentials().orElse(null))
+        .open(config.uri().orElseThrow());
     err.println("coffer-server: root key: " + root.description());
     return root;
-  }
-
-  private ServerConfig config() {
-    HostPort at = HostPort.parse(listen).orElseThrow(() -> new ConfigException(
-        "--listen must be HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:7443"));
-    String host = at.host();
-    int port = at.port();
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw new ConfigException("--tls-cert and --tls-key go together");
-    }
-    if (tlsCert == null && !isLoopback(host)) {
-      throw new ConfigException("--listen " + host + " is not a loopback address: plaintext "
-          + "gRPC is allowed on loopback only; give --tls-cert and --tls-key");
-    }
-    if (tlsReloadSeconds < 1) {
-      throw new ConfigException("--tls-reload-seconds must be at least 1");
-    }
-    if (verifyFailuresPerMinute < 1) {
-      throw new ConfigException("--verify-failures-per-minute must be at least 1");
-    }
-    if (bootstrapTokenFile != null && bootstrapTokenStdout) {
-      throw new ConfigException("--bootstrap-token-file and --bootstrap-token-stdout exclude "
-          + "each other: choose where the bootstrap token goes");
-    }
-    if (readCacheMb < 0 || readCacheMb > 65_536) {
-      throw new ConfigException("--read-cache-mb must be from 0 to 65536");
-    }
-    if (metricsStatisticsSeconds < 1) {
-      throw new ConfigException("--metrics-statistics-seconds must be at least 1");
-    }
-    HostPort metricsAt = metricsListen();
-    if (metricsAt != null && !metricsListenPublic && !isLoopback(metricsAt.host())) {
-      throw new ConfigException("--metrics-listen " + metricsAt.host() + " is not a loopback "
-          + "address: /metrics answers without authentication, so serving it to other hosts "
-          + "also needs --metrics-listen-public (or keep --metrics-listen "
-          + ServerConfig.DEFAULT_METRICS_LISTEN + ")");
-    }
-    Path data = dataDir.toAbsolutePath().normalize();
-    Path tokenFile = bootstrapTokenFile != null ? bootstrapTokenFile.toAbsolutePath().normalize()
-        : dev || bootstrapTokenStdout ? null
-        : data.resolve(BootstrapTokenHandover.DEFAULT_FILE_NAME);
-    return new ServerConfig(data, host, port, dev,
-        dev ? null : rootKey, tokenFile, verifyFailuresPerMinute,
-        ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
-        metricsAt == null ? null : metricsAt.host(),
-        metricsAt == null ? 0 : metricsAt.port(),
-        Duration.ofSeconds(metricsStatisticsSeconds),
-        backupDir != null ? backupDir.toAbsolutePath().normalize()
-            : dev ? dataDir.toAbsolutePath().normalize().resolve("backups") : null);
-  }
-
-  /** The {@code --assertion-*} flags, checked. */
-  private AssertionRules assertionRules() {
-    if (assertionMaxLifetimeSeconds < 1 || assertionMaxLifetimeSeconds > 86_400) {
-      throw new ConfigException("--assertion-max-lifetime-seconds must be from 1 to 86400");
-    }
-    if (assertionClockSkewSeconds < 0 || assertionClockSkewSeconds > 600) {
-      throw new ConfigException("--assertion-clock-skew-seconds must be from 0 to 600");
-    }
-    List<String> audiences = new ArrayList<>();
-    for (String aud : assertionAudiences) {
-      String a = aud.strip();
-      if (a.isEmpty() || a.length() > 512) {
-        throw new ConfigException("--assertion-audience values must be 1 to 512 characters");
-      }
-      audiences.add(a);
-    }
-    return new AssertionRules(audiences, Duration.ofSeconds(assertionMaxLifetimeSeconds),
-        Duration.ofSeconds(assertionClockSkewSeconds));
-  }
-
-  /** {@code --metrics-listen} as an address, or null for "off". */
-  private HostPort metricsListen() {
-    if (metricsListen.trim().toLowerCase(Locale.ROOT).equals("off")) {
-      return null;
-    }
-    return HostPort.parse(metricsListen).orElseThrow(() -> new ConfigException(
-        "--metrics-listen must be HOST:PORT (port 0 to 65535), e.g. "
-            + ServerConfig.DEFAULT_METRICS_LISTEN + ", or off"));
   }
 
   /** Whether {@code --metrics-listen} was given, rather than left at its default. */
@@ -421,91 +383,63 @@ public final class CofferServerMain implements Callable<Integer> {
 
   /**
    * Starts the metrics endpoint (null when off); ConfigException when it cannot bind, except
-   * that {@code orFreePort} (development mode with the default address) takes a free port
-   * instead, so a second dev server or a busy 9464 never stops a first walk-through.
+   * that {@link ServerConfig.Metrics#orFreePort} (development mode with the default address)
+   * takes a free port instead, so a second dev server or a busy 9464 never stops a first
+   * walk-through.
    */
-  private MetricsHttpServer serveMetrics(ServerConfig config, CofferMetrics metrics,
-      boolean orFreePort) {
+  private MetricsHttpServer serveMetrics(ServerConfig config, CofferMetrics metrics) {
     if (metrics == null) {
       return null;
     }
-    String at = config.metricsHost() + ":" + config.metricsPort();
+    ServerConfig.Metrics endpoint = config.metrics().orElseThrow();
+    String at = endpoint.host() + ":" + endpoint.port();
     try {
-      return MetricsHttpServer.start(new InetSocketAddress(config.metricsHost(),
-          config.metricsPort()), metrics::scrape);
+      return MetricsHttpServer.start(new InetSocketAddress(endpoint.host(), endpoint.port()),
+          metrics::scrape);
     } catch (IOException | RuntimeException e) {
-      if (!orFreePort) {
+      if (!endpoint.orFreePort()) {
         throw new ConfigException("cannot serve metrics on " + at + " (" + e.getMessage()
             + "); pass another --metrics-listen HOST:PORT, or --metrics-listen off");
       }
     }
     out.println("metrics: " + at + " is in use; serving /metrics on a free port instead");
     try {
-      return MetricsHttpServer.start(new InetSocketAddress(config.metricsHost(), 0),
+      return MetricsHttpServer.start(new InetSocketAddress(endpoint.host(), 0),
           metrics::scrape);
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException("cannot serve metrics on " + config.metricsHost() + " ("
+      throw new ConfigException("cannot serve metrics on " + endpoint.host() + " ("
           + e.getMessage() + "); pass --metrics-listen HOST:PORT, or --metrics-listen off");
     }
   }
 
-  private ServerTransport transport() {
-    return tlsCert == null ? ServerTransport.plaintext()
-        : ServerTransport.tls(tlsCert, tlsKey, tlsReloadSeconds, tlsClientCa);
+  private static ServerTransport transport(ServerConfig config) {
+    return config.tls().map(tls -> ServerTransport.tls(tls.certFile(), tls.keyFile(),
+            config.periods().tlsReload().toSeconds(),
+            tls.clientCertificates().map(ServerConfig.ClientCertificates::caFile).orElse(null)))
+        .orElseGet(ServerTransport::plaintext);
   }
 
   /**
    * How client certificates map to principals (see {@link CertificateIdentity}), or null
    * without {@code --tls-client-ca}.
    */
-  private CertificateIdentity clientCertificates() {
-    if (tlsClientCa == null) {
-      if (mtlsTrustDomain != null || mtlsDnsSuffix != null) {
-        throw new ConfigException("--mtls-trust-domain and --mtls-dns-suffix need "
-            + "--tls-client-ca");
-      }
+  private static CertificateIdentity clientCertificates(ServerConfig config) {
+    ServerConfig.ClientCertificates mtls = config.tls()
+        .flatMap(ServerConfig.Tls::clientCertificates).orElse(null);
+    if (mtls == null) {
       return null;
     }
-    if (tlsCert == null) {
-      throw new ConfigException("--tls-client-ca needs TLS: give --tls-cert and --tls-key");
-    }
-    String mode = mtlsIdentity.trim().toLowerCase(Locale.ROOT);
     try {
-      switch (mode) {
-        case "spiffe":
-          if (mtlsTrustDomain == null || mtlsTrustDomain.isBlank()) {
-            throw new ConfigException("--mtls-identity spiffe needs --mtls-trust-domain NAME");
-          }
-          return CertificateIdentity.spiffe(mtlsTrustDomain.trim());
-        case "dns":
-          if (mtlsDnsSuffix == null || mtlsDnsSuffix.isBlank()) {
-            throw new ConfigException("--mtls-identity dns needs --mtls-dns-suffix SUFFIX");
-          }
-          return CertificateIdentity.dns(mtlsDnsSuffix.trim());
-        case "cn":
-          return CertificateIdentity.commonName();
+      switch (mtls.mode()) {
+        case SPIFFE:
+          return CertificateIdentity.spiffe(mtls.trustDomain().orElseThrow());
+        case DNS:
+          return CertificateIdentity.dns(mtls.dnsSuffix().orElseThrow());
         default:
-          throw new ConfigException("--mtls-identity must be spiffe, dns or cn");
+          return CertificateIdentity.commonName();
       }
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--mtls-trust-domain / --mtls-dns-suffix: " + e.getMessage());
-    }
-  }
-
-  private static boolean isLoopback(String host) {
-    try {
-      return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
-
-  /** A configuration error, reported on stderr with exit code 2. */
-  static final class ConfigException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ConfigException(String message) {
-      super(message);
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.coffer.server;
 
-import dev.coffer.server.CofferServerMain.ConfigException;
+import dev.coffer.server.config.ConfigException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

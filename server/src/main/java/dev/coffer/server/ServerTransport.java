@@ -1,5 +1,6 @@
 package dev.coffer.server;
 
+import dev.coffer.server.service.BackgroundJob;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
@@ -9,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -20,16 +20,16 @@ import java.util.logging.Logger;
  * picked up without a restart; or plaintext, which the server allows on loopback only.
  * The private key never leaves the key manager; errors name files, never their contents.
  */
-final class ServerTransport implements AutoCloseable {
+final class ServerTransport {
 
   private static final Logger LOG = Logger.getLogger(ServerTransport.class.getName());
 
   private final ServerCredentials credentials;
-  private final ScheduledExecutorService reloader;
+  private final BackgroundJob reload; // null for plaintext
 
-  private ServerTransport(ServerCredentials credentials, ScheduledExecutorService reloader) {
+  private ServerTransport(ServerCredentials credentials, BackgroundJob reload) {
     this.credentials = credentials;
-    this.reloader = reloader;
+    this.reload = reload;
   }
 
   static ServerTransport plaintext() {
@@ -38,7 +38,7 @@ final class ServerTransport implements AutoCloseable {
 
   /**
    * TLS with the chain in {@code certFile} and the key in {@code keyFile} (PEM), re-read
-   * every {@code reloadSeconds}.
+   * every {@code reloadSeconds} by the {@link #reloadJob} (which the server runs).
    *
    * @throws IllegalArgumentException naming the files when they cannot be loaded
    */
@@ -76,12 +76,8 @@ final class ServerTransport implements AutoCloseable {
             + " (" + e.getClass().getSimpleName() + ")");
       }
     }
-    ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "coffer-tls-reload");
-      t.setDaemon(true);
-      return t;
-    });
-    reloader.scheduleWithFixedDelay(() -> {
+    Duration period = Duration.ofSeconds(reloadSeconds);
+    BackgroundJob reload = BackgroundJob.onEveryNode("coffer-tls-reload", period, period, () -> {
       try {
         FileTime[] now = {Files.getLastModifiedTime(certFile), Files.getLastModifiedTime(keyFile)};
         if (!now[0].equals(loaded[0]) || !now[1].equals(loaded[1])) {
@@ -94,8 +90,8 @@ final class ServerTransport implements AutoCloseable {
         LOG.warning("cannot reload the TLS certificate " + certFile + " ("
             + e.getClass().getSimpleName() + "); still serving the previous one");
       }
-    }, reloadSeconds, reloadSeconds, TimeUnit.SECONDS);
-    return new ServerTransport(builder.build(), reloader);
+    });
+    return new ServerTransport(builder.build(), reload);
   }
 
   private static FileTime[] load(AdvancedTlsX509KeyManager keys, Path certFile, Path keyFile)
@@ -110,13 +106,14 @@ final class ServerTransport implements AutoCloseable {
   }
 
   boolean isTls() {
-    return reloader != null;
+    return reload != null;
   }
 
-  @Override
-  public void close() {
-    if (reloader != null) {
-      reloader.shutdownNow();
-    }
+  /**
+   * With TLS, the job that re-reads the certificate and key files when they change; add it
+   * to the server ({@link CofferServer.Builder#addBackgroundJob}) so it runs while it serves.
+   */
+  Optional<BackgroundJob> reloadJob() {
+    return Optional.ofNullable(reload);
   }
 }

@@ -12,6 +12,8 @@ import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.SecretGenerator;
 import dev.coffer.server.crypto.VerifierMac;
 import dev.coffer.server.metrics.VaultInstrumentation;
+import dev.coffer.server.service.BackgroundJob;
+import dev.coffer.server.service.BackgroundJobs;
 import dev.coffer.server.service.DataKeyShredder;
 import dev.coffer.server.service.KekRewrapJob;
 import dev.coffer.server.service.KekService;
@@ -60,6 +62,7 @@ import dev.coffer.server.store.records.SecretRepository;
 import dev.coffer.server.store.records.TenantRepository;
 import dev.coffer.server.store.records.TokenRepository;
 import java.nio.file.Path;
+import java.util.List;
 import java.security.SecureRandom;
 import java.time.Clock;
 
@@ -67,11 +70,13 @@ import java.time.Clock;
  * The vault below the transport: storage, keys, audit and every service, wired once.
  * Opening fails with a clear message when the root key cannot decrypt the stored keysets.
  * Closing signs an audit checkpoint at the head (clean shutdown), then closes the
- * database; services must not be used afterwards.
+ * database; services must not be used afterwards. Opening starts no background job (see
+ * {@link #backgroundJobs}); stop the server running them before closing.
  */
 public final class Vault implements AutoCloseable {
 
   private static final java.time.Duration SHRED_PERIOD = java.time.Duration.ofSeconds(1);
+  private static final java.time.Duration REWRAP_PERIOD = java.time.Duration.ofSeconds(2);
 
   private final RocksKvStore rocks;
   private final CachingKvStore store;
@@ -139,7 +144,7 @@ public final class Vault implements AutoCloseable {
     this.locations = new LocationService(locationRepo, gov);
     SecretMinter minter = new SecretMinter(generator, mac, cipher, ids, keyring.lookupKeys());
     SecretSettings secretSettings = new SecretSettings(tenantRepo, locations);
-    this.shredder = new DataKeyShredder(store).start(SHRED_PERIOD);
+    this.shredder = new DataKeyShredder(store);
     this.secrets = new SecretService(secretRepo, holders, tenantRepo, secretSettings, minter,
         gov, lifecycleEvents, shredder);
     this.scopes = new ScopeService(scopeRepo, tenantRepo, gov);
@@ -328,7 +333,16 @@ public final class Vault implements AutoCloseable {
     return admin;
   }
 
-  /** Re-wraps data keys after a KEK rotation; started by the server, run by tests. */
+  /**
+   * The vault's periodic jobs, in start order, not running: a {@link CofferServer} runs
+   * them while it serves (see {@link BackgroundJobs}).
+   */
+  public List<BackgroundJob> backgroundJobs() {
+    return List.of(shredder.job(SHRED_PERIOD), lifecycleMonitor.job(),
+        rewrapJob.job(REWRAP_PERIOD), clientAssertions.replayPurgeJob());
+  }
+
+  /** Re-wraps data keys after a KEK rotation; run by the server's jobs, and by tests. */
   public KekRewrapJob rewrapJob() {
     return rewrapJob;
   }
@@ -338,17 +352,13 @@ public final class Vault implements AutoCloseable {
     return shredder;
   }
 
-  /** Publishes expiry warnings and expiries; started by the server, ticked by tests. */
+  /** Publishes expiry warnings and expiries; run by the server's jobs, ticked by tests. */
   public LifecycleMonitor lifecycleMonitor() {
     return lifecycleMonitor;
   }
 
   @Override
   public void close() {
-    clientAssertions.close();
-    lifecycleMonitor.close();
-    rewrapJob.close();
-    shredder.close();
     lifecycleEvents.close();
     audit.close(); // writes what is queued first
     try {

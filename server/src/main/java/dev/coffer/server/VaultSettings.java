@@ -14,7 +14,7 @@ public record VaultSettings(long verifyFailuresPerMinute, int auditCheckpointInt
     Path backupDir, long readCacheBytes) {
 
   /** 64 MiB of cached records and index entries (on the Java heap). */
-  public static final long DEFAULT_READ_CACHE_BYTES = 64L << 20;
+  public static final long DEFAULT_READ_CACHE_BYTES = ServerConfig.DEFAULT_READ_CACHE_MB << 20;
 
   public static VaultSettings defaults() {
     return new VaultSettings(ServerConfig.DEFAULT_VERIFY_FAILURES_PER_MINUTE,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.server.config.ConfigException;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.BootstrapService;
@@ -70,7 +71,7 @@ class BootstrapTokenHandoverTest {
     Path file = Files.writeString(dir.resolve("bootstrap-token"), "an older token");
     try (Vault vault = open()) {
       var handover = BootstrapTokenHandover.toFile(file, print);
-      CofferServerMain.ConfigException e = assertThrows(CofferServerMain.ConfigException.class,
+      ConfigException e = assertThrows(ConfigException.class,
           () -> handover.bootstrapIfEmpty(vault.bootstrap()));
       assertTrue(e.getMessage().contains("already exists"), e.getMessage());
       assertEquals("an older token", Files.readString(file));
@@ -83,7 +84,7 @@ class BootstrapTokenHandoverTest {
     Path file = dir.resolve("no-such-dir").resolve("bootstrap-token");
     try (Vault vault = open()) {
       var handover = BootstrapTokenHandover.toFile(file, print);
-      CofferServerMain.ConfigException e = assertThrows(CofferServerMain.ConfigException.class,
+      ConfigException e = assertThrows(ConfigException.class,
           () -> handover.bootstrapIfEmpty(vault.bootstrap()));
       assertTrue(e.getMessage().contains("cannot create the bootstrap token file"),
           e.getMessage());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.auth.CertificateIdentity;
-import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestCertificates;
 import dev.coffer.server.testing.TestVault;
@@ -49,16 +48,17 @@ class MutualTlsTest {
     ca = TestCertificates.ca(dir, "ca");
     TestCertificates.Pem serverCert = TestCertificates.server(dir, ca, "server", 2);
     transport = ServerTransport.tls(serverCert.cert(), serverCert.key(), 60, ca.pem().cert());
-    server = new CofferServer(NettyServerBuilder.forAddress(
-        new InetSocketAddress("127.0.0.1", 0), transport.credentials()), t.vault, t.clock,
-        ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, null,
-        CertificateIdentity.spiffe(TRUST_DOMAIN)).start();
+    server = CofferServer.builder(t.vault)
+        .transport(NettyServerBuilder.forAddress(
+            new InetSocketAddress("127.0.0.1", 0), transport.credentials()))
+        .clock(t.clock).clientCertificates(CertificateIdentity.spiffe(TRUST_DOMAIN))
+        .addBackgroundJob(transport.reloadJob().orElseThrow())
+        .build().start();
   }
 
   @AfterEach
   void stop() throws Exception {
     server.stop(Duration.ofSeconds(1));
-    transport.close();
     t.close();
   }
 

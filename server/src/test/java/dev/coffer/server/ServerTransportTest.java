@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
-import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestCertificates;
 import dev.coffer.server.testing.TestVault;
@@ -33,8 +32,8 @@ class ServerTransportTest {
   void tlsServer_servesClientsThatTrustItsCertificate_andRefusesOthers() throws Exception {
     TestCertificates.Pem pem = TestCertificates.selfSigned(dir, "server", 1);
     TestCertificates.Pem stranger = TestCertificates.selfSigned(dir, "stranger", 2);
-    try (TestVault t = new TestVault(dir.resolve("vault"));
-        ServerTransport transport = ServerTransport.tls(pem.cert(), pem.key(), 60)) {
+    ServerTransport transport = ServerTransport.tls(pem.cert(), pem.key(), 60);
+    try (TestVault t = new TestVault(dir.resolve("vault"))) {
       CofferServer server = start(t, transport);
       try {
         assertEquals("admin", whoAmI(server.port(), pem.cert(), t.adminToken));
@@ -50,8 +49,8 @@ class ServerTransportTest {
   @Test
   void renewedCertificate_isServedWithoutARestart() throws Exception {
     TestCertificates.Pem first = TestCertificates.selfSigned(dir, "server", 1);
-    try (TestVault t = new TestVault(dir.resolve("vault"));
-        ServerTransport transport = ServerTransport.tls(first.cert(), first.key(), 1)) {
+    ServerTransport transport = ServerTransport.tls(first.cert(), first.key(), 1);
+    try (TestVault t = new TestVault(dir.resolve("vault"))) {
       CofferServer server = start(t, transport);
       try {
         TestCertificates.Pem renewed = TestCertificates.selfSigned(dir, "server", 2);
@@ -79,9 +78,10 @@ class ServerTransportTest {
   }
 
   private static CofferServer start(TestVault t, ServerTransport transport) throws Exception {
-    return new CofferServer(NettyServerBuilder.forAddress(
-        new InetSocketAddress("127.0.0.1", 0), transport.credentials()), t.vault, t.clock,
-        ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES).start();
+    return CofferServer.builder(t.vault)
+        .transport(NettyServerBuilder.forAddress(
+            new InetSocketAddress("127.0.0.1", 0), transport.credentials()))
+        .clock(t.clock).addBackgroundJob(transport.reloadJob().orElseThrow()).build().start();
   }
 
   private static String whoAmI(int port, Path trustedCert, String token) throws Exception {

@@ -60,9 +60,9 @@ class UnreadableMessageLogTest {
     grpc.addHandler(grpcLines);
     ours.addHandler(ourLines);
     try (TestVault t = new TestVault(dir)) {
-      CofferServer server = new CofferServer(
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), t.vault, t.clock,
-          ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES).start();
+      CofferServer server = CofferServer.builder(t.vault)
+          .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+          .clock(t.clock).build().start();
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
           .usePlaintext().build();
       try {

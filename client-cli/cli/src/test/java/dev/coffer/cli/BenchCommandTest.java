@@ -14,7 +14,6 @@ import dev.coffer.bench.BaselineServer;
 import dev.coffer.client.CofferClient;
 import dev.coffer.server.CofferServer;
 import dev.coffer.server.Vault;
-import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.BufferedReader;
@@ -61,9 +60,9 @@ class BenchCommandTest {
         return value.reveal();
       }
     }).orElseThrow();
-    server = new CofferServer(NettyServerBuilder.forAddress(
-        new InetSocketAddress("127.0.0.1", 0)), vault, clock,
-        ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES).start();
+    server = CofferServer.builder(vault)
+        .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+        .clock(clock).build().start();
     address = "127.0.0.1:" + server.port();
   }
 

@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import dev.coffer.server.service.PeriodicTask;
+import dev.coffer.server.service.BackgroundJob;
 
 /**
  * The job behind the domain gauges (secrets by state and tenant, secrets expiring within
@@ -18,13 +18,13 @@ import dev.coffer.server.service.PeriodicTask;
  * paths never pay for any of it. A run that fails is counted and the next run starts a
  * new sweep. Time comes from the injected {@link Clock}.
  *
- * <p>{@link #start} schedules the runs on one daemon thread; {@link #refresh} performs a
+ * <p>{@link #job} is what the server schedules while it runs; {@link #refresh} performs a
  * whole sweep synchronously (tests, or an operator wanting fresh figures). Thread-safe.
  *
  * <p>Security: reads metadata only and publishes counts labelled by tenant; no value,
  * verifier or record id leaves it.
  */
-public final class VaultStatistics implements AutoCloseable {
+public final class VaultStatistics {
 
   public static final Duration DEFAULT_PERIOD = Duration.ofSeconds(30);
   public static final int DEFAULT_RECORDS_PER_RUN = 50_000;
@@ -38,7 +38,6 @@ public final class VaultStatistics implements AutoCloseable {
   private final Counter failed;
   private StatisticsSweep sweep; // guarded by this
   private volatile StatisticsSnapshot latest;
-  private PeriodicTask task; // guarded by this
 
   public VaultStatistics(KvStore store, Clock clock, MeterRegistry registry, Duration period,
       int recordsPerRun) {
@@ -99,27 +98,11 @@ public final class VaultStatistics implements AutoCloseable {
     return Optional.ofNullable(latest);
   }
 
-  /** Schedules a run now and then every period, on a daemon thread. Idempotent. */
-  public synchronized VaultStatistics start() {
-    if (task == null) {
-      task = PeriodicTask.start("coffer-statistics", Duration.ZERO, period, this::runOnce);
-    }
-    return this;
+  /** A run now and then every period, on every node (each reports its own store). */
+  public BackgroundJob job() {
+    return BackgroundJob.onEveryNode("coffer-statistics", Duration.ZERO, period, this::runOnce);
   }
 
-
-  /** Stops the runs, waiting up to 5 s for one in progress. Idempotent. */
-  @Override
-  public void close() {
-    PeriodicTask running;
-    synchronized (this) {
-      running = task;
-      task = null;
-    }
-    if (running != null) {
-      running.close();
-    }
-  }
 
 
   private static Counter runs(MeterRegistry registry, String result) {

@@ -9,20 +9,13 @@ import java.util.List;
  * without iat) of at most {@code maxLifetime}; and time claims within {@code clockSkew}.
  *
  * @param audiences accepted aud values; at least one
+ * @see dev.coffer.server.config.ServerConfig.Assertions where the defaults are (FAPI-style:
+ *     client assertions are short-lived)
  */
 public record AssertionRules(List<String> audiences, Duration maxLifetime, Duration clockSkew) {
 
-  /** FAPI-style: client assertions are short-lived. */
-  public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(5);
-  public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
-
   public AssertionRules {
     audiences = List.copyOf(audiences);
-  }
-
-  /** The defaults with {@code audiences}. */
-  public static AssertionRules of(List<String> audiences) {
-    return new AssertionRules(audiences, DEFAULT_MAX_LIFETIME, DEFAULT_CLOCK_SKEW);
   }
 
   /** These rules with other accepted audiences (a request's own). */

@@ -40,7 +40,7 @@ import java.util.List;
  * entries lapse at exp plus the clock skew and {@link #purgeReplayCache} removes them.
  * Every check, passed or failed, is audited (never the assertion itself).
  */
-public final class ClientAssertionService implements AutoCloseable {
+public final class ClientAssertionService {
 
   /** Why an assertion was refused. */
   public enum Failure {
@@ -85,7 +85,6 @@ public final class ClientAssertionService implements AutoCloseable {
   private final Clock clock;
   private final Listener listener;
   private final LockStripes stripes = new LockStripes(STRIPES);
-  private PeriodicTask purger;
 
   public ClientAssertionService(ApplicationRepository apps, SecretRepository secrets,
       AssertionReplayRepository replays, Governance gov, Listener listener) {
@@ -303,23 +302,9 @@ public final class ClientAssertionService implements AutoCloseable {
     return replays.purgeExpired(clock.instant(), PURGE_BATCH);
   }
 
-  /** Purges the replay cache every minute on a daemon thread until {@link #close}. */
-  public synchronized void start() {
-    if (purger == null) {
-      purger = PeriodicTask.start("coffer-assertion-replay-purge", Duration.ofMinutes(1),
-          Duration.ofMinutes(1), this::purgeReplayCache);
-    }
-  }
-
-  @Override
-  public void close() {
-    PeriodicTask running;
-    synchronized (this) {
-      running = purger;
-      purger = null;
-    }
-    if (running != null) {
-      running.close();
-    }
+  /** Purges the replay cache every minute; only on the leader of a cluster (it deletes). */
+  public BackgroundJob replayPurgeJob() {
+    return BackgroundJob.onLeaderOnly("coffer-assertion-replay-purge", Duration.ofMinutes(1),
+        Duration.ofMinutes(1), this::purgeReplayCache);
   }
 }

@@ -15,25 +15,22 @@ import java.util.List;
  * (flush and compaction, see {@link KvStore#purge}), so neither a storage file nor a
  * write-ahead-log segment of the live data directory still holds it, and the value's
  * ciphertext can never be opened again, KEK or not. Deletes are collected and purged
- * together once a second on a background thread ({@link #start}); {@link #shredNow} does
+ * together once a second by a background {@link #job}; {@link #shredNow} does
  * it at once. Thread-safe.
  */
-public final class DataKeyShredder implements AutoCloseable {
+public final class DataKeyShredder {
 
   private final KvStore store;
   private final List<byte[]> pending = new ArrayList<>(); // guarded by this
-  private PeriodicTask task;
 
   public DataKeyShredder(KvStore store) {
     this.store = store;
   }
 
-  /** Starts purging collected deletes every {@code period}. */
-  public synchronized DataKeyShredder start(Duration period) {
-    if (task == null) {
-      task = PeriodicTask.start("coffer-data-key-shredder", period, period, this::shredNow);
-    }
-    return this;
+  /** Purges the collected deletes every {@code period}, on every node (its own storage). */
+  public BackgroundJob job(Duration period) {
+    return BackgroundJob.onEveryNode("coffer-data-key-shredder", period, period,
+        this::shredNow);
   }
 
   /** Notes that the data key of {@code m} was deleted (call after the delete commits). */
@@ -57,17 +54,5 @@ public final class DataKeyShredder implements AutoCloseable {
     }
     store.purge(Table.DATA_KEYS, from, Arrays.copyOf(last, last.length + 1));
     return count;
-  }
-
-  @Override
-  public void close() {
-    PeriodicTask running;
-    synchronized (this) {
-      running = task;
-      task = null;
-    }
-    if (running != null) {
-      running.close();
-    }
   }
 }

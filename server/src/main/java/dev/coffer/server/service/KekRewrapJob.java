@@ -36,11 +36,13 @@ import java.util.function.LongSupplier;
  * Data keys whose secret is gone are removed; ones that fail to unwrap are counted and left.
  * Reads go on throughout: a data key opens under its old KEK key until re-wrapped.
  */
-public final class KekRewrapJob implements AutoCloseable {
+public final class KekRewrapJob {
 
   static final byte[] STATE_KEY = "kek-rewrap".getBytes(StandardCharsets.UTF_8);
   static final String ACTOR = "coffer:kek-rewrap";
   public static final int DEFAULT_PAGE = 500;
+  /** The name of its {@link #job}, and of the thread that runs it. */
+  public static final String JOB_NAME = "coffer-kek-rewrap";
 
   private final KvStore store;
   private final SecretRepository secrets;
@@ -49,7 +51,6 @@ public final class KekRewrapJob implements AutoCloseable {
   private final Clock clock;
   private final LongSupplier dataKeyEstimate;
   private final int page;
-  private PeriodicTask task; // guarded by this
 
   public KekRewrapJob(KvStore store, SecretRepository secrets, EnvelopeCipher cipher,
       AuditLog audit, Clock clock, LongSupplier dataKeyEstimate, int page) {
@@ -65,12 +66,13 @@ public final class KekRewrapJob implements AutoCloseable {
     this.page = page;
   }
 
-  /** Runs pages continuously in the background while there is work, checking every period. */
-  public synchronized KekRewrapJob start(Duration period) {
-    if (task == null) {
-      task = PeriodicTask.start("coffer-kek-rewrap", Duration.ZERO, period, this::runToEnd);
-    }
-    return this;
+  /**
+   * Runs pages continuously in the background while there is work, checking every
+   * {@code period}; only on the leader of a cluster (it writes re-wrapped keys).
+   */
+  public BackgroundJob job(Duration period) {
+    return BackgroundJob.onLeaderOnly(JOB_NAME, Duration.ZERO, period,
+        this::runToEnd);
   }
 
   /**
@@ -190,18 +192,6 @@ public final class KekRewrapJob implements AutoCloseable {
       if (entries.size() < 1000) {
         return count;
       }
-    }
-  }
-
-  @Override
-  public void close() {
-    PeriodicTask running;
-    synchronized (this) {
-      running = task;
-      task = null;
-    }
-    if (running != null) {
-      running.close();
     }
   }
 

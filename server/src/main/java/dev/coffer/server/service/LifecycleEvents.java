@@ -8,7 +8,6 @@ import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretHolder;
 import dev.coffer.server.domain.SecretMetadata;
-import dev.coffer.server.store.records.ApplicationRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -58,17 +57,8 @@ public final class LifecycleEvents implements AutoCloseable {
   private int count;
   private volatile boolean closed;
 
-  public LifecycleEvents(ApplicationRepository apps, AccessPolicy policy) {
-    this(new SecretHolders(apps, null), policy, DEFAULT_QUEUE_CAPACITY);
-  }
-
   public LifecycleEvents(SecretHolders holders, AccessPolicy policy) {
     this(holders, policy, DEFAULT_QUEUE_CAPACITY);
-  }
-
-  /** @param queueCapacity notices a subscriber may fall behind before it is disconnected */
-  public LifecycleEvents(ApplicationRepository apps, AccessPolicy policy, int queueCapacity) {
-    this(new SecretHolders(apps, null), policy, queueCapacity);
   }
 
   /** @param queueCapacity notices a subscriber may fall behind before it is disconnected */

@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * the object was created. Crossings that happen while nobody in a tenant watches (or
  * while the server is down) are not replayed.
  */
-public final class LifecycleMonitor implements AutoCloseable {
+public final class LifecycleMonitor {
 
   public static final int DEFAULT_MAX_PER_TICK = 5000;
   private static final Logger LOG = Logger.getLogger(LifecycleMonitor.class.getName());
@@ -70,7 +70,6 @@ public final class LifecycleMonitor implements AutoCloseable {
   private final Map<ScanKey, Cursor> cursors = new HashMap<>();
   private Instant lastTick;
   private long ticks;
-  private PeriodicTask task;
 
   public LifecycleMonitor(SecretRepository secrets, GrantRepository grants,
       AccessRequestRepository requests, LifecycleEvents events, Clock clock, int maxPerTick) {
@@ -83,12 +82,10 @@ public final class LifecycleMonitor implements AutoCloseable {
     this.lastTick = clock.instant();
   }
 
-  /** Ticks every second on a daemon thread until {@link #close}; idempotent. */
-  public synchronized void start() {
-    if (task == null) {
-      task = PeriodicTask.start("coffer-lifecycle-monitor", Duration.ofSeconds(1),
-          Duration.ofSeconds(1), this::tick);
-    }
+  /** Ticks every second, on every node (each serves its own watchers). */
+  public BackgroundJob job() {
+    return BackgroundJob.onEveryNode("coffer-lifecycle-monitor", Duration.ofSeconds(1),
+        Duration.ofSeconds(1), this::tick);
   }
 
 
@@ -116,18 +113,6 @@ public final class LifecycleMonitor implements AutoCloseable {
     return examined;
   }
 
-  /** Stops the schedule and waits for a running tick; idempotent. */
-  @Override
-  public void close() {
-    PeriodicTask running;
-    synchronized (this) {
-      running = task;
-      task = null;
-    }
-    if (running != null) {
-      running.close();
-    }
-  }
 
 
   /** Keeps one cursor per watched (tenant, kind, lead); a new one starts at the last tick. */

@@ -11,9 +11,10 @@ import java.util.logging.Logger;
  * A background job that runs on its own daemon thread with a fixed delay between runs. A
  * run that throws is logged by exception class only (never its message, which could name
  * a record) and the schedule goes on. {@link #close} stops it and waits up to 5 s for a
- * run in progress; call it without holding a lock the job takes.
+ * run in progress; call it without holding a lock the job takes. Package-private: only
+ * {@link BackgroundJobs}, the one owner of background work, runs periodic tasks.
  */
-public final class PeriodicTask implements AutoCloseable {
+final class PeriodicTask implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(PeriodicTask.class.getName());
 
@@ -24,7 +25,7 @@ public final class PeriodicTask implements AutoCloseable {
   }
 
   /** Runs {@code job} after {@code initialDelay}, then {@code period} after each run ends. */
-  public static PeriodicTask start(String threadName, Duration initialDelay, Duration period,
+  static PeriodicTask start(String threadName, Duration initialDelay, Duration period,
       Runnable job) {
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, threadName);

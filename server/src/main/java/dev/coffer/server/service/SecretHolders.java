@@ -4,6 +4,7 @@ import dev.coffer.server.domain.SecretHolder;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.store.records.ApplicationRepository;
 import dev.coffer.server.store.records.ScopeRepository;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -13,11 +14,11 @@ import java.util.Optional;
 public final class SecretHolders {
 
   private final ApplicationRepository apps;
-  private final ScopeRepository scopes; // null: scopes unknown (older wiring in tests)
+  private final ScopeRepository scopes;
 
   public SecretHolders(ApplicationRepository apps, ScopeRepository scopes) {
-    this.apps = apps;
-    this.scopes = scopes;
+    this.apps = Objects.requireNonNull(apps, "apps");
+    this.scopes = Objects.requireNonNull(scopes, "scopes");
   }
 
   /** The holder of {@code m}, or null when it has none (or it no longer exists). */
@@ -32,7 +33,7 @@ public final class SecretHolders {
   /** The application or scope {@code parent} names, in {@code tenantId}. */
   public Optional<? extends SecretHolder> find(String tenantId, SecretParent parent) {
     if (parent.scope()) {
-      return scopes == null ? Optional.empty() : scopes.get(tenantId, parent.id());
+      return scopes.get(tenantId, parent.id());
     }
     return apps.get(tenantId, parent.id());
   }

@@ -16,7 +16,6 @@ import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.domain.StoredSecret;
 import dev.coffer.server.domain.Tenant;
 import dev.coffer.server.store.Changes;
-import dev.coffer.server.store.records.ApplicationRepository;
 import dev.coffer.server.store.records.Page;
 import dev.coffer.server.store.records.SecretRepository;
 import dev.coffer.server.store.records.TenantRepository;
@@ -54,12 +53,6 @@ public final class SecretService {
   private final VisibilityProbe probe;
   /** Serialises revoke and delete per secret (a read-check-write each), not across secrets. */
   private final LockStripes changing = new LockStripes(256);
-
-  public SecretService(SecretRepository secrets, ApplicationRepository apps,
-      TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov,
-      LifecycleEvents events, DataKeyShredder shredder) {
-    this(secrets, new SecretHolders(apps, null), tenants, settings, minter, gov, events, shredder);
-  }
 
   public SecretService(SecretRepository secrets, SecretHolders holders,
       TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov,

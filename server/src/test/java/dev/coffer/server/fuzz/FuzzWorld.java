@@ -21,6 +21,7 @@ import dev.coffer.api.v1.RotateKekRequest;
 import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.server.service.KekRewrapJob;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Status;
@@ -68,8 +69,10 @@ final class FuzzWorld implements AutoCloseable {
   final List<String> dictionary = new ArrayList<>();
 
   FuzzWorld(Path dir) throws IOException {
-    coffer = new InProcessCoffer(dir);
-    coffer.vault.vault.rewrapJob().close();
+    // No background re-wrap: the old KEK key must keep wrapping data keys (seed requests).
+    coffer = new InProcessCoffer(dir, (vault, server) -> server.backgroundJobs(
+        vault.backgroundJobs().stream()
+            .filter(job -> !job.name().equals(KekRewrapJob.JOB_NAME)).toList()));
     String sys = coffer.vault.adminToken;
     tokens.put(Caller.SYSTEM_ADMIN, sys);
     coffer.tenants(sys).createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT)

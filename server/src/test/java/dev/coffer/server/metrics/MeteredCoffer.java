@@ -2,7 +2,6 @@ package dev.coffer.server.metrics;
 
 import dev.coffer.server.CofferServer;
 import dev.coffer.server.Vault;
-import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.service.TokenService;
 import dev.coffer.server.testing.InProcessCoffer;
@@ -49,8 +48,9 @@ final class MeteredCoffer implements AutoCloseable {
           }
         }).orElseThrow();
     String name = InProcessServerBuilder.generateName();
-    this.server = new CofferServer(InProcessServerBuilder.forName(name).directExecutor(), vault,
-        clock, ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES, metrics).start();
+    this.server = CofferServer.builder(vault)
+        .transport(InProcessServerBuilder.forName(name).directExecutor())
+        .clock(clock).metrics(metrics).build().start();
     this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 

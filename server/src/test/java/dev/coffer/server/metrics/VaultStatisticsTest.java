@@ -10,6 +10,7 @@ import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.SecretState;
 import dev.coffer.server.domain.TenantPolicy;
+import dev.coffer.server.service.BackgroundJobs;
 import dev.coffer.server.service.CallContext;
 import dev.coffer.server.service.SecretRequest;
 import dev.coffer.server.testing.TestVault;
@@ -55,7 +56,6 @@ class VaultStatisticsTest {
 
   @AfterEach
   void tearDown() {
-    statistics.close();
     t.close();
   }
 
@@ -221,7 +221,9 @@ class VaultStatisticsTest {
   void scheduledRuns_publishWithoutBeingAsked() throws InterruptedException {
     secret(null, false);
     VaultStatistics scheduled = new VaultStatistics(t.vault.store(), t.clock,
-        new SimpleMeterRegistry(), Duration.ofMillis(50), 1000).start();
+        new SimpleMeterRegistry(), Duration.ofMillis(50), 1000);
+    BackgroundJobs jobs = new BackgroundJobs().register(scheduled.job());
+    jobs.start();
     try {
       for (int i = 0; i < 200 && scheduled.latest().isEmpty(); i++) {
         Thread.sleep(25);
@@ -229,7 +231,7 @@ class VaultStatisticsTest {
       assertEquals(1, scheduled.latest().orElseThrow().tenant("default")
           .secrets(SecretState.ACTIVE));
     } finally {
-      scheduled.close();
+      jobs.stop();
     }
   }
 }

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientAssertionServiceTest {
 
   static final String AUD = "https://as.example/token";
-  static final AssertionRules RULES = AssertionRules.of(List.of(AUD));
+  static final AssertionRules RULES = new AssertionRules(List.of(AUD), Duration.ofMinutes(5),
+      Duration.ofSeconds(60));
 
   @TempDir Path dir;
   TestVault t;
@@ -255,7 +256,7 @@ class ClientAssertionServiceTest {
     assertInvalid("client_id", () -> t.vault.clientAssertions().verify(admin, "bad/id", "a.b.c",
         RULES));
     assertInvalid("audiences", () -> t.vault.clientAssertions().verify(admin, clientId, "a.b.c",
-        AssertionRules.of(List.of())));
+        RULES.withAudiences(List.of())));
   }
 
   @Test

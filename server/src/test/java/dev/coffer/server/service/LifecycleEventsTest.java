@@ -10,6 +10,7 @@ import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.store.records.ApplicationRepository;
+import dev.coffer.server.store.records.ScopeRepository;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,8 @@ class LifecycleEventsTest {
 
   @Test
   void aSubscriberThatDoesNotKeepUp_isDisconnected_whileThePublisherNeverWaits() {
-    LifecycleEvents bus = new LifecycleEvents(new ApplicationRepository(t.vault.store()),
+    LifecycleEvents bus = new LifecycleEvents(new SecretHolders(
+        new ApplicationRepository(t.vault.store()), new ScopeRepository(t.vault.store())),
         new AccessPolicy(), 4);
     try {
       AtomicInteger signals = new AtomicInteger();

@@ -9,7 +9,7 @@ import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.api.v1.TenantServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.server.CofferServer;
-import dev.coffer.server.config.ServerConfig;
+import dev.coffer.server.Vault;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * A real Coffer server (real interceptors, real vault) on an in-process transport, and
@@ -34,10 +35,22 @@ public final class InProcessCoffer implements AutoCloseable {
   private final CofferServer server;
 
   public InProcessCoffer(Path dir) throws IOException {
+    this(dir, (vault, server) -> { });
+  }
+
+  /**
+   * As above, with {@code configure} adjusting the server's builder (given the vault) after
+   * the fixture's defaults: the in-process transport and the test clock.
+   */
+  public InProcessCoffer(Path dir, BiConsumer<Vault, CofferServer.Builder> configure)
+      throws IOException {
     this.vault = new TestVault(dir);
     String name = InProcessServerBuilder.generateName();
-    this.server = new CofferServer(InProcessServerBuilder.forName(name).directExecutor(),
-        vault.vault, vault.clock, ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES).start();
+    CofferServer.Builder builder = CofferServer.builder(vault.vault)
+        .transport(InProcessServerBuilder.forName(name).directExecutor())
+        .clock(vault.clock);
+    configure.accept(vault.vault, builder);
+    this.server = builder.build().start();
     this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 

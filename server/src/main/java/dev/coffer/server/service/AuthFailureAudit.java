@@ -12,7 +12,6 @@ import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.store.records.TokenRepository;
 import io.github.bucket4j.Bucket;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +81,7 @@ public final class AuthFailureAudit {
    */
   public boolean record(Reason reason, SecretValue presented, SocketAddress peer,
       String requestId) {
-    Bucket peerBudget = perPeer.get(peerHost(peer), k -> PerMinuteBudget.of(perPeerPerMinute, clock));
+    Bucket peerBudget = perPeer.get(PeerHost.of(peer), k -> PerMinuteBudget.of(perPeerPerMinute, clock));
     if (!peerBudget.tryConsume(1) || !total.tryConsume(1)) {
       suppressed.incrementAndGet();
       return false;
@@ -122,14 +121,5 @@ public final class AuthFailureAudit {
       return Optional.empty();
     }
     return TokenService.find(tokens, lookupKeys, presented);
-  }
-
-  /** The peer's host address: the budget is per host, whatever the port. */
-  static String peerHost(SocketAddress peer) {
-    if (peer instanceof InetSocketAddress inet) {
-      return inet.getAddress() != null ? inet.getAddress().getHostAddress()
-          : inet.getHostString();
-    }
-    return peer == null ? "" : peer.toString();
   }
 }

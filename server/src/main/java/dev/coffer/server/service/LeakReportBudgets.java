@@ -67,7 +67,7 @@ final class LeakReportBudgets {
 
   /** Whether a report from {@code peer} may be worked on now; spends one of each budget. */
   boolean admit(SocketAddress peer) {
-    return perAddress.get(AuthFailureAudit.peerHost(peer),
+    return perAddress.get(PeerHost.of(peer),
             k -> PerMinuteBudget.of(limits.perAddress(), clock))
         .tryConsume(1)
         && perNetwork.get(network(peer), k -> PerMinuteBudget.of(limits.perNetwork(), clock))
@@ -87,7 +87,7 @@ final class LeakReportBudgets {
    */
   static String network(SocketAddress peer) {
     if (!(peer instanceof InetSocketAddress inet) || inet.getAddress() == null) {
-      return "peer:" + AuthFailureAudit.peerHost(peer);
+      return "peer:" + PeerHost.of(peer);
     }
     byte[] a = inet.getAddress().getAddress();
     if (a.length == 16 && isIpv4Mapped(a)) {

@@ -22,7 +22,7 @@ import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.GrpcServerMetrics;
 import dev.coffer.server.metrics.ReadCacheMetrics;
 import dev.coffer.server.metrics.VaultStatistics;
-import dev.coffer.server.service.AssertionRules;
+import dev.coffer.server.service.assertions.AssertionRules;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;

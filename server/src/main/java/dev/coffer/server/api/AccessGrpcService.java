@@ -9,8 +9,8 @@ import dev.coffer.api.v1.DenyAccessRequestRequest;
 import dev.coffer.api.v1.GetAccessRequestRequest;
 import dev.coffer.api.v1.ListAccessRequestsRequest;
 import dev.coffer.api.v1.ListAccessRequestsResponse;
-import dev.coffer.server.service.AccessRequestService;
-import dev.coffer.server.service.FieldRules;
+import dev.coffer.server.service.sharing.AccessRequestService;
+import dev.coffer.server.service.kernel.FieldRules;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 

@@ -7,8 +7,8 @@ import dev.coffer.api.v1.CreateApplicationResponse;
 import dev.coffer.api.v1.GetApplicationRequest;
 import dev.coffer.api.v1.ListApplicationsRequest;
 import dev.coffer.api.v1.ListApplicationsResponse;
-import dev.coffer.server.service.ApplicationService;
-import dev.coffer.server.service.FieldRules;
+import dev.coffer.server.service.directory.ApplicationService;
+import dev.coffer.server.service.kernel.FieldRules;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 

@@ -6,10 +6,10 @@ import dev.coffer.api.v1.GetJwksRequest;
 import dev.coffer.api.v1.GetJwksResponse;
 import dev.coffer.api.v1.VerifyClientAssertionRequest;
 import dev.coffer.api.v1.VerifyClientAssertionResponse;
-import dev.coffer.server.service.AssertionRules;
-import dev.coffer.server.service.ClientAssertionService;
-import dev.coffer.server.service.FieldRules;
-import dev.coffer.server.service.JwksService;
+import dev.coffer.server.service.assertions.AssertionRules;
+import dev.coffer.server.service.assertions.ClientAssertionService;
+import dev.coffer.server.service.kernel.FieldRules;
+import dev.coffer.server.service.assertions.JwksService;
 import io.grpc.stub.StreamObserver;
 
 /**

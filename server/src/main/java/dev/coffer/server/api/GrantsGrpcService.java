@@ -7,8 +7,8 @@ import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.ListGrantsRequest;
 import dev.coffer.api.v1.ListGrantsResponse;
 import dev.coffer.api.v1.RevokeGrantRequest;
-import dev.coffer.server.service.FieldRules;
-import dev.coffer.server.service.GrantService;
+import dev.coffer.server.service.kernel.FieldRules;
+import dev.coffer.server.service.sharing.GrantService;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 

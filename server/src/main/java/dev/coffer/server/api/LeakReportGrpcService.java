@@ -4,7 +4,7 @@ import dev.coffer.api.v1.LeakReportServiceGrpc;
 import dev.coffer.api.v1.ReportLeakRequest;
 import dev.coffer.api.v1.ReportLeakResponse;
 import dev.coffer.server.domain.SecretValue;
-import dev.coffer.server.service.LeakReportService;
+import dev.coffer.server.service.secrets.LeakReportService;
 import io.grpc.stub.StreamObserver;
 
 /**

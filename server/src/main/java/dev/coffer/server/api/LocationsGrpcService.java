@@ -5,7 +5,7 @@ import dev.coffer.api.v1.ListLocationsRequest;
 import dev.coffer.api.v1.ListLocationsResponse;
 import dev.coffer.api.v1.Location;
 import dev.coffer.api.v1.LocationServiceGrpc;
-import dev.coffer.server.service.LocationService;
+import dev.coffer.server.service.secrets.LocationService;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link LocationService}. */

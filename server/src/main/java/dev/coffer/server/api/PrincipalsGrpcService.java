@@ -8,7 +8,7 @@ import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.domain.CofferException;
-import dev.coffer.server.service.PrincipalService;
+import dev.coffer.server.service.directory.PrincipalService;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link PrincipalService}. */

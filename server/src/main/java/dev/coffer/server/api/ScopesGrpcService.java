@@ -7,8 +7,8 @@ import dev.coffer.api.v1.ListScopesResponse;
 import dev.coffer.api.v1.Scope;
 import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.server.domain.CofferException;
-import dev.coffer.server.service.ScopeService;
-import dev.coffer.server.service.SecretParent;
+import dev.coffer.server.service.directory.ScopeService;
+import dev.coffer.server.service.kernel.SecretParent;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link ScopeService}. */

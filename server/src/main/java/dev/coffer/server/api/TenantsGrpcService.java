@@ -5,8 +5,8 @@ import dev.coffer.api.v1.GetTenantRequest;
 import dev.coffer.api.v1.Tenant;
 import dev.coffer.api.v1.TenantServiceGrpc;
 import dev.coffer.server.domain.TenantPolicy;
-import dev.coffer.server.service.FieldRules;
-import dev.coffer.server.service.TenantService;
+import dev.coffer.server.service.kernel.FieldRules;
+import dev.coffer.server.service.directory.TenantService;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link TenantService}. */

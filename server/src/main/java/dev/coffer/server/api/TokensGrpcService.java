@@ -7,8 +7,8 @@ import dev.coffer.api.v1.ListTokensRequest;
 import dev.coffer.api.v1.ListTokensResponse;
 import dev.coffer.api.v1.RevokeTokenRequest;
 import dev.coffer.api.v1.TokenServiceGrpc;
-import dev.coffer.server.service.FieldRules;
-import dev.coffer.server.service.TokenService;
+import dev.coffer.server.service.kernel.FieldRules;
+import dev.coffer.server.service.directory.TokenService;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link TokenService}. The token value appears only in IssueToken's response. */

@@ -1,6 +1,6 @@
 package dev.coffer.server.metrics;
 
-import dev.coffer.server.service.ClientAssertionService;
+import dev.coffer.server.service.assertions.ClientAssertionService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;

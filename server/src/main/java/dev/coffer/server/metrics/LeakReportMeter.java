@@ -1,6 +1,6 @@
 package dev.coffer.server.metrics;
 
-import dev.coffer.server.service.LeakReportService;
+import dev.coffer.server.service.secrets.LeakReportService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;

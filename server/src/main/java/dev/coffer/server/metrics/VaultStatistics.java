@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import dev.coffer.server.service.PeriodicTask;
+import dev.coffer.server.service.kernel.PeriodicTask;
 
 /**
  * The job behind the domain gauges (secrets by state and tenant, secrets expiring within

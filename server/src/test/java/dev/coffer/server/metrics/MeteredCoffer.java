@@ -4,7 +4,7 @@ import dev.coffer.server.CofferServer;
 import dev.coffer.server.Vault;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
-import dev.coffer.server.service.TokenService;
+import dev.coffer.server.service.directory.TokenService;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.MutableClock;
 import dev.coffer.server.testing.TestVault;

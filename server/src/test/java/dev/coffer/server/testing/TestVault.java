@@ -7,9 +7,9 @@ import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.PrincipalKind;
-import dev.coffer.server.service.BootstrapService;
-import dev.coffer.server.service.CallContext;
-import dev.coffer.server.service.TokenService;
+import dev.coffer.server.service.directory.BootstrapService;
+import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.service.directory.TokenService;
 import java.nio.file.Path;
 import java.time.Instant;
 

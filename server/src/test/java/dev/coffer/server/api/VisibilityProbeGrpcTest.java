@@ -154,7 +154,7 @@ class VisibilityProbeGrpcTest {
   @Test
   void probingInBulk_recordsAtMostTheCallersBudget_andAnswersAlike() {
     int before = probes(system).size();
-    long limit = dev.coffer.server.service.secrets.VisibilityProbe.RECORDED_PER_CALLER_PER_MINUTE;
+    long limit = dev.coffer.server.service.kernel.VisibilityProbe.RECORDED_PER_CALLER_PER_MINUTE;
     for (int i = 0; i < limit + 5; i++) {
       GrpcAssertions.assertStatus(Status.Code.NOT_FOUND, () -> coffer.secrets(carol).getSecret(
           GetSecretRequest.newBuilder().setName("secrets/" + privateSecret).build()));

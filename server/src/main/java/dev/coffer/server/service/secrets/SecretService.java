@@ -23,6 +23,7 @@ import dev.coffer.server.service.kernel.Governance;
 import dev.coffer.server.service.kernel.LockStripes;
 import dev.coffer.server.service.kernel.SecretHolders;
 import dev.coffer.server.service.kernel.SecretParent;
+import dev.coffer.server.service.kernel.VisibilityProbe;
 import dev.coffer.server.service.lifecycle.LifecycleEvents;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.records.ApplicationRepository;

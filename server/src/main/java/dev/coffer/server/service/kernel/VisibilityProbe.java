@@ -1,4 +1,4 @@
-package dev.coffer.server.service.secrets;
+package dev.coffer.server.service.kernel;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -6,9 +6,6 @@ import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
-import dev.coffer.server.service.kernel.CallContext;
-import dev.coffer.server.service.kernel.Governance;
-import dev.coffer.server.service.kernel.PerMinuteBudget;
 import dev.coffer.server.store.records.TenantRepository;
 import io.github.bucket4j.Bucket;
 import java.time.Clock;

@@ -292,6 +292,8 @@ public final class TokenService {
   /**
    * The token record a presented value stands for, looked up by its keyed lookup key under
    * every PRF in the keyset (primary first); the value itself is never compared or stored.
+   * Public for the audit of failed sign-ins, which names a known token without checking it:
+   * the token found may be expired or revoked, and finding it authenticates nothing.
    */
   public static Optional<AccessToken> find(TokenRepository tokens, LookupKeys lookupKeys,
       SecretValue presented) {

@@ -11,11 +11,18 @@ import java.time.Duration;
  * {@link Clock} (so tests move it, and every budget of the vault shares one notion of
  * time). Used for every failure and report budget: verify failures, authentication
  * failures, leak reports.
+ *
+ * <p>Security: a budget counts calls only; what it is keyed by (a peer host, a caller, a
+ * client id) is the caller's choice and never a secret value.
  */
 public final class PerMinuteBudget {
 
   private PerMinuteBudget() {}
 
+  /**
+   * A new, full bucket of {@code perMinute} tokens, refilled at that rate on {@code clock};
+   * {@code tryConsume(1)} spends one.
+   */
   public static Bucket of(long perMinute, Clock clock) {
     return Bucket.builder()
         .addLimit(Bandwidth.builder().capacity(perMinute)

@@ -148,7 +148,23 @@ public final class SecretService {
     return staged.minted();
   }
 
-  /** Validates, mints and stages a secret of {@code holder} without committing it. */
+  /**
+   * Validates, mints and stages a secret of {@code holder} into {@code changes} without
+   * committing or auditing it: the seam through which a service outside this package (an
+   * application's first secret, created with the application) creates a secret in its own
+   * atomic batch.
+   *
+   * <p>Contract: the caller has already decided, through the {@link AccessPolicy} and its
+   * enforcer, that {@code ctx} may create this secret, and commits {@code changes} together
+   * with its own audit event; until it does, nothing is stored. Bad settings throw
+   * INVALID_ARGUMENT naming the field before anything is staged.
+   *
+   * <p>Security: the returned {@link SecretMinter.Minted} holds the only copy of a generated
+   * value; the caller hands it out at most once and closes it.
+   *
+   * @param algorithm the key algorithm of a signed-JWT application's key pair, or null for
+   *     the default (any other holder must pass null)
+   */
   public SecretMinter.Minted prepare(CallContext ctx, SecretHolder holder, SecretRequest request,
       KeyAlgorithm algorithm, Changes changes) {
     SecretKind kind = kindFor(holder);
@@ -289,14 +305,27 @@ public final class SecretService {
     return stored;
   }
 
-  /** The metadata of a secret of {@code tenantId}, or null; no visibility check. */
+  /**
+   * The metadata of secret {@code secretId} of {@code tenantId}, or null if there is none.
+   *
+   * <p>Contract: no visibility check and no audit. For the sharing services only, after they
+   * have found the access request or grant that names the secret visible to the caller (or
+   * decided by policy that it may act on it); never to answer a caller's lookup by id, which
+   * goes through {@link #visibleSecret}. Security: metadata only, never a value.
+   */
   public SecretMetadata findMetadata(String tenantId, String secretId) {
     return secrets.get(tenantId, secretId).map(StoredSecret::metadata).orElse(null);
   }
 
   /**
    * The secret if it exists in the caller's tenant and the caller may see it; else NOT_FOUND
-   * (an existing one is audited as a probe, see {@link VisibilityProbe}).
+   * (an existing one is audited as a probe, see {@link VisibilityProbe}). The seam through
+   * which reading and sharing resolve a secret a caller names.
+   *
+   * <p>Contract: INVALID_ARGUMENT naming {@code name} for a malformed id; the same NOT_FOUND
+   * whether the secret is missing, invisible to the caller or in another tenant. Security:
+   * nothing in a {@link StoredSecret} is a value in the clear; opening a vaulted one is the
+   * caller's separate, audited step.
    */
   public StoredSecret visibleSecret(CallContext ctx, String secretId) {
     FieldRules.opaqueId("name", secretId);
@@ -305,7 +334,11 @@ public final class SecretService {
         () -> new CofferException(Reason.SECRET_NOT_FOUND, "secret " + secretId + " not found"));
   }
 
-  /** The probe every {@code visible*} helper of the secret and sharing services goes through. */
+  /**
+   * The probe every {@code visible*} helper of the secret, application and sharing services
+   * goes through: one per vault, so that probe events share one per-caller budget whichever
+   * service a caller probes.
+   */
   public VisibilityProbe probe() {
     return probe;
   }

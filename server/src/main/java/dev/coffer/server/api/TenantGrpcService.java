@@ -10,11 +10,11 @@ import dev.coffer.server.service.directory.TenantService;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link TenantService}. */
-public final class TenantsGrpcService extends TenantServiceGrpc.TenantServiceImplBase {
+public final class TenantGrpcService extends TenantServiceGrpc.TenantServiceImplBase {
 
   private final TenantService tenants;
 
-  public TenantsGrpcService(TenantService tenants) {
+  public TenantGrpcService(TenantService tenants) {
     this.tenants = tenants;
   }
 

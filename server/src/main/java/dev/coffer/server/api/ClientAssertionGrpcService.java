@@ -17,14 +17,14 @@ import io.grpc.stub.StreamObserver;
  * ({@code valid = false} and an {@link AssertionFailure}); errors are for malformed
  * requests. A request without audiences is checked against the server's configured ones.
  */
-public final class ClientAssertionsGrpcService
+public final class ClientAssertionGrpcService
     extends ClientAssertionServiceGrpc.ClientAssertionServiceImplBase {
 
   private final ClientAssertionService assertions;
   private final JwksService jwks;
   private final AssertionRules defaults;
 
-  public ClientAssertionsGrpcService(ClientAssertionService assertions, JwksService jwks,
+  public ClientAssertionGrpcService(ClientAssertionService assertions, JwksService jwks,
       AssertionRules defaults) {
     this.assertions = assertions;
     this.jwks = jwks;

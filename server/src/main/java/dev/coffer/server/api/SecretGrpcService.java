@@ -39,7 +39,7 @@ import java.util.concurrent.Executor;
  * readers, RevealSecret's; a presented value (VerifySecret) is wrapped in a
  * {@link SecretValue} and wiped after the check.
  */
-public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImplBase {
+public final class SecretGrpcService extends SecretServiceGrpc.SecretServiceImplBase {
 
   private static final String SECRETS = "secrets/";
 
@@ -52,12 +52,12 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
   private final Clock clock;
   private final Executor slowWork;
 
-  public SecretsGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
+  public SecretGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
       SecretRotator rotator, CredentialService credentials, Clock clock) {
     this(secrets, reader, verifier, rotator, credentials, null, clock);
   }
 
-  public SecretsGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
+  public SecretGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
       SecretRotator rotator, CredentialService credentials, QuarantineService quarantine,
       Clock clock) {
     this(secrets, reader, verifier, rotator, credentials, quarantine, clock, Runnable::run);
@@ -67,7 +67,7 @@ public final class SecretsGrpcService extends SecretServiceGrpc.SecretServiceImp
    * @param slowWork where work too long for a transport thread runs (key-pair generation in
    *     {@code CreateSecret}); {@code Runnable::run} runs it on the calling thread
    */
-  public SecretsGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
+  public SecretGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
       SecretRotator rotator, CredentialService credentials, QuarantineService quarantine,
       Clock clock, Executor slowWork) {
     this.slowWork = slowWork;

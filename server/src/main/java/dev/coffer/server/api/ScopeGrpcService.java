@@ -12,11 +12,11 @@ import dev.coffer.server.service.kernel.SecretParent;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link ScopeService}. */
-public final class ScopesGrpcService extends ScopeServiceGrpc.ScopeServiceImplBase {
+public final class ScopeGrpcService extends ScopeServiceGrpc.ScopeServiceImplBase {
 
   private final ScopeService scopes;
 
-  public ScopesGrpcService(ScopeService scopes) {
+  public ScopeGrpcService(ScopeService scopes) {
     this.scopes = scopes;
   }
 

@@ -12,11 +12,11 @@ import dev.coffer.server.service.directory.PrincipalService;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link PrincipalService}. */
-public final class PrincipalsGrpcService extends PrincipalServiceGrpc.PrincipalServiceImplBase {
+public final class PrincipalGrpcService extends PrincipalServiceGrpc.PrincipalServiceImplBase {
 
   private final PrincipalService principals;
 
-  public PrincipalsGrpcService(PrincipalService principals) {
+  public PrincipalGrpcService(PrincipalService principals) {
     this.principals = principals;
   }
 

@@ -16,13 +16,13 @@ import java.time.Clock;
  * gRPC adapter of {@link ApplicationService}. An initial secret's value (or private key)
  * appears only in CreateApplication's response.
  */
-public final class ApplicationsGrpcService
+public final class ApplicationGrpcService
     extends ApplicationServiceGrpc.ApplicationServiceImplBase {
 
   private final ApplicationService apps;
   private final Clock clock;
 
-  public ApplicationsGrpcService(ApplicationService apps, Clock clock) {
+  public ApplicationGrpcService(ApplicationService apps, Clock clock) {
     this.apps = apps;
     this.clock = clock;
   }

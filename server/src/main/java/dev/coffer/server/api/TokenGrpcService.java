@@ -12,11 +12,11 @@ import dev.coffer.server.service.directory.TokenService;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link TokenService}. The token value appears only in IssueToken's response. */
-public final class TokensGrpcService extends TokenServiceGrpc.TokenServiceImplBase {
+public final class TokenGrpcService extends TokenServiceGrpc.TokenServiceImplBase {
 
   private final TokenService tokens;
 
-  public TokensGrpcService(TokenService tokens) {
+  public TokenGrpcService(TokenService tokens) {
     this.tokens = tokens;
   }
 

@@ -13,12 +13,12 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 
 /** gRPC adapter of {@link GrantService}. */
-public final class GrantsGrpcService extends GrantServiceGrpc.GrantServiceImplBase {
+public final class GrantGrpcService extends GrantServiceGrpc.GrantServiceImplBase {
 
   private final GrantService grants;
   private final Clock clock;
 
-  public GrantsGrpcService(GrantService grants, Clock clock) {
+  public GrantGrpcService(GrantService grants, Clock clock) {
     this.grants = grants;
     this.clock = clock;
   }

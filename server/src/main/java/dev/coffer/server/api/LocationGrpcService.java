@@ -9,11 +9,11 @@ import dev.coffer.server.service.secrets.LocationService;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link LocationService}. */
-public final class LocationsGrpcService extends LocationServiceGrpc.LocationServiceImplBase {
+public final class LocationGrpcService extends LocationServiceGrpc.LocationServiceImplBase {
 
   private final LocationService locations;
 
-  public LocationsGrpcService(LocationService locations) {
+  public LocationGrpcService(LocationService locations) {
     this.locations = locations;
   }
 

@@ -4,7 +4,7 @@ import dev.coffer.server.CofferServerMain.ConfigException;
 import dev.coffer.server.config.PrivateFiles;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.directory.BootstrapService;
-import dev.coffer.server.service.directory.TokenService;
+import dev.coffer.server.service.directory.Tokens;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -77,7 +77,7 @@ final class BootstrapTokenHandover {
     if (file != null) {
       reserve();
     }
-    Optional<TokenService.Issued> issued;
+    Optional<Tokens.Issued> issued;
     try {
       issued = bootstrap.bootstrapIfEmpty();
     } catch (RuntimeException e) {

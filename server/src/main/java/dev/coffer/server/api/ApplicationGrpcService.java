@@ -7,22 +7,22 @@ import dev.coffer.api.v1.CreateApplicationResponse;
 import dev.coffer.api.v1.GetApplicationRequest;
 import dev.coffer.api.v1.ListApplicationsRequest;
 import dev.coffer.api.v1.ListApplicationsResponse;
-import dev.coffer.server.service.directory.ApplicationService;
+import dev.coffer.server.service.directory.Applications;
 import dev.coffer.server.service.kernel.FieldRules;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 
 /**
- * gRPC adapter of {@link ApplicationService}. An initial secret's value (or private key)
+ * gRPC adapter of {@link Applications}. An initial secret's value (or private key)
  * appears only in CreateApplication's response.
  */
 public final class ApplicationGrpcService
     extends ApplicationServiceGrpc.ApplicationServiceImplBase {
 
-  private final ApplicationService apps;
+  private final Applications apps;
   private final Clock clock;
 
-  public ApplicationGrpcService(ApplicationService apps, Clock clock) {
+  public ApplicationGrpcService(Applications apps, Clock clock) {
     this.apps = apps;
     this.clock = clock;
   }
@@ -31,7 +31,7 @@ public final class ApplicationGrpcService
   public void createApplication(CreateApplicationRequest req,
       StreamObserver<CreateApplicationResponse> out) {
     UnaryCalls.run(out, ctx -> {
-      ApplicationService.Created created = apps.create(ctx, req.getClientName(),
+      Applications.Created created = apps.create(ctx, req.getClientName(),
           req.getEnvironment(), EnumFields.securityType(req.getSecurityType()),
           EnumFields.flow(req.getFlow()), req.getOwner());
       var b = CreateApplicationResponse.newBuilder()

@@ -7,24 +7,24 @@ import dev.coffer.api.v1.GetJwksResponse;
 import dev.coffer.api.v1.VerifyClientAssertionRequest;
 import dev.coffer.api.v1.VerifyClientAssertionResponse;
 import dev.coffer.server.service.assertions.AssertionRules;
-import dev.coffer.server.service.assertions.ClientAssertionService;
+import dev.coffer.server.service.assertions.ClientAssertions;
 import dev.coffer.server.service.kernel.FieldRules;
 import dev.coffer.server.service.assertions.JwksService;
 import io.grpc.stub.StreamObserver;
 
 /**
- * gRPC adapter of {@link ClientAssertionService} and {@link JwksService}. A refused assertion is a response
+ * gRPC adapter of {@link ClientAssertions} and {@link JwksService}. A refused assertion is a response
  * ({@code valid = false} and an {@link AssertionFailure}); errors are for malformed
  * requests. A request without audiences is checked against the server's configured ones.
  */
 public final class ClientAssertionGrpcService
     extends ClientAssertionServiceGrpc.ClientAssertionServiceImplBase {
 
-  private final ClientAssertionService assertions;
+  private final ClientAssertions assertions;
   private final JwksService jwks;
   private final AssertionRules defaults;
 
-  public ClientAssertionGrpcService(ClientAssertionService assertions, JwksService jwks,
+  public ClientAssertionGrpcService(ClientAssertions assertions, JwksService jwks,
       AssertionRules defaults) {
     this.assertions = assertions;
     this.jwks = jwks;
@@ -48,7 +48,7 @@ public final class ClientAssertionGrpcService
     UnaryCalls.run(out, ctx -> {
       AssertionRules rules = req.getAudiencesList().isEmpty() ? defaults
           : defaults.withAudiences(req.getAudiencesList());
-      ClientAssertionService.Result r = assertions.verify(ctx, req.getClientId(),
+      ClientAssertions.Result r = assertions.verify(ctx, req.getClientId(),
           req.getAssertion(), rules);
       var b = VerifyClientAssertionResponse.newBuilder()
           .setValid(r.valid())

@@ -8,17 +8,17 @@ import dev.coffer.api.v1.ListGrantsRequest;
 import dev.coffer.api.v1.ListGrantsResponse;
 import dev.coffer.api.v1.RevokeGrantRequest;
 import dev.coffer.server.service.kernel.FieldRules;
-import dev.coffer.server.service.sharing.GrantService;
+import dev.coffer.server.service.sharing.Grants;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 
-/** gRPC adapter of {@link GrantService}. */
+/** gRPC adapter of {@link Grants}. */
 public final class GrantGrpcService extends GrantServiceGrpc.GrantServiceImplBase {
 
-  private final GrantService grants;
+  private final Grants grants;
   private final Clock clock;
 
-  public GrantGrpcService(GrantService grants, Clock clock) {
+  public GrantGrpcService(Grants grants, Clock clock) {
     this.grants = grants;
     this.clock = clock;
   }

@@ -10,7 +10,7 @@ import dev.coffer.server.service.lifecycle.LifecycleEvents;
 import dev.coffer.server.service.lifecycle.LifecycleNotice;
 import dev.coffer.server.service.lifecycle.LifecycleSubscription;
 import dev.coffer.server.service.lifecycle.LifecycleWatch;
-import dev.coffer.server.service.directory.TokenService;
+import dev.coffer.server.service.directory.Tokens;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,10 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceImplBase {
 
   private final LifecycleEvents events;
-  private final TokenService tokens;
+  private final Tokens tokens;
 
   /** @param tokens re-checks the watch's bearer token, so a revoked one ends the stream */
-  public LifecycleGrpcService(LifecycleEvents events, TokenService tokens) {
+  public LifecycleGrpcService(LifecycleEvents events, Tokens tokens) {
     this.events = events;
     this.tokens = tokens;
   }

@@ -5,15 +5,15 @@ import dev.coffer.api.v1.ListLocationsRequest;
 import dev.coffer.api.v1.ListLocationsResponse;
 import dev.coffer.api.v1.Location;
 import dev.coffer.api.v1.LocationServiceGrpc;
-import dev.coffer.server.service.secrets.LocationService;
+import dev.coffer.server.service.secrets.Locations;
 import io.grpc.stub.StreamObserver;
 
-/** gRPC adapter of {@link LocationService}. */
+/** gRPC adapter of {@link Locations}. */
 public final class LocationGrpcService extends LocationServiceGrpc.LocationServiceImplBase {
 
-  private final LocationService locations;
+  private final Locations locations;
 
-  public LocationGrpcService(LocationService locations) {
+  public LocationGrpcService(Locations locations) {
     this.locations = locations;
   }
 

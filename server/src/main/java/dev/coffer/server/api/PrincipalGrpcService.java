@@ -8,15 +8,15 @@ import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.domain.CofferException;
-import dev.coffer.server.service.directory.PrincipalService;
+import dev.coffer.server.service.directory.Principals;
 import io.grpc.stub.StreamObserver;
 
-/** gRPC adapter of {@link PrincipalService}. */
+/** gRPC adapter of {@link Principals}. */
 public final class PrincipalGrpcService extends PrincipalServiceGrpc.PrincipalServiceImplBase {
 
-  private final PrincipalService principals;
+  private final Principals principals;
 
-  public PrincipalGrpcService(PrincipalService principals) {
+  public PrincipalGrpcService(Principals principals) {
     this.principals = principals;
   }
 

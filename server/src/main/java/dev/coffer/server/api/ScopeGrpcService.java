@@ -7,16 +7,16 @@ import dev.coffer.api.v1.ListScopesResponse;
 import dev.coffer.api.v1.Scope;
 import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.server.domain.CofferException;
-import dev.coffer.server.service.directory.ScopeService;
+import dev.coffer.server.service.directory.Scopes;
 import dev.coffer.server.service.kernel.SecretParent;
 import io.grpc.stub.StreamObserver;
 
-/** gRPC adapter of {@link ScopeService}. */
+/** gRPC adapter of {@link Scopes}. */
 public final class ScopeGrpcService extends ScopeServiceGrpc.ScopeServiceImplBase {
 
-  private final ScopeService scopes;
+  private final Scopes scopes;
 
-  public ScopeGrpcService(ScopeService scopes) {
+  public ScopeGrpcService(Scopes scopes) {
     this.scopes = scopes;
   }
 

@@ -27,7 +27,7 @@ import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretReader;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.service.secrets.SecretRotator;
-import dev.coffer.server.service.secrets.SecretService;
+import dev.coffer.server.service.secrets.Secrets;
 import dev.coffer.server.service.secrets.SecretVerifier;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -43,7 +43,7 @@ public final class SecretGrpcService extends SecretServiceGrpc.SecretServiceImpl
 
   private static final String SECRETS = "secrets/";
 
-  private final SecretService secrets;
+  private final Secrets secrets;
   private final SecretReader reader;
   private final SecretVerifier verifier;
   private final SecretRotator rotator;
@@ -52,12 +52,12 @@ public final class SecretGrpcService extends SecretServiceGrpc.SecretServiceImpl
   private final Clock clock;
   private final Executor slowWork;
 
-  public SecretGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
+  public SecretGrpcService(Secrets secrets, SecretReader reader, SecretVerifier verifier,
       SecretRotator rotator, CredentialService credentials, Clock clock) {
     this(secrets, reader, verifier, rotator, credentials, null, clock);
   }
 
-  public SecretGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
+  public SecretGrpcService(Secrets secrets, SecretReader reader, SecretVerifier verifier,
       SecretRotator rotator, CredentialService credentials, QuarantineService quarantine,
       Clock clock) {
     this(secrets, reader, verifier, rotator, credentials, quarantine, clock, Runnable::run);
@@ -67,7 +67,7 @@ public final class SecretGrpcService extends SecretServiceGrpc.SecretServiceImpl
    * @param slowWork where work too long for a transport thread runs (key-pair generation in
    *     {@code CreateSecret}); {@code Runnable::run} runs it on the calling thread
    */
-  public SecretGrpcService(SecretService secrets, SecretReader reader, SecretVerifier verifier,
+  public SecretGrpcService(Secrets secrets, SecretReader reader, SecretVerifier verifier,
       SecretRotator rotator, CredentialService credentials, QuarantineService quarantine,
       Clock clock, Executor slowWork) {
     this.slowWork = slowWork;

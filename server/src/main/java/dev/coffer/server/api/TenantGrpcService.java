@@ -6,15 +6,15 @@ import dev.coffer.api.v1.Tenant;
 import dev.coffer.api.v1.TenantServiceGrpc;
 import dev.coffer.server.domain.TenantPolicy;
 import dev.coffer.server.service.kernel.FieldRules;
-import dev.coffer.server.service.directory.TenantService;
+import dev.coffer.server.service.directory.Tenants;
 import io.grpc.stub.StreamObserver;
 
-/** gRPC adapter of {@link TenantService}. */
+/** gRPC adapter of {@link Tenants}. */
 public final class TenantGrpcService extends TenantServiceGrpc.TenantServiceImplBase {
 
-  private final TenantService tenants;
+  private final Tenants tenants;
 
-  public TenantGrpcService(TenantService tenants) {
+  public TenantGrpcService(Tenants tenants) {
     this.tenants = tenants;
   }
 

@@ -8,22 +8,22 @@ import dev.coffer.api.v1.ListTokensResponse;
 import dev.coffer.api.v1.RevokeTokenRequest;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.server.service.kernel.FieldRules;
-import dev.coffer.server.service.directory.TokenService;
+import dev.coffer.server.service.directory.Tokens;
 import io.grpc.stub.StreamObserver;
 
-/** gRPC adapter of {@link TokenService}. The token value appears only in IssueToken's response. */
+/** gRPC adapter of {@link Tokens}. The token value appears only in IssueToken's response. */
 public final class TokenGrpcService extends TokenServiceGrpc.TokenServiceImplBase {
 
-  private final TokenService tokens;
+  private final Tokens tokens;
 
-  public TokenGrpcService(TokenService tokens) {
+  public TokenGrpcService(Tokens tokens) {
     this.tokens = tokens;
   }
 
   @Override
   public void issueToken(IssueTokenRequest req, StreamObserver<IssueTokenResponse> out) {
     UnaryCalls.run(out, ctx -> {
-      TokenService.Issued issued = tokens.issue(ctx, req.getTenantId(), req.getPrincipalId(),
+      Tokens.Issued issued = tokens.issue(ctx, req.getTenantId(), req.getPrincipalId(),
           ProtoMapper.duration("ttl", req.hasTtl(), req.getTtl()), req.getDescription());
       try (var value = issued.value()) {
         return IssueTokenResponse.newBuilder()

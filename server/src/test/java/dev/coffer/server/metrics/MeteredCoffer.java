@@ -4,7 +4,7 @@ import dev.coffer.server.CofferServer;
 import dev.coffer.server.Vault;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.crypto.DevRootKeyFile;
-import dev.coffer.server.service.directory.TokenService;
+import dev.coffer.server.service.directory.Tokens;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.MutableClock;
 import dev.coffer.server.testing.TestVault;
@@ -42,7 +42,7 @@ final class MeteredCoffer implements AutoCloseable {
         dir.resolve("root.json")), clock,
         dev.coffer.server.VaultSettings.defaults().withVerifyFailuresPerMinute(
             verifyFailuresPerMinute), metrics.vault());
-    this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(TokenService.Issued::value)
+    this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
         .map(v -> {
           try (v) {
             return v.reveal();

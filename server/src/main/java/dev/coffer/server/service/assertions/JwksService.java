@@ -51,7 +51,7 @@ public final class JwksService {
     Instant now = clock.instant();
     JsonArray keys = new JsonArray();
     List<String> ids = new ArrayList<>();
-    for (SecretMetadata m : ClientAssertionService.signingKeys(secrets, ctx.tenantId(),
+    for (SecretMetadata m : ClientAssertions.signingKeys(secrets, ctx.tenantId(),
         clientId)) {
       if (m.stateAt(now) == SecretState.ACTIVE) {
         keys.add(JsonParser.parseString(m.publicKey().jwkSet()).getAsJsonObject()

@@ -26,13 +26,13 @@ public final class BootstrapService {
   public static final Duration ADMIN_TOKEN_TTL = Duration.ofDays(90);
 
   private final TenantRepository tenants;
-  private final TenantService tenantService;
-  private final TokenService tokens;
+  private final Tenants tenantService;
+  private final Tokens tokens;
   private final AuditLog audit;
   private final Clock clock;
 
-  public BootstrapService(TenantRepository tenants, TenantService tenantService,
-      TokenService tokens, AuditLog audit, Clock clock) {
+  public BootstrapService(TenantRepository tenants, Tenants tenantService,
+      Tokens tokens, AuditLog audit, Clock clock) {
     this.tenants = tenants;
     this.tenantService = tenantService;
     this.tokens = tokens;
@@ -46,7 +46,7 @@ public final class BootstrapService {
   }
 
   /** The admin's token when this call bootstrapped the vault; empty if it was not empty. */
-  public synchronized Optional<TokenService.Issued> bootstrapIfEmpty() {
+  public synchronized Optional<Tokens.Issued> bootstrapIfEmpty() {
     if (tenants.tenant(DEFAULT_TENANT).isPresent()) {
       return Optional.empty();
     }
@@ -55,7 +55,7 @@ public final class BootstrapService {
     tenantService.stageNewTenant(changes, new Tenant(DEFAULT_TENANT, TenantPolicy.defaults(), now));
     tenants.stage(changes, new Principal(DEFAULT_TENANT, ADMIN, PrincipalKind.USER, true, true,
         now));
-    TokenService.Issued issued = tokens.mint(changes, DEFAULT_TENANT, ADMIN, ADMIN_TOKEN_TTL,
+    Tokens.Issued issued = tokens.mint(changes, DEFAULT_TENANT, ADMIN, ADMIN_TOKEN_TTL,
         "bootstrap admin token");
     audit.commit(changes, new AuditEvent(now, DEFAULT_TENANT, "coffer", AuditAction.BOOTSTRAP,
         "tenants/" + DEFAULT_TENANT, AuditEvent.ALLOWED, "", "", ""));

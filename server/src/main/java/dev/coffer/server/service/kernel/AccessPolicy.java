@@ -54,7 +54,7 @@ public final class AccessPolicy {
    *       nobody has signed in yet), which is how a new tenant is handed over.
    * </ul>
    * What such an issuance leaves (revoked tokens, audit events, lifecycle notice) is
-   * {@link dev.coffer.server.service.directory.TokenService#issue}'s part.
+   * {@link dev.coffer.server.service.directory.Tokens#issue}'s part.
    */
   public Decision issueToken(Principal caller, Principal target, Tenant targetTenant) {
     boolean sameTenant = caller.tenantId().equals(target.tenantId());

@@ -10,7 +10,7 @@ import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretValue;
-import dev.coffer.server.service.directory.TokenService;
+import dev.coffer.server.service.directory.Tokens;
 import dev.coffer.server.service.kernel.PeerHost;
 import dev.coffer.server.service.kernel.PerMinuteBudget;
 import dev.coffer.server.store.records.TokenRepository;
@@ -123,6 +123,6 @@ public final class AuthFailureAudit {
     if (presented == null || !ValueFormat.ACCESS_TOKEN.isWellFormed(presented)) {
       return Optional.empty();
     }
-    return TokenService.find(tokens, lookupKeys, presented);
+    return Tokens.find(tokens, lookupKeys, presented);
   }
 }

@@ -22,19 +22,19 @@ import java.time.Instant;
  * verifies nor reveals (state QUARANTINED, reason SECRET_QUARANTINED); it can still be
  * rotated, revoked and deleted. The quarantine is lifted only after the secret was rotated,
  * so a leaked value lives on at most until the end of its rotation's overlap. Changes take
- * the {@link SecretService}'s lock, like every other change of a secret record, and commit
+ * the {@link Secrets}'s lock, like every other change of a secret record, and commit
  * with their audit event; the lifecycle event follows the commit.
  */
 public final class QuarantineService {
 
-  private final SecretService secrets;
+  private final Secrets secrets;
   private final SecretRepository repo;
   private final Enforcer enforcer;
   private final AuditLog audit;
   private final Clock clock;
   private final LifecycleEvents events;
 
-  public QuarantineService(SecretService secrets, SecretRepository repo, Governance gov,
+  public QuarantineService(Secrets secrets, SecretRepository repo, Governance gov,
       LifecycleEvents events) {
     this.secrets = secrets;
     this.repo = repo;

@@ -32,7 +32,7 @@ public final class SecretReader {
 
   private static final int MAX_GRANTS_CHECKED = 100;
 
-  private final SecretService secrets;
+  private final Secrets secrets;
   private final GrantRepository grants;
   private final EnvelopeCipher cipher;
   private final AccessPolicy policy;
@@ -40,7 +40,7 @@ public final class SecretReader {
   private final AuditLog audit;
   private final Clock clock;
 
-  public SecretReader(SecretService secrets, GrantRepository grants, EnvelopeCipher cipher,
+  public SecretReader(Secrets secrets, GrantRepository grants, EnvelopeCipher cipher,
       Governance gov) {
     this.secrets = secrets;
     this.grants = grants;

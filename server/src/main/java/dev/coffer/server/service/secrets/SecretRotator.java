@@ -39,7 +39,7 @@ public final class SecretRotator {
 
   private static final int MAX_GRANTS_CARRIED = 1000;
 
-  private final SecretService secrets;
+  private final Secrets secrets;
   private final SecretRepository secretRepo;
   private final GrantRepository grants;
   private final TenantRepository tenants;
@@ -50,7 +50,7 @@ public final class SecretRotator {
   private final Clock clock;
   private final LifecycleEvents events;
 
-  public SecretRotator(SecretService secrets, SecretRepository secretRepo, GrantRepository grants,
+  public SecretRotator(Secrets secrets, SecretRepository secretRepo, GrantRepository grants,
       TenantRepository tenants, SecretMinter minter, IdGenerator ids, Governance gov,
       LifecycleEvents events) {
     this.secrets = secrets;

@@ -21,9 +21,9 @@ public final class SecretSettings {
   static final Duration DEFAULT_LIFETIME = Duration.ofDays(365);
 
   private final TenantRepository tenants;
-  private final LocationService locations;
+  private final Locations locations;
 
-  public SecretSettings(TenantRepository tenants, LocationService locations) {
+  public SecretSettings(TenantRepository tenants, Locations locations) {
     this.tenants = tenants;
     this.locations = locations;
   }

@@ -46,7 +46,7 @@ import java.util.List;
  * entries lapse at exp plus the clock skew and {@link #purgeReplayCache} removes them.
  * Every check, passed or failed, is audited (never the assertion itself).
  */
-public final class ClientAssertionService implements AutoCloseable {
+public final class ClientAssertions implements AutoCloseable {
 
   /** Why an assertion was refused. */
   public enum Failure {
@@ -93,7 +93,7 @@ public final class ClientAssertionService implements AutoCloseable {
   private final LockStripes stripes = new LockStripes(STRIPES);
   private PeriodicTask purger;
 
-  public ClientAssertionService(ApplicationRepository apps, SecretRepository secrets,
+  public ClientAssertions(ApplicationRepository apps, SecretRepository secrets,
       AssertionReplayRepository replays, Governance gov, Listener listener) {
     this.apps = apps;
     this.secrets = secrets;

@@ -22,7 +22,7 @@ import java.time.Duration;
  * Creates and describes tenants. Only the system administrator creates tenants; a caller
  * sees only its own tenant (another tenant answers NOT_FOUND).
  */
-public final class TenantService {
+public final class Tenants {
 
   private static final Duration MIN_LIFETIME = Duration.ofMinutes(1);
 
@@ -33,7 +33,7 @@ public final class TenantService {
   private final AuditLog audit;
   private final Clock clock;
 
-  public TenantService(TenantRepository tenants, LocationRepository locations, Governance gov) {
+  public Tenants(TenantRepository tenants, LocationRepository locations, Governance gov) {
     this.tenants = tenants;
     this.locations = locations;
     this.policy = gov.policy();

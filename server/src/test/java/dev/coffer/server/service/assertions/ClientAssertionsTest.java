@@ -14,9 +14,9 @@ import dev.coffer.server.domain.KeyAlgorithm;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecurityType;
-import dev.coffer.server.service.assertions.ClientAssertionService.Failure;
-import dev.coffer.server.service.assertions.ClientAssertionService.Result;
-import dev.coffer.server.service.directory.ApplicationService;
+import dev.coffer.server.service.assertions.ClientAssertions.Failure;
+import dev.coffer.server.service.assertions.ClientAssertions.Result;
+import dev.coffer.server.service.directory.Applications;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.kernel.SecretParent;
 import dev.coffer.server.service.secrets.SecretMinter;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Tink), checked by Coffer: the valid ones pass, and each kind of bad one fails with its own
  * reason. Real RocksDB, real keys, a movable clock.
  */
-class ClientAssertionServiceTest {
+class ClientAssertionsTest {
 
   static final String AUD = "https://as.example/token";
   static final AssertionRules RULES = AssertionRules.of(List.of(AUD));
@@ -61,7 +61,7 @@ class ClientAssertionServiceTest {
   void setUp() throws Exception {
     t = new TestVault(dir);
     admin = t.admin();
-    ApplicationService.Created created = t.vault.applications().create(admin, "signer_api",
+    Applications.Created created = t.vault.applications().create(admin, "signer_api",
         "production", SecurityType.SIGNED_JWT, OAuthFlow.CLIENT_CREDENTIALS, "");
     clientId = created.application().clientId();
     try (SecretMinter.Minted initial = created.initialSecret()) {

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same answer as any non-match; rotation, then release, lets the old value serve out its
  * overlap.
  */
-class LeakReportServiceTest {
+class LeakReportsTest {
 
   static final InetSocketAddress SCANNER = new InetSocketAddress("127.0.0.9", 40000);
 
@@ -180,7 +180,7 @@ class LeakReportServiceTest {
     try (SecretValue v = new SecretGenerator().generate(ValueFormat.CLIENT_SECRET)) {
       unknown = v.reveal();
     }
-    for (int i = 0; i < LeakReportService.DEFAULT_PER_PEER_PER_MINUTE; i++) {
+    for (int i = 0; i < LeakReports.DEFAULT_PER_PEER_PER_MINUTE; i++) {
       report(unknown);
     }
     CofferException e = assertThrows(CofferException.class, () -> report(unknown));
@@ -212,7 +212,7 @@ class LeakReportServiceTest {
   @Test
   void addressesOfOneIpv4Slash24_shareABudget() {
     String unknown = unknownValue();
-    long network = LeakReportService.DEFAULT_PER_NETWORK_PER_MINUTE;
+    long network = LeakReports.DEFAULT_PER_NETWORK_PER_MINUTE;
     for (int i = 0; i < network; i++) {
       assertTrue(reportFrom("198.51.100." + (i % 250 + 1), unknown), "report " + i);
     }
@@ -226,7 +226,7 @@ class LeakReportServiceTest {
   @Test
   void addressesOfOneIpv6Slash64_shareABudget() {
     String unknown = unknownValue();
-    long network = LeakReportService.DEFAULT_PER_NETWORK_PER_MINUTE;
+    long network = LeakReports.DEFAULT_PER_NETWORK_PER_MINUTE;
     for (int i = 0; i < network; i++) {
       assertTrue(reportFrom("2001:db8:1:2::" + Integer.toHexString(i + 1), unknown),
           "report " + i);
@@ -241,14 +241,14 @@ class LeakReportServiceTest {
     long before = t.vault.audit().lastSequence();
     int flood = 0;
     for (int net = 0; net < 5; net++) {
-      for (int host = 1; host <= LeakReportService.DEFAULT_PER_NETWORK_PER_MINUTE / 4; host++) {
+      for (int host = 1; host <= LeakReports.DEFAULT_PER_NETWORK_PER_MINUTE / 4; host++) {
         assertTrue(reportFrom("203.0." + (113 + net) + "." + host, unknown),
             "every miss within the budgets is answered alike");
         flood++;
       }
     }
-    assertTrue(flood > LeakReportService.DEFAULT_MISSES_WRITTEN_PER_MINUTE);
-    assertEquals(before + LeakReportService.DEFAULT_MISSES_WRITTEN_PER_MINUTE,
+    assertTrue(flood > LeakReports.DEFAULT_MISSES_WRITTEN_PER_MINUTE);
+    assertEquals(before + LeakReports.DEFAULT_MISSES_WRITTEN_PER_MINUTE,
         t.vault.audit().lastSequence(), "misses beyond the allowance are not written");
     String value;
     String id;

@@ -48,7 +48,7 @@ import java.util.function.Predicate;
  * returns {@link SecretMetadata}, which cannot hold a value. Secrets a caller may not see are
  * NOT_FOUND, exactly like missing ones and those of other tenants.
  */
-public final class SecretService {
+public final class Secrets {
 
   private final SecretRepository secrets;
   private final SecretHolders holders;
@@ -65,13 +65,13 @@ public final class SecretService {
   /** Serialises revoke and delete per secret (a read-check-write each), not across secrets. */
   private final LockStripes changing = new LockStripes(256);
 
-  public SecretService(SecretRepository secrets, ApplicationRepository apps,
+  public Secrets(SecretRepository secrets, ApplicationRepository apps,
       TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov,
       LifecycleEvents events, DataKeyShredder shredder) {
     this(secrets, new SecretHolders(apps, null), tenants, settings, minter, gov, events, shredder);
   }
 
-  public SecretService(SecretRepository secrets, SecretHolders holders,
+  public Secrets(SecretRepository secrets, SecretHolders holders,
       TenantRepository tenants, SecretSettings settings, SecretMinter minter, Governance gov,
       LifecycleEvents events, DataKeyShredder shredder) {
     this.shredder = shredder;

@@ -14,7 +14,7 @@ import dev.coffer.server.service.kernel.FieldRules;
 import dev.coffer.server.service.kernel.Governance;
 import dev.coffer.server.service.kernel.IdGenerator;
 import dev.coffer.server.service.lifecycle.LifecycleEvents;
-import dev.coffer.server.service.secrets.SecretService;
+import dev.coffer.server.service.secrets.Secrets;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.records.GrantRepository;
 import dev.coffer.server.store.records.Page;
@@ -26,14 +26,14 @@ import java.time.Instant;
  * Grants: the right of one principal to reveal one shared vaulted secret until a time.
  * The owner or a tenant admin grants directly, never to itself ({@code SELF_DECISION}: two
  * people for every new path to plaintext); approvals grant through
- * {@link AccessRequestService}. Every grant expires within the tenant's maximum access
+ * {@link AccessRequests}. Every grant expires within the tenant's maximum access
  * duration; "never" does not exist. Grants of secrets a caller cannot see are NOT_FOUND.
  */
-public final class GrantService {
+public final class Grants {
 
   private final GrantRepository grants;
   private final TenantRepository tenants;
-  private final SecretService secrets;
+  private final Secrets secrets;
   private final IdGenerator ids;
   private final AccessPolicy policy;
   private final Enforcer enforcer;
@@ -41,7 +41,7 @@ public final class GrantService {
   private final Clock clock;
   private final LifecycleEvents events;
 
-  public GrantService(GrantRepository grants, TenantRepository tenants, SecretService secrets,
+  public Grants(GrantRepository grants, TenantRepository tenants, Secrets secrets,
       IdGenerator ids, Governance gov, LifecycleEvents events) {
     this.grants = grants;
     this.tenants = tenants;

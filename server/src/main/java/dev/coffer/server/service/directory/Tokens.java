@@ -35,7 +35,7 @@ import java.util.Optional;
  * returned once, and stored only as a keyed lookup key; checks are made against the clock
  * at the moment of each call, so an expired or revoked token stops working at once.
  */
-public final class TokenService {
+public final class Tokens {
 
   public static final Duration DEFAULT_TTL = Duration.ofDays(30);
   private static final Duration MIN_TTL = Duration.ofMinutes(1);
@@ -65,7 +65,7 @@ public final class TokenService {
   private final Clock clock;
   private final LifecycleEvents events;
 
-  public TokenService(TokenRepository tokens, TenantRepository tenants, SecretGenerator generator,
+  public Tokens(TokenRepository tokens, TenantRepository tenants, SecretGenerator generator,
       LookupKeys lookupKeys, IdGenerator ids, Governance gov, LifecycleEvents events) {
     this.tokens = tokens;
     this.tenants = tenants;
@@ -90,7 +90,7 @@ public final class TokenService {
    */
   public synchronized Issued issue(CallContext ctx, String tenantId, String principalId,
       Duration ttl, String description) {
-    String tenant = PrincipalService.targetTenant(ctx, tenantId);
+    String tenant = Principals.targetTenant(ctx, tenantId);
     FieldRules.principalId("principal_id", principalId);
     FieldRules.optionalText("description", description, 200);
     String targetName = "tenants/" + tenant + "/principals/" + principalId;
@@ -138,7 +138,7 @@ public final class TokenService {
   /** A page of {@code principalId}'s tokens (metadata only), for it, its owner or an admin. */
   public Page<AccessToken> list(CallContext ctx, String tenantId, String principalId,
       String pageToken, int size) {
-    String tenant = PrincipalService.targetTenant(ctx, tenantId);
+    String tenant = Principals.targetTenant(ctx, tenantId);
     String id = principalId == null || principalId.isEmpty() ? ctx.actor() : principalId;
     FieldRules.principalId("principal_id", id);
     String targetName = "tenants/" + tenant + "/principals/" + id;

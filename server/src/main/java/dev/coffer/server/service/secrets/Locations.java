@@ -19,7 +19,7 @@ import java.time.Instant;
  * The per-tenant location tree. Creating a location creates its missing ancestors in the
  * same batch (like {@code mkdir -p}); tenant admins create, everyone in the tenant lists.
  */
-public final class LocationService {
+public final class Locations {
 
   private final LocationRepository locations;
   private final AccessPolicy policy;
@@ -27,7 +27,7 @@ public final class LocationService {
   private final AuditLog audit;
   private final Clock clock;
 
-  public LocationService(LocationRepository locations, Governance gov) {
+  public Locations(LocationRepository locations, Governance gov) {
     this.locations = locations;
     this.policy = gov.policy();
     this.enforcer = gov.enforcer();

@@ -10,7 +10,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.kernel.Enforcer;
 import dev.coffer.server.service.kernel.FieldRules;
 import dev.coffer.server.service.kernel.Governance;
-import dev.coffer.server.service.secrets.SecretService;
+import dev.coffer.server.service.secrets.Secrets;
 import dev.coffer.server.service.secrets.SecretVerifier;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.records.Page;
@@ -20,11 +20,11 @@ import java.time.Clock;
 
 /**
  * Registers protected API scopes, which hold secrets exactly like applications (created with
- * {@link SecretService#create} and checked with {@link SecretVerifier#verify} by scope). A
+ * {@link Secrets#create} and checked with {@link SecretVerifier#verify} by scope). A
  * scope id is unique per tenant; a tenant admin registers scopes for anyone, others only
  * scopes they own. No secret is generated with the scope: create one when needed.
  */
-public final class ScopeService {
+public final class Scopes {
 
   private final ScopeRepository scopes;
   private final TenantRepository tenants;
@@ -33,7 +33,7 @@ public final class ScopeService {
   private final AuditLog audit;
   private final Clock clock;
 
-  public ScopeService(ScopeRepository scopes, TenantRepository tenants, Governance gov) {
+  public Scopes(ScopeRepository scopes, TenantRepository tenants, Governance gov) {
     this.scopes = scopes;
     this.tenants = tenants;
     this.policy = gov.policy();

@@ -15,7 +15,7 @@ import dev.coffer.server.service.kernel.FieldRules;
 import dev.coffer.server.service.kernel.Governance;
 import dev.coffer.server.service.kernel.IdGenerator;
 import dev.coffer.server.service.lifecycle.LifecycleEvents;
-import dev.coffer.server.service.secrets.SecretService;
+import dev.coffer.server.service.secrets.Secrets;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.records.AccessRequestRepository;
 import dev.coffer.server.store.records.GrantRepository;
@@ -34,12 +34,12 @@ import java.util.Locale;
  * tenant's maximum is INVALID_ARGUMENT; nobody decides their own request. A caller sees
  * its own requests and those it may decide; any other is NOT_FOUND.
  */
-public final class AccessRequestService {
+public final class AccessRequests {
 
   private final AccessRequestRepository requests;
   private final GrantRepository grants;
   private final TenantRepository tenants;
-  private final SecretService secrets;
+  private final Secrets secrets;
   private final IdGenerator ids;
   private final AccessPolicy policy;
   private final Enforcer enforcer;
@@ -47,8 +47,8 @@ public final class AccessRequestService {
   private final Clock clock;
   private final LifecycleEvents events;
 
-  public AccessRequestService(AccessRequestRepository requests, GrantRepository grants,
-      TenantRepository tenants, SecretService secrets, IdGenerator ids, Governance gov,
+  public AccessRequests(AccessRequestRepository requests, GrantRepository grants,
+      TenantRepository tenants, Secrets secrets, IdGenerator ids, Governance gov,
       LifecycleEvents events) {
     this.requests = requests;
     this.grants = grants;

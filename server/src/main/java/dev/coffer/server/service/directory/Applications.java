@@ -15,7 +15,7 @@ import dev.coffer.server.service.kernel.Governance;
 import dev.coffer.server.service.kernel.IdGenerator;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
-import dev.coffer.server.service.secrets.SecretService;
+import dev.coffer.server.service.secrets.Secrets;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.records.ApplicationRepository;
 import dev.coffer.server.store.records.Page;
@@ -28,22 +28,22 @@ import java.time.Clock;
  * application an ES256 key pair — and its value (private key) only in the create response.
  * Client names are unique per tenant and environment.
  */
-public final class ApplicationService {
+public final class Applications {
 
   /** A new application, and its initial secret when one was generated (else null). */
   public record Created(Application application, SecretMinter.Minted initialSecret) {}
 
   private final ApplicationRepository apps;
   private final TenantRepository tenants;
-  private final SecretService secrets;
+  private final Secrets secrets;
   private final IdGenerator ids;
   private final AccessPolicy policy;
   private final Enforcer enforcer;
   private final AuditLog audit;
   private final Clock clock;
 
-  public ApplicationService(ApplicationRepository apps, TenantRepository tenants,
-      SecretService secrets, IdGenerator ids, Governance gov) {
+  public Applications(ApplicationRepository apps, TenantRepository tenants,
+      Secrets secrets, IdGenerator ids, Governance gov) {
     this.apps = apps;
     this.tenants = tenants;
     this.secrets = secrets;

@@ -20,7 +20,7 @@ import java.time.Clock;
  * Manages the principals of a tenant. Tenant admins manage their own tenant; the system
  * administrator may name another tenant. Other tenants' principals are NOT_FOUND.
  */
-public final class PrincipalService {
+public final class Principals {
 
   private final TenantRepository tenants;
   private final AccessPolicy policy;
@@ -28,7 +28,7 @@ public final class PrincipalService {
   private final AuditLog audit;
   private final Clock clock;
 
-  public PrincipalService(TenantRepository tenants, Governance gov) {
+  public Principals(TenantRepository tenants, Governance gov) {
     this.tenants = tenants;
     this.policy = gov.policy();
     this.enforcer = gov.enforcer();

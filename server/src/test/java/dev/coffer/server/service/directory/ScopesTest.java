@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Scopes hold secrets exactly like applications: created, listed, verified, owned. */
-class ScopeServiceTest {
+class ScopesTest {
 
   @TempDir Path dir;
   TestVault t;

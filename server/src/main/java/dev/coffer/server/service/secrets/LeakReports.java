@@ -45,7 +45,7 @@ import java.util.List;
  * synced writes, and a flood of misses cannot starve real reports beyond the overall cap.
  * Values are never stored, logged or echoed.
  */
-public final class LeakReportService {
+public final class LeakReports {
 
   public static final long DEFAULT_PER_PEER_PER_MINUTE = 30;
   /** From all addresses of one IPv4 /24 or IPv6 /64 together. */
@@ -83,7 +83,7 @@ public final class LeakReportService {
   private final byte[] decoyVerifier;
 
   /** With the default budgets. */
-  public LeakReportService(SecretRepository secrets, LookupKeys lookupKeys, VerifierMac verifiers,
+  public LeakReports(SecretRepository secrets, LookupKeys lookupKeys, VerifierMac verifiers,
       QuarantineService quarantine, Governance gov, Listener listener) {
     this(secrets, lookupKeys, verifiers, quarantine, gov, DEFAULT_PER_PEER_PER_MINUTE,
         DEFAULT_PER_NETWORK_PER_MINUTE, DEFAULT_TOTAL_PER_MINUTE,
@@ -91,7 +91,7 @@ public final class LeakReportService {
   }
 
   /** With budgets per minute; see {@link LeakReportBudgets.Limits}. */
-  public LeakReportService(SecretRepository secrets, LookupKeys lookupKeys, VerifierMac verifiers,
+  public LeakReports(SecretRepository secrets, LookupKeys lookupKeys, VerifierMac verifiers,
       QuarantineService quarantine, Governance gov, long perAddressPerMinute,
       long perNetworkPerMinute, long totalPerMinute, long missesWrittenPerMinute,
       Listener listener) {

@@ -4,8 +4,8 @@ import dev.coffer.server.config.ConfigException;
 import dev.coffer.server.config.PrivateFiles;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.domain.SecretValue;
-import dev.coffer.server.service.BootstrapService;
-import dev.coffer.server.service.TokenService;
+import dev.coffer.server.service.directory.BootstrapService;
+import dev.coffer.server.service.directory.Tokens;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -78,7 +78,7 @@ final class BootstrapTokenHandover {
     if (file != null) {
       reserve();
     }
-    Optional<TokenService.Issued> issued;
+    Optional<Tokens.Issued> issued;
     try {
       issued = bootstrap.bootstrapIfEmpty();
     } catch (RuntimeException e) {

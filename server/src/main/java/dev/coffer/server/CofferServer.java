@@ -2,20 +2,20 @@ package dev.coffer.server;
 
 import dev.coffer.server.api.AccessGrpcService;
 import dev.coffer.server.api.AdminGrpcService;
-import dev.coffer.server.api.ApplicationsGrpcService;
+import dev.coffer.server.api.ApplicationGrpcService;
 import dev.coffer.server.api.AuditGrpcService;
-import dev.coffer.server.api.ClientAssertionsGrpcService;
-import dev.coffer.server.api.GrantsGrpcService;
+import dev.coffer.server.api.ClientAssertionGrpcService;
+import dev.coffer.server.api.GrantGrpcService;
 import dev.coffer.server.api.LeakReportGrpcService;
 import dev.coffer.server.api.LifecycleGrpcService;
-import dev.coffer.server.api.LocationsGrpcService;
+import dev.coffer.server.api.LocationGrpcService;
 import dev.coffer.server.api.MalformedRequestGuard;
 import dev.coffer.server.api.PageTokens;
-import dev.coffer.server.api.PrincipalsGrpcService;
-import dev.coffer.server.api.ScopesGrpcService;
-import dev.coffer.server.api.SecretsGrpcService;
-import dev.coffer.server.api.TenantsGrpcService;
-import dev.coffer.server.api.TokensGrpcService;
+import dev.coffer.server.api.PrincipalGrpcService;
+import dev.coffer.server.api.ScopeGrpcService;
+import dev.coffer.server.api.SecretGrpcService;
+import dev.coffer.server.api.TenantGrpcService;
+import dev.coffer.server.api.TokenGrpcService;
 import dev.coffer.server.auth.AuthInterceptor;
 import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.config.ServerConfig;
@@ -23,9 +23,9 @@ import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.GrpcServerMetrics;
 import dev.coffer.server.metrics.ReadCacheMetrics;
 import dev.coffer.server.metrics.VaultStatistics;
-import dev.coffer.server.service.AssertionRules;
-import dev.coffer.server.service.BackgroundJob;
-import dev.coffer.server.service.BackgroundJobs;
+import dev.coffer.server.service.assertions.AssertionRules;
+import dev.coffer.server.service.kernel.BackgroundJob;
+import dev.coffer.server.service.kernel.BackgroundJobs;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -92,20 +92,20 @@ public final class CofferServer {
     AuthInterceptor auth = new AuthInterceptor(vault.tokens(), vault.authFailures(),
         clientCertificates);
     List<BindableService> services = List.of(
-        new TenantsGrpcService(vault.tenants()),
-        new PrincipalsGrpcService(vault.principals()),
-        new TokensGrpcService(vault.tokens()),
-        new LocationsGrpcService(vault.locations()),
-        new ApplicationsGrpcService(vault.applications(), clock),
-        new SecretsGrpcService(vault.secrets(), vault.reader(), vault.verifier(),
+        new TenantGrpcService(vault.tenants()),
+        new PrincipalGrpcService(vault.principals()),
+        new TokenGrpcService(vault.tokens()),
+        new LocationGrpcService(vault.locations()),
+        new ApplicationGrpcService(vault.applications(), clock),
+        new SecretGrpcService(vault.secrets(), vault.reader(), vault.verifier(),
             vault.rotator(), vault.credentials(), vault.quarantine(), clock,
             callExecutors.blocking()),
-        new ScopesGrpcService(vault.scopes()),
+        new ScopeGrpcService(vault.scopes()),
         new LeakReportGrpcService(vault.leakReports()),
-        new ClientAssertionsGrpcService(vault.clientAssertions(), vault.jwks(),
+        new ClientAssertionGrpcService(vault.clientAssertions(), vault.jwks(),
             assertionRules),
         new AccessGrpcService(vault.accessRequests(), clock),
-        new GrantsGrpcService(vault.grants(), clock),
+        new GrantGrpcService(vault.grants(), clock),
         new AuditGrpcService(vault.auditTrail()),
         new LifecycleGrpcService(vault.lifecycleEvents(), vault.tokens()),
         new AdminGrpcService(vault.admin()));

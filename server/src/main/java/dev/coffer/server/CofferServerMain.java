@@ -11,7 +11,7 @@ import dev.coffer.server.crypto.RootKeyProviders;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.MetricsHttpServer;
 import dev.coffer.server.metrics.VaultInstrumentation;
-import dev.coffer.server.service.AssertionRules;
+import dev.coffer.server.service.assertions.AssertionRules;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.PrintStream;

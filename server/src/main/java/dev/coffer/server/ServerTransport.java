@@ -1,6 +1,6 @@
 package dev.coffer.server;
 
-import dev.coffer.server.service.BackgroundJob;
+import dev.coffer.server.service.kernel.BackgroundJob;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;

@@ -12,41 +12,41 @@ import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.SecretGenerator;
 import dev.coffer.server.crypto.VerifierMac;
 import dev.coffer.server.metrics.VaultInstrumentation;
-import dev.coffer.server.service.BackgroundJob;
-import dev.coffer.server.service.BackgroundJobs;
-import dev.coffer.server.service.DataKeyShredder;
-import dev.coffer.server.service.KekRewrapJob;
-import dev.coffer.server.service.KekService;
-import dev.coffer.server.service.VaultAdmin;
+import dev.coffer.server.service.kernel.BackgroundJob;
+import dev.coffer.server.service.kernel.BackgroundJobs;
+import dev.coffer.server.service.secrets.DataKeyShredder;
+import dev.coffer.server.service.keys.KekRewrapJob;
+import dev.coffer.server.service.keys.KekService;
+import dev.coffer.server.service.operator.VaultAdmin;
 import dev.coffer.server.backup.BackupWriter;
 import dev.coffer.server.store.Table;
-import dev.coffer.server.service.AccessRequestService;
-import dev.coffer.server.service.AuditTrailService;
-import dev.coffer.server.service.AuthFailureAudit;
-import dev.coffer.server.service.ClientAssertionService;
-import dev.coffer.server.service.CredentialService;
-import dev.coffer.server.service.GrantService;
-import dev.coffer.server.service.SecretRotator;
-import dev.coffer.server.service.ApplicationService;
-import dev.coffer.server.service.BootstrapService;
-import dev.coffer.server.service.Governance;
-import dev.coffer.server.service.IdGenerator;
-import dev.coffer.server.service.JwksService;
-import dev.coffer.server.service.LifecycleEvents;
-import dev.coffer.server.service.LeakReportService;
-import dev.coffer.server.service.LifecycleMonitor;
-import dev.coffer.server.service.LocationService;
-import dev.coffer.server.service.PrincipalService;
-import dev.coffer.server.service.QuarantineService;
-import dev.coffer.server.service.ScopeService;
-import dev.coffer.server.service.SecretHolders;
-import dev.coffer.server.service.SecretMinter;
-import dev.coffer.server.service.SecretReader;
-import dev.coffer.server.service.SecretService;
-import dev.coffer.server.service.SecretSettings;
-import dev.coffer.server.service.SecretVerifier;
-import dev.coffer.server.service.TenantService;
-import dev.coffer.server.service.TokenService;
+import dev.coffer.server.service.sharing.AccessRequests;
+import dev.coffer.server.service.operator.AuditTrailService;
+import dev.coffer.server.service.operator.AuthFailureAudit;
+import dev.coffer.server.service.assertions.ClientAssertions;
+import dev.coffer.server.service.secrets.CredentialService;
+import dev.coffer.server.service.sharing.Grants;
+import dev.coffer.server.service.secrets.SecretRotator;
+import dev.coffer.server.service.directory.Applications;
+import dev.coffer.server.service.directory.BootstrapService;
+import dev.coffer.server.service.kernel.Governance;
+import dev.coffer.server.service.kernel.IdGenerator;
+import dev.coffer.server.service.assertions.JwksService;
+import dev.coffer.server.service.lifecycle.LifecycleEvents;
+import dev.coffer.server.service.secrets.LeakReports;
+import dev.coffer.server.service.lifecycle.LifecycleMonitor;
+import dev.coffer.server.service.secrets.Locations;
+import dev.coffer.server.service.directory.Principals;
+import dev.coffer.server.service.secrets.QuarantineService;
+import dev.coffer.server.service.directory.Scopes;
+import dev.coffer.server.service.kernel.SecretHolders;
+import dev.coffer.server.service.secrets.SecretMinter;
+import dev.coffer.server.service.secrets.SecretReader;
+import dev.coffer.server.service.secrets.Secrets;
+import dev.coffer.server.service.secrets.SecretSettings;
+import dev.coffer.server.service.secrets.SecretVerifier;
+import dev.coffer.server.service.directory.Tenants;
+import dev.coffer.server.service.directory.Tokens;
 import dev.coffer.server.store.CachingKvStore;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.RocksKvStore;
@@ -85,28 +85,28 @@ public final class Vault implements AutoCloseable {
   private final StorageWriteHealth storageWrites;
   private final AuditTrailService auditTrail;
   private final AuthFailureAudit authFailures;
-  private final TenantService tenants;
-  private final PrincipalService principals;
-  private final TokenService tokens;
-  private final LocationService locations;
-  private final ApplicationService applications;
-  private final SecretService secrets;
+  private final Tenants tenants;
+  private final Principals principals;
+  private final Tokens tokens;
+  private final Locations locations;
+  private final Applications applications;
+  private final Secrets secrets;
   private final SecretReader reader;
   private final SecretVerifier verifier;
   private final SecretRotator rotator;
   private final CredentialService credentials;
-  private final GrantService grants;
-  private final AccessRequestService accessRequests;
+  private final Grants grants;
+  private final AccessRequests accessRequests;
   private final BootstrapService bootstrap;
   private final LifecycleEvents lifecycleEvents;
   private final LifecycleMonitor lifecycleMonitor;
   private final DataKeyShredder shredder;
   private final KekRewrapJob rewrapJob;
   private final VaultAdmin admin;
-  private final ScopeService scopes;
+  private final Scopes scopes;
   private final QuarantineService quarantine;
-  private final LeakReportService leakReports;
-  private final ClientAssertionService clientAssertions;
+  private final LeakReports leakReports;
+  private final ClientAssertions clientAssertions;
   private final JwksService jwks;
 
   private Vault(RocksKvStore rocks, RootKeyProvider rootKey, Clock clock,
@@ -135,34 +135,34 @@ public final class Vault implements AutoCloseable {
     ScopeRepository scopeRepo = new ScopeRepository(store);
     SecretHolders holders = new SecretHolders(appRepo, scopeRepo);
     this.lifecycleEvents = new LifecycleEvents(holders, gov.policy());
-    this.tenants = new TenantService(tenantRepo, locationRepo, gov);
-    this.principals = new PrincipalService(tenantRepo, gov);
+    this.tenants = new Tenants(tenantRepo, locationRepo, gov);
+    this.principals = new Principals(tenantRepo, gov);
     TokenRepository tokenRepo = new TokenRepository(store);
     tokenRepo.backfillPrincipalIndex();
-    this.tokens = new TokenService(tokenRepo, tenantRepo, generator, keyring.lookupKeys(), ids,
+    this.tokens = new Tokens(tokenRepo, tenantRepo, generator, keyring.lookupKeys(), ids,
         gov, lifecycleEvents);
-    this.locations = new LocationService(locationRepo, gov);
+    this.locations = new Locations(locationRepo, gov);
     SecretMinter minter = new SecretMinter(generator, mac, cipher, ids, keyring.lookupKeys());
     SecretSettings secretSettings = new SecretSettings(tenantRepo, locations);
     this.shredder = new DataKeyShredder(store);
-    this.secrets = new SecretService(secretRepo, holders, tenantRepo, secretSettings, minter,
+    this.secrets = new Secrets(secretRepo, holders, tenantRepo, secretSettings, minter,
         gov, lifecycleEvents, shredder);
-    this.scopes = new ScopeService(scopeRepo, tenantRepo, gov);
+    this.scopes = new Scopes(scopeRepo, tenantRepo, gov);
     this.quarantine = new QuarantineService(secrets, secretRepo, gov, lifecycleEvents);
-    this.leakReports = new LeakReportService(secretRepo, keyring.lookupKeys(), mac, quarantine,
+    this.leakReports = new LeakReports(secretRepo, keyring.lookupKeys(), mac, quarantine,
         gov, metrics.leakReports());
-    this.clientAssertions = new ClientAssertionService(appRepo, secretRepo,
+    this.clientAssertions = new ClientAssertions(appRepo, secretRepo,
         new AssertionReplayRepository(store), gov, metrics.assertionChecks());
     this.jwks = new JwksService(appRepo, secretRepo, clock);
-    this.applications = new ApplicationService(appRepo, tenantRepo, secrets, ids, gov);
+    this.applications = new Applications(appRepo, tenantRepo, secrets, ids, gov);
     GrantRepository grantRepo = new GrantRepository(store);
     this.reader = new SecretReader(secrets, grantRepo, cipher, gov);
     this.rotator = new SecretRotator(secrets, secretRepo, grantRepo, tenantRepo, minter, ids,
         gov, lifecycleEvents);
     this.credentials = new CredentialService(secretRepo, tenantRepo, secretSettings, minter, gov);
-    this.grants = new GrantService(grantRepo, tenantRepo, secrets, ids, gov, lifecycleEvents);
+    this.grants = new Grants(grantRepo, tenantRepo, secrets, ids, gov, lifecycleEvents);
     AccessRequestRepository requestRepo = new AccessRequestRepository(store);
-    this.accessRequests = new AccessRequestService(requestRepo, grantRepo,
+    this.accessRequests = new AccessRequests(requestRepo, grantRepo,
         tenantRepo, secrets, ids, gov, lifecycleEvents);
     this.lifecycleMonitor = new LifecycleMonitor(secretRepo, grantRepo, requestRepo,
         lifecycleEvents, clock, LifecycleMonitor.DEFAULT_MAX_PER_TICK);
@@ -247,27 +247,27 @@ public final class Vault implements AutoCloseable {
     return authFailures;
   }
 
-  public TenantService tenants() {
+  public Tenants tenants() {
     return tenants;
   }
 
-  public PrincipalService principals() {
+  public Principals principals() {
     return principals;
   }
 
-  public TokenService tokens() {
+  public Tokens tokens() {
     return tokens;
   }
 
-  public LocationService locations() {
+  public Locations locations() {
     return locations;
   }
 
-  public ApplicationService applications() {
+  public Applications applications() {
     return applications;
   }
 
-  public SecretService secrets() {
+  public Secrets secrets() {
     return secrets;
   }
 
@@ -287,11 +287,11 @@ public final class Vault implements AutoCloseable {
     return credentials;
   }
 
-  public GrantService grants() {
+  public Grants grants() {
     return grants;
   }
 
-  public AccessRequestService accessRequests() {
+  public AccessRequests accessRequests() {
     return accessRequests;
   }
 
@@ -299,7 +299,7 @@ public final class Vault implements AutoCloseable {
     return bootstrap;
   }
 
-  public ScopeService scopes() {
+  public Scopes scopes() {
     return scopes;
   }
 
@@ -309,12 +309,12 @@ public final class Vault implements AutoCloseable {
   }
 
   /** Leaked-secret reports (callable without a token). */
-  public LeakReportService leakReports() {
+  public LeakReports leakReports() {
     return leakReports;
   }
 
   /** Client assertion checks of signed-JWT applications. */
-  public ClientAssertionService clientAssertions() {
+  public ClientAssertions clientAssertions() {
     return clientAssertions;
   }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.server.config.ConfigException;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.domain.SecretValue;
-import dev.coffer.server.service.BootstrapService;
+import dev.coffer.server.service.directory.BootstrapService;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package dev.coffer.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.coffer.server.service.BackgroundJob;
-import dev.coffer.server.service.BackgroundJob.Placement;
+import dev.coffer.server.service.kernel.BackgroundJob;
+import dev.coffer.server.service.kernel.BackgroundJob.Placement;
 import dev.coffer.server.testing.JobThreads;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.inprocess.InProcessServerBuilder;

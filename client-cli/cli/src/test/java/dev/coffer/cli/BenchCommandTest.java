@@ -244,7 +244,7 @@ class BenchCommandTest {
    * (the system administrator may no longer obtain a token inside a tenant it handed over).
    */
   private static int secretsLeftIn(String tenant) {
-    var checker = new dev.coffer.server.service.CallContext(new dev.coffer.server.domain.Principal(
+    var checker = new dev.coffer.server.service.kernel.CallContext(new dev.coffer.server.domain.Principal(
         tenant, "checker", dev.coffer.server.domain.PrincipalKind.USER, true, false,
         java.time.Instant.now()), "req-test", "test");
     return vault.secrets().list(checker, "", "", null, false, "", 1000).items().size();

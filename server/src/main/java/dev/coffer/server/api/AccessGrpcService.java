@@ -9,20 +9,20 @@ import dev.coffer.api.v1.DenyAccessRequestRequest;
 import dev.coffer.api.v1.GetAccessRequestRequest;
 import dev.coffer.api.v1.ListAccessRequestsRequest;
 import dev.coffer.api.v1.ListAccessRequestsResponse;
-import dev.coffer.server.service.AccessRequestService;
-import dev.coffer.server.service.FieldRules;
+import dev.coffer.server.service.sharing.AccessRequests;
+import dev.coffer.server.service.kernel.FieldRules;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 
-/** gRPC adapter of {@link AccessRequestService}. */
+/** gRPC adapter of {@link AccessRequests}. */
 public final class AccessGrpcService extends AccessServiceGrpc.AccessServiceImplBase {
 
   private static final String REQUESTS = "accessRequests/";
 
-  private final AccessRequestService requests;
+  private final AccessRequests requests;
   private final Clock clock;
 
-  public AccessGrpcService(AccessRequestService requests, Clock clock) {
+  public AccessGrpcService(AccessRequests requests, Clock clock) {
     this.requests = requests;
     this.clock = clock;
   }

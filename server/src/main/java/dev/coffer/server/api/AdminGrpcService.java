@@ -14,8 +14,8 @@ import dev.coffer.api.v1.RotateKekRequest;
 import dev.coffer.api.v1.StorageWriteError;
 import dev.coffer.api.v1.VaultStatus;
 import dev.coffer.server.backup.BackupWriter;
-import dev.coffer.server.service.RewrapProgress;
-import dev.coffer.server.service.VaultAdmin;
+import dev.coffer.server.service.keys.RewrapProgress;
+import dev.coffer.server.service.operator.VaultAdmin;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of {@link VaultAdmin}: vault status, KEK rotation and online backups. */

@@ -11,7 +11,7 @@ import dev.coffer.api.v1.VerifyAuditChainResponse;
 import dev.coffer.server.audit.AuditEntry;
 import dev.coffer.server.audit.AuditFilter;
 import dev.coffer.server.audit.AuditQuery;
-import dev.coffer.server.service.AuditTrailService;
+import dev.coffer.server.service.operator.AuditTrailService;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;

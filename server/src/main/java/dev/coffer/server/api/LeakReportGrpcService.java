@@ -4,19 +4,19 @@ import dev.coffer.api.v1.LeakReportServiceGrpc;
 import dev.coffer.api.v1.ReportLeakRequest;
 import dev.coffer.api.v1.ReportLeakResponse;
 import dev.coffer.server.domain.SecretValue;
-import dev.coffer.server.service.LeakReportService;
+import dev.coffer.server.service.secrets.LeakReports;
 import io.grpc.stub.StreamObserver;
 
 /**
- * gRPC adapter of {@link LeakReportService}: the one Coffer method that runs without a
+ * gRPC adapter of {@link LeakReports}: the one Coffer method that runs without a
  * principal. Every well-formed report gets the same response, its request id; the value is
  * wiped after the check.
  */
 public final class LeakReportGrpcService extends LeakReportServiceGrpc.LeakReportServiceImplBase {
 
-  private final LeakReportService reports;
+  private final LeakReports reports;
 
-  public LeakReportGrpcService(LeakReportService reports) {
+  public LeakReportGrpcService(LeakReports reports) {
     this.reports = reports;
   }
 

@@ -5,12 +5,12 @@ import dev.coffer.api.v1.LifecycleEventType;
 import dev.coffer.api.v1.LifecycleServiceGrpc;
 import dev.coffer.api.v1.WatchLifecycleRequest;
 import dev.coffer.server.domain.CofferException;
-import dev.coffer.server.service.CallContext;
-import dev.coffer.server.service.LifecycleEvents;
-import dev.coffer.server.service.LifecycleNotice;
-import dev.coffer.server.service.LifecycleSubscription;
-import dev.coffer.server.service.LifecycleWatch;
-import dev.coffer.server.service.TokenService;
+import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.service.lifecycle.LifecycleEvents;
+import dev.coffer.server.service.lifecycle.LifecycleNotice;
+import dev.coffer.server.service.lifecycle.LifecycleSubscription;
+import dev.coffer.server.service.lifecycle.LifecycleWatch;
+import dev.coffer.server.service.directory.Tokens;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,10 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LifecycleGrpcService extends LifecycleServiceGrpc.LifecycleServiceImplBase {
 
   private final LifecycleEvents events;
-  private final TokenService tokens;
+  private final Tokens tokens;
 
   /** @param tokens re-checks the watch's bearer token, so a revoked one ends the stream */
-  public LifecycleGrpcService(LifecycleEvents events, TokenService tokens) {
+  public LifecycleGrpcService(LifecycleEvents events, Tokens tokens) {
     this.events = events;
     this.tokens = tokens;
   }

@@ -2,7 +2,7 @@ package dev.coffer.server.api;
 
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
-import dev.coffer.server.service.CallContext;
+import dev.coffer.server.service.kernel.CallContext;
 import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletionException;

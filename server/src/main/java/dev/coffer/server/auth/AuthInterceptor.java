@@ -6,8 +6,8 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretValue;
-import dev.coffer.server.service.AuthFailureAudit;
-import dev.coffer.server.service.TokenService;
+import dev.coffer.server.service.operator.AuthFailureAudit;
+import dev.coffer.server.service.directory.Tokens;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -33,7 +33,7 @@ import javax.net.ssl.SSLSession;
  * handler runs. Only the standard health and reflection services are open, so that gRPC
  * tooling works, and the leak report method, which secret scanners call without an account:
  * it gets a request id and the peer address in the context but no principal, and limits
- * itself per peer ({@code LeakReportService}). Every such refusal (missing, malformed, unknown, expired or revoked token)
+ * itself per peer ({@code LeakReports}). Every such refusal (missing, malformed, unknown, expired or revoked token)
  * goes to {@link AuthFailureAudit}, which records it as an AUTHENTICATE / FAILED event
  * within its per-peer rate limit. The token is never logged, echoed or recorded.
  *
@@ -61,16 +61,16 @@ public final class AuthInterceptor implements ServerInterceptor {
   private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final String BEARER = "Bearer ";
 
-  private final TokenService tokens;
+  private final Tokens tokens;
   private final AuthFailureAudit failures;
   private final CertificateIdentity certificates; // null: client certificates are ignored
 
-  public AuthInterceptor(TokenService tokens, AuthFailureAudit failures) {
+  public AuthInterceptor(Tokens tokens, AuthFailureAudit failures) {
     this(tokens, failures, null);
   }
 
   /** @param certificates how client certificates map to principals; null to ignore them */
-  public AuthInterceptor(TokenService tokens, AuthFailureAudit failures,
+  public AuthInterceptor(Tokens tokens, AuthFailureAudit failures,
       CertificateIdentity certificates) {
     this.tokens = tokens;
     this.failures = failures;
@@ -91,7 +91,7 @@ public final class AuthInterceptor implements ServerInterceptor {
           .withValue(AuthContext.PEER, peer(remote))
           .withValue(AuthContext.REMOTE, remote), call, headers, next);
     }
-    TokenService.Authenticated auth;
+    Tokens.Authenticated auth;
     try {
       auth = authenticate(headers.get(AUTHORIZATION), peerCertificate(call), remote,
           requestId);
@@ -111,14 +111,14 @@ public final class AuthInterceptor implements ServerInterceptor {
   }
 
   /** The caller, and its bearer token (null for a call authenticated by certificate only). */
-  private TokenService.Authenticated authenticate(String authorization,
+  private Tokens.Authenticated authenticate(String authorization,
       X509Certificate certificate, SocketAddress remote, String requestId) {
     Principal byCertificate = certificate == null ? null
         : byCertificate(certificate, remote, requestId);
     if (byCertificate != null && (authorization == null || authorization.isEmpty())) {
-      return new TokenService.Authenticated(byCertificate, null);
+      return new Tokens.Authenticated(byCertificate, null);
     }
-    TokenService.Authenticated byToken = byToken(authorization, remote, requestId);
+    Tokens.Authenticated byToken = byToken(authorization, remote, requestId);
     if (byCertificate != null
         && !(byCertificate.tenantId().equals(byToken.principal().tenantId())
         && byCertificate.principalId().equals(byToken.principal().principalId()))) {
@@ -157,7 +157,7 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
   }
 
-  private TokenService.Authenticated byToken(String authorization, SocketAddress remote,
+  private Tokens.Authenticated byToken(String authorization, SocketAddress remote,
       String requestId) {
     if (authorization == null || authorization.isEmpty()) {
       failures.record(Reason.UNAUTHENTICATED, null, remote, requestId);

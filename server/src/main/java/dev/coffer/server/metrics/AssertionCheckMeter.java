@@ -1,6 +1,6 @@
 package dev.coffer.server.metrics;
 
-import dev.coffer.server.service.ClientAssertionService;
+import dev.coffer.server.service.assertions.ClientAssertions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -12,17 +12,17 @@ import java.util.Map;
  * {@code bad_signature}...). A rise in {@code replayed} or {@code bad_signature} is worth an
  * alert. Security: only the result is a label; never a client id, key or assertion.
  */
-public final class AssertionCheckMeter implements ClientAssertionService.Listener {
+public final class AssertionCheckMeter implements ClientAssertions.Listener {
 
   static final String NAME = "coffer.client.assertions";
 
   private final Counter valid;
-  private final Map<ClientAssertionService.Failure, Counter> failures =
-      new EnumMap<>(ClientAssertionService.Failure.class);
+  private final Map<ClientAssertions.Failure, Counter> failures =
+      new EnumMap<>(ClientAssertions.Failure.class);
 
   public AssertionCheckMeter(MeterRegistry registry) {
     valid = counter(registry, "valid");
-    for (ClientAssertionService.Failure f : ClientAssertionService.Failure.values()) {
+    for (ClientAssertions.Failure f : ClientAssertions.Failure.values()) {
       failures.put(f, counter(registry, Labels.word(f)));
     }
   }
@@ -33,7 +33,7 @@ public final class AssertionCheckMeter implements ClientAssertionService.Listene
   }
 
   @Override
-  public void checked(ClientAssertionService.Failure failureOrNull) {
+  public void checked(ClientAssertions.Failure failureOrNull) {
     (failureOrNull == null ? valid : failures.get(failureOrNull)).increment();
   }
 }

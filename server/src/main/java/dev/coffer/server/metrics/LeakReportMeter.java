@@ -1,6 +1,6 @@
 package dev.coffer.server.metrics;
 
-import dev.coffer.server.service.LeakReportService;
+import dev.coffer.server.service.secrets.LeakReports;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -16,15 +16,15 @@ import java.util.Map;
  * <p>Security: only the outcome is a label. Note that whoever can scrape the metrics can tell
  * a quarantine from a miss by watching the counter; the endpoint is an operator's.
  */
-public final class LeakReportMeter implements LeakReportService.Listener {
+public final class LeakReportMeter implements LeakReports.Listener {
 
   static final String NAME = "coffer.leak.reports";
 
-  private final Map<LeakReportService.Outcome, Counter> counters =
-      new EnumMap<>(LeakReportService.Outcome.class);
+  private final Map<LeakReports.Outcome, Counter> counters =
+      new EnumMap<>(LeakReports.Outcome.class);
 
   public LeakReportMeter(MeterRegistry registry) {
-    for (LeakReportService.Outcome outcome : LeakReportService.Outcome.values()) {
+    for (LeakReports.Outcome outcome : LeakReports.Outcome.values()) {
       counters.put(outcome, Counter.builder(NAME)
           .description("Leaked-secret reports, by outcome")
           .tag("outcome", Labels.word(outcome))
@@ -33,7 +33,7 @@ public final class LeakReportMeter implements LeakReportService.Listener {
   }
 
   @Override
-  public void reported(LeakReportService.Outcome outcome) {
+  public void reported(LeakReports.Outcome outcome) {
     counters.get(outcome).increment();
   }
 }

@@ -3,10 +3,10 @@ package dev.coffer.server.metrics;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.EnvelopeCipher;
 import dev.coffer.server.crypto.VerifierMac;
-import dev.coffer.server.service.ClientAssertionService;
-import dev.coffer.server.service.KekRewrapJob;
-import dev.coffer.server.service.LeakReportService;
-import dev.coffer.server.service.SecretVerifier;
+import dev.coffer.server.service.assertions.ClientAssertions;
+import dev.coffer.server.service.keys.KekRewrapJob;
+import dev.coffer.server.service.secrets.LeakReports;
+import dev.coffer.server.service.secrets.SecretVerifier;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
@@ -79,12 +79,12 @@ public final class VaultInstrumentation {
         .register(registry);
   }
 
-  public LeakReportService.Listener leakReports() {
-    return registry == null ? LeakReportService.Listener.NONE : new LeakReportMeter(registry);
+  public LeakReports.Listener leakReports() {
+    return registry == null ? LeakReports.Listener.NONE : new LeakReportMeter(registry);
   }
 
-  public ClientAssertionService.Listener assertionChecks() {
-    return registry == null ? ClientAssertionService.Listener.NONE
+  public ClientAssertions.Listener assertionChecks() {
+    return registry == null ? ClientAssertions.Listener.NONE
         : new AssertionCheckMeter(registry);
   }
 }

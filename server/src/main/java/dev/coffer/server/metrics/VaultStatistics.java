@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import dev.coffer.server.service.BackgroundJob;
+import dev.coffer.server.service.kernel.BackgroundJob;
 
 /**
  * The job behind the domain gauges (secrets by state and tenant, secrets expiring within

@@ -323,7 +323,7 @@ class GovernanceGrpcTest {
     VerifySecretRequest guess = VerifySecretRequest.newBuilder().setClientId(clientId)
         .setValue(coffer.secrets(alice).createSecret(CreateSecretRequest.newBuilder()
             .setParent(other).setDisplayName("x").setLocation("/").build()).getValue()).build();
-    int cap = 5 * dev.coffer.server.service.SecretVerifier.CLIENT_CAP_FACTOR;
+    int cap = 5 * dev.coffer.server.service.secrets.SecretVerifier.CLIENT_CAP_FACTOR;
     int refused = 0;
     for (int p = 0; p < cap / 5 + 1; p++) {
       String id = "guesser" + p;

@@ -20,8 +20,8 @@ import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.SecurityType;
-import dev.coffer.server.service.CallContext;
-import dev.coffer.server.service.SecretRequest;
+import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.InProcessCoffer;
 import io.grpc.Status;
@@ -154,7 +154,7 @@ class VisibilityProbeGrpcTest {
   @Test
   void probingInBulk_recordsAtMostTheCallersBudget_andAnswersAlike() {
     int before = probes(system).size();
-    long limit = dev.coffer.server.service.VisibilityProbe.RECORDED_PER_CALLER_PER_MINUTE;
+    long limit = dev.coffer.server.service.kernel.VisibilityProbe.RECORDED_PER_CALLER_PER_MINUTE;
     for (int i = 0; i < limit + 5; i++) {
       GrpcAssertions.assertStatus(Status.Code.NOT_FOUND, () -> coffer.secrets(carol).getSecret(
           GetSecretRequest.newBuilder().setName("secrets/" + privateSecret).build()));

@@ -21,7 +21,7 @@ import dev.coffer.api.v1.RotateKekRequest;
 import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.WhoAmIRequest;
-import dev.coffer.server.service.KekRewrapJob;
+import dev.coffer.server.service.keys.KekRewrapJob;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Status;

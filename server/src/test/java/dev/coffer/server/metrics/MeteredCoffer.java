@@ -3,7 +3,7 @@ package dev.coffer.server.metrics;
 import dev.coffer.server.CofferServer;
 import dev.coffer.server.Vault;
 import dev.coffer.server.crypto.DevRootKeyFile;
-import dev.coffer.server.service.TokenService;
+import dev.coffer.server.service.directory.Tokens;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.MutableClock;
 import dev.coffer.server.testing.TestVault;
@@ -41,7 +41,7 @@ final class MeteredCoffer implements AutoCloseable {
         dir.resolve("root.json")), clock,
         dev.coffer.server.VaultSettings.defaults().withVerifyFailuresPerMinute(
             verifyFailuresPerMinute), metrics.vault());
-    this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(TokenService.Issued::value)
+    this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
         .map(v -> {
           try (v) {
             return v.reveal();

@@ -14,7 +14,7 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SealedSecret;
 import dev.coffer.server.domain.SecretValue;
-import dev.coffer.server.service.SecretVerifier;
+import dev.coffer.server.service.secrets.SecretVerifier;
 import dev.coffer.server.store.Changes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -7,9 +7,9 @@ import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.PrincipalKind;
-import dev.coffer.server.service.BootstrapService;
-import dev.coffer.server.service.CallContext;
-import dev.coffer.server.service.TokenService;
+import dev.coffer.server.service.directory.BootstrapService;
+import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.service.directory.Tokens;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -44,7 +44,7 @@ public final class TestVault implements AutoCloseable {
     this.vault = Vault.open(dir.resolve("db"), root, clock, VaultSettings.defaults()
         .withVerifyFailuresPerMinute(verifyFailuresPerMinute)
         .withBackupDir(dir.resolve("backups")), VaultInstrumentation.none());
-    this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(TokenService.Issued::value)
+    this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
         .map(v -> {
           try (v) {
             return v.reveal();

@@ -1,0 +1,165 @@
+package dev.coffer.server.service.secrets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.server.crypto.EnvelopeCipher;
+import dev.coffer.server.crypto.SecretBinding;
+import dev.coffer.server.domain.Application;
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.OAuthFlow;
+import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.SealedSecret;
+import dev.coffer.server.domain.SecretMetadata;
+import dev.coffer.server.domain.SecretValue;
+import dev.coffer.server.domain.StoredSecret;
+import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.store.KeyValue;
+import dev.coffer.server.store.Table;
+import dev.coffer.server.store.records.SecretRepository;
+import dev.coffer.server.testing.TestVault;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.SstFileReader;
+import org.rocksdb.SstFileReaderIterator;
+
+/**
+ * Deleting a secret destroys its data key, and the value's ciphertext, kept by an attacker
+ * from before the delete, can no longer be opened with the KEK: the wrapped data key is
+ * gone from the store, from every storage file and from the write-ahead log.
+ */
+class CryptoShreddingTest {
+
+  @TempDir Path dir;
+  TestVault t;
+  CallContext admin;
+  Application app;
+
+  @BeforeEach
+  void setUp() {
+    t = new TestVault(dir);
+    admin = t.admin();
+    app = t.vault.applications().create(admin, "payments_api", "production", null,
+        OAuthFlow.AUTHORIZATION_CODE, "admin").application();
+  }
+
+  @AfterEach
+  void tearDown() {
+    t.close();
+  }
+
+  private StoredSecret createVaulted(String name) {
+    SecretMinter.Minted m = t.vault.secrets().create(admin, app.clientId(),
+        SecretRequest.builder().displayName(name).location("/").vaulted(true).build());
+    m.value().close();
+    SecretMetadata meta = m.stored().metadata();
+    return new SecretRepository(t.vault.store()).get(meta.tenantId(), meta.secretId())
+        .orElseThrow();
+  }
+
+  @Test
+  void deletedSecret_ciphertextCannotBeOpenedWithTheKek() throws Exception {
+    StoredSecret kept = createVaulted("kept");
+    StoredSecret doomed = createVaulted("doomed");
+    SecretMetadata m = doomed.metadata();
+    byte[] ciphertext = doomed.sealed().ciphertext();
+    byte[] wrapped = doomed.sealed().wrappedDataKey();
+    byte[] binding = SecretBinding.of(m);
+    EnvelopeCipher cipher = t.vault.keyring().envelopeCipher();
+    try (SecretValue before = cipher.open(doomed.sealed(), binding)) {
+      assertTrue(before.length() > 0, "the value opens before the delete");
+    }
+    assertTrue(storageHolds(wrapped), "control: the files hold the data key before the delete");
+
+    t.vault.secrets().delete(admin, m.secretId(), "");
+    assertTrue(t.vault.shredder().shredNow() >= 1);
+
+    byte[] key = SecretRepository.recordKey(m.tenantId(), m.secretId());
+    assertFalse(t.vault.store().get(Table.DATA_KEYS, key).isPresent());
+    assertFalse(storageHolds(wrapped), "a storage file or WAL segment still holds the data key");
+    // With the KEK and every data key the vault still has, the old ciphertext stays shut.
+    List<KeyValue> remaining = t.vault.store().scan(Table.DATA_KEYS, new byte[0], null, 1000);
+    assertEquals(1, remaining.size(), "only the kept secret's data key remains");
+    for (KeyValue kv : remaining) {
+      CofferException e = assertThrows(CofferException.class,
+          () -> cipher.open(new SealedSecret(kv.value(), ciphertext), binding).close());
+      assertEquals(Reason.CIPHERTEXT_CORRUPT, e.reason());
+    }
+    CofferException none = assertThrows(CofferException.class,
+        () -> cipher.open(new SealedSecret(new byte[0], ciphertext), binding).close());
+    assertEquals(Reason.CIPHERTEXT_CORRUPT, none.reason());
+    // The secret that was not deleted still opens.
+    SecretMetadata k = kept.metadata();
+    try (SecretValue still = cipher.open(new SecretRepository(t.vault.store())
+        .get(k.tenantId(), k.secretId()).orElseThrow().sealed(),
+        SecretBinding.of(k))) {
+      assertTrue(still.length() > 0);
+    }
+  }
+
+  /** True if any WAL segment contains {@code value}, or any SST file has it as a value. */
+  private boolean storageHolds(byte[] value) throws IOException {
+    Path db = dbDir();
+    try (Stream<Path> files = Files.list(db)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".log") && contains(Files.readAllBytes(f), value)) {
+          return true;
+        }
+        if (name.endsWith(".sst") && sstHolds(f, value)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private Path dbDir() throws IOException {
+    try (Stream<Path> found = Files.walk(dir)) {
+      return found.filter(p -> p.getFileName().toString().equals("CURRENT"))
+          .findFirst().orElseThrow().getParent();
+    }
+  }
+
+  private static boolean sstHolds(Path sst, byte[] value) {
+    try (Options options = new Options(); SstFileReader reader = new SstFileReader(options)) {
+      reader.open(sst.toString());
+      try (ReadOptions read = new ReadOptions();
+           SstFileReaderIterator it = reader.newIterator(read)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          if (java.util.Arrays.equals(it.value(), value)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (RocksDBException e) {
+      return false; // compacted away while we looked: its content lives in a newer file
+    }
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}

@@ -21,7 +21,7 @@ import dev.coffer.api.v1.RotateKekRequest;
 import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.WhoAmIRequest;
-import dev.coffer.server.service.keys.KekRewrapJob;
+import dev.coffer.server.service.lifecycle.LifecycleMonitor;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Status;
@@ -40,8 +40,10 @@ import java.util.concurrent.TimeUnit;
  * temp dir) holding one of everything a request can name, in tenant {@value #TENANT}: an
  * application and a signed-JWT application owned by an ordinary user, a vaulted shared secret,
  * a plain one, a quarantined one, a pending access request, a grant, a scope, a spare token,
- * two KEK keys. Requests are sent as four {@link Caller}s. Background jobs that write on their
- * own (KEK re-wrap) are stopped, so every store write during a call belongs to that call.
+ * two KEK keys. Requests are sent as four {@link Caller}s. Of the background jobs only the
+ * lifecycle monitor runs, which writes nothing: the others write on their own (KEK re-wrap,
+ * data-key shredding after a delete, replay-cache purge), and every store write during a call
+ * must belong to that call.
  */
 @SuppressWarnings("try") // close() waits for the server to stop, so it may be interrupted
 final class FuzzWorld implements AutoCloseable {
@@ -69,10 +71,10 @@ final class FuzzWorld implements AutoCloseable {
   final List<String> dictionary = new ArrayList<>();
 
   FuzzWorld(Path dir) throws IOException {
-    // No background re-wrap: the old KEK key must keep wrapping data keys (seed requests).
+    // No job that writes (and no re-wrap: the old KEK key must keep wrapping data keys).
     coffer = new InProcessCoffer(dir, (vault, server) -> server.backgroundJobs(
         vault.backgroundJobs().stream()
-            .filter(job -> !job.name().equals(KekRewrapJob.JOB_NAME)).toList()));
+            .filter(job -> job.name().equals(LifecycleMonitor.JOB_NAME)).toList()));
     String sys = coffer.vault.adminToken;
     tokens.put(Caller.SYSTEM_ADMIN, sys);
     coffer.tenants(sys).createTenant(CreateTenantRequest.newBuilder().setTenantId(TENANT)

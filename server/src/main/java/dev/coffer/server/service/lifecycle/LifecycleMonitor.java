@@ -42,6 +42,9 @@ import java.util.logging.Logger;
  */
 public final class LifecycleMonitor {
 
+  /** The name of its background job (and its thread). */
+  public static final String JOB_NAME = "coffer-lifecycle-monitor";
+
   public static final int DEFAULT_MAX_PER_TICK = 5000;
   private static final Logger LOG = Logger.getLogger(LifecycleMonitor.class.getName());
 
@@ -85,7 +88,7 @@ public final class LifecycleMonitor {
 
   /** Ticks every second, on every node (each serves its own watchers). */
   public BackgroundJob job() {
-    return BackgroundJob.onEveryNode("coffer-lifecycle-monitor", Duration.ofSeconds(1),
+    return BackgroundJob.onEveryNode(JOB_NAME, Duration.ofSeconds(1),
         Duration.ofSeconds(1), this::tick);
   }
 

@@ -48,8 +48,8 @@ class PackageDependenciesTest {
    * table is acyclic by construction ({@link #theTableIsAnOutsideInOrder}).
    */
   static final Map<String, Set<String>> ALLOWED = table(
-      allow(ROOT, "auth", "api", "metrics", "service", "backup", "audit", "store.records",
-          "store", "crypto", "config", "domain", "logging"),
+      allow(ROOT, "auth", "api", "metrics", "service", "backup", "audit", "cluster",
+          "store.records", "store", "crypto", "config", "domain", "logging"),
       allow("auth", "api", "service", "domain"),
       allow("api", "service", "backup", "audit", "store.records", "store", "crypto",
           "domain"),
@@ -59,6 +59,7 @@ class PackageDependenciesTest {
       allow("backup", "audit", "store.records", "store.records.pb", "store", "crypto",
           "config", "domain"),
       allow("audit", "store.records", "store.records.pb", "store", "domain"),
+      allow("cluster", "store", "domain", "logging"),
       allow("store.records", "store.records.pb", "store", "domain"),
       allow("store", "domain", "logging"),
       allow("crypto", "config", "domain"),

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -34,6 +36,13 @@ import org.apache.ratis.util.TimeDuration;
  * and restarted on the same directories. Every wait is bounded ({@link #MAX_WAIT_MILLIS}).
  */
 final class LocalRaftCluster implements AutoCloseable {
+
+  /** Ratis logs every election at INFO, and a stopped node at WARNING: the tests expect both. */
+  private static final Logger RATIS_LOG = Logger.getLogger("org.apache.ratis");
+
+  static {
+    RATIS_LOG.setLevel(Level.SEVERE);
+  }
 
   static final long MAX_WAIT_MILLIS = 30_000;
   private static final long POLL_MILLIS = 20;

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -91,15 +92,26 @@ public final class CofferStateMachine extends BaseStateMachine {
     storedAppliedTermIndex(store).ifPresent(this::setLastAppliedTermIndex);
   }
 
-  /** The leader refuses a malformed batch before it is appended to the log. */
+  /**
+   * The leader refuses a malformed batch before it is appended to the log: the client gets
+   * a StateMachineException carrying the (value-free) INVALID_ARGUMENT message, which a
+   * client retry policy should not retry.
+   */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
     try {
       validate(request.getMessage().getContent().toByteArray());
     } catch (CofferException e) {
-      throw new IOException(e.getMessage(), e);
+      trx.setException(new IllegalArgumentException(e.getMessage()));
     }
-    return super.startTransaction(request);
+    return trx;
+  }
+
+  /** What Ratis prints for an entry in its logs and messages: its size, never its bytes. */
+  @Override
+  public String toStateMachineLogEntryString(StateMachineLogEntryProto entry) {
+    return ReplicatedBatch.describe(entry.getLogData().size());
   }
 
   @Override

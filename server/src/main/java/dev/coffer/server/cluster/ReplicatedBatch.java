@@ -6,6 +6,8 @@ import dev.coffer.server.store.Table;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * The one binary encoding of a {@link Changes} (its expectations, then its puts and deletes,
@@ -107,6 +109,26 @@ public final class ReplicatedBatch {
       }
     }
     return out.toByteArray();
+  }
+
+  /**
+   * {@code changes} encoded as the message a Raft client proposes. Its {@code toString}
+   * (which Ratis puts in request descriptions, logs and retry-failure messages) names only
+   * the size, never the bytes.
+   */
+  public static Message message(Changes changes) {
+    return message(encode(changes));
+  }
+
+  /** Entry bytes as a proposable message that prints only its size (see above). */
+  public static Message message(byte[] entry) {
+    int size = entry.length;
+    return Message.valueOf(ByteString.copyFrom(entry), () -> describe(size));
+  }
+
+  /** How an entry of {@code size} bytes is shown in logs and messages. */
+  static String describe(int size) {
+    return "ReplicatedBatch(" + size + " bytes)";
   }
 
   /**

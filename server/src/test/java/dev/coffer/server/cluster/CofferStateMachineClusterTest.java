@@ -1,16 +1,17 @@
 package dev.coffer.server.cluster;
 
-import static dev.coffer.server.cluster.LocalRaftCluster.message;
 import static dev.coffer.server.cluster.LocalRaftCluster.propose;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.Table;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -70,10 +71,10 @@ class CofferStateMachineClusterTest {
   void twoBatchesRacingOnOneExpectationApplyExactlyOnceOnEveryNode() throws Exception {
     RaftClient first = cluster.newClient();
     RaftClient second = cluster.newClient();
-    CompletableFuture<RaftClientReply> a = first.async().send(message(ReplicatedBatch.encode(
-        claim("owner-a"))));
-    CompletableFuture<RaftClientReply> b = second.async().send(message(ReplicatedBatch.encode(
-        claim("owner-b"))));
+    CompletableFuture<RaftClientReply> a =
+        first.async().send(ReplicatedBatch.message(claim("owner-a")));
+    CompletableFuture<RaftClientReply> b =
+        second.async().send(ReplicatedBatch.message(claim("owner-b")));
     RaftClientReply replyA = a.get();
     RaftClientReply replyB = b.get();
 
@@ -125,6 +126,35 @@ class CofferStateMachineClusterTest {
     assertEquals(keysWrittenBeforeStop + 5 * 2, store.latestSequenceNumber());
     for (int n = 0; n < 10; n++) {
       assertArrayEquals(utf8("v" + n), store.get(Table.SECRETS, utf8("c/" + n)).orElseThrow());
+    }
+    assertSameOnEveryNode();
+  }
+
+  @Test
+  void theLeaderRefusesAMalformedBatchBeforeItReachesTheLogOrAnyStore() throws Exception {
+    RaftClient client = cluster.newClient();
+    cluster.awaitAllApplied(propose(client, ReplicatedBatch.encode(counter(0))).getLogIndex());
+    long[] before = new long[3];
+    for (int i = 0; i < 3; i++) {
+      before[i] = cluster.node(i).store.latestSequenceNumber();
+    }
+    byte[] garbage = {ReplicatedBatch.FORMAT_VERSION, 0, 0, 0, 9};
+    String refusal;
+    try {
+      RaftClientReply reply = propose(client, garbage);
+      assertFalse(reply.isSuccess(), "a malformed batch was accepted");
+      refusal = String.valueOf(reply.getException());
+    } catch (IOException e) {
+      refusal = e.toString();
+    }
+    assertTrue(refusal.contains("replicated_batch"), refusal);
+    assertFalse(refusal.contains("Message:\u0001"), "the refusal shows no entry bytes: " + refusal);
+
+    long next = propose(client, ReplicatedBatch.encode(counter(1))).getLogIndex();
+    cluster.awaitAllApplied(next);
+    for (int i = 0; i < 3; i++) {
+      // the next batch's put and applied index only: the refused one was never applied
+      assertEquals(before[i] + 2, cluster.node(i).store.latestSequenceNumber(), "node " + i);
     }
     assertSameOnEveryNode();
   }

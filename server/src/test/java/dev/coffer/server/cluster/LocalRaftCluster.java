@@ -15,17 +15,17 @@ import java.util.logging.Logger;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage.StartupOption;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -157,8 +157,12 @@ final class LocalRaftCluster implements AutoCloseable {
   RaftClient newClient() {
     RaftProperties properties = new RaftProperties();
     RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(properties)
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            100, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+        .setRetryPolicy(ExceptionDependentRetry.newBuilder()
+            .setDefaultPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                100, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+            // a batch the state machine refused is refused again: no point retrying it
+            .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
+            .build())
         .build();
     clients.add(client);
     return client;
@@ -166,11 +170,7 @@ final class LocalRaftCluster implements AutoCloseable {
 
   /** Proposes {@code entry} through {@code client} and waits for its reply. */
   static RaftClientReply propose(RaftClient client, byte[] entry) throws IOException {
-    return client.io().send(message(entry));
-  }
-
-  static Message message(byte[] entry) {
-    return Message.valueOf(ByteString.copyFrom(entry));
+    return client.io().send(ReplicatedBatch.message(entry));
   }
 
   /** Waits until node {@code i} has applied {@code index}; fails after the bound. */

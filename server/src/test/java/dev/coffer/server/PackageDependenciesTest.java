@@ -50,8 +50,8 @@ class PackageDependenciesTest {
   static final Map<String, Set<String>> ALLOWED = table(
       allow(ROOT, "auth", "api", "metrics", "service.operator", "service.keys",
           "service.directory", "service.sharing", "service.secrets", "service.assertions",
-          "service.lifecycle", "service.kernel", "backup", "audit", "store.records", "store",
-          "crypto", "config", "domain", "logging"),
+          "service.lifecycle", "service.kernel", "backup", "audit", "cluster", "store.records",
+          "store", "crypto", "config", "domain", "logging"),
       allow("auth", "api", "service.operator", "service.directory", "domain"),
       allow("api", "service.operator", "service.keys", "service.directory", "service.sharing",
           "service.secrets", "service.assertions", "service.lifecycle", "service.kernel",
@@ -75,6 +75,7 @@ class PackageDependenciesTest {
       allow("backup", "audit", "store.records", "store.records.pb", "store", "crypto",
           "config", "domain"),
       allow("audit", "store.records", "store.records.pb", "store", "domain"),
+      allow("cluster", "store", "domain", "logging"),
       allow("store.records", "store.records.pb", "store", "domain"),
       allow("store", "domain", "logging"),
       allow("crypto", "config", "domain"),

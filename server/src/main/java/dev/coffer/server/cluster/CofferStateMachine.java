@@ -1,0 +1,209 @@
+package dev.coffer.server.cluster;
+
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.Reason;
+import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.Table;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
+/**
+ * The Raft state machine of one Coffer replica: applies committed {@link ReplicatedBatch}
+ * entries, in log order, to this node's {@link KvStore}.
+ *
+ * <p>Contract, per entry: its expectations are checked first against storage itself
+ * ({@link KvStore#getUncached}), in their order; if one fails, the entry changes nothing
+ * but the applied index and its reply ({@link ApplyOutcome}) names the first failed one.
+ * Otherwise its puts and deletes commit in ONE atomic, synced batch together with the
+ * entry's term and index under {@link #APPLIED_KEY} in {@link Table#META}, so the store
+ * and its applied index can never disagree, even after {@code kill -9}. An entry that
+ * does not decode, or that writes the reserved key itself, is {@code REJECTED}: it changes
+ * nothing but the applied index (the leader also refuses it before it reaches the log).
+ * Apply is deterministic: no clock, randomness or key generation, so every replica holds
+ * the same bytes after the same entries. At start the applied term-index is read back from
+ * the store; entries at or below it (replayed by Ratis from its log) are skipped, so a
+ * restarted node never applies an entry twice. A storage failure during apply is thrown
+ * to Ratis, which stops this server rather than let its replica diverge.
+ *
+ * <p>The store is the caller's: this class never closes it. Snapshots are not taken yet
+ * (see docs/cluster-design.md), so Ratis keeps its whole log.
+ *
+ * <p>Security: entries carry only what the leader already sealed; nothing here logs or
+ * puts a key or value in a message.
+ */
+public final class CofferStateMachine extends BaseStateMachine {
+
+  /** Reserved key in {@link Table#META}: version 1, then the applied term and index. */
+  public static final byte[] APPLIED_KEY =
+      "cluster/applied-term-index".getBytes(StandardCharsets.US_ASCII);
+  private static final byte APPLIED_VERSION = 1;
+
+  private final KvStore store;
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+
+  public CofferStateMachine(KvStore store) {
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    restoreAppliedTermIndex();
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    restoreAppliedTermIndex();
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  /** The term and index stored with the last applied entry, if any entry was applied. */
+  public static Optional<TermIndex> storedAppliedTermIndex(KvStore store) {
+    return store.getUncached(Table.META, APPLIED_KEY).map(CofferStateMachine::decodeTermIndex);
+  }
+
+  private void restoreAppliedTermIndex() {
+    storedAppliedTermIndex(store).ifPresent(this::setLastAppliedTermIndex);
+  }
+
+  /**
+   * The leader refuses a malformed batch before it is appended to the log: the client gets
+   * a StateMachineException carrying the (value-free) INVALID_ARGUMENT message, which a
+   * client retry policy should not retry.
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
+    try {
+      validate(request.getMessage().getContent().toByteArray());
+    } catch (CofferException e) {
+      trx.setException(new IllegalArgumentException(e.getMessage()));
+    }
+    return trx;
+  }
+
+  /** What Ratis prints for an entry in its logs and messages: its size, never its bytes. */
+  @Override
+  public String toStateMachineLogEntryString(StateMachineLogEntryProto entry) {
+    return ReplicatedBatch.describe(entry.getLogData().size());
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    TermIndex termIndex = TermIndex.valueOf(entry);
+    if (alreadyApplied(termIndex.getIndex())) {
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+    byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+    ApplyOutcome outcome = apply(data, termIndex);
+    updateLastAppliedTermIndex(termIndex);
+    Message reply = Message.valueOf(ByteString.copyFrom(outcome.encode()));
+    return CompletableFuture.completedFuture(reply);
+  }
+
+  /**
+   * Configuration and metadata entries advance the applied index in memory only; the
+   * ones Ratis replays below the restored index are ignored.
+   */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    if (!alreadyApplied(index)) {
+      super.notifyTermIndexUpdated(term, index);
+    }
+  }
+
+  private boolean alreadyApplied(long index) {
+    TermIndex last = getLastAppliedTermIndex();
+    return last != null && index <= last.getIndex();
+  }
+
+  private ApplyOutcome apply(byte[] data, TermIndex termIndex) {
+    Changes batch;
+    try {
+      batch = validate(data);
+    } catch (CofferException e) {
+      store.commit(appliedIndexOnly(termIndex));
+      return ApplyOutcome.REJECTED;
+    }
+    List<Changes.Expectation> expectations = batch.expectations();
+    for (int i = 0; i < expectations.size(); i++) {
+      Changes.Expectation e = expectations.get(i);
+      if (!holds(e)) {
+        store.commit(appliedIndexOnly(termIndex));
+        return ApplyOutcome.expectationFailed(i, e.table());
+      }
+    }
+    Changes write = new Changes();
+    for (Changes.Change c : batch.list()) {
+      if (c.isDelete()) {
+        write.delete(c.table(), c.key());
+      } else {
+        write.put(c.table(), c.key(), c.value());
+      }
+    }
+    store.commit(write.put(Table.META, APPLIED_KEY, encodeTermIndex(termIndex)));
+    return ApplyOutcome.APPLIED;
+  }
+
+  private boolean holds(Changes.Expectation e) {
+    Optional<byte[]> current = store.getUncached(e.table(), e.key());
+    return e.value() == null ? current.isEmpty()
+        : current.isPresent() && Arrays.equals(current.get(), e.value());
+  }
+
+  /** Decodes {@code data} and refuses a batch that names the reserved applied-index key. */
+  static Changes validate(byte[] data) {
+    Changes batch = ReplicatedBatch.decode(data);
+    for (Changes.Change c : batch.list()) {
+      if (c.table() == Table.META && Arrays.equals(c.key(), APPLIED_KEY)) {
+        throw CofferException.invalid(ReplicatedBatch.FIELD, "writes the reserved applied key");
+      }
+    }
+    return batch;
+  }
+
+  private static Changes appliedIndexOnly(TermIndex termIndex) {
+    return new Changes().put(Table.META, APPLIED_KEY, encodeTermIndex(termIndex));
+  }
+
+  static byte[] encodeTermIndex(TermIndex termIndex) {
+    return ByteBuffer.allocate(17).put(APPLIED_VERSION)
+        .putLong(termIndex.getTerm()).putLong(termIndex.getIndex()).array();
+  }
+
+  static TermIndex decodeTermIndex(byte[] bytes) {
+    if (bytes.length != 17 || bytes[0] != APPLIED_VERSION) {
+      throw new CofferException(Reason.STORAGE_FAILURE,
+          "stored applied term-index is malformed");
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes, 1, 16);
+    return TermIndex.valueOf(in.getLong(), in.getLong());
+  }
+}

@@ -1,0 +1,247 @@
+package dev.coffer.server.cluster;
+
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.Table;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
+/**
+ * The one binary encoding of a {@link Changes} (its expectations, then its puts and deletes,
+ * each in order) as the payload of one Raft log entry.
+ *
+ * <p>Contract: {@link #encode} is deterministic (the same changes give the same bytes, on
+ * every JVM) and {@link #decode} gives back changes that commit and check exactly as the
+ * encoded ones. Tables are written as explicit one-byte codes ({@link #code}), never as
+ * {@code ordinal()}, so reordering or adding {@link Table} constants never changes the meaning
+ * of a stored entry. Layout, all integers big-endian:
+ *
+ * <pre>
+ * u8  format version (1)
+ * i32 expectation count, then per expectation:
+ *     u8 table code, i32 key length, key, u8 0 (must be absent) | 1 (must hold:
+ *     i32 value length, value)
+ * i32 change count, then per change:
+ *     u8 1 (put: table code, i32 key length, key, i32 value length, value)
+ *      | 2 (delete: table code, i32 key length, key)
+ * </pre>
+ *
+ * <p>{@link #decode} is strict: an unknown version, table code or operation, a negative count
+ * or length, truncated or trailing bytes are refused with an INVALID_ARGUMENT naming
+ * {@value #FIELD}, and nothing is half-decoded.
+ *
+ * <p>Security: values are sealed before they reach a {@code Changes} but may still be key
+ * material (wrapped data keys); no key or value byte ever appears in an exception message.
+ */
+public final class ReplicatedBatch {
+
+  /** The version byte written first; a decoder refuses any other. */
+  public static final byte FORMAT_VERSION = 1;
+  /** The field an INVALID_ARGUMENT from {@link #decode} names. */
+  public static final String FIELD = "replicated_batch";
+
+  private static final byte ABSENT = 0;
+  private static final byte PRESENT = 1;
+  private static final byte PUT = 1;
+  private static final byte DELETE = 2;
+
+  private ReplicatedBatch() {}
+
+  /**
+   * The on-disk code of {@code table}. Fixed forever: a new table takes a new code, a removed
+   * table's code is never reused. The switch has no default, so a new constant without a
+   * code does not compile.
+   */
+  public static byte code(Table table) {
+    return switch (table) {
+      case META -> 1;
+      case TENANTS -> 2;
+      case PRINCIPALS -> 3;
+      case TOKENS -> 4;
+      case LOCATIONS -> 5;
+      case APPLICATIONS -> 6;
+      case SECRETS -> 7;
+      case DATA_KEYS -> 8;
+      case GRANTS -> 9;
+      case ACCESS_REQUESTS -> 10;
+      case INDEX -> 11;
+      case AUDIT -> 12;
+      case SCOPES -> 13;
+    };
+  }
+
+  /** The table whose {@link #code} is {@code code}; INVALID_ARGUMENT if none. */
+  public static Table table(byte code) {
+    for (Table table : Table.values()) {
+      if (code(table) == code) {
+        return table;
+      }
+    }
+    throw malformed("unknown table code " + (code & 0xFF));
+  }
+
+  /** The entry bytes of {@code changes}: version, expectations, changes (see the layout). */
+  public static byte[] encode(Changes changes) {
+    Objects.requireNonNull(changes, "changes");
+    ByteArrayOutputStream out = new ByteArrayOutputStream(estimate(changes));
+    out.write(FORMAT_VERSION);
+    writeInt(out, changes.expectations().size());
+    for (Changes.Expectation e : changes.expectations()) {
+      out.write(code(e.table()));
+      writeBytes(out, e.key());
+      if (e.value() == null) {
+        out.write(ABSENT);
+      } else {
+        out.write(PRESENT);
+        writeBytes(out, e.value());
+      }
+    }
+    writeInt(out, changes.list().size());
+    for (Changes.Change c : changes.list()) {
+      out.write(c.isDelete() ? DELETE : PUT);
+      out.write(code(c.table()));
+      writeBytes(out, c.key());
+      if (!c.isDelete()) {
+        writeBytes(out, c.value());
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * {@code changes} encoded as the message a Raft client proposes. Its {@code toString}
+   * (which Ratis puts in request descriptions, logs and retry-failure messages) names only
+   * the size, never the bytes.
+   */
+  public static Message message(Changes changes) {
+    return message(encode(changes));
+  }
+
+  /** Entry bytes as a proposable message that prints only its size (see above). */
+  public static Message message(byte[] entry) {
+    int size = entry.length;
+    return Message.valueOf(ByteString.copyFrom(entry), () -> describe(size));
+  }
+
+  /** How an entry of {@code size} bytes is shown in logs and messages. */
+  static String describe(int size) {
+    return "ReplicatedBatch(" + size + " bytes)";
+  }
+
+  /**
+   * The changes {@code bytes} encode, with every expectation and change in its encoded
+   * order.
+   *
+   * @throws CofferException INVALID_ARGUMENT naming {@value #FIELD} for anything but the
+   *     exact bytes {@link #encode} writes
+   */
+  public static Changes decode(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    ByteBuffer in = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    byte version = readByte(in, "format version");
+    if (version != FORMAT_VERSION) {
+      throw malformed("unsupported format version " + (version & 0xFF));
+    }
+    Changes changes = new Changes();
+    int expectations = readCount(in, "expectation count");
+    for (int i = 0; i < expectations; i++) {
+      Table table = table(readByte(in, "expectation table"));
+      byte[] key = readBytes(in, "expectation key");
+      byte presence = readByte(in, "expectation presence");
+      if (presence == ABSENT) {
+        changes.expect(table, key, null);
+      } else if (presence == PRESENT) {
+        changes.expect(table, key, readBytes(in, "expectation value"));
+      } else {
+        throw malformed("unknown expectation presence " + (presence & 0xFF));
+      }
+    }
+    int count = readCount(in, "change count");
+    for (int i = 0; i < count; i++) {
+      byte op = readByte(in, "change operation");
+      if (op != PUT && op != DELETE) {
+        throw malformed("unknown change operation " + (op & 0xFF));
+      }
+      Table table = table(readByte(in, "change table"));
+      byte[] key = readBytes(in, "change key");
+      if (op == PUT) {
+        changes.put(table, key, readBytes(in, "change value"));
+      } else {
+        changes.delete(table, key);
+      }
+    }
+    if (in.hasRemaining()) {
+      throw malformed(in.remaining() + " trailing bytes");
+    }
+    return changes;
+  }
+
+  private static int estimate(Changes changes) {
+    long size = 9;
+    for (Changes.Expectation e : changes.expectations()) {
+      size += 10L + e.key().length + (e.value() == null ? 0 : e.value().length);
+    }
+    for (Changes.Change c : changes.list()) {
+      size += 10L + c.key().length + (c.isDelete() ? 0 : c.value().length);
+    }
+    return (int) Math.min(size, 1 << 20);
+  }
+
+  private static void writeInt(ByteArrayOutputStream out, int value) {
+    out.write(value >>> 24);
+    out.write(value >>> 16);
+    out.write(value >>> 8);
+    out.write(value);
+  }
+
+  private static void writeBytes(ByteArrayOutputStream out, byte[] bytes) {
+    writeInt(out, bytes.length);
+    out.write(bytes, 0, bytes.length);
+  }
+
+  private static byte readByte(ByteBuffer in, String what) {
+    if (!in.hasRemaining()) {
+      throw malformed("truncated at " + what);
+    }
+    return in.get();
+  }
+
+  private static int readInt(ByteBuffer in, String what) {
+    if (in.remaining() < Integer.BYTES) {
+      throw malformed("truncated at " + what);
+    }
+    return in.getInt();
+  }
+
+  /** A count of items, each at least one byte long: more than the bytes left is truncation. */
+  private static int readCount(ByteBuffer in, String what) {
+    int count = readInt(in, what);
+    if (count < 0) {
+      throw malformed("negative " + what);
+    }
+    if (count > in.remaining()) {
+      throw malformed("truncated: " + what + " exceeds the bytes left");
+    }
+    return count;
+  }
+
+  private static byte[] readBytes(ByteBuffer in, String what) {
+    int length = readInt(in, what + " length");
+    if (length < 0) {
+      throw malformed("negative " + what + " length");
+    }
+    if (length > in.remaining()) {
+      throw malformed("truncated at " + what);
+    }
+    byte[] bytes = new byte[length];
+    in.get(bytes);
+    return bytes;
+  }
+
+  private static CofferException malformed(String description) {
+    return CofferException.invalid(FIELD, description);
+  }
+}

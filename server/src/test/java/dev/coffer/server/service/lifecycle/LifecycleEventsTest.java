@@ -42,9 +42,9 @@ class LifecycleEventsTest {
     t = new TestVault(dir);
     CallContext admin = t.admin();
     alice = t.newPrincipal("default", "alice", false);
-    String clientId = t.vault.applications().create(admin, "payments_api", "production", null,
+    String clientId = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
-    secret = t.vault.secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+    secret = t.vault.secrets().secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
         .location("/").build()).stored().metadata();
   }
 
@@ -60,7 +60,7 @@ class LifecycleEventsTest {
   @Test
   void aSubscriberThatDoesNotKeepUp_isDisconnected_whileThePublisherNeverWaits() {
     LifecycleEvents bus = new LifecycleEvents(new SecretHolders(
-        new ApplicationRepository(t.vault.store()), new ScopeRepository(t.vault.store())),
+        new ApplicationRepository(t.vault.storage().store()), new ScopeRepository(t.vault.storage().store())),
         new AccessPolicy(), 4);
     try {
       AtomicInteger signals = new AtomicInteger();
@@ -92,7 +92,7 @@ class LifecycleEventsTest {
 
   @Test
   void eachPrincipal_holdsAtMostEightWatches() {
-    LifecycleEvents bus = t.vault.lifecycleEvents();
+    LifecycleEvents bus = t.vault.lifecycle().events();
     List<LifecycleSubscription> subs = new ArrayList<>();
     for (int i = 0; i < LifecycleEvents.MAX_PER_PRINCIPAL; i++) {
       subs.add(bus.subscribe(alice.caller(), LifecycleWatch.everything(), () -> { }));
@@ -108,7 +108,7 @@ class LifecycleEventsTest {
 
   @Test
   void close_endsEveryWatch_asShuttingDown_andRefusesNewOnes() {
-    LifecycleEvents bus = t.vault.lifecycleEvents();
+    LifecycleEvents bus = t.vault.lifecycle().events();
     LifecycleSubscription s = bus.subscribe(alice.caller(), LifecycleWatch.everything(),
         () -> { });
     bus.close();

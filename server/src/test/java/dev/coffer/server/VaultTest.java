@@ -19,6 +19,7 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.testing.FakeKms;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -49,7 +50,7 @@ class VaultTest {
       var admin = t.admin();
       clientId = t.vault.directory().applications().create(admin, "payments_api", "production", null, null,
           "").application().clientId();
-      SecretMinter.Minted m = t.vault.secrets().secrets().create(admin, clientId, SecretRequest.builder()
+      SecretMinter.Minted m = TestSecrets.create(t.vault, admin, clientId, SecretRequest.builder()
           .displayName("v").location("/").vaulted(true).preapproveOwner(true).build());
       id = m.stored().metadata().secretId();
       value = m.value().reveal();
@@ -73,9 +74,9 @@ class VaultTest {
           null, null, "").application().clientId();
       SecretRequest vaulted = SecretRequest.builder().displayName("v").location("/").vaulted(true)
           .preapproveOwner(true).build();
-      String damaged = t.vault.secrets().secrets().create(admin, clientId, vaulted).stored().metadata()
+      String damaged = TestSecrets.create(t.vault, admin, clientId, vaulted).stored().metadata()
           .secretId();
-      String healthy = t.vault.secrets().secrets().create(admin, clientId, vaulted).stored().metadata()
+      String healthy = TestSecrets.create(t.vault, admin, clientId, vaulted).stored().metadata()
           .secretId();
       byte[] key = Keys.builder().str("default").str(damaged).build();
       var rec = dev.coffer.server.store.records.pb.SecretRec.parseFrom(
@@ -102,8 +103,8 @@ class VaultTest {
           null, null, "").application().clientId();
       SecretRequest vaulted = SecretRequest.builder().displayName("v").location("/").vaulted(true)
           .preapproveOwner(true).build();
-      StoredSecret a = t.vault.secrets().secrets().create(admin, clientId, vaulted).stored();
-      StoredSecret b = t.vault.secrets().secrets().create(admin, clientId, vaulted).stored();
+      StoredSecret a = TestSecrets.create(t.vault, admin, clientId, vaulted).stored();
+      StoredSecret b = TestSecrets.create(t.vault, admin, clientId, vaulted).stored();
       var repo = new dev.coffer.server.store.records.SecretRepository(t.vault.storage().store());
       Changes changes = new Changes();
       repo.stage(changes, new StoredSecret(b.metadata(), b.verifier(), a.sealed()));
@@ -125,7 +126,7 @@ class VaultTest {
       String clientId = t.vault.directory().applications().create(admin, "payments_api", "production",
           null, null, "").application().clientId();
       for (int i = 0; i < 20; i++) {
-        SecretMinter.Minted m = t.vault.secrets().secrets().create(admin, clientId, SecretRequest.builder()
+        SecretMinter.Minted m = TestSecrets.create(t.vault, admin, clientId, SecretRequest.builder()
             .displayName("v").location("/").vaulted(true).preapproveOwner(true).build());
         try (SecretValue v = t.vault.secrets().reader().reveal(admin, m.stored().metadata().secretId())) {
           assertTrue(t.vault.secrets().verifier().verify(admin, clientId, v).match());

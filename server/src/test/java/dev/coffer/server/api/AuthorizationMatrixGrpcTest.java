@@ -18,6 +18,7 @@ import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -287,7 +288,7 @@ class AuthorizationMatrixGrpcTest {
     var v = coffer.vault.vault;
     String clientId = v.directory().applications().create(system, appName, "production", null,
         OAuthFlow.AUTHORIZATION_CODE, owner).application().clientId();
-    var minted = v.secrets().secrets().create(ctx(owner), clientId, SecretRequest.builder()
+    var minted = TestSecrets.create(v, ctx(owner), clientId, SecretRequest.builder()
         .displayName("target").location("/").vaulted(true).sharingEnabled(true).owner(owner)
         .preapproveOwner(preapprove).build());
     String secretId = minted.stored().metadata().secretId();
@@ -304,7 +305,7 @@ class AuthorizationMatrixGrpcTest {
   }
 
   private String freshSecret(World w) {
-    return coffer.vault.vault.secrets().secrets().create(ctx(w.owner()), w.clientId(), SecretRequest.builder()
+    return TestSecrets.create(coffer.vault.vault, ctx(w.owner()), w.clientId(), SecretRequest.builder()
         .displayName("fresh").location("/").vaulted(true).sharingEnabled(true).owner(w.owner())
         .build()).stored().metadata()
         .secretId();
@@ -313,7 +314,7 @@ class AuthorizationMatrixGrpcTest {
   /** A fresh secret of {@code w}, reported leaked (quarantined), then rotated by its owner. */
   private String freshQuarantinedAndRotated(World w) {
     var v = coffer.vault.vault;
-    var minted = v.secrets().secrets().create(ctx(w.owner()), w.clientId(), SecretRequest.builder()
+    var minted = TestSecrets.create(v, ctx(w.owner()), w.clientId(), SecretRequest.builder()
         .displayName("leaky").location("/").vaulted(true).sharingEnabled(true).owner(w.owner())
         .build());
     try (minted) {

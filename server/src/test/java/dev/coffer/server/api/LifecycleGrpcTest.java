@@ -21,6 +21,7 @@ import dev.coffer.server.service.lifecycle.LifecycleNotice;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -140,7 +141,7 @@ class LifecycleGrpcTest {
   }
 
   String secret(Instant expire, boolean shared) {
-    return coffer.vault.vault.secrets().secrets().create(alice, clientId, SecretRequest.builder()
+    return TestSecrets.create(coffer.vault.vault, alice, clientId, SecretRequest.builder()
         .displayName("s").expireTime(expire).location("/").vaulted(shared).sharingEnabled(shared)
         .build()).stored().metadata().secretId();
   }

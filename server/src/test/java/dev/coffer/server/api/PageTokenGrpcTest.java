@@ -30,6 +30,7 @@ import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ class PageTokenGrpcTest {
     v.directory().applications().create(aliceCtx, "billing_api", "production", SecurityType.CLIENT_SECRET,
         OAuthFlow.AUTHORIZATION_CODE, "alice");
     for (int i = 0; i < SECRETS; i++) {
-      try (var minted = v.secrets().secrets().create(aliceCtx, clientId, SecretRequest.builder()
+      try (var minted = TestSecrets.create(v, aliceCtx, clientId, SecretRequest.builder()
           .displayName("s" + i).location("/").vaulted(true).sharingEnabled(true).build())) {
         secretIds.add(minted.stored().metadata().secretId());
       }

@@ -24,6 +24,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -79,9 +80,9 @@ class VisibilityProbeGrpcTest {
     clientId = v.directory().applications().create(aliceCtx, "payments_api", "production",
         SecurityType.CLIENT_SECRET, OAuthFlow.AUTHORIZATION_CODE, "alice").application()
         .clientId();
-    try (var priv = v.secrets().secrets().create(aliceCtx, clientId, SecretRequest.builder()
+    try (var priv = TestSecrets.create(v, aliceCtx, clientId, SecretRequest.builder()
         .displayName("private").location("/").vaulted(true).preapproveOwner(true).build());
-         var shared = v.secrets().secrets().create(aliceCtx, clientId, SecretRequest.builder()
+         var shared = TestSecrets.create(v, aliceCtx, clientId, SecretRequest.builder()
              .displayName("shared").location("/").vaulted(true).sharingEnabled(true).build())) {
       privateSecret = priv.stored().metadata().secretId();
       sharedSecret = shared.stored().metadata().secretId();

@@ -19,6 +19,7 @@ import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.Table;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ class BackupRestoreTest {
   }
 
   private void create(String name, boolean vaulted) {
-    SecretMinter.Minted m = t.vault.secrets().secrets().create(admin, app.clientId(),
+    SecretMinter.Minted m = TestSecrets.create(t.vault, admin, app.clientId(),
         SecretRequest.builder().displayName(name).location("/").vaulted(vaulted)
             .preapproveOwner(vaulted).build());
     try (SecretValue v = m.value()) {

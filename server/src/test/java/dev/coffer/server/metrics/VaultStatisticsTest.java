@@ -13,6 +13,7 @@ import dev.coffer.server.domain.TenantPolicy;
 import dev.coffer.server.service.kernel.BackgroundJobs;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
@@ -60,7 +61,7 @@ class VaultStatisticsTest {
   }
 
   String secret(Instant expires, boolean vaulted) {
-    return t.vault.secrets().secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+    return TestSecrets.create(t.vault, alice, clientId, SecretRequest.builder().displayName("s")
         .expireTime(expires).location("/").vaulted(vaulted).sharingEnabled(vaulted).build())
         .stored().metadata().secretId();
   }
@@ -169,9 +170,9 @@ class VaultStatisticsTest {
     CallContext carol = t.newPrincipal("acme", "carol", true);
     String acmeApp = t.vault.directory().applications().create(carol, "orders_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "carol").application().clientId();
-    t.vault.secrets().secrets().create(carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
+    TestSecrets.create(t.vault, carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
         .build());
-    t.vault.secrets().secrets().create(carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
+    TestSecrets.create(t.vault, carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
         .build());
     secret(null, false);
 

@@ -22,6 +22,7 @@ import dev.coffer.server.service.kernel.SecretParent;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.JdkJwt;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -125,7 +126,7 @@ class ClientAssertionsTest {
 
   @Test
   void rs256Key_jdkSignedAssertion_verifies() throws Exception {
-    try (SecretMinter.Minted rsa = t.vault.secrets().secrets().create(admin,
+    try (SecretMinter.Minted rsa = TestSecrets.create(t.vault, admin,
         SecretParent.application(clientId), SecretRequest.builder().displayName("rsa").location("/")
             .build(), KeyAlgorithm.RS256)) {
       PrivateKey rsaKey = JdkJwt.privateKey(rsa.value().reveal());
@@ -203,7 +204,7 @@ class ClientAssertionsTest {
     assertEquals("{\"keys\":[]}", t.vault.assertions().jwks().jwks(admin, clientId).json());
 
     t.clock.advance(Duration.ofDays(366));
-    try (SecretMinter.Minted fresh = t.vault.secrets().secrets().create(admin, clientId,
+    try (SecretMinter.Minted fresh = TestSecrets.create(t.vault, admin, clientId,
         SecretRequest.builder().displayName("short").expireTime(t.clock.instant().plusSeconds(600))
             .location("/").build())) {
       PrivateKey k = JdkJwt.privateKey(fresh.value().reveal());

@@ -14,6 +14,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.kernel.SecretParent;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,7 @@ class ScopesTest {
   }
 
   SecretMinter.Minted create(CallContext ctx, String scope) {
-    return t.vault.secrets().secrets().create(ctx, SecretParent.ofScope(scope),
+    return TestSecrets.create(t.vault, ctx, SecretParent.ofScope(scope),
         SecretRequest.builder().displayName("introspection").location("/").build(), null);
   }
 
@@ -101,7 +102,7 @@ class ScopesTest {
         () -> t.vault.directory().scopes().create(admin, "orders.write", "", "nobody")).violations().get(0)
         .field());
     assertEquals("key_algorithm", assertThrows(CofferException.class,
-        () -> t.vault.secrets().secrets().create(alice, SecretParent.ofScope("orders.read"),
+        () -> TestSecrets.create(t.vault, alice, SecretParent.ofScope("orders.read"),
             SecretRequest.builder().displayName("k").location("/").build(),
             KeyAlgorithm.RS256)).violations().get(0).field());
     assertFalse(t.vault.directory().scopes().list(admin, "", 10).items().isEmpty());

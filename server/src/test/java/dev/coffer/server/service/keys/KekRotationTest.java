@@ -21,6 +21,7 @@ import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.SecretRepository;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ class KekRotationTest {
   }
 
   private SecretMetadata create(String name) {
-    SecretMinter.Minted m = t.vault.secrets().secrets().create(admin, app.clientId(),
+    SecretMinter.Minted m = TestSecrets.create(t.vault, admin, app.clientId(),
         SecretRequest.builder().displayName(name).location("/").vaulted(true).preapproveOwner(true)
             .build());
     try (SecretValue v = m.value()) {

@@ -15,6 +15,7 @@ import dev.coffer.server.service.kernel.SecretHolders;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.records.ApplicationRepository;
 import dev.coffer.server.store.records.ScopeRepository;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class LifecycleEventsTest {
     alice = t.newPrincipal("default", "alice", false);
     String clientId = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
-    secret = t.vault.secrets().secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+    secret = TestSecrets.create(t.vault, alice, clientId, SecretRequest.builder().displayName("s")
         .location("/").build()).stored().metadata();
   }
 

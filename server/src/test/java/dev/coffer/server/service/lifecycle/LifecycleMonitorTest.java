@@ -11,6 +11,7 @@ import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.records.AccessRequestRepository;
 import dev.coffer.server.store.records.GrantRepository;
 import dev.coffer.server.store.records.SecretRepository;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +82,7 @@ class LifecycleMonitorTest {
 
   /** A secret of alice's application expiring at {@code expire}. */
   String secret(Instant expire, boolean shared) {
-    return t.vault.secrets().secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+    return TestSecrets.create(t.vault, alice, clientId, SecretRequest.builder().displayName("s")
         .expireTime(expire).location("/").vaulted(shared).sharingEnabled(shared).build()).stored()
         .metadata().secretId();
   }

@@ -19,6 +19,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.SecretRepository;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ class CryptoShreddingTest {
   }
 
   private StoredSecret createVaulted(String name) {
-    SecretMinter.Minted m = t.vault.secrets().secrets().create(admin, app.clientId(),
+    SecretMinter.Minted m = TestSecrets.create(t.vault, admin, app.clientId(),
         SecretRequest.builder().displayName(name).location("/").vaulted(true).build());
     m.value().close();
     SecretMetadata meta = m.stored().metadata();

@@ -21,6 +21,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.kernel.SecretParent;
 import dev.coffer.server.service.lifecycle.LifecycleWatch;
 import dev.coffer.server.service.lifecycle.LifecycleWatcher;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ class LeakReportsTest {
   }
 
   SecretMinter.Minted create(boolean vaulted) {
-    return t.vault.secrets().secrets().create(alice, app.clientId(), SecretRequest.builder().displayName("ci")
+    return TestSecrets.create(t.vault, alice, app.clientId(), SecretRequest.builder().displayName("ci")
         .location("/").vaulted(vaulted).preapproveOwner(vaulted).build());
   }
 
@@ -120,7 +121,7 @@ class LeakReportsTest {
     String expired;
     String revoked;
     String deleted;
-    try (SecretMinter.Minted a = t.vault.secrets().secrets().create(alice, app.clientId(),
+    try (SecretMinter.Minted a = TestSecrets.create(t.vault, alice, app.clientId(),
         SecretRequest.builder().displayName("soon").expireTime(t.clock.instant().plusSeconds(10))
             .location("/").build());
          SecretMinter.Minted b = create(false);
@@ -153,7 +154,7 @@ class LeakReportsTest {
   @Test
   void scopeSecret_isFoundAndQuarantinedToo() {
     t.vault.directory().scopes().create(alice, "orders.read", "", "");
-    try (SecretMinter.Minted m = t.vault.secrets().secrets().create(alice,
+    try (SecretMinter.Minted m = TestSecrets.create(t.vault, alice,
         SecretParent.ofScope("orders.read"), SecretRequest.builder().displayName("introspect")
             .location("/").build(), null)) {
       assertTrue(m.value().reveal().startsWith("cfr_ss_"));

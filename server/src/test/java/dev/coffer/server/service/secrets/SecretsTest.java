@@ -16,6 +16,7 @@ import dev.coffer.server.domain.SecretState;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.store.records.Page;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class SecretsTest {
   }
 
   SecretMinter.Minted create(CallContext ctx, SecretRequest req) {
-    return t.vault.secrets().secrets().create(ctx, app.clientId(), req);
+    return TestSecrets.create(t.vault, ctx, app.clientId(), req);
   }
 
   @Test
@@ -175,7 +176,7 @@ class SecretsTest {
   @Test
   void failedVerifications_areRateLimitedPerClient() {
     SecretMinter.Minted m = create(alice, request(false, false, false));
-    String other = t.vault.secrets().secrets().create(alice, app.clientId(), request(false, false, false))
+    String other = TestSecrets.create(t.vault, alice, app.clientId(), request(false, false, false))
         .value().reveal();
     t.vault.secrets().secrets().delete(alice, findIdOf(other), "");
     for (int i = 0; i < 5; i++) {

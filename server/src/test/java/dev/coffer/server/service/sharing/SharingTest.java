@@ -17,6 +17,7 @@ import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class SharingTest {
   }
 
   SecretMinter.Minted create(boolean vaulted, boolean share, boolean preapprove) {
-    return t.vault.secrets().secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+    return TestSecrets.create(t.vault, alice, clientId, SecretRequest.builder().displayName("s")
         .location("/").vaulted(vaulted).sharingEnabled(share).preapproveOwner(preapprove).build());
   }
 

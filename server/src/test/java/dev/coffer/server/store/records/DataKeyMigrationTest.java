@@ -15,6 +15,7 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.pb.SecretRec;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class DataKeyMigrationTest {
     try (TestVault t = new TestVault(dir)) {
       var app = t.vault.directory().applications().create(t.admin(), "legacy_app", "production", null,
           OAuthFlow.AUTHORIZATION_CODE, "admin").application();
-      SecretMinter.Minted minted = t.vault.secrets().secrets().create(t.admin(), app.clientId(),
+      SecretMinter.Minted minted = TestSecrets.create(t.vault, t.admin(), app.clientId(),
           SecretRequest.builder().displayName("old").location("/").vaulted(true).build());
       String expected = minted.value().reveal();
       minted.value().close();

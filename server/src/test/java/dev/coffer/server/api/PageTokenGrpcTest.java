@@ -199,9 +199,11 @@ class PageTokenGrpcTest {
           .setPageSize(2).setPageToken(bad)));
     }
     // A bare cursor, as tokens used to be (base64url of the last key read), is refused too.
-    String bareCursor = coffer.vault.vault.secrets().secrets().list(coffer.vault.as(coffer.vault.vault
-        .directory().principals().get(coffer.vault.admin(), "default", "alice")), "", "", null, false,
-        "", 2).nextPageToken();
+    Vault v = coffer.vault.vault;
+    CallContext aliceCtx = coffer.vault.as(
+        v.directory().principals().get(coffer.vault.admin(), "default", "alice"));
+    String bareCursor = v.secrets().secrets().list(aliceCtx, null, "", null, false, "", 2)
+        .nextPageToken();
     assertFalse(bareCursor.isEmpty());
     assertInvalidField("page_token", () -> secrets(alice, ListSecretsRequest.newBuilder()
         .setPageSize(2).setPageToken(bareCursor)));

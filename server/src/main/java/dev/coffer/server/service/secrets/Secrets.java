@@ -177,12 +177,6 @@ public final class Secrets {
     return visibleSecret(ctx, secretId).metadata();
   }
 
-  /** As {@link #list(CallContext, SecretParent, String, Duration, boolean, String, int)}. */
-  public Page<SecretMetadata> list(CallContext ctx, String clientId, String location,
-      Duration expiringWithin, boolean sharedOnly, String pageToken, int pageSize) {
-    return list(ctx, clientId.isEmpty() ? null : SecretParent.application(clientId), location,
-        expiringWithin, sharedOnly, pageToken, pageSize);
-  }
 
   /**
    * One page of the secrets the caller may see.

@@ -15,6 +15,7 @@ import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretState;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.service.kernel.SecretParent;
 import dev.coffer.server.store.records.Page;
 import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
@@ -281,7 +282,7 @@ class SecretsTest {
     String token = "";
     int pages = 0;
     do {
-      Page<SecretMetadata> page = t.vault.secrets().secrets().list(alice, "", "", null, false, token, 5);
+      Page<SecretMetadata> page = t.vault.secrets().secrets().list(alice, null, "", null, false, token, 5);
       page.items().forEach(m -> assertTrue(seen.add(m.secretId()), "duplicate"));
       token = page.nextPageToken();
       pages++;
@@ -311,15 +312,17 @@ class SecretsTest {
     for (int i = 0; i < 3; i++) {
       create(alice, request(false, false, false));
     }
-    String token = t.vault.secrets().secrets().list(alice, "", "", null, false, "", 1).nextPageToken();
+    String token = t.vault.secrets().secrets().list(alice, null, "", null, false, "", 1).nextPageToken();
     CofferException e = assertThrows(CofferException.class,
-        () -> t.vault.secrets().secrets().list(alice, "", "/Finance", null, false, token, 1));
+        () -> t.vault.secrets().secrets().list(alice, null, "/Finance", null, false, token, 1));
     assertEquals("page_token", e.violations().get(0).field());
   }
 
   private Page<SecretMetadata> list(CallContext ctx, String clientId, String location,
       Duration expiring) {
-    return t.vault.secrets().secrets().list(ctx, clientId, location, expiring, false, "", 100);
+    return t.vault.secrets().secrets().list(ctx,
+        clientId.isEmpty() ? null : SecretParent.application(clientId), location, expiring,
+        false, "", 100);
   }
 
   private static Set<String> ids(Page<SecretMetadata> page) {

@@ -55,7 +55,7 @@ class StoredCredentialHintTest {
   void storedCredential_hasNoHint_inGetOrList() {
     String id = store();
     assertEquals("", t.vault.secrets().secrets().get(alice, id).hint());
-    var listed = t.vault.secrets().secrets().list(alice, "", "", null, false, "", 10).items();
+    var listed = t.vault.secrets().secrets().list(alice, null, "", null, false, "", 10).items();
     assertEquals(1, listed.size());
     assertEquals("", listed.get(0).hint());
   }
@@ -82,7 +82,7 @@ class StoredCredentialHintTest {
       }
     }).orElse(false), "the legacy record holds a hint on disk");
     assertEquals("", t.vault.secrets().secrets().get(alice, id).hint());
-    assertEquals("", t.vault.secrets().secrets().list(alice, "", "", null, false, "", 10).items().get(0)
+    assertEquals("", t.vault.secrets().secrets().list(alice, null, "", null, false, "", 10).items().get(0)
         .hint());
   }
 }

@@ -189,7 +189,7 @@ class SharingTest {
   @Test
   void sharedSecrets_areVisibleInTheTenant_butNotReadable() {
     assertEquals(shared, t.vault.secrets().secrets().get(bob, shared).secretId());
-    assertEquals(1, t.vault.secrets().secrets().list(bob, "", "", null, true, "", 10).items().size());
+    assertEquals(1, t.vault.secrets().secrets().list(bob, null, "", null, true, "", 10).items().size());
     assertReason(Reason.NO_GRANT, () -> reveal(bob, shared));
   }
 
@@ -204,7 +204,7 @@ class SharingTest {
     SecretMetadata old = t.vault.secrets().secrets().get(alice, shared);
     assertEquals(nextId, old.rotatedTo());
     assertEquals(shared, t.vault.secrets().secrets().get(alice, nextId).rotatedFrom());
-    assertEquals(1, t.vault.secrets().secrets().list(alice, "", "", Duration.ofDays(400), false, "", 100)
+    assertEquals(1, t.vault.secrets().secrets().list(alice, null, "", Duration.ofDays(400), false, "", 100)
         .items().stream().filter(s -> s.secretId().equals(shared)).count(),
         "the rotated secret's moved expiry is indexed once");
     assertEquals(nextValue, reveal(bob, nextId), "grants carry over");

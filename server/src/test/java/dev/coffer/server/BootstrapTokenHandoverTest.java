@@ -88,7 +88,8 @@ class BootstrapTokenHandoverTest {
           () -> handover.bootstrapIfEmpty(vault.directory().bootstrap()));
       assertTrue(e.getMessage().contains("cannot create the bootstrap token file"),
           e.getMessage());
-      assertTrue(vault.directory().bootstrap().needed(), "no token was issued that nobody could read");
+      assertTrue(vault.directory().bootstrap().needed(),
+          "no token was issued that nobody could read");
     }
   }
 

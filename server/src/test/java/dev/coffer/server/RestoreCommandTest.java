@@ -44,8 +44,8 @@ class RestoreCommandTest {
   void setUp() {
     t = new TestVault(dir.resolve("live"));
     CallContext admin = t.admin();
-    Application app = t.vault.directory().applications().create(admin, "payments_api", "production", null,
-        OAuthFlow.AUTHORIZATION_CODE, "admin").application();
+    Application app = t.vault.directory().applications().create(admin, "payments_api", "production",
+        null, OAuthFlow.AUTHORIZATION_CODE, "admin").application();
     for (int i = 0; i < 3; i++) {
       SecretMinter.Minted m = TestSecrets.create(t.vault, admin, app.clientId(),
           SecretRequest.builder().displayName("s" + i).location("/").vaulted(true)

@@ -48,8 +48,8 @@ class VaultTest {
     String clientId;
     try (TestVault t = new TestVault(dir)) {
       var admin = t.admin();
-      clientId = t.vault.directory().applications().create(admin, "payments_api", "production", null, null,
-          "").application().clientId();
+      clientId = t.vault.directory().applications().create(admin, "payments_api", "production",
+          null, null, "").application().clientId();
       SecretMinter.Minted m = TestSecrets.create(t.vault, admin, clientId, SecretRequest.builder()
           .displayName("v").location("/").vaulted(true).preapproveOwner(true).build());
       id = m.stored().metadata().secretId();
@@ -70,8 +70,8 @@ class VaultTest {
   void tamperedCiphertextInStore_isDataLossForThatSecretOnly() throws Exception {
     try (TestVault t = new TestVault(dir)) {
       var admin = t.admin();
-      String clientId = t.vault.directory().applications().create(admin, "payments_api", "production",
-          null, null, "").application().clientId();
+      String clientId = t.vault.directory().applications().create(admin, "payments_api",
+          "production", null, null, "").application().clientId();
       SecretRequest vaulted = SecretRequest.builder().displayName("v").location("/").vaulted(true)
           .preapproveOwner(true).build();
       String damaged = TestSecrets.create(t.vault, admin, clientId, vaulted).stored().metadata()
@@ -99,8 +99,8 @@ class VaultTest {
   void ciphertextCopiedOntoAnotherRecord_failsToOpen() throws Exception {
     try (TestVault t = new TestVault(dir)) {
       var admin = t.admin();
-      String clientId = t.vault.directory().applications().create(admin, "payments_api", "production",
-          null, null, "").application().clientId();
+      String clientId = t.vault.directory().applications().create(admin, "payments_api",
+          "production", null, null, "").application().clientId();
       SecretRequest vaulted = SecretRequest.builder().displayName("v").location("/").vaulted(true)
           .preapproveOwner(true).build();
       StoredSecret a = TestSecrets.create(t.vault, admin, clientId, vaulted).stored();
@@ -123,12 +123,13 @@ class VaultTest {
       int afterOpen = root.calls.get();
       assertTrue(afterOpen > 0, "opening an empty vault encrypts its keysets");
       var admin = t.admin();
-      String clientId = t.vault.directory().applications().create(admin, "payments_api", "production",
-          null, null, "").application().clientId();
+      String clientId = t.vault.directory().applications().create(admin, "payments_api",
+          "production", null, null, "").application().clientId();
       for (int i = 0; i < 20; i++) {
         SecretMinter.Minted m = TestSecrets.create(t.vault, admin, clientId, SecretRequest.builder()
             .displayName("v").location("/").vaulted(true).preapproveOwner(true).build());
-        try (SecretValue v = t.vault.secrets().reader().reveal(admin, m.stored().metadata().secretId())) {
+        try (SecretValue v = t.vault.secrets().reader().reveal(admin, m.stored().metadata()
+            .secretId())) {
           assertTrue(t.vault.secrets().verifier().verify(admin, clientId, v).match());
         }
       }

@@ -256,7 +256,8 @@ class AuditGrpcTest {
   @Test
   void revokedAndExpiredTokens_areRecordedWithTheirTenantAndReason_butNotTheToken() {
     var v = coffer.vault.vault;
-    var issued = v.directory().tokens().issue(coffer.vault.as(v.directory().principals().get(coffer.vault.admin(),
+    var issued = v.directory().tokens().issue(coffer.vault.as(v.directory().principals()
+        .get(coffer.vault.admin(),
         "default", "alice")), "default", "alice", null, "t"); // her own: hers stay valid
     String revoked = issued.value().reveal();
     v.directory().tokens().revoke(coffer.vault.admin(), issued.token().tokenId());

@@ -247,7 +247,8 @@ class AuthorizationMatrixGrpcTest {
     var v = coffer.vault.vault;
     for (String p : List.of("tadmin", "alice", "oscar", "gina", "eve", "ron", "penny", "dan",
         "sam", "zed", "rita")) {
-      v.directory().principals().create(system, "default", p, PrincipalKind.USER, p.equals("tadmin"));
+      v.directory().principals().create(system, "default", p, PrincipalKind.USER,
+          p.equals("tadmin"));
     }
     v.directory().tenants().create(system, "acme", null);
     v.directory().principals().create(system, "acme", "olga", PrincipalKind.USER, false);
@@ -260,10 +261,11 @@ class AuthorizationMatrixGrpcTest {
     var now = coffer.vault.clock.instant();
     CallContext alice = ctx("alice");
     v.sharing().grants().create(alice, alicesWorld.secretId(), "eve", now.plusSeconds(60));
-    var ron = v.sharing().grants().create(alice, alicesWorld.secretId(), "ron", now.plusSeconds(3600));
+    var ron = v.sharing().grants().create(alice, alicesWorld.secretId(), "ron",
+        now.plusSeconds(3600));
     v.sharing().grants().revoke(alice, ron.grantId(), "");
-    AccessRequest denied = v.sharing().accessRequests().create(ctx("dan"), alicesWorld.secretId(), "why",
-        Duration.ofHours(1));
+    AccessRequest denied = v.sharing().accessRequests().create(ctx("dan"), alicesWorld.secretId(),
+        "why", Duration.ofHours(1));
     v.sharing().accessRequests().deny(alice, denied.requestId(), "no", "");
     coffer.vault.clock.advance(Duration.ofMinutes(2));
     Map<Role, String[]> who = Map.of(Role.ADMIN, new String[] {"default", "tadmin"},
@@ -301,11 +303,13 @@ class AuthorizationMatrixGrpcTest {
   }
 
   private CallContext ctx(String principal) {
-    return coffer.vault.as(coffer.vault.vault.directory().principals().get(system, "default", principal));
+    return coffer.vault.as(coffer.vault.vault.directory().principals().get(system, "default",
+        principal));
   }
 
   private String freshSecret(World w) {
-    return TestSecrets.create(coffer.vault.vault, ctx(w.owner()), w.clientId(), SecretRequest.builder()
+    return TestSecrets.create(coffer.vault.vault, ctx(w.owner()), w.clientId(),
+        SecretRequest.builder()
         .displayName("fresh").location("/").vaulted(true).sharingEnabled(true).owner(w.owner())
         .build()).stored().metadata()
         .secretId();

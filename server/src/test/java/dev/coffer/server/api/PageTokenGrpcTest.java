@@ -76,12 +76,13 @@ class PageTokenGrpcTest {
     alice = coffer.vault.tokenFor("default", "alice");
     bob = coffer.vault.tokenFor("default", "bob");
     acmeAdmin = coffer.vault.tokenFor("acme", "ada");
-    CallContext aliceCtx = coffer.vault.as(v.directory().principals().get(system, "default", "alice"));
+    CallContext aliceCtx = coffer.vault.as(v.directory().principals().get(system, "default",
+        "alice"));
     clientId = v.directory().applications().create(aliceCtx, "payments_api", "production",
         SecurityType.CLIENT_SECRET, OAuthFlow.AUTHORIZATION_CODE, "alice").application()
         .clientId();
-    v.directory().applications().create(aliceCtx, "billing_api", "production", SecurityType.CLIENT_SECRET,
-        OAuthFlow.AUTHORIZATION_CODE, "alice");
+    v.directory().applications().create(aliceCtx, "billing_api", "production",
+        SecurityType.CLIENT_SECRET, OAuthFlow.AUTHORIZATION_CODE, "alice");
     for (int i = 0; i < SECRETS; i++) {
       try (var minted = TestSecrets.create(v, aliceCtx, clientId, SecretRequest.builder()
           .displayName("s" + i).location("/").vaulted(true).sharingEnabled(true).build())) {

@@ -89,8 +89,8 @@ class VisibilityProbeGrpcTest {
     }
     grantId = v.sharing().grants().create(aliceCtx, sharedSecret, "bob",
         coffer.vault.clock.instant().plusSeconds(3600)).grantId();
-    requestId = v.sharing().accessRequests().create(ctx("default", "bob"), sharedSecret, "incident 7",
-        java.time.Duration.ofHours(1)).requestId();
+    requestId = v.sharing().accessRequests().create(ctx("default", "bob"), sharedSecret,
+        "incident 7", java.time.Duration.ofHours(1)).requestId();
   }
 
   @AfterEach

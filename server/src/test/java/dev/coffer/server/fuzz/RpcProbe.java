@@ -66,7 +66,8 @@ final class RpcProbe {
   RpcProbe(FuzzWorld world) {
     this.world = world;
     this.rocks = world.coffer.vault.vault.storage().rocks();
-    this.audit = (dev.coffer.server.audit.ChainedAuditLog) world.coffer.vault.vault.kernel().audit();
+    this.audit = (dev.coffer.server.audit.ChainedAuditLog) world.coffer.vault.vault.kernel()
+        .audit();
   }
 
   /** Sends {@code request} and checks the answer; returns its status code. */

@@ -51,8 +51,8 @@ class VaultStatisticsTest {
     clientId = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
     registry = new SimpleMeterRegistry();
-    statistics = new VaultStatistics(t.vault.storage().store(), t.clock, registry, Duration.ofSeconds(30),
-        VaultStatistics.DEFAULT_RECORDS_PER_RUN);
+    statistics = new VaultStatistics(t.vault.storage().store(), t.clock, registry,
+        Duration.ofSeconds(30), VaultStatistics.DEFAULT_RECORDS_PER_RUN);
   }
 
   @AfterEach
@@ -145,8 +145,8 @@ class VaultStatisticsTest {
     t.vault.sharing().grants().revoke(alice, revoked.grantId(), "");
     AccessRequest pending = t.vault.sharing().accessRequests().create(bob, shared, "incident 1",
         Duration.ofHours(8));
-    t.vault.sharing().accessRequests().cancel(bob, t.vault.sharing().accessRequests().create(bob, shared,
-        "incident 2", Duration.ofHours(8)).requestId(), "");
+    t.vault.sharing().accessRequests().cancel(bob, t.vault.sharing().accessRequests().create(bob,
+        shared, "incident 2", Duration.ofHours(8)).requestId(), "");
 
     TenantFigures f = statistics.refresh().tenant("default");
     assertEquals(2, f.activeGrants());
@@ -168,12 +168,12 @@ class VaultStatisticsTest {
   void figuresAreKeptPerTenant() {
     t.vault.directory().tenants().create(admin, "acme", TenantPolicy.defaults());
     CallContext carol = t.newPrincipal("acme", "carol", true);
-    String acmeApp = t.vault.directory().applications().create(carol, "orders_api", "production", null,
-        OAuthFlow.AUTHORIZATION_CODE, "carol").application().clientId();
-    TestSecrets.create(t.vault, carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
-        .build());
-    TestSecrets.create(t.vault, carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
-        .build());
+    String acmeApp = t.vault.directory().applications().create(carol, "orders_api", "production",
+        null, OAuthFlow.AUTHORIZATION_CODE, "carol").application().clientId();
+    TestSecrets.create(t.vault, carol, acmeApp, SecretRequest.builder().displayName("s")
+        .location("/").build());
+    TestSecrets.create(t.vault, carol, acmeApp, SecretRequest.builder().displayName("s")
+        .location("/").build());
     secret(null, false);
 
     StatisticsSnapshot s = statistics.refresh();
@@ -189,8 +189,8 @@ class VaultStatisticsTest {
     for (int i = 0; i < 12; i++) {
       secret(START.plus(Duration.ofDays(2)), false);
     }
-    VaultStatistics small = new VaultStatistics(t.vault.storage().store(), t.clock, new SimpleMeterRegistry(),
-        Duration.ofSeconds(30), 5);
+    VaultStatistics small = new VaultStatistics(t.vault.storage().store(), t.clock,
+        new SimpleMeterRegistry(), Duration.ofSeconds(30), 5);
     int runs = 1;
     while (!small.runOnce()) {
       assertEquals(Optional.empty(), small.latest(), "nothing published mid-sweep");

@@ -25,7 +25,7 @@ public final class TestSecrets {
     return create(vault, ctx, SecretParent.application(clientId), request, null);
   }
 
-  /** A secret of {@code parent}; {@code algorithm} as {@code createAsync} takes it (null: ES256). */
+  /** A secret of {@code parent}, of {@code algorithm} for a key pair (null: ES256). */
   public static SecretMinter.Minted create(Vault vault, CallContext ctx, SecretParent parent,
       SecretRequest request, KeyAlgorithm algorithm) {
     try {

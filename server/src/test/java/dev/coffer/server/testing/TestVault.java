@@ -63,7 +63,8 @@ public final class TestVault implements AutoCloseable {
 
   /** Creates a principal in {@code tenant} (as the system admin) and returns its context. */
   public CallContext newPrincipal(String tenant, String id, boolean admin) {
-    return as(vault.directory().principals().create(admin(), tenant, id, PrincipalKind.USER, admin));
+    return as(vault.directory().principals().create(admin(), tenant, id, PrincipalKind.USER,
+        admin));
   }
 
   /**

@@ -166,7 +166,8 @@ class ClientAssertionsTest {
   void wrongAudience_fails() throws Exception {
     assertFails(Failure.WRONG_AUDIENCE, JdkJwt.es256P1363(key, header(),
         JdkJwt.claims(clientId, "https://other.example", now(), now() + 60, "a")));
-    Result r = t.vault.assertions().clientAssertions().verify(admin, clientId, JdkJwt.es256P1363(key,
+    Result r = t.vault.assertions().clientAssertions().verify(admin, clientId,
+        JdkJwt.es256P1363(key,
         header(), JdkJwt.claims(clientId, "https://other.example", now(), now() + 60, "b")),
         RULES.withAudiences(List.of("https://other.example")));
     assertTrue(r.valid(), "the accepted audiences come from the request");
@@ -249,7 +250,8 @@ class ClientAssertionsTest {
     verify(JdkJwt.es256P1363(key, header(), claims()));
     verify("garbage");
     assertEquals(before + 2, t.vault.kernel().audit().lastSequence());
-    var events = t.vault.operator().auditTrail().list(admin, new dev.coffer.server.audit.AuditFilter(null,
+    var events = t.vault.operator().auditTrail().list(admin,
+        new dev.coffer.server.audit.AuditFilter(null,
         null, "", "", AuditAction.CLIENT_ASSERTION_VERIFY.name()), "", 10).items();
     assertEquals(2, events.size());
     assertTrue(events.stream().anyMatch(e -> e.reason().equals("ASSERTION_MALFORMED")));
@@ -259,10 +261,10 @@ class ClientAssertionsTest {
   void badRequests_areInvalidArgument_namingTheField() {
     assertInvalid("assertion", () -> verify(""));
     assertInvalid("assertion", () -> verify("x".repeat(9000)));
-    assertInvalid("client_id", () -> t.vault.assertions().clientAssertions().verify(admin, "bad/id", "a.b.c",
-        RULES));
-    assertInvalid("audiences", () -> t.vault.assertions().clientAssertions().verify(admin, clientId, "a.b.c",
-        RULES.withAudiences(List.of())));
+    assertInvalid("client_id", () -> t.vault.assertions().clientAssertions().verify(admin, "bad/id",
+        "a.b.c", RULES));
+    assertInvalid("audiences", () -> t.vault.assertions().clientAssertions().verify(admin, clientId,
+        "a.b.c", RULES.withAudiences(List.of())));
   }
 
   @Test

@@ -55,11 +55,12 @@ class ScopesTest {
     try (SecretMinter.Minted m = create(alice, "orders.read")) {
       assertEquals(SecretKind.SCOPE_SECRET, m.stored().metadata().kind());
       assertTrue(m.value().reveal().startsWith("cfr_ss_"));
-      var hit = t.vault.secrets().verifier().verify(bob, SecretParent.ofScope("orders.read"), m.value());
+      var hit = t.vault.secrets().verifier().verify(bob, SecretParent.ofScope("orders.read"),
+          m.value());
       assertTrue(hit.match());
       assertEquals(m.stored().metadata().secretId(), hit.secretId());
-      var page = t.vault.secrets().secrets().list(alice, SecretParent.ofScope("orders.read"), "", null,
-          false, "", 10);
+      var page = t.vault.secrets().secrets().list(alice, SecretParent.ofScope("orders.read"), "",
+          null, false, "", 10);
       assertEquals(1, page.items().size());
     }
     try (SecretValue wrongKind = new dev.coffer.server.crypto.SecretGenerator()
@@ -99,7 +100,8 @@ class ScopesTest {
       assertEquals("scope_id", e.violations().get(0).field());
     }
     assertEquals("owner", assertThrows(CofferException.class,
-        () -> t.vault.directory().scopes().create(admin, "orders.write", "", "nobody")).violations().get(0)
+        () -> t.vault.directory().scopes().create(admin, "orders.write", "", "nobody")).violations()
+            .get(0)
         .field());
     assertEquals("key_algorithm", assertThrows(CofferException.class,
         () -> TestSecrets.create(t.vault, alice, SecretParent.ofScope("orders.read"),

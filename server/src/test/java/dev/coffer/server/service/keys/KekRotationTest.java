@@ -79,7 +79,8 @@ class KekRotationTest {
   }
 
   private StoredSecret stored(SecretMetadata m) {
-    return new SecretRepository(t.vault.storage().store()).get(m.tenantId(), m.secretId()).orElseThrow();
+    return new SecretRepository(t.vault.storage().store()).get(m.tenantId(), m.secretId())
+        .orElseThrow();
   }
 
   private int wrappedBy(SecretMetadata m) {
@@ -103,8 +104,8 @@ class KekRotationTest {
   }
 
   private KekRewrapJob smallPageJob() {
-    return new KekRewrapJob(t.vault.storage().store(), new SecretRepository(t.vault.storage().store()), cipher(),
-        t.vault.kernel().audit(), t.clock, () -> SECRETS, PAGE);
+    return new KekRewrapJob(t.vault.storage().store(), new SecretRepository(t.vault.storage()
+        .store()), cipher(), t.vault.kernel().audit(), t.clock, () -> SECRETS, PAGE);
   }
 
   @Test
@@ -159,7 +160,8 @@ class KekRotationTest {
         assertEquals(newKey.id(), wrappedBy(m));
       }
       if (recordsBefore.containsKey(m.secretId()) && values.containsKey(m.secretId())) {
-        assertArrayEquals(recordsBefore.get(m.secretId()), t.vault.storage().store().get(Table.SECRETS,
+        assertArrayEquals(recordsBefore.get(m.secretId()), t.vault.storage().store()
+            .get(Table.SECRETS,
             SecretRepository.recordKey(m.tenantId(), m.secretId())).orElseThrow(),
             "the record, ciphertext included, is untouched");
       }

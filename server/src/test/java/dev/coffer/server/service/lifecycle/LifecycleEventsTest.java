@@ -43,8 +43,8 @@ class LifecycleEventsTest {
     t = new TestVault(dir);
     CallContext admin = t.admin();
     alice = t.newPrincipal("default", "alice", false);
-    String clientId = t.vault.directory().applications().create(admin, "payments_api", "production", null,
-        OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
+    String clientId = t.vault.directory().applications().create(admin, "payments_api", "production",
+        null, OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
     secret = TestSecrets.create(t.vault, alice, clientId, SecretRequest.builder().displayName("s")
         .location("/").build()).stored().metadata();
   }
@@ -61,7 +61,8 @@ class LifecycleEventsTest {
   @Test
   void aSubscriberThatDoesNotKeepUp_isDisconnected_whileThePublisherNeverWaits() {
     LifecycleEvents bus = new LifecycleEvents(new SecretHolders(
-        new ApplicationRepository(t.vault.storage().store()), new ScopeRepository(t.vault.storage().store())),
+        new ApplicationRepository(t.vault.storage().store()), new ScopeRepository(t.vault.storage()
+            .store())),
         new AccessPolicy(), 4);
     try {
       AtomicInteger signals = new AtomicInteger();

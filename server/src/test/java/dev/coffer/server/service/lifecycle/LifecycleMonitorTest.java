@@ -195,7 +195,8 @@ class LifecycleMonitorTest {
     String old = secret(e, false);
     LifecycleWatcher w = watch(alice);
     t.clock.set(START.plus(Duration.ofDays(5)));
-    String next = t.vault.secrets().rotator().rotate(alice, old, D7, "").stored().metadata().secretId();
+    String next = t.vault.secrets().rotator().rotate(alice, old, D7, "").stored().metadata()
+        .secretId();
     assertEquals(List.of("ROTATED secrets/" + old + " -> secrets/" + next),
         describe(w.take()));
     Instant overlapEnd = START.plus(Duration.ofDays(12));
@@ -246,7 +247,8 @@ class LifecycleMonitorTest {
     Instant e = START.plus(Duration.ofDays(3));
     Grant g = t.vault.sharing().grants().create(alice, id, "bob", e);
     LifecycleWatcher grantee = watch(bob);
-    String next = t.vault.secrets().rotator().rotate(alice, id, D7, "").stored().metadata().secretId();
+    String next = t.vault.secrets().rotator().rotate(alice, id, D7, "").stored().metadata()
+        .secretId();
     List<String> got = describe(grantee.take());
     assertEquals(2, got.size(), got.toString());
     assertEquals("ROTATED secrets/" + id + " -> secrets/" + next, got.get(0));
@@ -263,7 +265,8 @@ class LifecycleMonitorTest {
     LifecycleWatcher owner = watch(alice);
     LifecycleWatcher requester = watch(bob);
     LifecycleWatcher stranger = watch(sam);
-    AccessRequest r = t.vault.sharing().accessRequests().create(bob, id, "incident", Duration.ofHours(8));
+    AccessRequest r = t.vault.sharing().accessRequests().create(bob, id, "incident",
+        Duration.ofHours(8));
     String name = "accessRequests/" + r.requestId();
     Instant deadline = r.decideDeadline();
     assertEquals(START.plus(D7), deadline);
@@ -281,13 +284,16 @@ class LifecycleMonitorTest {
   void approval_announcesTheDecisionAndTheGrant_andSilencesTheDeadline() {
     String id = secret(START.plus(Duration.ofDays(40)), true);
     LifecycleWatcher requester = watch(bob);
-    AccessRequest r = t.vault.sharing().accessRequests().create(bob, id, "incident", Duration.ofHours(8));
+    AccessRequest r = t.vault.sharing().accessRequests().create(bob, id, "incident",
+        Duration.ofHours(8));
     AccessRequest approved = t.vault.sharing().accessRequests().approve(alice, r.requestId(), "");
     AccessRequest denied = t.vault.sharing().accessRequests().deny(alice,
-        t.vault.sharing().accessRequests().create(bob, id, "again", Duration.ofHours(1)).requestId(),
+        t.vault.sharing().accessRequests().create(bob, id, "again", Duration.ofHours(1))
+            .requestId(),
         "no", "");
     AccessRequest cancelled = t.vault.sharing().accessRequests().cancel(bob,
-        t.vault.sharing().accessRequests().create(bob, id, "third", Duration.ofHours(1)).requestId(), "");
+        t.vault.sharing().accessRequests().create(bob, id, "third", Duration.ofHours(1))
+            .requestId(), "");
     assertEquals(List.of("REQUESTED accessRequests/" + r.requestId(),
         "APPROVED accessRequests/" + r.requestId(), "GRANTED grants/" + approved.grantId(),
         "REQUESTED accessRequests/" + denied.requestId(),

@@ -91,7 +91,8 @@ class CryptoShreddingTest {
     assertFalse(t.vault.storage().store().get(Table.DATA_KEYS, key).isPresent());
     assertFalse(storageHolds(wrapped), "a storage file or WAL segment still holds the data key");
     // With the KEK and every data key the vault still has, the old ciphertext stays shut.
-    List<KeyValue> remaining = t.vault.storage().store().scan(Table.DATA_KEYS, new byte[0], null, 1000);
+    List<KeyValue> remaining = t.vault.storage().store().scan(Table.DATA_KEYS, new byte[0], null,
+        1000);
     assertEquals(1, remaining.size(), "only the kept secret's data key remains");
     for (KeyValue kv : remaining) {
       CofferException e = assertThrows(CofferException.class,

@@ -65,8 +65,8 @@ class LeakReportsTest {
   }
 
   SecretMinter.Minted create(boolean vaulted) {
-    return TestSecrets.create(t.vault, alice, app.clientId(), SecretRequest.builder().displayName("ci")
-        .location("/").vaulted(vaulted).preapproveOwner(vaulted).build());
+    return TestSecrets.create(t.vault, alice, app.clientId(), SecretRequest.builder()
+        .displayName("ci").location("/").vaulted(vaulted).preapproveOwner(vaulted).build());
   }
 
   void report(String value) {
@@ -96,7 +96,8 @@ class LeakReportsTest {
     assertEquals(SecretState.QUARANTINED, meta.stateAt(t.clock.instant()));
     assertNotNull(meta.quarantineTime());
     CofferException verify = assertThrows(CofferException.class,
-        () -> t.vault.secrets().verifier().verify(alice, app.clientId(), SecretValue.ofString(value)));
+        () -> t.vault.secrets().verifier().verify(alice, app.clientId(),
+            SecretValue.ofString(value)));
     assertEquals(Reason.SECRET_QUARANTINED, verify.reason());
     CofferException reveal = assertThrows(CofferException.class,
         () -> t.vault.secrets().reader().reveal(alice, id));
@@ -187,7 +188,8 @@ class LeakReportsTest {
     CofferException e = assertThrows(CofferException.class, () -> report(unknown));
     assertEquals(Reason.LEAK_REPORT_RATE_LIMITED, e.reason());
     try (SecretValue v = SecretValue.ofString(unknown)) {
-      t.vault.secrets().leakReports().report("req-other", new InetSocketAddress("127.0.0.10", 1), v);
+      t.vault.secrets().leakReports().report("req-other", new InetSocketAddress("127.0.0.10", 1),
+          v);
     }
     t.clock.advance(Duration.ofMinutes(1));
     report(unknown);

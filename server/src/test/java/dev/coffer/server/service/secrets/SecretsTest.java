@@ -218,7 +218,8 @@ class SecretsTest {
     t.clock.set(expiry.minusSeconds(1));
     t.vault.secrets().reader().reveal(alice, id).close();
     t.clock.set(expiry);
-    CofferException e = assertThrows(CofferException.class, () -> t.vault.secrets().reader().reveal(alice, id));
+    CofferException e = assertThrows(CofferException.class, () -> t.vault.secrets().reader()
+        .reveal(alice, id));
     assertEquals(Reason.SECRET_EXPIRED, e.reason());
   }
 
@@ -267,7 +268,8 @@ class SecretsTest {
     CofferException e = assertThrows(CofferException.class,
         () -> t.vault.secrets().secrets().revoke(alice, id, "r999"));
     assertEquals(Reason.ETAG_MISMATCH, e.reason());
-    assertEquals(SecretState.ACTIVE, t.vault.secrets().secrets().get(alice, id).stateAt(t.clock.instant()));
+    assertEquals(SecretState.ACTIVE, t.vault.secrets().secrets().get(alice, id)
+        .stateAt(t.clock.instant()));
     SecretMetadata revoked = t.vault.secrets().secrets().revoke(alice, id, "r1");
     assertEquals("r2", revoked.etag());
   }
@@ -282,7 +284,8 @@ class SecretsTest {
     String token = "";
     int pages = 0;
     do {
-      Page<SecretMetadata> page = t.vault.secrets().secrets().list(alice, null, "", null, false, token, 5);
+      Page<SecretMetadata> page = t.vault.secrets().secrets().list(alice, null, "", null, false,
+          token, 5);
       page.items().forEach(m -> assertTrue(seen.add(m.secretId()), "duplicate"));
       token = page.nextPageToken();
       pages++;
@@ -312,7 +315,8 @@ class SecretsTest {
     for (int i = 0; i < 3; i++) {
       create(alice, request(false, false, false));
     }
-    String token = t.vault.secrets().secrets().list(alice, null, "", null, false, "", 1).nextPageToken();
+    String token = t.vault.secrets().secrets().list(alice, null, "", null, false, "", 1)
+        .nextPageToken();
     CofferException e = assertThrows(CofferException.class,
         () -> t.vault.secrets().secrets().list(alice, null, "/Finance", null, false, token, 1));
     assertEquals("page_token", e.violations().get(0).field());

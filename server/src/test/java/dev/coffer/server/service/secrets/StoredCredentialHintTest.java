@@ -82,7 +82,7 @@ class StoredCredentialHintTest {
       }
     }).orElse(false), "the legacy record holds a hint on disk");
     assertEquals("", t.vault.secrets().secrets().get(alice, id).hint());
-    assertEquals("", t.vault.secrets().secrets().list(alice, null, "", null, false, "", 10).items().get(0)
-        .hint());
+    assertEquals("", t.vault.secrets().secrets().list(alice, null, "", null, false, "", 10).items()
+        .get(0).hint());
   }
 }

@@ -110,8 +110,8 @@ class SharingTest {
     assertReason(Reason.SECRET_NOT_FOUND, () -> request(bob, unshared, Duration.ofHours(1)));
     assertReason(Reason.SHARING_DISABLED, () -> request(admin, unshared, Duration.ofHours(1)));
     assertReason(Reason.SHARING_DISABLED, () -> request(admin, plain, Duration.ofHours(1)));
-    assertReason(Reason.SHARING_DISABLED, () -> t.vault.sharing().grants().create(alice, unshared, "bob",
-        t.clock.instant().plusSeconds(60)));
+    assertReason(Reason.SHARING_DISABLED, () -> t.vault.sharing().grants().create(alice, unshared,
+        "bob", t.clock.instant().plusSeconds(60)));
   }
 
   @Test
@@ -133,8 +133,8 @@ class SharingTest {
   void strangerCannotDecide_andOnlyTheRequesterCancels() {
     CallContext carl = t.newPrincipal("default", "carl", false);
     AccessRequest req = request(bob, shared, Duration.ofHours(1));
-    assertReason(Reason.ACCESS_REQUEST_NOT_FOUND, () -> t.vault.sharing().accessRequests().approve(carl,
-        req.requestId(), ""));
+    assertReason(Reason.ACCESS_REQUEST_NOT_FOUND, () -> t.vault.sharing().accessRequests()
+        .approve(carl, req.requestId(), ""));
     assertReason(Reason.NOT_REQUESTER, () -> t.vault.sharing().accessRequests().cancel(alice,
         req.requestId(), ""));
     assertEquals(AccessRequest.State.CANCELLED, t.vault.sharing().accessRequests().cancel(bob,
@@ -146,13 +146,18 @@ class SharingTest {
   @Test
   void deniedRequest_grantsNothing_andLeavesThePendingQueue() {
     AccessRequest req = request(bob, shared, Duration.ofHours(1));
-    assertEquals(1, t.vault.sharing().accessRequests().list(alice, true, false, "", 10).items().size());
-    assertEquals(1, t.vault.sharing().accessRequests().list(admin, true, false, "", 10).items().size());
-    AccessRequest denied = t.vault.sharing().accessRequests().deny(alice, req.requestId(), "not today", "");
+    assertEquals(1, t.vault.sharing().accessRequests().list(alice, true, false, "", 10).items()
+        .size());
+    assertEquals(1, t.vault.sharing().accessRequests().list(admin, true, false, "", 10).items()
+        .size());
+    AccessRequest denied = t.vault.sharing().accessRequests().deny(alice, req.requestId(),
+        "not today", "");
     assertEquals("not today", denied.denyReason());
     assertReason(Reason.NO_GRANT, () -> reveal(bob, shared));
-    assertTrue(t.vault.sharing().accessRequests().list(alice, true, false, "", 10).items().isEmpty());
-    assertEquals(1, t.vault.sharing().accessRequests().list(bob, false, true, "", 10).items().size());
+    assertTrue(t.vault.sharing().accessRequests().list(alice, true, false, "", 10).items()
+        .isEmpty());
+    assertEquals(1, t.vault.sharing().accessRequests().list(bob, false, true, "", 10).items()
+        .size());
   }
 
   @Test
@@ -175,21 +180,24 @@ class SharingTest {
         () -> t.vault.sharing().grants().create(alice, shared, "bob", null));
     assertEquals("expire_time", never.violations().get(0).field());
     CofferException tooLong = assertThrows(CofferException.class,
-        () -> t.vault.sharing().grants().create(alice, shared, "bob", now.plus(Duration.ofDays(31))));
+        () -> t.vault.sharing().grants().create(alice, shared, "bob",
+            now.plus(Duration.ofDays(31))));
     assertEquals("expire_time", tooLong.violations().get(0).field());
     assertReason(Reason.NOT_OWNER, () -> t.vault.sharing().grants().create(bob, shared, "alice",
         now.plusSeconds(60)));
     Grant g = t.vault.sharing().grants().create(alice, shared, "bob", now.plusSeconds(60));
     assertEquals(sharedValue, reveal(bob, shared));
     assertEquals(1, t.vault.sharing().grants().list(alice, shared, "", 10).items().size());
-    assertEquals(g.grantId(), t.vault.sharing().grants().list(bob, "", "", 10).items().get(0).grantId());
+    assertEquals(g.grantId(), t.vault.sharing().grants().list(bob, "", "", 10).items().get(0)
+        .grantId());
     assertReason(Reason.NOT_OWNER, () -> t.vault.sharing().grants().list(bob, shared, "", 10));
   }
 
   @Test
   void sharedSecrets_areVisibleInTheTenant_butNotReadable() {
     assertEquals(shared, t.vault.secrets().secrets().get(bob, shared).secretId());
-    assertEquals(1, t.vault.secrets().secrets().list(bob, null, "", null, true, "", 10).items().size());
+    assertEquals(1, t.vault.secrets().secrets().list(bob, null, "", null, true, "", 10).items()
+        .size());
     assertReason(Reason.NO_GRANT, () -> reveal(bob, shared));
   }
 
@@ -197,19 +205,20 @@ class SharingTest {
   void rotate_overlapsToTheSecond_andCarriesGrants() {
     Grant g = t.vault.sharing().grants().create(alice, shared, "bob", t.clock.instant()
         .plus(Duration.ofDays(2)));
-    SecretMinter.Minted next = t.vault.secrets().rotator().rotate(alice, shared, Duration.ofHours(1), "");
+    SecretMinter.Minted next = t.vault.secrets().rotator().rotate(alice, shared,
+        Duration.ofHours(1), "");
     String nextId = next.stored().metadata().secretId();
     String nextValue = next.value().reveal();
     assertNotEquals(sharedValue, nextValue);
     SecretMetadata old = t.vault.secrets().secrets().get(alice, shared);
     assertEquals(nextId, old.rotatedTo());
     assertEquals(shared, t.vault.secrets().secrets().get(alice, nextId).rotatedFrom());
-    assertEquals(1, t.vault.secrets().secrets().list(alice, null, "", Duration.ofDays(400), false, "", 100)
-        .items().stream().filter(s -> s.secretId().equals(shared)).count(),
+    assertEquals(1, t.vault.secrets().secrets().list(alice, null, "", Duration.ofDays(400), false,
+        "", 100).items().stream().filter(s -> s.secretId().equals(shared)).count(),
         "the rotated secret's moved expiry is indexed once");
     assertEquals(nextValue, reveal(bob, nextId), "grants carry over");
-    assertEquals(g.expireTime(), t.vault.sharing().grants().list(alice, nextId, "", 10).items().get(0)
-        .expireTime());
+    assertEquals(g.expireTime(), t.vault.sharing().grants().list(alice, nextId, "", 10).items()
+        .get(0).expireTime());
     t.clock.advance(Duration.ofHours(1).minusSeconds(1));
     assertTrue(verify(sharedValue));
     t.clock.advance(Duration.ofSeconds(1));
@@ -217,7 +226,8 @@ class SharingTest {
     assertTrue(verify(nextValue));
     assertEquals(SecretState.EXPIRED, t.vault.secrets().secrets().get(alice, shared)
         .stateAt(t.clock.instant()));
-    assertReason(Reason.NOT_ROTATABLE, () -> t.vault.secrets().rotator().rotate(alice, shared, null, ""));
+    assertReason(Reason.NOT_ROTATABLE, () -> t.vault.secrets().rotator().rotate(alice, shared, null,
+        ""));
   }
 
   @Test
@@ -238,10 +248,11 @@ class SharingTest {
     SecretMetadata m = t.vault.secrets().secrets().get(alice, id);
     assertTrue(m.vaulted());
     assertEquals("2f1c0c1e-entra", m.externalClientId());
-    t.vault.sharing().accessRequests().approve(alice, request(bob, id, Duration.ofHours(1)).requestId(),
-        "");
+    t.vault.sharing().accessRequests().approve(alice, request(bob, id, Duration.ofHours(1))
+        .requestId(), "");
     assertEquals(imported, reveal(bob, id));
-    assertReason(Reason.NOT_ROTATABLE, () -> t.vault.secrets().rotator().rotate(alice, id, null, ""));
+    assertReason(Reason.NOT_ROTATABLE, () -> t.vault.secrets().rotator().rotate(alice, id, null,
+        ""));
     try (SecretValue shortValue = SecretValue.ofString("short")) {
       CofferException e = assertThrows(CofferException.class, () -> t.vault.secrets().credentials()
           .store(alice, "x", SecretRequest.builder().displayName("n").location("/").vaulted(true)

@@ -29,8 +29,8 @@ class DataKeyMigrationTest {
   @Test
   void legacyRecord_dataKeyMovesOut_onceAndTheValueStillOpens() throws Exception {
     try (TestVault t = new TestVault(dir)) {
-      var app = t.vault.directory().applications().create(t.admin(), "legacy_app", "production", null,
-          OAuthFlow.AUTHORIZATION_CODE, "admin").application();
+      var app = t.vault.directory().applications().create(t.admin(), "legacy_app", "production",
+          null, OAuthFlow.AUTHORIZATION_CODE, "admin").application();
       SecretMinter.Minted minted = TestSecrets.create(t.vault, t.admin(), app.clientId(),
           SecretRequest.builder().displayName("old").location("/").vaulted(true).build());
       String expected = minted.value().reveal();

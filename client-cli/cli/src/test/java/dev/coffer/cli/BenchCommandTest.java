@@ -247,6 +247,6 @@ class BenchCommandTest {
     var checker = new dev.coffer.server.service.kernel.CallContext(new dev.coffer.server.domain.Principal(
         tenant, "checker", dev.coffer.server.domain.PrincipalKind.USER, true, false,
         java.time.Instant.now()), "req-test", "test");
-    return vault.secrets().secrets().list(checker, "", "", null, false, "", 1000).items().size();
+    return vault.secrets().secrets().list(checker, null, "", null, false, "", 1000).items().size();
   }
 }

@@ -1,21 +1,7 @@
 package dev.coffer.server;
 
-import dev.coffer.server.api.AccessGrpcService;
-import dev.coffer.server.api.AdminGrpcService;
-import dev.coffer.server.api.ApplicationGrpcService;
-import dev.coffer.server.api.AuditGrpcService;
-import dev.coffer.server.api.ClientAssertionGrpcService;
-import dev.coffer.server.api.GrantGrpcService;
-import dev.coffer.server.api.LeakReportGrpcService;
-import dev.coffer.server.api.LifecycleGrpcService;
-import dev.coffer.server.api.LocationGrpcService;
 import dev.coffer.server.api.MalformedRequestGuard;
 import dev.coffer.server.api.PageTokens;
-import dev.coffer.server.api.PrincipalGrpcService;
-import dev.coffer.server.api.ScopeGrpcService;
-import dev.coffer.server.api.SecretGrpcService;
-import dev.coffer.server.api.TenantGrpcService;
-import dev.coffer.server.api.TokenGrpcService;
 import dev.coffer.server.auth.AuthInterceptor;
 import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.config.ServerConfig;
@@ -84,32 +70,21 @@ public final class CofferServer {
     this.grpcMetrics = metrics == null ? null : metrics.grpc();
     b.backgroundJobs.forEach(jobs::register);
     if (metrics != null) {
-      VaultStatistics statistics = metrics.statistics(vault.rocks(), clock);
+      VaultStatistics statistics = metrics.statistics(vault.storage().rocks(), clock);
       jobs.register(statistics.job());
-      new ReadCacheMetrics(vault.readCache()).bindTo(metrics.registry());
+      new ReadCacheMetrics(vault.storage().readCache()).bindTo(metrics.registry());
     }
     b.addedJobs.forEach(jobs::register);
-    AuthInterceptor auth = new AuthInterceptor(vault.tokens(), vault.authFailures(),
-        clientCertificates);
-    List<BindableService> services = List.of(
-        new TenantGrpcService(vault.tenants()),
-        new PrincipalGrpcService(vault.principals()),
-        new TokenGrpcService(vault.tokens()),
-        new LocationGrpcService(vault.locations()),
-        new ApplicationGrpcService(vault.applications(), clock),
-        new SecretGrpcService(vault.secrets(), vault.reader(), vault.verifier(),
-            vault.rotator(), vault.credentials(), vault.quarantine(), clock,
-            callExecutors.blocking()),
-        new ScopeGrpcService(vault.scopes()),
-        new LeakReportGrpcService(vault.leakReports()),
-        new ClientAssertionGrpcService(vault.clientAssertions(), vault.jwks(),
-            assertionRules),
-        new AccessGrpcService(vault.accessRequests(), clock),
-        new GrantGrpcService(vault.grants(), clock),
-        new AuditGrpcService(vault.auditTrail()),
-        new LifecycleGrpcService(vault.lifecycleEvents(), vault.tokens()),
-        new AdminGrpcService(vault.admin()));
-    PageTokens pageTokens = new PageTokens(vault.keyring().pageTokens());
+    AuthInterceptor auth = new AuthInterceptor(vault.directory().tokens(),
+        vault.operator().authFailures(), clientCertificates);
+    List<BindableService> services = new ArrayList<>();
+    services.addAll(vault.directory().grpcServices(clock));
+    services.addAll(vault.secrets().grpcServices(clock, callExecutors.blocking()));
+    services.addAll(vault.assertions().grpcServices(assertionRules));
+    services.addAll(vault.sharing().grpcServices(clock));
+    services.addAll(vault.lifecycle().grpcServices(vault.directory().tokens()));
+    services.addAll(vault.operator().grpcServices());
+    PageTokens pageTokens = new PageTokens(vault.keys().keyring().pageTokens());
     for (BindableService service : services) {
       builder.addService(metered(ServerInterceptors.intercept(
           MalformedRequestGuard.guard(service.bindService()), pageTokens, auth)));
@@ -148,7 +123,7 @@ public final class CofferServer {
   public void stop(Duration grace) throws InterruptedException {
     health.enterTerminalState();
     jobs.stop();
-    vault.lifecycleEvents().close();
+    vault.lifecycle().events().close();
     server.shutdown();
     if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       server.shutdownNow();

@@ -251,7 +251,7 @@ public final class CofferServerMain implements Callable<Integer> {
     String failure = null;
     try {
       metricsHttp = serveMetrics(config, metrics);
-      bootstrapTokenHandover(config).bootstrapIfEmpty(vault.bootstrap());
+      bootstrapTokenHandover(config).bootstrapIfEmpty(vault.directory().bootstrap());
       server.start();
     } catch (ConfigException e) {
       failure = e.getMessage();

@@ -154,7 +154,8 @@ public final class RestoreCommand implements Callable<Integer> {
     return db -> {
       Vault vault = Vault.open(db, rootKey, Clock.systemUTC(),
           ServerConfig.DEFAULT_VERIFY_FAILURES_PER_MINUTE);
-      return new BackupRestorer.OpenedVault(vault.store(), vault.keyring(), vault::close);
+      return new BackupRestorer.OpenedVault(vault.storage().store(), vault.keys().keyring(),
+          vault::close);
     };
   }
 

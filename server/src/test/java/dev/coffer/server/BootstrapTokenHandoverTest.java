@@ -43,7 +43,7 @@ class BootstrapTokenHandoverTest {
   void toFile_writesTheTokenOnce_mode0600_andPrintsOnlyItsId() throws Exception {
     Path file = dir.resolve("bootstrap-token");
     try (Vault vault = open()) {
-      BootstrapTokenHandover.toFile(file, print).bootstrapIfEmpty(vault.bootstrap());
+      BootstrapTokenHandover.toFile(file, print).bootstrapIfEmpty(vault.directory().bootstrap());
 
       assertEquals("rw-------", PosixFilePermissions.toString(
           Files.getPosixFilePermissions(file)));
@@ -55,12 +55,12 @@ class BootstrapTokenHandoverTest {
       assertTrue(printed().contains("written to " + file + " (mode 0600)"), printed());
       assertTrue(printed().contains("coffer token revoke " + id.group(1)), printed());
       try (SecretValue presented = SecretValue.ofString(token)) {
-        assertEquals(BootstrapService.ADMIN, vault.tokens().authenticate(presented)
+        assertEquals(BootstrapService.ADMIN, vault.directory().tokens().authenticate(presented)
             .principalId(), "the file's token is the admin's");
       }
 
       out.reset();
-      BootstrapTokenHandover.toFile(file, print).bootstrapIfEmpty(vault.bootstrap());
+      BootstrapTokenHandover.toFile(file, print).bootstrapIfEmpty(vault.directory().bootstrap());
       assertEquals(token, Files.readString(file).trim(), "a later start leaves the file alone");
       assertTrue(printed().contains("still exists"), printed());
     }
@@ -72,10 +72,10 @@ class BootstrapTokenHandoverTest {
     try (Vault vault = open()) {
       var handover = BootstrapTokenHandover.toFile(file, print);
       ConfigException e = assertThrows(ConfigException.class,
-          () -> handover.bootstrapIfEmpty(vault.bootstrap()));
+          () -> handover.bootstrapIfEmpty(vault.directory().bootstrap()));
       assertTrue(e.getMessage().contains("already exists"), e.getMessage());
       assertEquals("an older token", Files.readString(file));
-      assertTrue(vault.bootstrap().needed(), "nothing was bootstrapped");
+      assertTrue(vault.directory().bootstrap().needed(), "nothing was bootstrapped");
     }
   }
 
@@ -85,17 +85,18 @@ class BootstrapTokenHandoverTest {
     try (Vault vault = open()) {
       var handover = BootstrapTokenHandover.toFile(file, print);
       ConfigException e = assertThrows(ConfigException.class,
-          () -> handover.bootstrapIfEmpty(vault.bootstrap()));
+          () -> handover.bootstrapIfEmpty(vault.directory().bootstrap()));
       assertTrue(e.getMessage().contains("cannot create the bootstrap token file"),
           e.getMessage());
-      assertTrue(vault.bootstrap().needed(), "no token was issued that nobody could read");
+      assertTrue(vault.directory().bootstrap().needed(),
+          "no token was issued that nobody could read");
     }
   }
 
   @Test
   void toStdout_printsTheValueOnce_withItsId() {
     try (Vault vault = open()) {
-      BootstrapTokenHandover.toStdout(print).bootstrapIfEmpty(vault.bootstrap());
+      BootstrapTokenHandover.toStdout(print).bootstrapIfEmpty(vault.directory().bootstrap());
     }
     Matcher id = TOKEN_ID.matcher(printed());
     assertTrue(id.find(), printed());

@@ -13,6 +13,7 @@ import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,17 +44,17 @@ class RestoreCommandTest {
   void setUp() {
     t = new TestVault(dir.resolve("live"));
     CallContext admin = t.admin();
-    Application app = t.vault.applications().create(admin, "payments_api", "production", null,
-        OAuthFlow.AUTHORIZATION_CODE, "admin").application();
+    Application app = t.vault.directory().applications().create(admin, "payments_api", "production",
+        null, OAuthFlow.AUTHORIZATION_CODE, "admin").application();
     for (int i = 0; i < 3; i++) {
-      SecretMinter.Minted m = t.vault.secrets().create(admin, app.clientId(),
+      SecretMinter.Minted m = TestSecrets.create(t.vault, admin, app.clientId(),
           SecretRequest.builder().displayName("s" + i).location("/").vaulted(true)
               .preapproveOwner(true).build());
       try (SecretValue v = m.value()) {
         values.add(v.reveal());
       }
     }
-    backup = t.vault.admin().backup(admin, "nightly").path();
+    backup = t.vault.operator().admin().backup(admin, "nightly").path();
   }
 
   @AfterEach

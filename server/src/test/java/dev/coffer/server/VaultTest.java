@@ -19,6 +19,7 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.testing.FakeKms;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -47,20 +48,20 @@ class VaultTest {
     String clientId;
     try (TestVault t = new TestVault(dir)) {
       var admin = t.admin();
-      clientId = t.vault.applications().create(admin, "payments_api", "production", null, null,
-          "").application().clientId();
-      SecretMinter.Minted m = t.vault.secrets().create(admin, clientId, SecretRequest.builder()
+      clientId = t.vault.directory().applications().create(admin, "payments_api", "production",
+          null, null, "").application().clientId();
+      SecretMinter.Minted m = TestSecrets.create(t.vault, admin, clientId, SecretRequest.builder()
           .displayName("v").location("/").vaulted(true).preapproveOwner(true).build());
       id = m.stored().metadata().secretId();
       value = m.value().reveal();
     }
     try (TestVault t = new TestVault(dir)) {
       assertEquals(null, t.adminToken, "bootstrap happens once");
-      try (SecretValue v = t.vault.reader().reveal(t.admin(), id)) {
+      try (SecretValue v = t.vault.secrets().reader().reveal(t.admin(), id)) {
         assertEquals(value, v.reveal());
       }
       try (SecretValue v = SecretValue.ofString(value)) {
-        assertTrue(t.vault.verifier().verify(t.admin(), clientId, v).match());
+        assertTrue(t.vault.secrets().verifier().verify(t.admin(), clientId, v).match());
       }
     }
   }
@@ -69,28 +70,28 @@ class VaultTest {
   void tamperedCiphertextInStore_isDataLossForThatSecretOnly() throws Exception {
     try (TestVault t = new TestVault(dir)) {
       var admin = t.admin();
-      String clientId = t.vault.applications().create(admin, "payments_api", "production",
-          null, null, "").application().clientId();
+      String clientId = t.vault.directory().applications().create(admin, "payments_api",
+          "production", null, null, "").application().clientId();
       SecretRequest vaulted = SecretRequest.builder().displayName("v").location("/").vaulted(true)
           .preapproveOwner(true).build();
-      String damaged = t.vault.secrets().create(admin, clientId, vaulted).stored().metadata()
+      String damaged = TestSecrets.create(t.vault, admin, clientId, vaulted).stored().metadata()
           .secretId();
-      String healthy = t.vault.secrets().create(admin, clientId, vaulted).stored().metadata()
+      String healthy = TestSecrets.create(t.vault, admin, clientId, vaulted).stored().metadata()
           .secretId();
       byte[] key = Keys.builder().str("default").str(damaged).build();
       var rec = dev.coffer.server.store.records.pb.SecretRec.parseFrom(
-          t.vault.store().get(Table.SECRETS, key).orElseThrow());
+          t.vault.storage().store().get(Table.SECRETS, key).orElseThrow());
       byte[] ciphertext = rec.getCiphertext().toByteArray();
       ciphertext[ciphertext.length - 5] ^= 0x01;
       byte[] record = rec.toBuilder()
           .setCiphertext(com.google.protobuf.ByteString.copyFrom(ciphertext)).build()
           .toByteArray();
-      t.vault.store().commit(new Changes().put(Table.SECRETS, key, record));
+      t.vault.storage().store().commit(new Changes().put(Table.SECRETS, key, record));
 
       CofferException e = assertThrows(CofferException.class,
-          () -> t.vault.reader().reveal(admin, damaged));
+          () -> t.vault.secrets().reader().reveal(admin, damaged));
       assertEquals(Reason.CIPHERTEXT_CORRUPT, e.reason());
-      t.vault.reader().reveal(admin, healthy).close();
+      t.vault.secrets().reader().reveal(admin, healthy).close();
     }
   }
 
@@ -98,18 +99,18 @@ class VaultTest {
   void ciphertextCopiedOntoAnotherRecord_failsToOpen() throws Exception {
     try (TestVault t = new TestVault(dir)) {
       var admin = t.admin();
-      String clientId = t.vault.applications().create(admin, "payments_api", "production",
-          null, null, "").application().clientId();
+      String clientId = t.vault.directory().applications().create(admin, "payments_api",
+          "production", null, null, "").application().clientId();
       SecretRequest vaulted = SecretRequest.builder().displayName("v").location("/").vaulted(true)
           .preapproveOwner(true).build();
-      StoredSecret a = t.vault.secrets().create(admin, clientId, vaulted).stored();
-      StoredSecret b = t.vault.secrets().create(admin, clientId, vaulted).stored();
-      var repo = new dev.coffer.server.store.records.SecretRepository(t.vault.store());
+      StoredSecret a = TestSecrets.create(t.vault, admin, clientId, vaulted).stored();
+      StoredSecret b = TestSecrets.create(t.vault, admin, clientId, vaulted).stored();
+      var repo = new dev.coffer.server.store.records.SecretRepository(t.vault.storage().store());
       Changes changes = new Changes();
       repo.stage(changes, new StoredSecret(b.metadata(), b.verifier(), a.sealed()));
-      t.vault.store().commit(changes);
+      t.vault.storage().store().commit(changes);
       CofferException e = assertThrows(CofferException.class,
-          () -> t.vault.reader().reveal(admin, b.metadata().secretId()));
+          () -> t.vault.secrets().reader().reveal(admin, b.metadata().secretId()));
       assertEquals(Reason.CIPHERTEXT_CORRUPT, e.reason());
     }
   }
@@ -122,18 +123,19 @@ class VaultTest {
       int afterOpen = root.calls.get();
       assertTrue(afterOpen > 0, "opening an empty vault encrypts its keysets");
       var admin = t.admin();
-      String clientId = t.vault.applications().create(admin, "payments_api", "production",
-          null, null, "").application().clientId();
+      String clientId = t.vault.directory().applications().create(admin, "payments_api",
+          "production", null, null, "").application().clientId();
       for (int i = 0; i < 20; i++) {
-        SecretMinter.Minted m = t.vault.secrets().create(admin, clientId, SecretRequest.builder()
+        SecretMinter.Minted m = TestSecrets.create(t.vault, admin, clientId, SecretRequest.builder()
             .displayName("v").location("/").vaulted(true).preapproveOwner(true).build());
-        try (SecretValue v = t.vault.reader().reveal(admin, m.stored().metadata().secretId())) {
-          assertTrue(t.vault.verifier().verify(admin, clientId, v).match());
+        try (SecretValue v = t.vault.secrets().reader().reveal(admin, m.stored().metadata()
+            .secretId())) {
+          assertTrue(t.vault.secrets().verifier().verify(admin, clientId, v).match());
         }
       }
       assertEquals(afterOpen, root.calls.get(), "no root key (KMS) call per request");
 
-      t.vault.keyring().kek().rotate();
+      t.vault.keys().keyring().kek().rotate();
       assertEquals(afterOpen + 1, root.calls.get(), "a KEK rotation re-encrypts one keyset");
     }
     try (TestVault reopened = new TestVault(dir, root)) {

@@ -55,7 +55,7 @@ class BenchCommandTest {
     Clock clock = Clock.systemUTC();
     vault = Vault.open(dir.resolve("db"), DevRootKeyFile.loadOrCreate(dir.resolve("root.json")),
         clock, 10);
-    adminToken = vault.bootstrap().bootstrapIfEmpty().map(issued -> {
+    adminToken = vault.directory().bootstrap().bootstrapIfEmpty().map(issued -> {
       try (var value = issued.value()) {
         return value.reveal();
       }
@@ -247,6 +247,6 @@ class BenchCommandTest {
     var checker = new dev.coffer.server.service.kernel.CallContext(new dev.coffer.server.domain.Principal(
         tenant, "checker", dev.coffer.server.domain.PrincipalKind.USER, true, false,
         java.time.Instant.now()), "req-test", "test");
-    return vault.secrets().list(checker, "", "", null, false, "", 1000).items().size();
+    return vault.secrets().secrets().list(checker, null, "", null, false, "", 1000).items().size();
   }
 }

@@ -52,17 +52,6 @@ public final class SecretGrpcService extends SecretServiceGrpc.SecretServiceImpl
   private final Clock clock;
   private final Executor slowWork;
 
-  public SecretGrpcService(Secrets secrets, SecretReader reader, SecretVerifier verifier,
-      SecretRotator rotator, CredentialService credentials, Clock clock) {
-    this(secrets, reader, verifier, rotator, credentials, null, clock);
-  }
-
-  public SecretGrpcService(Secrets secrets, SecretReader reader, SecretVerifier verifier,
-      SecretRotator rotator, CredentialService credentials, QuarantineService quarantine,
-      Clock clock) {
-    this(secrets, reader, verifier, rotator, credentials, quarantine, clock, Runnable::run);
-  }
-
   /**
    * @param slowWork where work too long for a transport thread runs (key-pair generation in
    *     {@code CreateSecret}); {@code Runnable::run} runs it on the calling thread

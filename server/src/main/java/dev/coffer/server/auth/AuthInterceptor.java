@@ -65,10 +65,6 @@ public final class AuthInterceptor implements ServerInterceptor {
   private final AuthFailureAudit failures;
   private final CertificateIdentity certificates; // null: client certificates are ignored
 
-  public AuthInterceptor(Tokens tokens, AuthFailureAudit failures) {
-    this(tokens, failures, null);
-  }
-
   /** @param certificates how client certificates map to principals; null to ignore them */
   public AuthInterceptor(Tokens tokens, AuthFailureAudit failures,
       CertificateIdentity certificates) {

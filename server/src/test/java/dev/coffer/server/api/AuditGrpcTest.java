@@ -60,10 +60,10 @@ class AuditGrpcTest {
     coffer = new InProcessCoffer(dir);
     var v = coffer.vault.vault;
     var system = coffer.vault.admin();
-    v.principals().create(system, "default", "tadmin", PrincipalKind.USER, true);
-    v.principals().create(system, "default", "alice", PrincipalKind.USER, false);
-    v.tenants().create(system, "acme", null);
-    v.principals().create(system, "acme", "ada", PrincipalKind.USER, true);
+    v.directory().principals().create(system, "default", "tadmin", PrincipalKind.USER, true);
+    v.directory().principals().create(system, "default", "alice", PrincipalKind.USER, false);
+    v.directory().tenants().create(system, "acme", null);
+    v.directory().principals().create(system, "acme", "ada", PrincipalKind.USER, true);
     tadmin = coffer.vault.tokenFor("default", "tadmin");
     alice = coffer.vault.tokenFor("default", "alice");
     acmeAdmin = coffer.vault.tokenFor("acme", "ada");
@@ -179,7 +179,7 @@ class AuditGrpcTest {
 
   @Test
   void badFiltersAndPaging_areInvalidArgumentNamingTheField_andChangeNothing() {
-    long before = coffer.vault.vault.audit().lastSequence();
+    long before = coffer.vault.vault.kernel().audit().lastSequence();
     Timestamp t = Timestamps.fromSeconds(1_800_000_000L);
     assertInvalidField("filter.until", () -> list(AuditFilter.newBuilder().setSince(t)
         .setUntil(t).build(), 0, ""));
@@ -194,7 +194,7 @@ class AuditGrpcTest {
     assertInvalidField("page_size", () -> list(AuditFilter.getDefaultInstance(), -1, ""));
     assertInvalidField("page_token", () -> list(AuditFilter.getDefaultInstance(), 0, "%%%"));
     assertInvalidField("filter.action", () -> export(tadmin, action("nope")));
-    assertEquals(before, coffer.vault.vault.audit().lastSequence());
+    assertEquals(before, coffer.vault.vault.kernel().audit().lastSequence());
   }
 
   private ListAuditEventsResponse list(AuditFilter filter, int pageSize, String pageToken) {
@@ -218,7 +218,7 @@ class AuditGrpcTest {
   @Test
   void verify_byTheSystemAdministrator_findsTheChainIntact_andIsRecorded() {
     createLocations(tadmin, 3);
-    long events = coffer.vault.vault.audit().lastSequence();
+    long events = coffer.vault.vault.kernel().audit().lastSequence();
     VerifyAuditChainResponse r = audit(coffer.vault.adminToken)
         .verifyAuditChain(VerifyAuditChainRequest.getDefaultInstance());
     assertTrue(r.getIntact(), r.getFirstBreak());
@@ -238,7 +238,7 @@ class AuditGrpcTest {
   @Test
   void verify_afterAnEditInTheRawStore_reportsTheFirstBreak_andRecordsIt() throws Exception {
     createLocations(tadmin, 3);
-    var store = coffer.vault.vault.store();
+    var store = coffer.vault.vault.storage().store();
     byte[] key = ByteBuffer.allocate(8).putLong(2).array();
     AuditRec rec = AuditRec.parseFrom(store.get(Table.AUDIT, key).orElseThrow());
     store.commit(new Changes().put(Table.AUDIT, key,
@@ -256,10 +256,11 @@ class AuditGrpcTest {
   @Test
   void revokedAndExpiredTokens_areRecordedWithTheirTenantAndReason_butNotTheToken() {
     var v = coffer.vault.vault;
-    var issued = v.tokens().issue(coffer.vault.as(v.principals().get(coffer.vault.admin(),
+    var issued = v.directory().tokens().issue(coffer.vault.as(v.directory().principals()
+        .get(coffer.vault.admin(),
         "default", "alice")), "default", "alice", null, "t"); // her own: hers stay valid
     String revoked = issued.value().reveal();
-    v.tokens().revoke(coffer.vault.admin(), issued.token().tokenId());
+    v.directory().tokens().revoke(coffer.vault.admin(), issued.token().tokenId());
     assertReason(Status.Code.UNAUTHENTICATED, "TOKEN_REVOKED",
         () -> coffer.principals(revoked).whoAmI(WhoAmIRequest.getDefaultInstance()));
     coffer.vault.clock.advance(Duration.ofDays(31));
@@ -289,7 +290,7 @@ class AuditGrpcTest {
     String unknown = "cfr_at_" + "x".repeat(49);
     assertReason(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED",
         () -> coffer.principals(unknown).whoAmI(WhoAmIRequest.getDefaultInstance()));
-    List<AuditEntry> anonymous = new AuditQuery(coffer.vault.vault.store())
+    List<AuditEntry> anonymous = new AuditQuery(coffer.vault.vault.storage().store())
         .list("", dev.coffer.server.audit.AuditFilter.ALL, "", 50).items();
     assertEquals(2, anonymous.size());
     assertTrue(anonymous.stream().allMatch(e -> e.action().equals("AUTHENTICATE")
@@ -304,7 +305,7 @@ class AuditGrpcTest {
       assertReason(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED",
           () -> coffer.principals(unknown).whoAmI(WhoAmIRequest.getDefaultInstance()));
     }
-    var failures = coffer.vault.vault.authFailures();
+    var failures = coffer.vault.vault.operator().authFailures();
     assertEquals(10, anonymousEvents());
     assertEquals(15, failures.suppressed());
     coffer.vault.clock.advance(Duration.ofSeconds(6));
@@ -315,7 +316,7 @@ class AuditGrpcTest {
   }
 
   private int anonymousEvents() {
-    return new AuditQuery(coffer.vault.vault.store())
+    return new AuditQuery(coffer.vault.vault.storage().store())
         .list("", dev.coffer.server.audit.AuditFilter.ALL, "", 1000).items().size();
   }
 
@@ -340,7 +341,7 @@ class AuditGrpcTest {
     assertTrue(exported.toString().contains("SECRET_REVEAL"));
     StringBuilder raw = new StringBuilder();
     byte[] after = null;
-    for (List<KeyValue> page; !(page = coffer.vault.vault.store().scan(Table.AUDIT,
+    for (List<KeyValue> page; !(page = coffer.vault.vault.storage().store().scan(Table.AUDIT,
         new byte[0], after, 500)).isEmpty(); after = page.get(page.size() - 1).key()) {
       page.forEach(kv -> raw.append(new String(kv.value(), StandardCharsets.ISO_8859_1)));
     }

@@ -18,6 +18,7 @@ import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -246,24 +247,26 @@ class AuthorizationMatrixGrpcTest {
     var v = coffer.vault.vault;
     for (String p : List.of("tadmin", "alice", "oscar", "gina", "eve", "ron", "penny", "dan",
         "sam", "zed", "rita")) {
-      v.principals().create(system, "default", p, PrincipalKind.USER, p.equals("tadmin"));
+      v.directory().principals().create(system, "default", p, PrincipalKind.USER,
+          p.equals("tadmin"));
     }
-    v.tenants().create(system, "acme", null);
-    v.principals().create(system, "acme", "olga", PrincipalKind.USER, false);
-    jwtClientId = v.applications().create(system, "signer_api", "production",
+    v.directory().tenants().create(system, "acme", null);
+    v.directory().principals().create(system, "acme", "olga", PrincipalKind.USER, false);
+    jwtClientId = v.directory().applications().create(system, "signer_api", "production",
         dev.coffer.server.domain.SecurityType.SIGNED_JWT, OAuthFlow.CLIENT_CREDENTIALS, "alice")
         .application().clientId();
     alicesWorld = world("alice", "payments_api", true);
     oscarsWorld = world("oscar", "orders_api", false);
-    v.scopes().create(ctx("alice"), "payments.read", "", "alice");
+    v.directory().scopes().create(ctx("alice"), "payments.read", "", "alice");
     var now = coffer.vault.clock.instant();
     CallContext alice = ctx("alice");
-    v.grants().create(alice, alicesWorld.secretId(), "eve", now.plusSeconds(60));
-    var ron = v.grants().create(alice, alicesWorld.secretId(), "ron", now.plusSeconds(3600));
-    v.grants().revoke(alice, ron.grantId(), "");
-    AccessRequest denied = v.accessRequests().create(ctx("dan"), alicesWorld.secretId(), "why",
-        Duration.ofHours(1));
-    v.accessRequests().deny(alice, denied.requestId(), "no", "");
+    v.sharing().grants().create(alice, alicesWorld.secretId(), "eve", now.plusSeconds(60));
+    var ron = v.sharing().grants().create(alice, alicesWorld.secretId(), "ron",
+        now.plusSeconds(3600));
+    v.sharing().grants().revoke(alice, ron.grantId(), "");
+    AccessRequest denied = v.sharing().accessRequests().create(ctx("dan"), alicesWorld.secretId(),
+        "why", Duration.ofHours(1));
+    v.sharing().accessRequests().deny(alice, denied.requestId(), "no", "");
     coffer.vault.clock.advance(Duration.ofMinutes(2));
     Map<Role, String[]> who = Map.of(Role.ADMIN, new String[] {"default", "tadmin"},
         Role.OWNER_PREAPPROVED, new String[] {"default", "alice"},
@@ -285,26 +288,28 @@ class AuthorizationMatrixGrpcTest {
   /** A shared vaulted secret owned by {@code owner}, a pending request by penny, a grant for gina. */
   private World world(String owner, String appName, boolean preapprove) {
     var v = coffer.vault.vault;
-    String clientId = v.applications().create(system, appName, "production", null,
+    String clientId = v.directory().applications().create(system, appName, "production", null,
         OAuthFlow.AUTHORIZATION_CODE, owner).application().clientId();
-    var minted = v.secrets().create(ctx(owner), clientId, SecretRequest.builder()
+    var minted = TestSecrets.create(v, ctx(owner), clientId, SecretRequest.builder()
         .displayName("target").location("/").vaulted(true).sharingEnabled(true).owner(owner)
         .preapproveOwner(preapprove).build());
     String secretId = minted.stored().metadata().secretId();
-    String pending = v.accessRequests().create(ctx("penny"), secretId, "why",
+    String pending = v.sharing().accessRequests().create(ctx("penny"), secretId, "why",
         Duration.ofHours(1)).requestId();
-    String grant = v.grants().create(ctx(owner), secretId, "gina",
+    String grant = v.sharing().grants().create(ctx(owner), secretId, "gina",
         coffer.vault.clock.instant().plus(Duration.ofDays(1))).grantId();
     return new World(owner, clientId, secretId, minted.value().reveal(), pending, grant,
         jwtClientId);
   }
 
   private CallContext ctx(String principal) {
-    return coffer.vault.as(coffer.vault.vault.principals().get(system, "default", principal));
+    return coffer.vault.as(coffer.vault.vault.directory().principals().get(system, "default",
+        principal));
   }
 
   private String freshSecret(World w) {
-    return coffer.vault.vault.secrets().create(ctx(w.owner()), w.clientId(), SecretRequest.builder()
+    return TestSecrets.create(coffer.vault.vault, ctx(w.owner()), w.clientId(),
+        SecretRequest.builder()
         .displayName("fresh").location("/").vaulted(true).sharingEnabled(true).owner(w.owner())
         .build()).stored().metadata()
         .secretId();
@@ -313,14 +318,14 @@ class AuthorizationMatrixGrpcTest {
   /** A fresh secret of {@code w}, reported leaked (quarantined), then rotated by its owner. */
   private String freshQuarantinedAndRotated(World w) {
     var v = coffer.vault.vault;
-    var minted = v.secrets().create(ctx(w.owner()), w.clientId(), SecretRequest.builder()
+    var minted = TestSecrets.create(v, ctx(w.owner()), w.clientId(), SecretRequest.builder()
         .displayName("leaky").location("/").vaulted(true).sharingEnabled(true).owner(w.owner())
         .build());
     try (minted) {
-      v.leakReports().report("req-matrix", null, minted.value());
+      v.secrets().leakReports().report("req-matrix", null, minted.value());
     }
     String id = minted.stored().metadata().secretId();
-    v.rotator().rotate(ctx(w.owner()), id, Duration.ofHours(1), "").close();
+    v.secrets().rotator().rotate(ctx(w.owner()), id, Duration.ofHours(1), "").close();
     return id;
   }
 
@@ -332,7 +337,7 @@ class AuthorizationMatrixGrpcTest {
   }
 
   private String freshRequest(World w) {
-    return coffer.vault.vault.accessRequests().create(ctx("rita"), w.secretId(), "why",
+    return coffer.vault.vault.sharing().accessRequests().create(ctx("rita"), w.secretId(), "why",
         Duration.ofHours(1)).requestId();
   }
 
@@ -342,7 +347,7 @@ class AuthorizationMatrixGrpcTest {
    */
   private String ownRequest(Cell c) {
     try {
-      return coffer.vault.vault.accessRequests().create(ctx(c.principal()),
+      return coffer.vault.vault.sharing().accessRequests().create(ctx(c.principal()),
           c.world().secretId(), "why", Duration.ofHours(1)).requestId();
     } catch (RuntimeException e) {
       return freshRequest(c.world());
@@ -350,12 +355,12 @@ class AuthorizationMatrixGrpcTest {
   }
 
   private String freshGrant(World w) {
-    return coffer.vault.vault.grants().create(ctx(w.owner()), w.secretId(), "zed",
+    return coffer.vault.vault.sharing().grants().create(ctx(w.owner()), w.secretId(), "zed",
         coffer.vault.clock.instant().plus(Duration.ofHours(1))).grantId();
   }
 
   private String freshToken() {
-    return coffer.vault.vault.tokens().issue(system, "default", "zed", null, "").token()
+    return coffer.vault.vault.directory().tokens().issue(system, "default", "zed", null, "").token()
         .tokenId();
   }
 

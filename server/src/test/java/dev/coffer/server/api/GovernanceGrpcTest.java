@@ -198,7 +198,7 @@ class GovernanceGrpcTest {
     LifecycleGrpcTest.Watch watch = new LifecycleGrpcTest.Watch(-1);
     LifecycleServiceGrpc.newStub(coffer.channel).withInterceptors(InProcessCoffer.bearer(alice))
         .watchLifecycle(WatchLifecycleRequest.getDefaultInstance(), watch);
-    LifecycleGrpcTest.await(() -> coffer.vault.vault.lifecycleEvents().subscriptionCount() == 1);
+    LifecycleGrpcTest.await(() -> coffer.vault.vault.lifecycle().events().subscriptionCount() == 1);
 
     IssueTokenResponse forAlice = issue(carol, "", "alice");
 
@@ -280,13 +280,13 @@ class GovernanceGrpcTest {
     LifecycleGrpcTest.Watch watch = new LifecycleGrpcTest.Watch(-1);
     LifecycleServiceGrpc.newStub(coffer.channel).withInterceptors(InProcessCoffer.bearer(bob))
         .watchLifecycle(WatchLifecycleRequest.getDefaultInstance(), watch);
-    LifecycleGrpcTest.await(() -> coffer.vault.vault.lifecycleEvents().subscriptionCount() == 1);
+    LifecycleGrpcTest.await(() -> coffer.vault.vault.lifecycle().events().subscriptionCount() == 1);
     String tokenId = coffer.tokens(bob).listTokens(ListTokensRequest.getDefaultInstance())
         .getTokens(0).getName();
     coffer.tokens(bob).revokeToken(RevokeTokenRequest.newBuilder().setName(tokenId).build());
     Throwable ended = watch.ended.get(10, TimeUnit.SECONDS);
     assertEquals(Status.Code.UNAUTHENTICATED, Status.fromThrowable(ended).getCode());
-    LifecycleGrpcTest.await(() -> coffer.vault.vault.lifecycleEvents().subscriptionCount() == 0);
+    LifecycleGrpcTest.await(() -> coffer.vault.vault.lifecycle().events().subscriptionCount() == 0);
   }
 
   @Test

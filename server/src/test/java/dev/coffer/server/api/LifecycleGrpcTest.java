@@ -21,6 +21,7 @@ import dev.coffer.server.service.lifecycle.LifecycleNotice;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -55,15 +56,15 @@ class LifecycleGrpcTest {
     coffer = new InProcessCoffer(dir);
     var v = coffer.vault.vault;
     CallContext system = coffer.vault.admin();
-    alice = coffer.vault.as(v.principals().create(system, "default", "alice",
+    alice = coffer.vault.as(v.directory().principals().create(system, "default", "alice",
         PrincipalKind.USER, false));
-    v.principals().create(system, "default", "sam", PrincipalKind.USER, false);
-    v.tenants().create(system, "acme", null);
-    v.principals().create(system, "acme", "olga", PrincipalKind.USER, true);
+    v.directory().principals().create(system, "default", "sam", PrincipalKind.USER, false);
+    v.directory().tenants().create(system, "acme", null);
+    v.directory().principals().create(system, "acme", "olga", PrincipalKind.USER, true);
     aliceToken = coffer.vault.tokenFor("default", "alice");
-    clientId = v.applications().create(system, "payments_api", "production", null,
+    clientId = v.directory().applications().create(system, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
-    bus = v.lifecycleEvents();
+    bus = v.lifecycle().events();
   }
 
   @AfterEach
@@ -140,7 +141,7 @@ class LifecycleGrpcTest {
   }
 
   String secret(Instant expire, boolean shared) {
-    return coffer.vault.vault.secrets().create(alice, clientId, SecretRequest.builder()
+    return TestSecrets.create(coffer.vault.vault, alice, clientId, SecretRequest.builder()
         .displayName("s").expireTime(expire).location("/").vaulted(shared).sharingEnabled(shared)
         .build()).stored().metadata().secretId();
   }
@@ -159,14 +160,14 @@ class LifecycleGrpcTest {
     assertEquals(rotated.getSecret().getName(), change.getSuccessor());
     Instant e2 = TestVault.START.plus(Duration.ofDays(40));
     coffer.vault.clock.set(e2.minus(Duration.ofDays(30)));
-    coffer.vault.vault.lifecycleMonitor().tick();
+    coffer.vault.vault.lifecycle().monitor().tick();
     LifecycleEvent warning = w.next();
     assertEquals(LifecycleEventType.LIFECYCLE_EXPIRY_WARNING, warning.getType());
     assertEquals(rotated.getSecret().getName(), warning.getResource());
     assertEquals(Duration.ofDays(30).getSeconds(), warning.getLeadTimeSeconds());
     assertEquals(e2.getEpochSecond(), warning.getExpireTime().getSeconds());
     assertEquals(e2.minus(Duration.ofDays(30)).getEpochSecond(), warning.getTime().getSeconds());
-    coffer.vault.vault.lifecycleMonitor().tick();
+    coffer.vault.vault.lifecycle().monitor().tick();
     bus.flush();
     assertNull(w.events.poll(200, TimeUnit.MILLISECONDS), "each event once");
   }
@@ -177,7 +178,7 @@ class LifecycleGrpcTest {
     Watch owner = watch(aliceToken);
     Watch stranger = watch(coffer.vault.tokenFor("default", "sam"));
     Watch otherTenant = watch(coffer.vault.tokenFor("acme", "olga"));
-    coffer.vault.vault.secrets().revoke(alice, id, "");
+    coffer.vault.vault.secrets().secrets().revoke(alice, id, "");
     assertEquals("REVOKED", owner.next().getState());
     bus.flush();
     assertNull(stranger.events.poll(100, TimeUnit.MILLISECONDS));
@@ -215,7 +216,7 @@ class LifecycleGrpcTest {
 
   @Test
   void aClientThatStopsReading_isDisconnected_withResourceExhausted() throws Exception {
-    SecretMetadata m = coffer.vault.vault.secrets().get(alice,
+    SecretMetadata m = coffer.vault.vault.secrets().secrets().get(alice,
         secret(TestVault.START.plus(Duration.ofDays(40)), false));
     Watch w = watch(aliceToken, WatchLifecycleRequest.getDefaultInstance(), 0);
     for (int i = 0; i <= LifecycleEvents.DEFAULT_QUEUE_CAPACITY; i++) {

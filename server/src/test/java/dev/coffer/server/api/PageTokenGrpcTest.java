@@ -30,6 +30,7 @@ import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,37 +68,38 @@ class PageTokenGrpcTest {
     coffer = new InProcessCoffer(dir);
     Vault v = coffer.vault.vault;
     CallContext system = coffer.vault.admin();
-    v.principals().create(system, "default", "alice", PrincipalKind.USER, false);
-    v.principals().create(system, "default", "bob", PrincipalKind.USER, false);
-    v.tenants().create(system, "acme", null);
-    v.principals().create(system, "acme", "ada", PrincipalKind.USER, true);
+    v.directory().principals().create(system, "default", "alice", PrincipalKind.USER, false);
+    v.directory().principals().create(system, "default", "bob", PrincipalKind.USER, false);
+    v.directory().tenants().create(system, "acme", null);
+    v.directory().principals().create(system, "acme", "ada", PrincipalKind.USER, true);
     admin = coffer.vault.adminToken;
     alice = coffer.vault.tokenFor("default", "alice");
     bob = coffer.vault.tokenFor("default", "bob");
     acmeAdmin = coffer.vault.tokenFor("acme", "ada");
-    CallContext aliceCtx = coffer.vault.as(v.principals().get(system, "default", "alice"));
-    clientId = v.applications().create(aliceCtx, "payments_api", "production",
+    CallContext aliceCtx = coffer.vault.as(v.directory().principals().get(system, "default",
+        "alice"));
+    clientId = v.directory().applications().create(aliceCtx, "payments_api", "production",
         SecurityType.CLIENT_SECRET, OAuthFlow.AUTHORIZATION_CODE, "alice").application()
         .clientId();
-    v.applications().create(aliceCtx, "billing_api", "production", SecurityType.CLIENT_SECRET,
-        OAuthFlow.AUTHORIZATION_CODE, "alice");
+    v.directory().applications().create(aliceCtx, "billing_api", "production",
+        SecurityType.CLIENT_SECRET, OAuthFlow.AUTHORIZATION_CODE, "alice");
     for (int i = 0; i < SECRETS; i++) {
-      try (var minted = v.secrets().create(aliceCtx, clientId, SecretRequest.builder()
+      try (var minted = TestSecrets.create(v, aliceCtx, clientId, SecretRequest.builder()
           .displayName("s" + i).location("/").vaulted(true).sharingEnabled(true).build())) {
         secretIds.add(minted.stored().metadata().secretId());
       }
     }
     for (String path : new String[] {"/a", "/b", "/c", "/a/x"}) {
-      v.locations().create(system, path);
+      v.secrets().locations().create(system, path);
     }
     for (String scope : new String[] {"read_api", "write_api", "admin_api"}) {
-      v.scopes().create(aliceCtx, scope, "", "alice");
+      v.directory().scopes().create(aliceCtx, scope, "", "alice");
     }
-    CallContext bobCtx = coffer.vault.as(v.principals().get(system, "default", "bob"));
+    CallContext bobCtx = coffer.vault.as(v.directory().principals().get(system, "default", "bob"));
     for (int i = 0; i < 4; i++) {
-      v.accessRequests().create(bobCtx, secretIds.get(i), "incident " + i,
+      v.sharing().accessRequests().create(bobCtx, secretIds.get(i), "incident " + i,
           java.time.Duration.ofHours(1));
-      v.grants().create(aliceCtx, secretIds.get(i), "bob",
+      v.sharing().grants().create(aliceCtx, secretIds.get(i), "bob",
           coffer.vault.clock.instant().plusSeconds(3600));
     }
   }
@@ -198,9 +200,11 @@ class PageTokenGrpcTest {
           .setPageSize(2).setPageToken(bad)));
     }
     // A bare cursor, as tokens used to be (base64url of the last key read), is refused too.
-    String bareCursor = coffer.vault.vault.secrets().list(coffer.vault.as(coffer.vault.vault
-        .principals().get(coffer.vault.admin(), "default", "alice")), "", "", null, false,
-        "", 2).nextPageToken();
+    Vault v = coffer.vault.vault;
+    CallContext aliceCtx = coffer.vault.as(
+        v.directory().principals().get(coffer.vault.admin(), "default", "alice"));
+    String bareCursor = v.secrets().secrets().list(aliceCtx, null, "", null, false, "", 2)
+        .nextPageToken();
     assertFalse(bareCursor.isEmpty());
     assertInvalidField("page_token", () -> secrets(alice, ListSecretsRequest.newBuilder()
         .setPageSize(2).setPageToken(bareCursor)));

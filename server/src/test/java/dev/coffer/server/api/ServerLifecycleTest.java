@@ -77,7 +77,7 @@ class ServerLifecycleTest {
         dev.coffer.api.v1.PrincipalServiceGrpc.newBlockingStub(channel)
             .withInterceptors(InProcessCoffer.bearer(t.adminToken))
             .whoAmI(dev.coffer.api.v1.WhoAmIRequest.getDefaultInstance()); // first sign-in
-        long before = t.vault.audit().lastSequence();
+        long before = t.vault.kernel().audit().lastSequence();
         CreateSecretRequest huge = CreateSecretRequest.newBuilder()
             .setParent("applications/x").setDisplayName("n")
             .setDescription("d".repeat(ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES + 1))
@@ -85,7 +85,7 @@ class ServerLifecycleTest {
         GrpcAssertions.assertStatus(Status.Code.RESOURCE_EXHAUSTED, () -> SecretServiceGrpc
             .newBlockingStub(channel).withInterceptors(InProcessCoffer.bearer(t.adminToken))
             .withDeadlineAfter(10, TimeUnit.SECONDS).createSecret(huge));
-        assertEquals(before, t.vault.audit().lastSequence());
+        assertEquals(before, t.vault.kernel().audit().lastSequence());
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.stop(Duration.ofSeconds(1));

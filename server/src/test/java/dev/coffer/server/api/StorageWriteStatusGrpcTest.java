@@ -51,7 +51,7 @@ class StorageWriteStatusGrpcTest {
   void status_showsAWriteFailure_untilTheNextWriteSucceeds() {
     assertFalse(status().hasStorageWriteError());
 
-    coffer.vault.vault.storageWrites().failed(new CofferException(Reason.STORAGE_FAILURE,
+    coffer.vault.vault.storage().storageWrites().failed(new CofferException(Reason.STORAGE_FAILURE,
         "storage write failed", new RocksDBException("IO error", new Status(Status.Code.IOError,
             Status.SubCode.NoSpace, "No space left on device"))));
     VaultStatus failing = status();

@@ -146,11 +146,11 @@ class TransportGrpcTest {
         InProcessCoffer.bearer(coffer.vault.adminToken));
     coffer.principals(coffer.vault.adminToken).whoAmI(
         dev.coffer.api.v1.WhoAmIRequest.getDefaultInstance()); // first sign-in is a write
-    long auditBefore = coffer.vault.vault.audit().lastSequence();
+    long auditBefore = coffer.vault.vault.kernel().audit().lastSequence();
     dev.coffer.server.testing.GrpcAssertions.assertInvalidField("request",
         () -> ClientCalls.blockingUnaryCall(channel, raw,
             CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), garbage));
-    assertEquals(auditBefore, coffer.vault.vault.audit().lastSequence());
+    assertEquals(auditBefore, coffer.vault.vault.kernel().audit().lastSequence());
   }
 
   @Test

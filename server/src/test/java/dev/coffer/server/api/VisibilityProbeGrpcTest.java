@@ -24,6 +24,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -68,28 +69,28 @@ class VisibilityProbeGrpcTest {
     v = coffer.vault.vault;
     system = coffer.vault.admin();
     for (String p : List.of("alice", "bob", "carol")) {
-      v.principals().create(system, "default", p, PrincipalKind.USER, false);
+      v.directory().principals().create(system, "default", p, PrincipalKind.USER, false);
     }
-    v.tenants().create(system, "acme", null);
-    v.principals().create(system, "acme", "ada", PrincipalKind.USER, true);
+    v.directory().tenants().create(system, "acme", null);
+    v.directory().principals().create(system, "acme", "ada", PrincipalKind.USER, true);
     alice = coffer.vault.tokenFor("default", "alice");
     carol = coffer.vault.tokenFor("default", "carol");
     ada = coffer.vault.tokenFor("acme", "ada");
     CallContext aliceCtx = ctx("default", "alice");
-    clientId = v.applications().create(aliceCtx, "payments_api", "production",
+    clientId = v.directory().applications().create(aliceCtx, "payments_api", "production",
         SecurityType.CLIENT_SECRET, OAuthFlow.AUTHORIZATION_CODE, "alice").application()
         .clientId();
-    try (var priv = v.secrets().create(aliceCtx, clientId, SecretRequest.builder()
+    try (var priv = TestSecrets.create(v, aliceCtx, clientId, SecretRequest.builder()
         .displayName("private").location("/").vaulted(true).preapproveOwner(true).build());
-         var shared = v.secrets().create(aliceCtx, clientId, SecretRequest.builder()
+         var shared = TestSecrets.create(v, aliceCtx, clientId, SecretRequest.builder()
              .displayName("shared").location("/").vaulted(true).sharingEnabled(true).build())) {
       privateSecret = priv.stored().metadata().secretId();
       sharedSecret = shared.stored().metadata().secretId();
     }
-    grantId = v.grants().create(aliceCtx, sharedSecret, "bob",
+    grantId = v.sharing().grants().create(aliceCtx, sharedSecret, "bob",
         coffer.vault.clock.instant().plusSeconds(3600)).grantId();
-    requestId = v.accessRequests().create(ctx("default", "bob"), sharedSecret, "incident 7",
-        java.time.Duration.ofHours(1)).requestId();
+    requestId = v.sharing().accessRequests().create(ctx("default", "bob"), sharedSecret,
+        "incident 7", java.time.Duration.ofHours(1)).requestId();
   }
 
   @AfterEach
@@ -98,7 +99,7 @@ class VisibilityProbeGrpcTest {
   }
 
   CallContext ctx(String tenant, String principal) {
-    return coffer.vault.as(v.principals().get(system, tenant, principal));
+    return coffer.vault.as(v.directory().principals().get(system, tenant, principal));
   }
 
   GrantServiceGrpc.GrantServiceBlockingStub grants(String token) {
@@ -114,12 +115,12 @@ class VisibilityProbeGrpcTest {
    * the audit queue in order, so after it every earlier event is durable.
    */
   void auditBarrier() {
-    v.locations().create(system, "/barrier" + barriers++);
+    v.secrets().locations().create(system, "/barrier" + barriers++);
   }
 
   List<AuditEntry> probes(CallContext reader) {
     auditBarrier();
-    return v.auditTrail().list(reader, new AuditFilter(null, null, "", "",
+    return v.operator().auditTrail().list(reader, new AuditFilter(null, null, "", "",
         AuditAction.OBJECT_PROBE.name()), "", 100).items();
   }
 
@@ -160,7 +161,7 @@ class VisibilityProbeGrpcTest {
           GetSecretRequest.newBuilder().setName("secrets/" + privateSecret).build()));
     }
     auditBarrier();
-    int recorded = v.auditTrail().list(system, new AuditFilter(null, null, "", "",
+    int recorded = v.operator().auditTrail().list(system, new AuditFilter(null, null, "", "",
         AuditAction.OBJECT_PROBE.name()), "", 1000).items().size() - before;
     assertEquals(limit, recorded);
   }

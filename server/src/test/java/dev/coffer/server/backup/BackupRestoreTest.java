@@ -19,6 +19,7 @@ import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.Table;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class BackupRestoreTest {
   void setUp() {
     t = new TestVault(dir.resolve("live"));
     admin = t.admin();
-    app = t.vault.applications().create(admin, "payments_api", "production", null,
+    app = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "admin").application();
     for (int i = 0; i < 12; i++) {
       create("s" + i, i % 3 != 0);
@@ -67,7 +68,7 @@ class BackupRestoreTest {
   }
 
   private void create(String name, boolean vaulted) {
-    SecretMinter.Minted m = t.vault.secrets().create(admin, app.clientId(),
+    SecretMinter.Minted m = TestSecrets.create(t.vault, admin, app.clientId(),
         SecretRequest.builder().displayName(name).location("/").vaulted(vaulted)
             .preapproveOwner(vaulted).build());
     try (SecretValue v = m.value()) {
@@ -101,7 +102,7 @@ class BackupRestoreTest {
       while (written.get() < 5) {
         Thread.sleep(5);
       }
-      BackupWriter.Written w = t.vault.admin().backup(admin, "b1");
+      BackupWriter.Written w = t.vault.operator().admin().backup(admin, "b1");
       stop.set(true);
       load.get(60, TimeUnit.SECONDS);
       assertTrue(Files.isRegularFile(w.path().resolve("manifest.json")));
@@ -121,7 +122,7 @@ class BackupRestoreTest {
         int checked = 0;
         for (var e : Map.copyOf(values).entrySet()) {
           if (isVaulted(restored, restoredAdmin, e.getKey())) {
-            try (SecretValue v = restored.reader().reveal(restoredAdmin, e.getKey())) {
+            try (SecretValue v = restored.secrets().reader().reveal(restoredAdmin, e.getKey())) {
               assertEquals(e.getValue(), v.reveal());
               checked++;
             }
@@ -137,8 +138,8 @@ class BackupRestoreTest {
 
   @Test
   void backupsAndRestoredVaults_areOwnerOnly() throws Exception {
-    BackupWriter.Written w = t.vault.admin().backup(admin, "private");
-    assertOwnerOnly(t.vault.admin().status(admin).backupDir());
+    BackupWriter.Written w = t.vault.operator().admin().backup(admin, "private");
+    assertOwnerOnly(t.vault.operator().admin().status(admin).backupDir());
     assertOwnerOnly(w.path());
     Path restored = dir.resolve("restored-private");
     assertTrue(BackupRestorer.restore(w.path(), restored, opener()).ok());
@@ -159,7 +160,7 @@ class BackupRestoreTest {
   /** False also for a secret created after the backup was taken (not in it). */
   private static boolean isVaulted(Vault v, CallContext ctx, String secretId) {
     try {
-      return v.secrets().get(ctx, secretId).vaulted();
+      return v.secrets().secrets().get(ctx, secretId).vaulted();
     } catch (CofferException e) {
       assertEquals(Reason.SECRET_NOT_FOUND, e.reason());
       return false;
@@ -169,21 +170,21 @@ class BackupRestoreTest {
   @Test
   void badNames_existingBackups_andMissingConfig_areRefused() {
     CofferException bad = assertThrows(CofferException.class,
-        () -> t.vault.admin().backup(admin, "../escape"));
+        () -> t.vault.operator().admin().backup(admin, "../escape"));
     assertEquals(Reason.INVALID_FIELD, bad.reason());
     assertEquals("name", bad.violations().get(0).field());
     assertFalse(Files.exists(dir.resolve("live").resolve("escape")));
-    t.vault.admin().backup(admin, "once");
+    t.vault.operator().admin().backup(admin, "once");
     assertEquals(Reason.ALREADY_EXISTS, assertThrows(CofferException.class,
-        () -> t.vault.admin().backup(admin, "once")).reason());
+        () -> t.vault.operator().admin().backup(admin, "once")).reason());
     CallContext alice = t.newPrincipal("default", "alice", true);
     assertEquals(Reason.NOT_SYSTEM_ADMIN, assertThrows(CofferException.class,
-        () -> t.vault.admin().backup(alice, "x")).reason());
+        () -> t.vault.operator().admin().backup(alice, "x")).reason());
   }
 
   @Test
   void alteredFile_missingManifest_nonEmptyTarget_wrongRootKey_areRefused() throws Exception {
-    Path backup = t.vault.admin().backup(admin, "b").path();
+    Path backup = t.vault.operator().admin().backup(admin, "b").path();
     Path target = dir.resolve("target");
 
     Files.createDirectories(target);
@@ -218,7 +219,7 @@ class BackupRestoreTest {
 
   @Test
   void backupRewrittenByAnAttacker_withFreshChecksums_failsTheAuditCheck() throws Exception {
-    Path backup = t.vault.admin().backup(admin, "b").path();
+    Path backup = t.vault.operator().admin().backup(admin, "b").path();
     BackupManifest original = BackupManifest.read(backup);
     // An attacker with the backup edits an audit event and recomputes every checksum.
     Path db = backup.resolve("db");

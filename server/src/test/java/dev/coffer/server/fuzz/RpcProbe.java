@@ -65,8 +65,9 @@ final class RpcProbe {
 
   RpcProbe(FuzzWorld world) {
     this.world = world;
-    this.rocks = world.coffer.vault.vault.rocks();
-    this.audit = (dev.coffer.server.audit.ChainedAuditLog) world.coffer.vault.vault.audit();
+    this.rocks = world.coffer.vault.vault.storage().rocks();
+    this.audit = (dev.coffer.server.audit.ChainedAuditLog) world.coffer.vault.vault.kernel()
+        .audit();
   }
 
   /** Sends {@code request} and checks the answer; returns its status code. */
@@ -74,7 +75,7 @@ final class RpcProbe {
     settle();
     long seq0 = rocks.latestSequenceNumber();
     long audit0 = audit.lastSequence();
-    int watches0 = world.coffer.vault.vault.lifecycleEvents().subscriptionCount();
+    int watches0 = world.coffer.vault.vault.lifecycle().events().subscriptionCount();
     Answer answer = send(rpc, caller, request, watches0);
     Status status = answer.status();
     long written = rocks.latestSequenceNumber() - seq0;
@@ -115,7 +116,7 @@ final class RpcProbe {
 
   private String lastEvent() {
     try {
-      var store = world.coffer.vault.vault.store();
+      var store = world.coffer.vault.vault.storage().store();
       long seq = audit.lastSequence();
       var rec = dev.coffer.server.store.records.pb.AuditRec.parseFrom(store.get(
           dev.coffer.server.store.Table.AUDIT, java.nio.ByteBuffer.allocate(8).putLong(seq)
@@ -243,7 +244,7 @@ final class RpcProbe {
     }
     // A watch never ends on its own: it was accepted once it subscribed; then end it.
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STREAM_WAIT_MS);
-    var events = world.coffer.vault.vault.lifecycleEvents();
+    var events = world.coffer.vault.vault.lifecycle().events();
     while (!closed.isDone() && events.subscriptionCount() <= watches0
         && System.nanoTime() < deadline) {
       LockSupport.parkNanos(100_000);

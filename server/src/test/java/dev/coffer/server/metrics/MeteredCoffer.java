@@ -41,7 +41,7 @@ final class MeteredCoffer implements AutoCloseable {
         dir.resolve("root.json")), clock,
         dev.coffer.server.VaultSettings.defaults().withVerifyFailuresPerMinute(
             verifyFailuresPerMinute), metrics.vault());
-    this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
+    this.adminToken = vault.directory().bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
         .map(v -> {
           try (v) {
             return v.reveal();

@@ -13,6 +13,7 @@ import dev.coffer.server.domain.TenantPolicy;
 import dev.coffer.server.service.kernel.BackgroundJobs;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
@@ -47,11 +48,11 @@ class VaultStatisticsTest {
     admin = t.admin();
     alice = t.newPrincipal("default", "alice", false);
     bob = t.newPrincipal("default", "bob", false);
-    clientId = t.vault.applications().create(admin, "payments_api", "production", null,
+    clientId = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
     registry = new SimpleMeterRegistry();
-    statistics = new VaultStatistics(t.vault.store(), t.clock, registry, Duration.ofSeconds(30),
-        VaultStatistics.DEFAULT_RECORDS_PER_RUN);
+    statistics = new VaultStatistics(t.vault.storage().store(), t.clock, registry,
+        Duration.ofSeconds(30), VaultStatistics.DEFAULT_RECORDS_PER_RUN);
   }
 
   @AfterEach
@@ -60,7 +61,7 @@ class VaultStatisticsTest {
   }
 
   String secret(Instant expires, boolean vaulted) {
-    return t.vault.secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+    return TestSecrets.create(t.vault, alice, clientId, SecretRequest.builder().displayName("s")
         .expireTime(expires).location("/").vaulted(vaulted).sharingEnabled(vaulted).build())
         .stored().metadata().secretId();
   }
@@ -76,7 +77,7 @@ class VaultStatisticsTest {
     secret(START.plus(DAY).plus(Duration.ofDays(7)), false);  // b: 7 days left
     secret(START.plus(DAY).plus(Duration.ofDays(30)), true);  // c: 30 days left
     secret(START.plus(Duration.ofDays(365)), false);     // d: far away
-    t.vault.secrets().revoke(alice, secret(START.plus(Duration.ofDays(5)), false), "");
+    t.vault.secrets().secrets().revoke(alice, secret(START.plus(Duration.ofDays(5)), false), "");
     secret(START.plus(Duration.ofHours(1)), false);      // expired by then
 
     t.clock.set(START.plus(DAY).minusSeconds(1));
@@ -126,7 +127,7 @@ class VaultStatisticsTest {
   @Test
   void secretReplacedByRotation_isNotExpiring_itsSuccessorIs() {
     String old = secret(START.plus(Duration.ofDays(20)), false);
-    t.vault.rotator().rotate(alice, old, Duration.ofDays(3), "");
+    t.vault.secrets().rotator().rotate(alice, old, Duration.ofDays(3), "");
 
     TenantFigures f = statistics.refresh().tenant("default");
 
@@ -138,14 +139,14 @@ class VaultStatisticsTest {
   @Test
   void countsActiveGrants_andPendingRequests_toTheSecond() {
     String shared = secret(START.plus(Duration.ofDays(365)), true);
-    t.vault.grants().create(alice, shared, "bob", START.plus(DAY));         // active
-    t.vault.grants().create(alice, shared, "bob", START.plusSeconds(10));  // expires soon
-    Grant revoked = t.vault.grants().create(alice, shared, "bob", START.plus(DAY));
-    t.vault.grants().revoke(alice, revoked.grantId(), "");
-    AccessRequest pending = t.vault.accessRequests().create(bob, shared, "incident 1",
+    t.vault.sharing().grants().create(alice, shared, "bob", START.plus(DAY));         // active
+    t.vault.sharing().grants().create(alice, shared, "bob", START.plusSeconds(10));  // expires soon
+    Grant revoked = t.vault.sharing().grants().create(alice, shared, "bob", START.plus(DAY));
+    t.vault.sharing().grants().revoke(alice, revoked.grantId(), "");
+    AccessRequest pending = t.vault.sharing().accessRequests().create(bob, shared, "incident 1",
         Duration.ofHours(8));
-    t.vault.accessRequests().cancel(bob, t.vault.accessRequests().create(bob, shared,
-        "incident 2", Duration.ofHours(8)).requestId(), "");
+    t.vault.sharing().accessRequests().cancel(bob, t.vault.sharing().accessRequests().create(bob,
+        shared, "incident 2", Duration.ofHours(8)).requestId(), "");
 
     TenantFigures f = statistics.refresh().tenant("default");
     assertEquals(2, f.activeGrants());
@@ -165,14 +166,14 @@ class VaultStatisticsTest {
 
   @Test
   void figuresAreKeptPerTenant() {
-    t.vault.tenants().create(admin, "acme", TenantPolicy.defaults());
+    t.vault.directory().tenants().create(admin, "acme", TenantPolicy.defaults());
     CallContext carol = t.newPrincipal("acme", "carol", true);
-    String acmeApp = t.vault.applications().create(carol, "orders_api", "production", null,
-        OAuthFlow.AUTHORIZATION_CODE, "carol").application().clientId();
-    t.vault.secrets().create(carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
-        .build());
-    t.vault.secrets().create(carol, acmeApp, SecretRequest.builder().displayName("s").location("/")
-        .build());
+    String acmeApp = t.vault.directory().applications().create(carol, "orders_api", "production",
+        null, OAuthFlow.AUTHORIZATION_CODE, "carol").application().clientId();
+    TestSecrets.create(t.vault, carol, acmeApp, SecretRequest.builder().displayName("s")
+        .location("/").build());
+    TestSecrets.create(t.vault, carol, acmeApp, SecretRequest.builder().displayName("s")
+        .location("/").build());
     secret(null, false);
 
     StatisticsSnapshot s = statistics.refresh();
@@ -188,8 +189,8 @@ class VaultStatisticsTest {
     for (int i = 0; i < 12; i++) {
       secret(START.plus(Duration.ofDays(2)), false);
     }
-    VaultStatistics small = new VaultStatistics(t.vault.store(), t.clock, new SimpleMeterRegistry(),
-        Duration.ofSeconds(30), 5);
+    VaultStatistics small = new VaultStatistics(t.vault.storage().store(), t.clock,
+        new SimpleMeterRegistry(), Duration.ofSeconds(30), 5);
     int runs = 1;
     while (!small.runOnce()) {
       assertEquals(Optional.empty(), small.latest(), "nothing published mid-sweep");
@@ -220,7 +221,7 @@ class VaultStatisticsTest {
   @Test
   void scheduledRuns_publishWithoutBeingAsked() throws InterruptedException {
     secret(null, false);
-    VaultStatistics scheduled = new VaultStatistics(t.vault.store(), t.clock,
+    VaultStatistics scheduled = new VaultStatistics(t.vault.storage().store(), t.clock,
         new SimpleMeterRegistry(), Duration.ofMillis(50), 1000);
     BackgroundJobs jobs = new BackgroundJobs().register(scheduled.job());
     jobs.start();

@@ -44,7 +44,7 @@ public final class TestVault implements AutoCloseable {
     this.vault = Vault.open(dir.resolve("db"), root, clock, VaultSettings.defaults()
         .withVerifyFailuresPerMinute(verifyFailuresPerMinute)
         .withBackupDir(dir.resolve("backups")), VaultInstrumentation.none());
-    this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
+    this.adminToken = vault.directory().bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
         .map(v -> {
           try (v) {
             return v.reveal();
@@ -53,7 +53,7 @@ public final class TestVault implements AutoCloseable {
   }
 
   public CallContext admin() {
-    return as(vault.principals().get(systemCtx(), BootstrapService.DEFAULT_TENANT,
+    return as(vault.directory().principals().get(systemCtx(), BootstrapService.DEFAULT_TENANT,
         BootstrapService.ADMIN));
   }
 
@@ -63,7 +63,8 @@ public final class TestVault implements AutoCloseable {
 
   /** Creates a principal in {@code tenant} (as the system admin) and returns its context. */
   public CallContext newPrincipal(String tenant, String id, boolean admin) {
-    return as(vault.principals().create(admin(), tenant, id, PrincipalKind.USER, admin));
+    return as(vault.directory().principals().create(admin(), tenant, id, PrincipalKind.USER,
+        admin));
   }
 
   /**
@@ -74,7 +75,7 @@ public final class TestVault implements AutoCloseable {
   public String tokenFor(String tenant, String id) {
     CallContext issuer = BootstrapService.DEFAULT_TENANT.equals(tenant) ? admin()
         : tenantAdmin(tenant);
-    try (var value = vault.tokens().issue(issuer, tenant, id, null, "test").value()) {
+    try (var value = vault.directory().tokens().issue(issuer, tenant, id, null, "test").value()) {
       return value.reveal();
     }
   }

@@ -20,7 +20,7 @@ import java.time.Clock;
 
 /**
  * Registers protected API scopes, which hold secrets exactly like applications (created with
- * {@link Secrets#create} and checked with {@link SecretVerifier#verify} by scope). A
+ * {@link Secrets#createAsync} and checked with {@link SecretVerifier#verify} by scope). A
  * scope id is unique per tenant; a tenant admin registers scopes for anyone, others only
  * scopes they own. No secret is generated with the scope: create one when needed.
  */

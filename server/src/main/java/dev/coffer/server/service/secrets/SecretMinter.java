@@ -54,13 +54,8 @@ public final class SecretMinter {
   private final VerifierMac verifiers;
   private final EnvelopeCipher cipher;
   private final IdGenerator ids;
-  private final LookupKeys lookupKeys; // null: no leak index
+  private final LookupKeys lookupKeys;
   private final JwtSigningKeys signingKeys;
-
-  public SecretMinter(SecretGenerator generator, VerifierMac verifiers, EnvelopeCipher cipher,
-      IdGenerator ids) {
-    this(generator, verifiers, cipher, ids, null);
-  }
 
   /** @param lookupKeys computes the leak-report lookup key of each generated value */
   public SecretMinter(SecretGenerator generator, VerifierMac verifiers, EnvelopeCipher cipher,
@@ -99,7 +94,7 @@ public final class SecretMinter {
     ValueFormat format = kind == SecretKind.SCOPE_SECRET ? ValueFormat.SCOPE_SECRET
         : ValueFormat.CLIENT_SECRET;
     SecretValue value = generator.generate(format);
-    byte[] lookup = lookupKeys == null ? new byte[0] : lookupKeys.primary(value);
+    byte[] lookup = lookupKeys.primary(value);
     String secretId = ids.next("sec_");
     byte[] binding = SecretBinding.of(tenantId, secretId, 1);
     StoredSecret stored = new StoredSecret(

@@ -76,18 +76,6 @@ public final class SecretVerifier {
   private final FailureListener failureListener;
 
   public SecretVerifier(SecretRepository secrets, ApplicationRepository apps,
-      VerifierMac verifiers, Governance gov,
-      long failuresPerMinute) {
-    this(secrets, apps, verifiers, gov, failuresPerMinute, FailureListener.NONE);
-  }
-
-  public SecretVerifier(SecretRepository secrets, ApplicationRepository apps,
-      VerifierMac verifiers, Governance gov, long failuresPerMinute,
-      FailureListener failureListener) {
-    this(secrets, apps, null, verifiers, gov, failuresPerMinute, failureListener);
-  }
-
-  public SecretVerifier(SecretRepository secrets, ApplicationRepository apps,
       ScopeRepository scopes, VerifierMac verifiers, Governance gov, long failuresPerMinute,
       FailureListener failureListener) {
     this.secrets = secrets;
@@ -172,7 +160,7 @@ public final class SecretVerifier {
 
   private List<StoredSecret> candidates(CallContext ctx, SecretParent parent) {
     if (parent.scope()) {
-      if (scopes == null || scopes.get(ctx.tenantId(), parent.id()).isEmpty()) {
+      if (scopes.get(ctx.tenantId(), parent.id()).isEmpty()) {
         throw new CofferException(Reason.SCOPE_NOT_FOUND, "scope " + parent.id()
             + " not found");
       }

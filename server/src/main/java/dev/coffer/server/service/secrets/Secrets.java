@@ -81,27 +81,11 @@ public final class Secrets {
     this.probe = new VisibilityProbe(tenants, gov);
   }
 
-  /** A client secret (or, for a signed-JWT application, an ES256 key pair) of an application. */
-  public SecretMinter.Minted create(CallContext ctx, String clientId, SecretRequest request) {
-    return create(ctx, SecretParent.application(clientId), request, null);
-  }
-
   /**
-   * A new secret of {@code parent}: a key pair for a signed-JWT application, a generated
-   * value otherwise.
-   *
-   * @param algorithm the key pair's algorithm (signed-JWT applications only); null: ES256
-   */
-  public SecretMinter.Minted create(CallContext ctx, SecretParent parent, SecretRequest request,
-      KeyAlgorithm algorithm) {
-    return commitCreate(stageCreate(ctx, visibleHolder(ctx, "parent", parent), parent, request,
-        algorithm));
-  }
-
-  /**
-   * As {@link #create(CallContext, SecretParent, SecretRequest, KeyAlgorithm)}, without
-   * waiting for the synced write on the calling thread: checks, mints and stages here (a
-   * refusal throws here), then returns a future that completes with the new secret once it
+   * A new secret of {@code parent}: a key pair for a signed-JWT application (of
+   * {@code algorithm}; null: ES256), a generated value otherwise. Does not wait for the
+   * synced write on the calling thread: checks, mints and stages here (a refusal throws
+   * here), then returns a future that completes with the new secret once it
    * and its audit event are durable, or exceptionally with nothing written (the value then
    * already closed). A key pair, whose generation can take long (RSA), is made entirely on
    * {@code slowWork} instead.
@@ -193,12 +177,6 @@ public final class Secrets {
     return visibleSecret(ctx, secretId).metadata();
   }
 
-  /** As {@link #list(CallContext, SecretParent, String, Duration, boolean, String, int)}. */
-  public Page<SecretMetadata> list(CallContext ctx, String clientId, String location,
-      Duration expiringWithin, boolean sharedOnly, String pageToken, int pageSize) {
-    return list(ctx, clientId.isEmpty() ? null : SecretParent.application(clientId), location,
-        expiringWithin, sharedOnly, pageToken, pageSize);
-  }
 
   /**
    * One page of the secrets the caller may see.

@@ -22,6 +22,7 @@ import dev.coffer.server.service.kernel.SecretParent;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.JdkJwt;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -62,7 +63,7 @@ class ClientAssertionsTest {
   void setUp() throws Exception {
     t = new TestVault(dir);
     admin = t.admin();
-    Applications.Created created = t.vault.applications().create(admin, "signer_api",
+    Applications.Created created = t.vault.directory().applications().create(admin, "signer_api",
         "production", SecurityType.SIGNED_JWT, OAuthFlow.CLIENT_CREDENTIALS, "");
     clientId = created.application().clientId();
     try (SecretMinter.Minted initial = created.initialSecret()) {
@@ -90,7 +91,7 @@ class ClientAssertionsTest {
   }
 
   Result verify(String assertion) {
-    return t.vault.clientAssertions().verify(admin, clientId, assertion, RULES);
+    return t.vault.assertions().clientAssertions().verify(admin, clientId, assertion, RULES);
   }
 
   void assertFails(Failure expected, String assertion) {
@@ -117,7 +118,7 @@ class ClientAssertionsTest {
 
   @Test
   void clientIdMayComeFromIss() throws Exception {
-    Result r = t.vault.clientAssertions().verify(admin, "",
+    Result r = t.vault.assertions().clientAssertions().verify(admin, "",
         JdkJwt.es256P1363(key, header(), claims()), RULES);
     assertTrue(r.valid(), r.detail());
     assertEquals(clientId, r.clientId());
@@ -125,7 +126,7 @@ class ClientAssertionsTest {
 
   @Test
   void rs256Key_jdkSignedAssertion_verifies() throws Exception {
-    try (SecretMinter.Minted rsa = t.vault.secrets().create(admin,
+    try (SecretMinter.Minted rsa = TestSecrets.create(t.vault, admin,
         SecretParent.application(clientId), SecretRequest.builder().displayName("rsa").location("/")
             .build(), KeyAlgorithm.RS256)) {
       PrivateKey rsaKey = JdkJwt.privateKey(rsa.value().reveal());
@@ -165,7 +166,8 @@ class ClientAssertionsTest {
   void wrongAudience_fails() throws Exception {
     assertFails(Failure.WRONG_AUDIENCE, JdkJwt.es256P1363(key, header(),
         JdkJwt.claims(clientId, "https://other.example", now(), now() + 60, "a")));
-    Result r = t.vault.clientAssertions().verify(admin, clientId, JdkJwt.es256P1363(key,
+    Result r = t.vault.assertions().clientAssertions().verify(admin, clientId,
+        JdkJwt.es256P1363(key,
         header(), JdkJwt.claims(clientId, "https://other.example", now(), now() + 60, "b")),
         RULES.withAudiences(List.of("https://other.example")));
     assertTrue(r.valid(), "the accepted audiences come from the request");
@@ -177,10 +179,10 @@ class ClientAssertionsTest {
     assertTrue(verify(JdkJwt.es256P1363(key, header(), claims)).valid());
     assertFails(Failure.REPLAYED, JdkJwt.es256P1363(key, header(), claims));
     assertFails(Failure.REPLAYED, JdkJwt.es256ViaDer(key, "{\"alg\":\"ES256\"}", claims));
-    assertEquals(0, t.vault.clientAssertions().purgeReplayCache());
+    assertEquals(0, t.vault.assertions().clientAssertions().purgeReplayCache());
     t.clock.advance(Duration.ofSeconds(60 + 61));
-    assertEquals(1, t.vault.clientAssertions().purgeReplayCache());
-    assertEquals(0, t.vault.clientAssertions().purgeReplayCache());
+    assertEquals(1, t.vault.assertions().clientAssertions().purgeReplayCache());
+    assertEquals(0, t.vault.assertions().clientAssertions().purgeReplayCache());
   }
 
   @Test
@@ -198,12 +200,12 @@ class ClientAssertionsTest {
   @Test
   void revokedAndExpiredKeys_fail_andLeaveTheJwks() throws Exception {
     String assertion = JdkJwt.es256P1363(key, header(), claims());
-    t.vault.secrets().revoke(admin, keyId, "");
+    t.vault.secrets().secrets().revoke(admin, keyId, "");
     assertFails(Failure.KEY_REVOKED, assertion);
-    assertEquals("{\"keys\":[]}", t.vault.jwks().jwks(admin, clientId).json());
+    assertEquals("{\"keys\":[]}", t.vault.assertions().jwks().jwks(admin, clientId).json());
 
     t.clock.advance(Duration.ofDays(366));
-    try (SecretMinter.Minted fresh = t.vault.secrets().create(admin, clientId,
+    try (SecretMinter.Minted fresh = TestSecrets.create(t.vault, admin, clientId,
         SecretRequest.builder().displayName("short").expireTime(t.clock.instant().plusSeconds(600))
             .location("/").build())) {
       PrivateKey k = JdkJwt.privateKey(fresh.value().reveal());
@@ -237,18 +239,19 @@ class ClientAssertionsTest {
       seen.add(c.failure());
     }
     assertEquals(cases.size() - 1, seen.size());
-    Result unknown = t.vault.clientAssertions().verify(admin, "no-such-client",
+    Result unknown = t.vault.assertions().clientAssertions().verify(admin, "no-such-client",
         JdkJwt.es256P1363(key, header(), claims()), RULES);
     assertEquals(Failure.UNKNOWN_CLIENT, unknown.failure());
   }
 
   @Test
   void everyCheck_isAudited_withItsReason() throws Exception {
-    long before = t.vault.audit().lastSequence();
+    long before = t.vault.kernel().audit().lastSequence();
     verify(JdkJwt.es256P1363(key, header(), claims()));
     verify("garbage");
-    assertEquals(before + 2, t.vault.audit().lastSequence());
-    var events = t.vault.auditTrail().list(admin, new dev.coffer.server.audit.AuditFilter(null,
+    assertEquals(before + 2, t.vault.kernel().audit().lastSequence());
+    var events = t.vault.operator().auditTrail().list(admin,
+        new dev.coffer.server.audit.AuditFilter(null,
         null, "", "", AuditAction.CLIENT_ASSERTION_VERIFY.name()), "", 10).items();
     assertEquals(2, events.size());
     assertTrue(events.stream().anyMatch(e -> e.reason().equals("ASSERTION_MALFORMED")));
@@ -258,15 +261,15 @@ class ClientAssertionsTest {
   void badRequests_areInvalidArgument_namingTheField() {
     assertInvalid("assertion", () -> verify(""));
     assertInvalid("assertion", () -> verify("x".repeat(9000)));
-    assertInvalid("client_id", () -> t.vault.clientAssertions().verify(admin, "bad/id", "a.b.c",
-        RULES));
-    assertInvalid("audiences", () -> t.vault.clientAssertions().verify(admin, clientId, "a.b.c",
-        RULES.withAudiences(List.of())));
+    assertInvalid("client_id", () -> t.vault.assertions().clientAssertions().verify(admin, "bad/id",
+        "a.b.c", RULES));
+    assertInvalid("audiences", () -> t.vault.assertions().clientAssertions().verify(admin, clientId,
+        "a.b.c", RULES.withAudiences(List.of())));
   }
 
   @Test
   void jwks_holdsTheActiveKeys_whichTinkReads_andVerifyJdkAssertions() throws Exception {
-    var jwks = t.vault.jwks().jwks(admin, clientId);
+    var jwks = t.vault.assertions().jwks().jwks(admin, clientId);
     assertEquals(List.of(keyId), jwks.keyIds());
     assertTrue(jwks.json().contains("\"kid\":\"" + kid + "\""));
     JwtPublicKeyVerify verify = JwkSetConverter.toPublicKeysetHandle(jwks.json())
@@ -277,7 +280,7 @@ class ClientAssertionsTest {
             .setClock(Clock.fixed(t.clock.instant(), ZoneOffset.UTC)).build());
     assertEquals(clientId, verified.getSubject());
     CofferException e = org.junit.jupiter.api.Assertions.assertThrows(CofferException.class,
-        () -> t.vault.jwks().jwks(admin, "unknown"));
+        () -> t.vault.assertions().jwks().jwks(admin, "unknown"));
     assertEquals(Reason.APPLICATION_NOT_FOUND, e.reason());
   }
 

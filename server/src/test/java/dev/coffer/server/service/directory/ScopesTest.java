@@ -14,6 +14,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.kernel.SecretParent;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class ScopesTest {
     admin = t.admin();
     alice = t.newPrincipal("default", "alice", false);
     bob = t.newPrincipal("default", "bob", false);
-    t.vault.scopes().create(alice, "orders.read", "order reads", "");
+    t.vault.directory().scopes().create(alice, "orders.read", "order reads", "");
   }
 
   @AfterEach
@@ -45,7 +46,7 @@ class ScopesTest {
   }
 
   SecretMinter.Minted create(CallContext ctx, String scope) {
-    return t.vault.secrets().create(ctx, SecretParent.ofScope(scope),
+    return TestSecrets.create(t.vault, ctx, SecretParent.ofScope(scope),
         SecretRequest.builder().displayName("introspection").location("/").build(), null);
   }
 
@@ -54,16 +55,17 @@ class ScopesTest {
     try (SecretMinter.Minted m = create(alice, "orders.read")) {
       assertEquals(SecretKind.SCOPE_SECRET, m.stored().metadata().kind());
       assertTrue(m.value().reveal().startsWith("cfr_ss_"));
-      var hit = t.vault.verifier().verify(bob, SecretParent.ofScope("orders.read"), m.value());
+      var hit = t.vault.secrets().verifier().verify(bob, SecretParent.ofScope("orders.read"),
+          m.value());
       assertTrue(hit.match());
       assertEquals(m.stored().metadata().secretId(), hit.secretId());
-      var page = t.vault.secrets().list(alice, SecretParent.ofScope("orders.read"), "", null,
-          false, "", 10);
+      var page = t.vault.secrets().secrets().list(alice, SecretParent.ofScope("orders.read"), "",
+          null, false, "", 10);
       assertEquals(1, page.items().size());
     }
     try (SecretValue wrongKind = new dev.coffer.server.crypto.SecretGenerator()
         .generate(dev.coffer.server.crypto.ValueFormat.CLIENT_SECRET)) {
-      CofferException e = assertThrows(CofferException.class, () -> t.vault.verifier()
+      CofferException e = assertThrows(CofferException.class, () -> t.vault.secrets().verifier()
           .verify(bob, SecretParent.ofScope("orders.read"), wrongKind));
       assertEquals("value", e.violations().get(0).field());
     }
@@ -79,31 +81,32 @@ class ScopesTest {
   @Test
   void scopes_areUniquePerTenant_andInvisibleToOthers() {
     assertEquals(Reason.ALREADY_EXISTS, assertThrows(CofferException.class,
-        () -> t.vault.scopes().create(admin, "orders.read", "", "")).reason());
-    t.vault.tenants().create(admin, "acme", null);
+        () -> t.vault.directory().scopes().create(admin, "orders.read", "", "")).reason());
+    t.vault.directory().tenants().create(admin, "acme", null);
     CallContext olga = t.newPrincipal("acme", "olga", true);
     assertEquals(Reason.SCOPE_NOT_FOUND, assertThrows(CofferException.class,
-        () -> t.vault.scopes().get(olga, "orders.read")).reason());
+        () -> t.vault.directory().scopes().get(olga, "orders.read")).reason());
     assertEquals(Reason.SCOPE_NOT_FOUND, assertThrows(CofferException.class,
         () -> create(olga, "orders.read")).reason());
-    t.vault.scopes().create(olga, "orders.read", "", "");
-    assertEquals(1, t.vault.scopes().list(olga, "", 10).items().size());
+    t.vault.directory().scopes().create(olga, "orders.read", "", "");
+    assertEquals(1, t.vault.directory().scopes().list(olga, "", 10).items().size());
   }
 
   @Test
   void badInput_namesTheField() {
     for (String bad : new String[] {"", "1orders", "orders read", "a/b", "x".repeat(200)}) {
       CofferException e = assertThrows(CofferException.class,
-          () -> t.vault.scopes().create(admin, bad, "", ""));
+          () -> t.vault.directory().scopes().create(admin, bad, "", ""));
       assertEquals("scope_id", e.violations().get(0).field());
     }
     assertEquals("owner", assertThrows(CofferException.class,
-        () -> t.vault.scopes().create(admin, "orders.write", "", "nobody")).violations().get(0)
+        () -> t.vault.directory().scopes().create(admin, "orders.write", "", "nobody")).violations()
+            .get(0)
         .field());
     assertEquals("key_algorithm", assertThrows(CofferException.class,
-        () -> t.vault.secrets().create(alice, SecretParent.ofScope("orders.read"),
+        () -> TestSecrets.create(t.vault, alice, SecretParent.ofScope("orders.read"),
             SecretRequest.builder().displayName("k").location("/").build(),
             KeyAlgorithm.RS256)).violations().get(0).field());
-    assertFalse(t.vault.scopes().list(admin, "", 10).items().isEmpty());
+    assertFalse(t.vault.directory().scopes().list(admin, "", 10).items().isEmpty());
   }
 }

@@ -21,6 +21,7 @@ import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.SecretRepository;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ class KekRotationTest {
   void setUp() {
     t = new TestVault(dir);
     admin = t.admin();
-    app = t.vault.applications().create(admin, "payments_api", "production", null,
+    app = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "admin").application();
     for (int i = 0; i < SECRETS; i++) {
       create("s" + i);
@@ -67,7 +68,7 @@ class KekRotationTest {
   }
 
   private SecretMetadata create(String name) {
-    SecretMinter.Minted m = t.vault.secrets().create(admin, app.clientId(),
+    SecretMinter.Minted m = TestSecrets.create(t.vault, admin, app.clientId(),
         SecretRequest.builder().displayName(name).location("/").vaulted(true).preapproveOwner(true)
             .build());
     try (SecretValue v = m.value()) {
@@ -78,7 +79,8 @@ class KekRotationTest {
   }
 
   private StoredSecret stored(SecretMetadata m) {
-    return new SecretRepository(t.vault.store()).get(m.tenantId(), m.secretId()).orElseThrow();
+    return new SecretRepository(t.vault.storage().store()).get(m.tenantId(), m.secretId())
+        .orElseThrow();
   }
 
   private int wrappedBy(SecretMetadata m) {
@@ -86,7 +88,7 @@ class KekRotationTest {
   }
 
   private EnvelopeCipher cipher() {
-    return t.vault.keyring().envelopeCipher();
+    return t.vault.keys().keyring().envelopeCipher();
   }
 
   /** Every live secret reveals its original value through the real read path. */
@@ -95,24 +97,24 @@ class KekRotationTest {
       if (!values.containsKey(m.secretId())) {
         continue;
       }
-      try (SecretValue v = t.vault.reader().reveal(admin, m.secretId())) {
+      try (SecretValue v = t.vault.secrets().reader().reveal(admin, m.secretId())) {
         assertEquals(values.get(m.secretId()), v.reveal(), m.secretId());
       }
     }
   }
 
   private KekRewrapJob smallPageJob() {
-    return new KekRewrapJob(t.vault.store(), new SecretRepository(t.vault.store()), cipher(),
-        t.vault.audit(), t.clock, () -> SECRETS, PAGE);
+    return new KekRewrapJob(t.vault.storage().store(), new SecretRepository(t.vault.storage()
+        .store()), cipher(), t.vault.kernel().audit(), t.clock, () -> SECRETS, PAGE);
   }
 
   @Test
   void rotation_rewrapsEveryDataKey_withoutTouchingValues_thenTheOldKeyRetires() {
-    KekService kek = t.vault.admin().kek();
-    int oldKey = t.vault.keyring().kek().primary().id();
+    KekService kek = t.vault.operator().admin().kek();
+    int oldKey = t.vault.keys().keyring().kek().primary().id();
     Map<String, byte[]> recordsBefore = new HashMap<>();
     for (SecretMetadata m : created) {
-      recordsBefore.put(m.secretId(), t.vault.store().get(Table.SECRETS,
+      recordsBefore.put(m.secretId(), t.vault.storage().store().get(Table.SECRETS,
           SecretRepository.recordKey(m.tenantId(), m.secretId())).orElseThrow());
     }
 
@@ -139,7 +141,7 @@ class KekRotationTest {
     // A secret deleted mid-job stays deleted: its data key is not written back.
     SecretMetadata doomed = created.get(created.size() - 2);
     boolean doomedDone = wrappedBy(doomed) == newKey.id(); // key order is random
-    t.vault.secrets().delete(admin, doomed.secretId(), "");
+    t.vault.secrets().secrets().delete(admin, doomed.secretId(), "");
     values.remove(doomed.secretId());
 
     KekRewrapJob resumed = smallPageJob();
@@ -150,7 +152,7 @@ class KekRotationTest {
     assertEquals(rewrappable, done.rewrapped(), "every old data key, none twice");
     assertEquals(rewrappable + 1, done.scanned(), "and the new one, left as it was");
     assertEquals(1.0, done.ratio());
-    assertFalse(t.vault.store().get(Table.DATA_KEYS,
+    assertFalse(t.vault.storage().store().get(Table.DATA_KEYS,
         SecretRepository.recordKey(doomed.tenantId(), doomed.secretId())).isPresent());
     assertEquals(0, resumed.countWrappedBy(oldKey));
     for (SecretMetadata m : created) {
@@ -158,7 +160,8 @@ class KekRotationTest {
         assertEquals(newKey.id(), wrappedBy(m));
       }
       if (recordsBefore.containsKey(m.secretId()) && values.containsKey(m.secretId())) {
-        assertArrayEquals(recordsBefore.get(m.secretId()), t.vault.store().get(Table.SECRETS,
+        assertArrayEquals(recordsBefore.get(m.secretId()), t.vault.storage().store()
+            .get(Table.SECRETS,
             SecretRepository.recordKey(m.tenantId(), m.secretId())).orElseThrow(),
             "the record, ciphertext included, is untouched");
       }
@@ -173,45 +176,45 @@ class KekRotationTest {
     assertAllReadable();
     kek.destroy(admin, oldKey);
     assertEquals(List.of(newKey.id()),
-        t.vault.keyring().kek().keys().stream().map(KekKey::id).toList());
+        t.vault.keys().keyring().kek().keys().stream().map(KekKey::id).toList());
     assertAllReadable();
   }
 
   @Test
   void destroyedKey_staysDestroyed_afterARestart() {
-    KekService kek = t.vault.admin().kek();
-    int oldKey = t.vault.keyring().kek().primary().id();
+    KekService kek = t.vault.operator().admin().kek();
+    int oldKey = t.vault.keys().keyring().kek().primary().id();
     KekKey newKey = kek.rotate(admin);
-    t.vault.rewrapJob().runToEnd();
+    t.vault.operator().rewrapJob().runToEnd();
     kek.disable(admin, oldKey);
     kek.destroy(admin, oldKey);
     t.close();
     t = new TestVault(dir);
     admin = t.admin();
     assertEquals(List.of(newKey.id()),
-        t.vault.keyring().kek().keys().stream().map(KekKey::id).toList());
+        t.vault.keys().keyring().kek().keys().stream().map(KekKey::id).toList());
     assertAllReadable();
   }
 
   @Test
   void rotationSavedButJobLost_isResumedAtStart() {
-    int oldKey = t.vault.keyring().kek().primary().id();
+    int oldKey = t.vault.keys().keyring().kek().primary().id();
     // The keyset change persists first; a crash before the job record is written...
-    KekKey newKey = t.vault.keyring().kek().rotate();
+    KekKey newKey = t.vault.keys().keyring().kek().rotate();
     t.close();
     t = new TestVault(dir);
     admin = t.admin();
-    RewrapProgress p = t.vault.rewrapJob().progress().orElseThrow();
+    RewrapProgress p = t.vault.operator().rewrapJob().progress().orElseThrow();
     assertEquals(newKey.id(), p.targetKeyId(), "...and the next start begins the job");
-    t.vault.rewrapJob().runToEnd();
-    assertEquals(0, t.vault.rewrapJob().countWrappedBy(oldKey));
+    t.vault.operator().rewrapJob().runToEnd();
+    assertEquals(0, t.vault.operator().rewrapJob().countWrappedBy(oldKey));
     assertAllReadable();
   }
 
   @Test
   void primaryAndUnknownKeys_areRefused_nonAdminsDenied() {
-    KekService kek = t.vault.admin().kek();
-    int primary = t.vault.keyring().kek().primary().id();
+    KekService kek = t.vault.operator().admin().kek();
+    int primary = t.vault.keys().keyring().kek().primary().id();
     assertEquals(Reason.KEK_KEY_IN_USE,
         assertThrows(CofferException.class, () -> kek.disable(admin, primary)).reason());
     assertEquals(Reason.KEK_KEY_NOT_FOUND,
@@ -219,6 +222,6 @@ class KekRotationTest {
     CallContext alice = t.newPrincipal("default", "alice", true);
     assertEquals(Reason.NOT_SYSTEM_ADMIN,
         assertThrows(CofferException.class, () -> kek.rotate(alice)).reason());
-    assertEquals(1, t.vault.keyring().kek().keys().size());
+    assertEquals(1, t.vault.keys().keyring().kek().keys().size());
   }
 }

@@ -15,6 +15,7 @@ import dev.coffer.server.service.kernel.SecretHolders;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.records.ApplicationRepository;
 import dev.coffer.server.store.records.ScopeRepository;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,9 +43,9 @@ class LifecycleEventsTest {
     t = new TestVault(dir);
     CallContext admin = t.admin();
     alice = t.newPrincipal("default", "alice", false);
-    String clientId = t.vault.applications().create(admin, "payments_api", "production", null,
-        OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
-    secret = t.vault.secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+    String clientId = t.vault.directory().applications().create(admin, "payments_api", "production",
+        null, OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
+    secret = TestSecrets.create(t.vault, alice, clientId, SecretRequest.builder().displayName("s")
         .location("/").build()).stored().metadata();
   }
 
@@ -60,7 +61,8 @@ class LifecycleEventsTest {
   @Test
   void aSubscriberThatDoesNotKeepUp_isDisconnected_whileThePublisherNeverWaits() {
     LifecycleEvents bus = new LifecycleEvents(new SecretHolders(
-        new ApplicationRepository(t.vault.store()), new ScopeRepository(t.vault.store())),
+        new ApplicationRepository(t.vault.storage().store()), new ScopeRepository(t.vault.storage()
+            .store())),
         new AccessPolicy(), 4);
     try {
       AtomicInteger signals = new AtomicInteger();
@@ -92,7 +94,7 @@ class LifecycleEventsTest {
 
   @Test
   void eachPrincipal_holdsAtMostEightWatches() {
-    LifecycleEvents bus = t.vault.lifecycleEvents();
+    LifecycleEvents bus = t.vault.lifecycle().events();
     List<LifecycleSubscription> subs = new ArrayList<>();
     for (int i = 0; i < LifecycleEvents.MAX_PER_PRINCIPAL; i++) {
       subs.add(bus.subscribe(alice.caller(), LifecycleWatch.everything(), () -> { }));
@@ -108,7 +110,7 @@ class LifecycleEventsTest {
 
   @Test
   void close_endsEveryWatch_asShuttingDown_andRefusesNewOnes() {
-    LifecycleEvents bus = t.vault.lifecycleEvents();
+    LifecycleEvents bus = t.vault.lifecycle().events();
     LifecycleSubscription s = bus.subscribe(alice.caller(), LifecycleWatch.everything(),
         () -> { });
     bus.close();

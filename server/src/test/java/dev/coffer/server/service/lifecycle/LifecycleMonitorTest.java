@@ -11,6 +11,7 @@ import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.records.AccessRequestRepository;
 import dev.coffer.server.store.records.GrantRepository;
 import dev.coffer.server.store.records.SecretRepository;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,12 +56,12 @@ class LifecycleMonitorTest {
     alice = t.newPrincipal("default", "alice", false);
     bob = t.newPrincipal("default", "bob", false);
     sam = t.newPrincipal("default", "sam", false);
-    t.vault.tenants().create(t.admin(), "acme", null);
+    t.vault.directory().tenants().create(t.admin(), "acme", null);
     olga = t.newPrincipal("acme", "olga", true);
-    clientId = t.vault.applications().create(admin, "payments_api", "production", null,
+    clientId = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
-    bus = t.vault.lifecycleEvents();
-    monitor = t.vault.lifecycleMonitor();
+    bus = t.vault.lifecycle().events();
+    monitor = t.vault.lifecycle().monitor();
   }
 
   @AfterEach
@@ -81,7 +82,7 @@ class LifecycleMonitorTest {
 
   /** A secret of alice's application expiring at {@code expire}. */
   String secret(Instant expire, boolean shared) {
-    return t.vault.secrets().create(alice, clientId, SecretRequest.builder().displayName("s")
+    return TestSecrets.create(t.vault, alice, clientId, SecretRequest.builder().displayName("s")
         .expireTime(expire).location("/").vaulted(shared).sharingEnabled(shared).build()).stored()
         .metadata().secretId();
   }
@@ -172,7 +173,7 @@ class LifecycleMonitorTest {
     Instant e = START.plus(Duration.ofDays(40));
     String id = secret(e, false);
     LifecycleWatcher w = watch(alice);
-    t.vault.secrets().revoke(alice, id, "");
+    t.vault.secrets().secrets().revoke(alice, id, "");
     assertEquals(List.of("REVOKED secrets/" + id), describe(w.take()));
     assertEquals(List.of(), at(e.minus(D7), w));
     assertEquals(List.of(), at(e.plus(D1), w));
@@ -183,7 +184,7 @@ class LifecycleMonitorTest {
     Instant e = START.plus(Duration.ofDays(40));
     String id = secret(e, false);
     LifecycleWatcher w = watch(alice);
-    t.vault.secrets().delete(alice, id, "");
+    t.vault.secrets().secrets().delete(alice, id, "");
     assertEquals(List.of("DELETED secrets/" + id), describe(w.take()));
     assertEquals(List.of(), at(e.plus(D1), w));
   }
@@ -194,7 +195,8 @@ class LifecycleMonitorTest {
     String old = secret(e, false);
     LifecycleWatcher w = watch(alice);
     t.clock.set(START.plus(Duration.ofDays(5)));
-    String next = t.vault.rotator().rotate(alice, old, D7, "").stored().metadata().secretId();
+    String next = t.vault.secrets().rotator().rotate(alice, old, D7, "").stored().metadata()
+        .secretId();
     assertEquals(List.of("ROTATED secrets/" + old + " -> secrets/" + next),
         describe(w.take()));
     Instant overlapEnd = START.plus(Duration.ofDays(12));
@@ -217,7 +219,7 @@ class LifecycleMonitorTest {
     LifecycleWatcher grantee = watch(bob);
     LifecycleWatcher stranger = watch(sam);
     Instant e = START.plus(Duration.ofDays(2));
-    Grant g = t.vault.grants().create(alice, id, "bob", e);
+    Grant g = t.vault.sharing().grants().create(alice, id, "bob", e);
     String name = "grants/" + g.grantId();
     assertEquals(List.of("GRANTED " + name), describe(owner.take()));
     assertEquals(List.of("GRANTED " + name), describe(grantee.take()));
@@ -232,8 +234,8 @@ class LifecycleMonitorTest {
     String id = secret(START.plus(Duration.ofDays(40)), true);
     LifecycleWatcher grantee = watch(bob);
     Instant e = START.plus(Duration.ofDays(2));
-    Grant g = t.vault.grants().create(alice, id, "bob", e);
-    t.vault.grants().revoke(bob, g.grantId(), "");
+    Grant g = t.vault.sharing().grants().create(alice, id, "bob", e);
+    t.vault.sharing().grants().revoke(bob, g.grantId(), "");
     assertEquals(List.of("GRANTED grants/" + g.grantId(), "GRANT_REVOKED grants/" + g.grantId()),
         describe(grantee.take()));
     assertEquals(List.of(), at(e.plus(D1), grantee));
@@ -243,9 +245,10 @@ class LifecycleMonitorTest {
   void rotationCarriesGrants_andAnnouncesThem_withoutDoubleWarningsOnTheOldGrant() {
     String id = secret(START.plus(Duration.ofDays(40)), true);
     Instant e = START.plus(Duration.ofDays(3));
-    Grant g = t.vault.grants().create(alice, id, "bob", e);
+    Grant g = t.vault.sharing().grants().create(alice, id, "bob", e);
     LifecycleWatcher grantee = watch(bob);
-    String next = t.vault.rotator().rotate(alice, id, D7, "").stored().metadata().secretId();
+    String next = t.vault.secrets().rotator().rotate(alice, id, D7, "").stored().metadata()
+        .secretId();
     List<String> got = describe(grantee.take());
     assertEquals(2, got.size(), got.toString());
     assertEquals("ROTATED secrets/" + id + " -> secrets/" + next, got.get(0));
@@ -262,7 +265,8 @@ class LifecycleMonitorTest {
     LifecycleWatcher owner = watch(alice);
     LifecycleWatcher requester = watch(bob);
     LifecycleWatcher stranger = watch(sam);
-    AccessRequest r = t.vault.accessRequests().create(bob, id, "incident", Duration.ofHours(8));
+    AccessRequest r = t.vault.sharing().accessRequests().create(bob, id, "incident",
+        Duration.ofHours(8));
     String name = "accessRequests/" + r.requestId();
     Instant deadline = r.decideDeadline();
     assertEquals(START.plus(D7), deadline);
@@ -280,13 +284,16 @@ class LifecycleMonitorTest {
   void approval_announcesTheDecisionAndTheGrant_andSilencesTheDeadline() {
     String id = secret(START.plus(Duration.ofDays(40)), true);
     LifecycleWatcher requester = watch(bob);
-    AccessRequest r = t.vault.accessRequests().create(bob, id, "incident", Duration.ofHours(8));
-    AccessRequest approved = t.vault.accessRequests().approve(alice, r.requestId(), "");
-    AccessRequest denied = t.vault.accessRequests().deny(alice,
-        t.vault.accessRequests().create(bob, id, "again", Duration.ofHours(1)).requestId(),
+    AccessRequest r = t.vault.sharing().accessRequests().create(bob, id, "incident",
+        Duration.ofHours(8));
+    AccessRequest approved = t.vault.sharing().accessRequests().approve(alice, r.requestId(), "");
+    AccessRequest denied = t.vault.sharing().accessRequests().deny(alice,
+        t.vault.sharing().accessRequests().create(bob, id, "again", Duration.ofHours(1))
+            .requestId(),
         "no", "");
-    AccessRequest cancelled = t.vault.accessRequests().cancel(bob,
-        t.vault.accessRequests().create(bob, id, "third", Duration.ofHours(1)).requestId(), "");
+    AccessRequest cancelled = t.vault.sharing().accessRequests().cancel(bob,
+        t.vault.sharing().accessRequests().create(bob, id, "third", Duration.ofHours(1))
+            .requestId(), "");
     assertEquals(List.of("REQUESTED accessRequests/" + r.requestId(),
         "APPROVED accessRequests/" + r.requestId(), "GRANTED grants/" + approved.grantId(),
         "REQUESTED accessRequests/" + denied.requestId(),
@@ -307,8 +314,8 @@ class LifecycleMonitorTest {
     LifecycleWatcher tenantAdmin = watch(admin);
     LifecycleWatcher stranger = watch(sam);
     LifecycleWatcher otherTenant = watch(olga);
-    t.vault.rotator().rotate(alice, hidden, null, "");
-    t.vault.secrets().revoke(alice, shared, "");
+    t.vault.secrets().rotator().rotate(alice, hidden, null, "");
+    t.vault.secrets().secrets().revoke(alice, shared, "");
     t.clock.set(e.plus(D1));
     monitor.tick();
     assertEquals(2 + 3 + 1, owner.take().size(), "rotation, revocation, and the successor's"
@@ -325,9 +332,9 @@ class LifecycleMonitorTest {
     String other = secret(e, false);
     LifecycleWatcher w = watch(alice, LifecycleWatch.of(List.of(7200L),
         List.of("secrets/" + a)));
-    t.vault.secrets().revoke(alice, other, "");
+    t.vault.secrets().secrets().revoke(alice, other, "");
     t.clock.set(START.plus(D1));
-    String b = t.vault.rotator().rotate(alice, a, D30, "").stored().metadata().secretId();
+    String b = t.vault.secrets().rotator().rotate(alice, a, D30, "").stored().metadata().secretId();
     Instant eb = START.plus(D1).plus(Duration.ofDays(40));
     Instant ea = START.plus(D1).plus(D30);
     List<String> all = new ArrayList<>(describe(w.take()));
@@ -347,7 +354,7 @@ class LifecycleMonitorTest {
       secret(e, false);
     }
     LifecycleWatcher w = watch(alice);
-    var store = t.vault.store();
+    var store = t.vault.storage().store();
     LifecycleMonitor small = new LifecycleMonitor(new SecretRepository(store),
         new GrantRepository(store), new AccessRequestRepository(store), bus, t.clock, 10);
     t.clock.set(e.plus(D1));

@@ -19,6 +19,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.SecretRepository;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ class CryptoShreddingTest {
   void setUp() {
     t = new TestVault(dir);
     admin = t.admin();
-    app = t.vault.applications().create(admin, "payments_api", "production", null,
+    app = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "admin").application();
   }
 
@@ -61,11 +62,11 @@ class CryptoShreddingTest {
   }
 
   private StoredSecret createVaulted(String name) {
-    SecretMinter.Minted m = t.vault.secrets().create(admin, app.clientId(),
+    SecretMinter.Minted m = TestSecrets.create(t.vault, admin, app.clientId(),
         SecretRequest.builder().displayName(name).location("/").vaulted(true).build());
     m.value().close();
     SecretMetadata meta = m.stored().metadata();
-    return new SecretRepository(t.vault.store()).get(meta.tenantId(), meta.secretId())
+    return new SecretRepository(t.vault.storage().store()).get(meta.tenantId(), meta.secretId())
         .orElseThrow();
   }
 
@@ -77,20 +78,21 @@ class CryptoShreddingTest {
     byte[] ciphertext = doomed.sealed().ciphertext();
     byte[] wrapped = doomed.sealed().wrappedDataKey();
     byte[] binding = SecretBinding.of(m);
-    EnvelopeCipher cipher = t.vault.keyring().envelopeCipher();
+    EnvelopeCipher cipher = t.vault.keys().keyring().envelopeCipher();
     try (SecretValue before = cipher.open(doomed.sealed(), binding)) {
       assertTrue(before.length() > 0, "the value opens before the delete");
     }
     assertTrue(storageHolds(wrapped), "control: the files hold the data key before the delete");
 
-    t.vault.secrets().delete(admin, m.secretId(), "");
-    assertTrue(t.vault.shredder().shredNow() >= 1);
+    t.vault.secrets().secrets().delete(admin, m.secretId(), "");
+    assertTrue(t.vault.secrets().shredder().shredNow() >= 1);
 
     byte[] key = SecretRepository.recordKey(m.tenantId(), m.secretId());
-    assertFalse(t.vault.store().get(Table.DATA_KEYS, key).isPresent());
+    assertFalse(t.vault.storage().store().get(Table.DATA_KEYS, key).isPresent());
     assertFalse(storageHolds(wrapped), "a storage file or WAL segment still holds the data key");
     // With the KEK and every data key the vault still has, the old ciphertext stays shut.
-    List<KeyValue> remaining = t.vault.store().scan(Table.DATA_KEYS, new byte[0], null, 1000);
+    List<KeyValue> remaining = t.vault.storage().store().scan(Table.DATA_KEYS, new byte[0], null,
+        1000);
     assertEquals(1, remaining.size(), "only the kept secret's data key remains");
     for (KeyValue kv : remaining) {
       CofferException e = assertThrows(CofferException.class,
@@ -102,7 +104,7 @@ class CryptoShreddingTest {
     assertEquals(Reason.CIPHERTEXT_CORRUPT, none.reason());
     // The secret that was not deleted still opens.
     SecretMetadata k = kept.metadata();
-    try (SecretValue still = cipher.open(new SecretRepository(t.vault.store())
+    try (SecretValue still = cipher.open(new SecretRepository(t.vault.storage().store())
         .get(k.tenantId(), k.secretId()).orElseThrow().sealed(),
         SecretBinding.of(k))) {
       assertTrue(still.length() > 0);

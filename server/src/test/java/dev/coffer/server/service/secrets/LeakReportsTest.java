@@ -21,6 +21,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.kernel.SecretParent;
 import dev.coffer.server.service.lifecycle.LifecycleWatch;
 import dev.coffer.server.service.lifecycle.LifecycleWatcher;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class LeakReportsTest {
     t = new TestVault(dir);
     admin = t.admin();
     alice = t.newPrincipal("default", "alice", false);
-    app = t.vault.applications().create(admin, "payments_api", "production", null,
+    app = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application();
   }
 
@@ -64,18 +65,18 @@ class LeakReportsTest {
   }
 
   SecretMinter.Minted create(boolean vaulted) {
-    return t.vault.secrets().create(alice, app.clientId(), SecretRequest.builder().displayName("ci")
-        .location("/").vaulted(vaulted).preapproveOwner(vaulted).build());
+    return TestSecrets.create(t.vault, alice, app.clientId(), SecretRequest.builder()
+        .displayName("ci").location("/").vaulted(vaulted).preapproveOwner(vaulted).build());
   }
 
   void report(String value) {
     try (SecretValue v = SecretValue.ofString(value)) {
-      t.vault.leakReports().report("req-leak", SCANNER, v);
+      t.vault.secrets().leakReports().report("req-leak", SCANNER, v);
     }
   }
 
   List<AuditEntry> leakEvents(CallContext ctx) {
-    return t.vault.auditTrail().list(ctx, new AuditFilter(null, null, "", "",
+    return t.vault.operator().auditTrail().list(ctx, new AuditFilter(null, null, "", "",
         AuditAction.LEAK_REPORT.name()), "", 100).items();
   }
 
@@ -87,18 +88,19 @@ class LeakReportsTest {
       value = m.value().reveal();
       id = m.stored().metadata().secretId();
     }
-    var watcher = new LifecycleWatcher(t.vault.lifecycleEvents(), alice,
+    var watcher = new LifecycleWatcher(t.vault.lifecycle().events(), alice,
         LifecycleWatch.everything());
     report(value);
 
-    var meta = t.vault.secrets().get(alice, id);
+    var meta = t.vault.secrets().secrets().get(alice, id);
     assertEquals(SecretState.QUARANTINED, meta.stateAt(t.clock.instant()));
     assertNotNull(meta.quarantineTime());
     CofferException verify = assertThrows(CofferException.class,
-        () -> t.vault.verifier().verify(alice, app.clientId(), SecretValue.ofString(value)));
+        () -> t.vault.secrets().verifier().verify(alice, app.clientId(),
+            SecretValue.ofString(value)));
     assertEquals(Reason.SECRET_QUARANTINED, verify.reason());
     CofferException reveal = assertThrows(CofferException.class,
-        () -> t.vault.reader().reveal(alice, id));
+        () -> t.vault.secrets().reader().reveal(alice, id));
     assertEquals(Reason.SECRET_QUARANTINED, reveal.reason());
 
     var notices = watcher.take();
@@ -120,7 +122,7 @@ class LeakReportsTest {
     String expired;
     String revoked;
     String deleted;
-    try (SecretMinter.Minted a = t.vault.secrets().create(alice, app.clientId(),
+    try (SecretMinter.Minted a = TestSecrets.create(t.vault, alice, app.clientId(),
         SecretRequest.builder().displayName("soon").expireTime(t.clock.instant().plusSeconds(10))
             .location("/").build());
          SecretMinter.Minted b = create(false);
@@ -128,19 +130,19 @@ class LeakReportsTest {
       expired = a.value().reveal();
       revoked = b.value().reveal();
       deleted = c.value().reveal();
-      t.vault.secrets().revoke(alice, b.stored().metadata().secretId(), "");
-      t.vault.secrets().delete(alice, c.stored().metadata().secretId(), "");
+      t.vault.secrets().secrets().revoke(alice, b.stored().metadata().secretId(), "");
+      t.vault.secrets().secrets().delete(alice, c.stored().metadata().secretId(), "");
     }
     t.clock.advance(Duration.ofSeconds(10));
     String unknown;
     try (SecretValue v = new SecretGenerator().generate(ValueFormat.CLIENT_SECRET)) {
       unknown = v.reveal();
     }
-    long before = t.vault.audit().lastSequence();
+    long before = t.vault.kernel().audit().lastSequence();
     for (String value : List.of(expired, revoked, deleted, unknown)) {
       report(value); // returns normally: nothing tells these apart
     }
-    assertEquals(before + 4, t.vault.audit().lastSequence(), "one event per report");
+    assertEquals(before + 4, t.vault.kernel().audit().lastSequence(), "one event per report");
     List<String> reasons = new ArrayList<>();
     for (var e : leakEvents(admin)) {
       assertEquals("FAILED", e.outcome());
@@ -152,26 +154,26 @@ class LeakReportsTest {
 
   @Test
   void scopeSecret_isFoundAndQuarantinedToo() {
-    t.vault.scopes().create(alice, "orders.read", "", "");
-    try (SecretMinter.Minted m = t.vault.secrets().create(alice,
+    t.vault.directory().scopes().create(alice, "orders.read", "", "");
+    try (SecretMinter.Minted m = TestSecrets.create(t.vault, alice,
         SecretParent.ofScope("orders.read"), SecretRequest.builder().displayName("introspect")
             .location("/").build(), null)) {
       assertTrue(m.value().reveal().startsWith("cfr_ss_"));
       report(m.value().reveal());
-      assertEquals(SecretState.QUARANTINED, t.vault.secrets().get(alice,
+      assertEquals(SecretState.QUARANTINED, t.vault.secrets().secrets().get(alice,
           m.stored().metadata().secretId()).stateAt(t.clock.instant()));
     }
   }
 
   @Test
   void malformedValues_areInvalid_withoutAnyEvent() {
-    long before = t.vault.audit().lastSequence();
+    long before = t.vault.kernel().audit().lastSequence();
     for (String bad : List.of("", "cfr_cs_short", "hello world",
         "cfr_at_" + "0".repeat(49))) {
       CofferException e = assertThrows(CofferException.class, () -> report(bad));
       assertEquals("value", e.violations().get(0).field());
     }
-    assertEquals(before, t.vault.audit().lastSequence());
+    assertEquals(before, t.vault.kernel().audit().lastSequence());
   }
 
   @Test
@@ -186,7 +188,8 @@ class LeakReportsTest {
     CofferException e = assertThrows(CofferException.class, () -> report(unknown));
     assertEquals(Reason.LEAK_REPORT_RATE_LIMITED, e.reason());
     try (SecretValue v = SecretValue.ofString(unknown)) {
-      t.vault.leakReports().report("req-other", new InetSocketAddress("127.0.0.10", 1), v);
+      t.vault.secrets().leakReports().report("req-other", new InetSocketAddress("127.0.0.10", 1),
+          v);
     }
     t.clock.advance(Duration.ofMinutes(1));
     report(unknown);
@@ -201,7 +204,7 @@ class LeakReportsTest {
   /** Reports {@code value} from {@code host}; false when refused as rate limited. */
   boolean reportFrom(String host, String value) {
     try (SecretValue v = SecretValue.ofString(value)) {
-      t.vault.leakReports().report("req-flood", new InetSocketAddress(host, 443), v);
+      t.vault.secrets().leakReports().report("req-flood", new InetSocketAddress(host, 443), v);
       return true;
     } catch (CofferException e) {
       assertEquals(Reason.LEAK_REPORT_RATE_LIMITED, e.reason());
@@ -238,7 +241,7 @@ class LeakReportsTest {
   @Test
   void missFlood_isWrittenOnlyWithinItsAllowance_andALaterRealReportStillQuarantines() {
     String unknown = unknownValue();
-    long before = t.vault.audit().lastSequence();
+    long before = t.vault.kernel().audit().lastSequence();
     int flood = 0;
     for (int net = 0; net < 5; net++) {
       for (int host = 1; host <= LeakReports.DEFAULT_PER_NETWORK_PER_MINUTE / 4; host++) {
@@ -249,7 +252,7 @@ class LeakReportsTest {
     }
     assertTrue(flood > LeakReports.DEFAULT_MISSES_WRITTEN_PER_MINUTE);
     assertEquals(before + LeakReports.DEFAULT_MISSES_WRITTEN_PER_MINUTE,
-        t.vault.audit().lastSequence(), "misses beyond the allowance are not written");
+        t.vault.kernel().audit().lastSequence(), "misses beyond the allowance are not written");
     String value;
     String id;
     try (SecretMinter.Minted m = create(false)) {
@@ -257,7 +260,7 @@ class LeakReportsTest {
       id = m.stored().metadata().secretId();
     }
     assertTrue(reportFrom("192.0.2.7", value), "the real report is taken");
-    assertEquals(SecretState.QUARANTINED, t.vault.secrets().get(alice, id)
+    assertEquals(SecretState.QUARANTINED, t.vault.secrets().secrets().get(alice, id)
         .stateAt(t.clock.instant()));
     assertEquals(1, leakEvents(admin).stream().filter(e -> e.outcome().equals("ALLOWED"))
         .count(), "the quarantine is written");
@@ -273,22 +276,22 @@ class LeakReportsTest {
     }
     report(value);
     CofferException early = assertThrows(CofferException.class,
-        () -> t.vault.quarantine().unquarantine(alice, id, ""));
+        () -> t.vault.secrets().quarantine().unquarantine(alice, id, ""));
     assertEquals(Reason.ROTATION_REQUIRED, early.reason());
     CallContext bob = t.newPrincipal("default", "bob", false);
-    t.vault.rotator().rotate(alice, id, Duration.ofDays(1), "").close();
+    t.vault.secrets().rotator().rotate(alice, id, Duration.ofDays(1), "").close();
     assertEquals(Reason.SECRET_NOT_FOUND, assertThrows(CofferException.class,
-        () -> t.vault.quarantine().unquarantine(bob, id, "")).reason());
-    var released = t.vault.quarantine().unquarantine(alice, id, "");
+        () -> t.vault.secrets().quarantine().unquarantine(bob, id, "")).reason());
+    var released = t.vault.secrets().quarantine().unquarantine(alice, id, "");
     assertEquals(SecretState.ACTIVE, released.stateAt(t.clock.instant()));
     try (SecretValue v = SecretValue.ofString(value)) {
-      assertTrue(t.vault.verifier().verify(alice, app.clientId(), v).match());
+      assertTrue(t.vault.secrets().verifier().verify(alice, app.clientId(), v).match());
     }
     assertEquals(Reason.NOT_QUARANTINED, assertThrows(CofferException.class,
-        () -> t.vault.quarantine().unquarantine(admin, id, "")).reason());
+        () -> t.vault.secrets().quarantine().unquarantine(admin, id, "")).reason());
     t.clock.advance(Duration.ofDays(1));
     try (SecretValue v = SecretValue.ofString(value)) {
-      assertFalse(t.vault.verifier().verify(alice, app.clientId(), v).match());
+      assertFalse(t.vault.secrets().verifier().verify(alice, app.clientId(), v).match());
     }
   }
 }

@@ -15,7 +15,9 @@ import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecretState;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.service.kernel.SecretParent;
 import dev.coffer.server.store.records.Page;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +42,8 @@ class SecretsTest {
     t = new TestVault(dir);
     admin = t.admin();
     alice = t.newPrincipal("default", "alice", false);
-    t.vault.locations().create(admin, "/Finance/Payments");
-    app = t.vault.applications().create(admin, "payments_api", "production", null,
+    t.vault.secrets().locations().create(admin, "/Finance/Payments");
+    app = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         dev.coffer.server.domain.OAuthFlow.AUTHORIZATION_CODE, "alice").application();
   }
 
@@ -57,7 +59,7 @@ class SecretsTest {
   }
 
   SecretMinter.Minted create(CallContext ctx, SecretRequest req) {
-    return t.vault.secrets().create(ctx, app.clientId(), req);
+    return TestSecrets.create(t.vault, ctx, app.clientId(), req);
   }
 
   @Test
@@ -79,7 +81,7 @@ class SecretsTest {
     SecretMinter.Minted m = create(alice, request(false, false, false));
     String id = m.stored().metadata().secretId();
     CofferException e = assertThrows(CofferException.class,
-        () -> t.vault.reader().reveal(alice, id));
+        () -> t.vault.secrets().reader().reveal(alice, id));
     assertEquals(Reason.NOT_VAULTED, e.reason());
   }
 
@@ -139,20 +141,20 @@ class SecretsTest {
     t.clock.set(expiry);
     assertFalse(verify(alice, value).match());
     assertEquals(SecretState.EXPIRED,
-        t.vault.secrets().get(alice, m.stored().metadata().secretId()).stateAt(expiry));
+        t.vault.secrets().secrets().get(alice, m.stored().metadata().secretId()).stateAt(expiry));
   }
 
   @Test
   void verify_rejectsMalformedValueBeforeAnyLookup() {
     String bogus = "cfr_cs_" + "A".repeat(49);
-    long auditBefore = t.vault.audit().lastSequence();
+    long auditBefore = t.vault.kernel().audit().lastSequence();
     CofferException e = assertThrows(CofferException.class,
         () -> verify(alice, bogus));
     assertEquals("value", e.violations().get(0).field());
-    assertEquals(auditBefore, t.vault.audit().lastSequence());
+    assertEquals(auditBefore, t.vault.kernel().audit().lastSequence());
     try (SecretValue v = SecretValue.ofString(bogus)) {
       CofferException unknownClient = assertThrows(CofferException.class,
-          () -> t.vault.verifier().verify(alice, "no-such-client", v));
+          () -> t.vault.secrets().verifier().verify(alice, "no-such-client", v));
       assertEquals(Reason.INVALID_FIELD, unknownClient.reason(),
           "the format is checked before the client is looked up");
     }
@@ -166,18 +168,18 @@ class SecretsTest {
     String vb = b.value().reveal();
     assertTrue(verify(alice, va).match());
     assertEquals(a.stored().metadata().secretId(), verify(alice, va).secretId());
-    t.vault.secrets().revoke(alice, a.stored().metadata().secretId(), "");
+    t.vault.secrets().secrets().revoke(alice, a.stored().metadata().secretId(), "");
     assertFalse(verify(alice, va).match());
-    t.vault.secrets().delete(alice, b.stored().metadata().secretId(), "");
+    t.vault.secrets().secrets().delete(alice, b.stored().metadata().secretId(), "");
     assertFalse(verify(alice, vb).match());
   }
 
   @Test
   void failedVerifications_areRateLimitedPerClient() {
     SecretMinter.Minted m = create(alice, request(false, false, false));
-    String other = t.vault.secrets().create(alice, app.clientId(), request(false, false, false))
+    String other = TestSecrets.create(t.vault, alice, app.clientId(), request(false, false, false))
         .value().reveal();
-    t.vault.secrets().delete(alice, findIdOf(other), "");
+    t.vault.secrets().secrets().delete(alice, findIdOf(other), "");
     for (int i = 0; i < 5; i++) {
       assertFalse(verify(alice, other).match());
     }
@@ -191,11 +193,11 @@ class SecretsTest {
     SecretMinter.Minted m = create(alice, request(true, true, true));
     String id = m.stored().metadata().secretId();
     String value = m.value().reveal();
-    try (SecretValue revealed = t.vault.reader().reveal(alice, id)) {
+    try (SecretValue revealed = t.vault.secrets().reader().reveal(alice, id)) {
       assertEquals(value, revealed.reveal());
     }
     CofferException denied = assertThrows(CofferException.class,
-        () -> t.vault.reader().reveal(admin, id));
+        () -> t.vault.secrets().reader().reveal(admin, id));
     assertEquals(Reason.NO_GRANT, denied.reason(), "admin rights are not read rights");
   }
 
@@ -203,7 +205,7 @@ class SecretsTest {
   void reveal_withoutPreapproval_isDenied() {
     SecretMinter.Minted m = create(alice, request(true, false, false));
     CofferException e = assertThrows(CofferException.class,
-        () -> t.vault.reader().reveal(alice, m.stored().metadata().secretId()));
+        () -> t.vault.secrets().reader().reveal(alice, m.stored().metadata().secretId()));
     assertEquals(Reason.NOT_PREAPPROVED, e.reason());
   }
 
@@ -214,9 +216,10 @@ class SecretsTest {
         .expireTime(expiry).location("/").vaulted(true).preapproveOwner(true).build());
     String id = m.stored().metadata().secretId();
     t.clock.set(expiry.minusSeconds(1));
-    t.vault.reader().reveal(alice, id).close();
+    t.vault.secrets().reader().reveal(alice, id).close();
     t.clock.set(expiry);
-    CofferException e = assertThrows(CofferException.class, () -> t.vault.reader().reveal(alice, id));
+    CofferException e = assertThrows(CofferException.class, () -> t.vault.secrets().reader()
+        .reveal(alice, id));
     assertEquals(Reason.SECRET_EXPIRED, e.reason());
   }
 
@@ -225,7 +228,7 @@ class SecretsTest {
     SecretMinter.Minted m = create(alice, request(false, false, false));
     CallContext bob = t.newPrincipal("default", "bob", false);
     CofferException e = assertThrows(CofferException.class,
-        () -> t.vault.secrets().get(bob, m.stored().metadata().secretId()));
+        () -> t.vault.secrets().secrets().get(bob, m.stored().metadata().secretId()));
     assertEquals(Reason.SECRET_NOT_FOUND, e.reason());
     assertTrue(list(bob, "", "", null).items().isEmpty());
   }
@@ -233,10 +236,10 @@ class SecretsTest {
   @Test
   void otherTenant_seesNothing() {
     SecretMinter.Minted m = create(alice, request(false, false, false));
-    t.vault.tenants().create(admin, "acme", null);
+    t.vault.directory().tenants().create(admin, "acme", null);
     CallContext carol = t.newPrincipal("acme", "carol", true);
     CofferException e = assertThrows(CofferException.class,
-        () -> t.vault.secrets().get(carol, m.stored().metadata().secretId()));
+        () -> t.vault.secrets().secrets().get(carol, m.stored().metadata().secretId()));
     assertEquals(Reason.SECRET_NOT_FOUND, e.reason());
     assertTrue(list(carol, "", "", null).items().isEmpty());
     CofferException verify = assertThrows(CofferException.class,
@@ -248,14 +251,14 @@ class SecretsTest {
   void delete_removesFromListings_butAuditRemains() {
     SecretMinter.Minted m = create(alice, request(true, false, true));
     String id = m.stored().metadata().secretId();
-    long before = t.vault.audit().lastSequence();
-    t.vault.secrets().delete(alice, id, "");
+    long before = t.vault.kernel().audit().lastSequence();
+    t.vault.secrets().secrets().delete(alice, id, "");
     assertTrue(list(admin, "", "", null).items().isEmpty());
     assertTrue(list(admin, app.clientId(), "", null).items().isEmpty());
     assertTrue(list(admin, "", "/Finance", null).items().isEmpty());
     assertTrue(list(admin, "", "", Duration.ofDays(400)).items().isEmpty());
-    assertEquals(before + 1, t.vault.audit().lastSequence());
-    assertThrows(CofferException.class, () -> t.vault.secrets().get(alice, id));
+    assertEquals(before + 1, t.vault.kernel().audit().lastSequence());
+    assertThrows(CofferException.class, () -> t.vault.secrets().secrets().get(alice, id));
   }
 
   @Test
@@ -263,10 +266,11 @@ class SecretsTest {
     SecretMinter.Minted m = create(alice, request(false, false, false));
     String id = m.stored().metadata().secretId();
     CofferException e = assertThrows(CofferException.class,
-        () -> t.vault.secrets().revoke(alice, id, "r999"));
+        () -> t.vault.secrets().secrets().revoke(alice, id, "r999"));
     assertEquals(Reason.ETAG_MISMATCH, e.reason());
-    assertEquals(SecretState.ACTIVE, t.vault.secrets().get(alice, id).stateAt(t.clock.instant()));
-    SecretMetadata revoked = t.vault.secrets().revoke(alice, id, "r1");
+    assertEquals(SecretState.ACTIVE, t.vault.secrets().secrets().get(alice, id)
+        .stateAt(t.clock.instant()));
+    SecretMetadata revoked = t.vault.secrets().secrets().revoke(alice, id, "r1");
     assertEquals("r2", revoked.etag());
   }
 
@@ -280,7 +284,8 @@ class SecretsTest {
     String token = "";
     int pages = 0;
     do {
-      Page<SecretMetadata> page = t.vault.secrets().list(alice, "", "", null, false, token, 5);
+      Page<SecretMetadata> page = t.vault.secrets().secrets().list(alice, null, "", null, false,
+          token, 5);
       page.items().forEach(m -> assertTrue(seen.add(m.secretId()), "duplicate"));
       token = page.nextPageToken();
       pages++;
@@ -310,15 +315,18 @@ class SecretsTest {
     for (int i = 0; i < 3; i++) {
       create(alice, request(false, false, false));
     }
-    String token = t.vault.secrets().list(alice, "", "", null, false, "", 1).nextPageToken();
+    String token = t.vault.secrets().secrets().list(alice, null, "", null, false, "", 1)
+        .nextPageToken();
     CofferException e = assertThrows(CofferException.class,
-        () -> t.vault.secrets().list(alice, "", "/Finance", null, false, token, 1));
+        () -> t.vault.secrets().secrets().list(alice, null, "/Finance", null, false, token, 1));
     assertEquals("page_token", e.violations().get(0).field());
   }
 
   private Page<SecretMetadata> list(CallContext ctx, String clientId, String location,
       Duration expiring) {
-    return t.vault.secrets().list(ctx, clientId, location, expiring, false, "", 100);
+    return t.vault.secrets().secrets().list(ctx,
+        clientId.isEmpty() ? null : SecretParent.application(clientId), location, expiring,
+        false, "", 100);
   }
 
   private static Set<String> ids(Page<SecretMetadata> page) {
@@ -329,7 +337,7 @@ class SecretsTest {
 
   private SecretVerifier.Result verify(CallContext ctx, String value) {
     try (SecretValue v = SecretValue.ofString(value)) {
-      return t.vault.verifier().verify(ctx, app.clientId(), v);
+      return t.vault.secrets().verifier().verify(ctx, app.clientId(), v);
     }
   }
 
@@ -341,7 +349,7 @@ class SecretsTest {
   void concurrentRevokesOfOneSecret_oneWins_theOthersSeeItRevoked()
       throws Exception {
     String id = create(alice, request(false, false, false)).stored().metadata().secretId();
-    long before = t.vault.audit().lastSequence();
+    long before = t.vault.kernel().audit().lastSequence();
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(8);
     java.util.List<java.util.concurrent.Future<Reason>> outcomes = new java.util.ArrayList<>();
@@ -349,7 +357,7 @@ class SecretsTest {
       for (int i = 0; i < 8; i++) {
         outcomes.add(pool.submit(() -> {
           try {
-            t.vault.secrets().revoke(alice, id, "");
+            t.vault.secrets().secrets().revoke(alice, id, "");
             return null;
           } catch (CofferException e) {
             return e.reason();
@@ -369,7 +377,7 @@ class SecretsTest {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(before + 1, t.vault.audit().lastSequence(), "one revocation recorded");
+    assertEquals(before + 1, t.vault.kernel().audit().lastSequence(), "one revocation recorded");
   }
 
   @Test
@@ -383,7 +391,7 @@ class SecretsTest {
     try {
       java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
       for (String id : ids) {
-        done.add(pool.submit(() -> t.vault.secrets().delete(alice, id, "")));
+        done.add(pool.submit(() -> t.vault.secrets().secrets().delete(alice, id, "")));
       }
       for (var f : done) {
         f.get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -393,7 +401,7 @@ class SecretsTest {
     }
     for (String id : ids) {
       CofferException e = assertThrows(CofferException.class,
-          () -> t.vault.secrets().get(alice, id));
+          () -> t.vault.secrets().secrets().get(alice, id));
       assertEquals(Reason.SECRET_NOT_FOUND, e.reason());
     }
   }

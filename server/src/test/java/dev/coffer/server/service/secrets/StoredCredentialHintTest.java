@@ -42,7 +42,7 @@ class StoredCredentialHintTest {
 
   String store() {
     try (SecretValue v = SecretValue.ofString(IMPORTED)) {
-      SecretMetadata m = t.vault.credentials().store(alice, "2f1c0c1e-entra",
+      SecretMetadata m = t.vault.secrets().credentials().store(alice, "2f1c0c1e-entra",
           SecretRequest.builder().displayName("entra").location("/").vaulted(true)
               .sharingEnabled(true).build(), v)
           .metadata();
@@ -54,8 +54,8 @@ class StoredCredentialHintTest {
   @Test
   void storedCredential_hasNoHint_inGetOrList() {
     String id = store();
-    assertEquals("", t.vault.secrets().get(alice, id).hint());
-    var listed = t.vault.secrets().list(alice, "", "", null, false, "", 10).items();
+    assertEquals("", t.vault.secrets().secrets().get(alice, id).hint());
+    var listed = t.vault.secrets().secrets().list(alice, null, "", null, false, "", 10).items();
     assertEquals(1, listed.size());
     assertEquals("", listed.get(0).hint());
   }
@@ -64,7 +64,7 @@ class StoredCredentialHintTest {
   void storedCredential_persistedWithAHint_readsWithout() {
     String id = store();
     byte[] key = SecretRepository.recordKey("default", id);
-    byte[] stored = t.vault.store().get(Table.SECRETS, key).orElseThrow();
+    byte[] stored = t.vault.storage().store().get(Table.SECRETS, key).orElseThrow();
     SecretRec legacy;
     try {
       legacy = SecretRec.parseFrom(stored).toBuilder().setHint(IMPORTED.substring(0, 3)).build();
@@ -73,16 +73,16 @@ class StoredCredentialHintTest {
     }
     Changes changes = new Changes();
     changes.put(Table.SECRETS, key, legacy.toByteArray());
-    t.vault.store().commit(changes);
-    assertTrue(t.vault.store().get(Table.SECRETS, key).map(b -> {
+    t.vault.storage().store().commit(changes);
+    assertTrue(t.vault.storage().store().get(Table.SECRETS, key).map(b -> {
       try {
         return SecretRec.parseFrom(b).getHint().equals("Zq8");
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         return false;
       }
     }).orElse(false), "the legacy record holds a hint on disk");
-    assertEquals("", t.vault.secrets().get(alice, id).hint());
-    assertEquals("", t.vault.secrets().list(alice, "", "", null, false, "", 10).items().get(0)
-        .hint());
+    assertEquals("", t.vault.secrets().secrets().get(alice, id).hint());
+    assertEquals("", t.vault.secrets().secrets().list(alice, null, "", null, false, "", 10).items()
+        .get(0).hint());
   }
 }

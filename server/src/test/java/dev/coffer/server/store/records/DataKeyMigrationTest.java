@@ -15,6 +15,7 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.pb.SecretRec;
+import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,14 @@ class DataKeyMigrationTest {
   @Test
   void legacyRecord_dataKeyMovesOut_onceAndTheValueStillOpens() throws Exception {
     try (TestVault t = new TestVault(dir)) {
-      var app = t.vault.applications().create(t.admin(), "legacy_app", "production", null,
-          OAuthFlow.AUTHORIZATION_CODE, "admin").application();
-      SecretMinter.Minted minted = t.vault.secrets().create(t.admin(), app.clientId(),
+      var app = t.vault.directory().applications().create(t.admin(), "legacy_app", "production",
+          null, OAuthFlow.AUTHORIZATION_CODE, "admin").application();
+      SecretMinter.Minted minted = TestSecrets.create(t.vault, t.admin(), app.clientId(),
           SecretRequest.builder().displayName("old").location("/").vaulted(true).build());
       String expected = minted.value().reveal();
       minted.value().close();
       SecretMetadata m = minted.stored().metadata();
-      KvStore store = t.vault.store();
+      KvStore store = t.vault.storage().store();
       byte[] key = SecretRepository.recordKey(m.tenantId(), m.secretId());
       byte[] wrapped = store.get(Table.DATA_KEYS, key).orElseThrow();
       // Rewrite it as the previous version stored it: the wrapped key inside the record.
@@ -52,7 +53,7 @@ class DataKeyMigrationTest {
       assertTrue(SecretRec.parseFrom(store.get(Table.SECRETS, key).orElseThrow())
           .getWrappedDataKey().isEmpty(), "the record no longer carries the key");
       var stored = new SecretRepository(store).get(m.tenantId(), m.secretId()).orElseThrow();
-      try (SecretValue v = t.vault.keyring().envelopeCipher().open(stored.sealed(),
+      try (SecretValue v = t.vault.keys().keyring().envelopeCipher().open(stored.sealed(),
           SecretBinding.of(m))) {
         assertEquals(expected, v.reveal());
       }

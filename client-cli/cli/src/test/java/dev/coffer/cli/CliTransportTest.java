@@ -41,6 +41,8 @@ class CliTransportTest {
         assertTrue(!started.isEmpty(), "the calls ran on the transport's own event loop");
       }
       for (Thread t : started) {
+        // The loop's termination is signalled just before its thread returns: give it 5 s.
+        t.join(5_000);
         assertTrue(!t.isAlive(), t.getName() + " outlived the transport");
       }
     }

@@ -40,10 +40,21 @@ public final class TestVault implements AutoCloseable {
   }
 
   private TestVault(Path dir, long verifyFailuresPerMinute, RootKeyProvider root) {
+    this(dir, verifyFailuresPerMinute, root, VaultInstrumentation.none());
+  }
+
+  /**
+   * Every part named: the verify failure budget per minute, the root key ({@code null}: a
+   * dev root key file in {@code dir}) and the vault's instrumentation (e.g. {@code
+   * CofferMetrics.vault()}). {@link CofferExtension} builds its vaults through this one.
+   */
+  public TestVault(Path dir, long verifyFailuresPerMinute, RootKeyProvider root,
+      VaultInstrumentation instrumentation) {
     this.dir = dir;
-    this.vault = Vault.open(dir.resolve("db"), root, clock, VaultSettings.defaults()
-        .withVerifyFailuresPerMinute(verifyFailuresPerMinute)
-        .withBackupDir(dir.resolve("backups")), VaultInstrumentation.none());
+    this.vault = Vault.open(dir.resolve("db"),
+        root != null ? root : DevRootKeyFile.loadOrCreate(dir.resolve("root.json")), clock,
+        VaultSettings.defaults().withVerifyFailuresPerMinute(verifyFailuresPerMinute)
+            .withBackupDir(dir.resolve("backups")), instrumentation);
     this.adminToken = vault.bootstrap().bootstrapIfEmpty().map(TokenService.Issued::value)
         .map(v -> {
           try (v) {

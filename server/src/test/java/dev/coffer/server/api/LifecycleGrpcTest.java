@@ -20,13 +20,13 @@ import dev.coffer.server.service.LifecycleEvents;
 import dev.coffer.server.service.LifecycleNotice;
 import dev.coffer.server.service.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,15 +35,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WatchLifecycle through the real interceptors on an in-process transport. */
 class LifecycleGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   LifecycleEvents bus;
   CallContext alice;
@@ -52,7 +52,7 @@ class LifecycleGrpcTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    coffer = new InProcessCoffer(dir);
+    coffer = fixture.coffer();
     var v = coffer.vault.vault;
     CallContext system = coffer.vault.admin();
     alice = coffer.vault.as(v.principals().create(system, "default", "alice",
@@ -64,11 +64,6 @@ class LifecycleGrpcTest {
     clientId = v.applications().create(system, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
     bus = v.lifecycleEvents();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    coffer.close();
   }
 
   /** A client-side watch collecting what arrives, with how it ended. */

@@ -5,9 +5,13 @@ import dev.coffer.server.Vault;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.VaultInstrumentation;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -27,8 +31,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Contract: before each test (on an instance field) or before all tests of the class (on a
  * static field) it creates a fresh data directory of its own, opens a bootstrapped
  * {@link TestVault} there (real RocksDB, real Tink keysets, a {@link MutableClock}) and, unless
- * built with {@link #vaultOnly()}, a real {@link InProcessCoffer} over it. After the test (or
- * the class) it closes the channel, the server and the vault, in that order, and deletes the
+ * built with {@link #vaultOnly()}, a real server over it: an {@link InProcessCoffer}, or with
+ * {@link #loopbackServer()} a Netty server on 127.0.0.1 (an ephemeral port, never another
+ * interface). After the test (or the class) it closes the channel, the server and the vault, in
+ * that order, and deletes the
  * directory, whether the test passed, failed or threw; a failure to open closes what was
  * already open. Two extensions in one class own two directories and two vaults. Tests write no
  * {@code @AfterEach}/{@code @AfterAll} of their own for them.
@@ -40,7 +46,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class CofferExtension implements BeforeAllCallback, BeforeEachCallback,
     AfterEachCallback, AfterAllCallback {
 
-  private final boolean withServer;
+  private enum Mode { VAULT_ONLY, IN_PROCESS, LOOPBACK }
+
+  private final Mode mode;
+  private final Instant clockStart;
   private final long verifyFailuresPerMinute;
   private final Function<Path, RootKeyProvider> rootKey;
   private final Supplier<CofferMetrics> metricsFactory;
@@ -51,9 +60,11 @@ public final class CofferExtension implements BeforeAllCallback, BeforeEachCallb
   private CofferMetrics metrics;
   private TestVault vault;
   private InProcessCoffer coffer;
+  private CofferServer loopback;
 
   private CofferExtension(Builder b) {
-    this.withServer = b.withServer;
+    this.mode = b.mode;
+    this.clockStart = b.clockStart;
     this.verifyFailuresPerMinute = b.verifyFailuresPerMinute;
     this.rootKey = b.rootKey;
     this.metricsFactory = b.metrics;
@@ -62,24 +73,39 @@ public final class CofferExtension implements BeforeAllCallback, BeforeEachCallb
 
   /** A vault and an in-process server over it; adjust with the builder's methods. */
   public static Builder inProcessServer() {
-    return new Builder(true);
+    return new Builder(Mode.IN_PROCESS);
+  }
+
+  /**
+   * A vault and a plaintext Netty server over it on 127.0.0.1, for clients that dial an address
+   * ({@link #address()}); {@link Builder#server} may swap the transport (e.g. TLS on 127.0.0.1).
+   */
+  public static Builder loopbackServer() {
+    return new Builder(Mode.LOOPBACK);
   }
 
   /** A vault alone (service, storage and metrics tests that need no gRPC). */
   public static Builder vaultOnly() {
-    return new Builder(false);
+    return new Builder(Mode.VAULT_ONLY);
   }
 
   /** What a test asks for; every part optional, each named. */
   public static final class Builder {
-    private final boolean withServer;
+    private final Mode mode;
+    private Instant clockStart = TestVault.START;
     private long verifyFailuresPerMinute = 5;
     private Function<Path, RootKeyProvider> rootKey = dir -> null;
     private Supplier<CofferMetrics> metrics;
     private BiConsumer<Vault, CofferServer.Builder> configure = (vault, server) -> { };
 
-    private Builder(boolean withServer) {
-      this.withServer = withServer;
+    private Builder(Mode mode) {
+      this.mode = mode;
+    }
+
+    /** Where the vault's clock starts (default {@link TestVault#START}); it moves only by hand. */
+    public Builder clockStart(Instant start) {
+      this.clockStart = Objects.requireNonNull(start);
+      return this;
     }
 
     /** The vault's budget of failed verifications per client and minute (default 5). */
@@ -108,7 +134,7 @@ public final class CofferExtension implements BeforeAllCallback, BeforeEachCallb
      * test clock, the metrics): background jobs, assertion rules, client certificates, ….
      */
     public Builder server(BiConsumer<Vault, CofferServer.Builder> configure) {
-      if (!withServer) {
+      if (mode == Mode.VAULT_ONLY) {
         throw new IllegalStateException("a vault-only fixture has no server to configure");
       }
       this.configure = Objects.requireNonNull(configure);
@@ -149,15 +175,22 @@ public final class CofferExtension implements BeforeAllCallback, BeforeEachCallb
     dir = Files.createTempDirectory("coffer-test-");
     try {
       metrics = metricsFactory == null ? null : metricsFactory.get();
-      vault = new TestVault(dir, verifyFailuresPerMinute, rootKey.apply(dir),
-          metrics == null ? VaultInstrumentation.none() : metrics.vault());
-      if (withServer) {
-        coffer = new InProcessCoffer(vault, (v, server) -> {
-          if (metrics != null) {
-            server.metrics(metrics);
-          }
-          configure.accept(v, server);
-        });
+      vault = new TestVault(dir, new MutableClock(clockStart), verifyFailuresPerMinute,
+          rootKey.apply(dir), metrics == null ? VaultInstrumentation.none() : metrics.vault());
+      BiConsumer<Vault, CofferServer.Builder> adjust = (v, server) -> {
+        if (metrics != null) {
+          server.metrics(metrics);
+        }
+        configure.accept(v, server);
+      };
+      if (mode == Mode.IN_PROCESS) {
+        coffer = new InProcessCoffer(vault, adjust);
+      } else if (mode == Mode.LOOPBACK) {
+        CofferServer.Builder server = CofferServer.builder(vault.vault)
+            .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+            .clock(vault.clock);
+        adjust.accept(vault.vault, server);
+        loopback = server.build().start();
       }
     } catch (IOException | RuntimeException | Error e) {
       try {
@@ -174,13 +207,19 @@ public final class CofferExtension implements BeforeAllCallback, BeforeEachCallb
     try {
       if (coffer != null) {
         coffer.close(); // closes the vault too
-      } else if (vault != null) {
-        vault.close();
+      } else {
+        if (loopback != null) {
+          loopback.stop(Duration.ofSeconds(1));
+        }
+        if (vault != null) {
+          vault.close();
+        }
       }
     } catch (Exception e) {
       failure = e;
     } finally {
       coffer = null;
+      loopback = null;
       vault = null;
       metrics = null;
     }
@@ -223,10 +262,23 @@ public final class CofferExtension implements BeforeAllCallback, BeforeEachCallb
 
   /** The in-process server and its channel. */
   public InProcessCoffer coffer() {
-    if (!withServer) {
-      throw new IllegalStateException("built with vaultOnly(): no server");
+    if (mode != Mode.IN_PROCESS) {
+      throw new IllegalStateException("not built with inProcessServer()");
     }
     return live(coffer);
+  }
+
+  /** The loopback server (its {@code port()}, its jobs). */
+  public CofferServer loopback() {
+    if (mode != Mode.LOOPBACK) {
+      throw new IllegalStateException("not built with loopbackServer()");
+    }
+    return live(loopback);
+  }
+
+  /** {@code 127.0.0.1:<port>} of the loopback server, for a client to dial. */
+  public String address() {
+    return "127.0.0.1:" + loopback().port();
   }
 
   /** The vault's (and server's) clock, moved by hand. */

@@ -8,15 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Table;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +42,14 @@ class CofferExtensionTest {
   static final List<TestVault> vaults = new CopyOnWriteArrayList<>();
   static final List<InProcessCoffer> servers = new CopyOnWriteArrayList<>();
   static final List<Path> dirs = new CopyOnWriteArrayList<>();
+  static final List<String> addresses = new CopyOnWriteArrayList<>();
   static volatile boolean launched;
 
   private static TestExecutionSummary run(Class<?> testClass) {
     vaults.clear();
     servers.clear();
     dirs.clear();
+    addresses.clear();
     SummaryGeneratingListener summary = new SummaryGeneratingListener();
     launched = true;
     try {
@@ -98,6 +105,27 @@ class CofferExtensionTest {
   }
 
   @Test
+  void aLoopbackServer_listensOn127001Only_andIsStoppedAfterTheTest() throws Exception {
+    TestExecutionSummary summary = run(Loopback.class);
+    assertEquals(1, summary.getTestsSucceededCount(), summary.getFailures().toString());
+    assertTrue(addresses.get(0).startsWith("127.0.0.1:"), addresses.get(0));
+    ManagedChannel channel = NettyChannelBuilder.forTarget(addresses.get(0)).usePlaintext()
+        .build();
+    try {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> PrincipalServiceGrpc.newBlockingStub(channel)
+              .withInterceptors(InProcessCoffer.bearer(vaults.get(0).adminToken))
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .whoAmI(WhoAmIRequest.getDefaultInstance()));
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    } finally {
+      channel.shutdownNow();
+    }
+    assertClosed(vaults.get(0));
+    assertFalse(Files.exists(dirs.get(0)));
+  }
+
+  @Test
   void usedBeforeItOpens_saysSo() {
     CofferExtension unopened = CofferExtension.vaultOnly().build();
     assertThrows(IllegalStateException.class, unopened::vault);
@@ -138,6 +166,32 @@ class CofferExtensionTest {
       vaults.add(second.vault());
       dirs.add(first.dir());
       dirs.add(second.dir());
+    }
+  }
+
+  static class Loopback {
+    @RegisterExtension final CofferExtension server = CofferExtension.loopbackServer().build();
+
+    @BeforeEach
+    void onlyFromTheOuterTest() {
+      Assumptions.assumeTrue(launched, "run by CofferExtensionTest only");
+    }
+
+    @Test
+    void answersOverTheNetwork() {
+      vaults.add(server.vault());
+      dirs.add(server.dir());
+      addresses.add(server.address());
+      ManagedChannel channel = NettyChannelBuilder.forTarget(server.address()).usePlaintext()
+          .build();
+      try {
+        assertEquals("admin", PrincipalServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(InProcessCoffer.bearer(server.adminToken()))
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .whoAmI(WhoAmIRequest.getDefaultInstance()).getPrincipalId());
+      } finally {
+        channel.shutdownNow();
+      }
     }
   }
 

@@ -21,7 +21,7 @@ public final class TestVault implements AutoCloseable {
 
   public static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
 
-  public final MutableClock clock = new MutableClock(START);
+  public final MutableClock clock;
   public final Path dir;
   public final Vault vault;
   public final String adminToken;
@@ -40,17 +40,19 @@ public final class TestVault implements AutoCloseable {
   }
 
   private TestVault(Path dir, long verifyFailuresPerMinute, RootKeyProvider root) {
-    this(dir, verifyFailuresPerMinute, root, VaultInstrumentation.none());
+    this(dir, new MutableClock(START), verifyFailuresPerMinute, root,
+        VaultInstrumentation.none());
   }
 
   /**
-   * Every part named: the verify failure budget per minute, the root key ({@code null}: a
-   * dev root key file in {@code dir}) and the vault's instrumentation (e.g. {@code
-   * CofferMetrics.vault()}). {@link CofferExtension} builds its vaults through this one.
+   * Every part given: the clock, the verify failure budget per minute, the root key ({@code
+   * null}: a dev root key file in {@code dir}) and the vault's instrumentation (e.g. {@code
+   * CofferMetrics.vault()}). Tests ask for them by name through {@link CofferExtension}.
    */
-  public TestVault(Path dir, long verifyFailuresPerMinute, RootKeyProvider root,
+  TestVault(Path dir, MutableClock clock, long verifyFailuresPerMinute, RootKeyProvider root,
       VaultInstrumentation instrumentation) {
     this.dir = dir;
+    this.clock = clock;
     this.vault = Vault.open(dir.resolve("db"),
         root != null ? root : DevRootKeyFile.loadOrCreate(dir.resolve("root.json")), clock,
         VaultSettings.defaults().withVerifyFailuresPerMinute(verifyFailuresPerMinute)

@@ -133,13 +133,16 @@ class CofferExtensionTest {
         () -> CofferExtension.vaultOnly().server((v, s) -> { }));
   }
 
-  static class Throws {
-    @RegisterExtension final CofferExtension coffer = CofferExtension.inProcessServer().build();
-
+  /** The inner classes run only under {@link #run}, never on their own. */
+  abstract static class OnlyWhenLaunched {
     @BeforeEach
     void onlyFromTheOuterTest() {
       Assumptions.assumeTrue(launched, "run by CofferExtensionTest only");
     }
+  }
+
+  static class Throws extends OnlyWhenLaunched {
+    @RegisterExtension final CofferExtension coffer = CofferExtension.inProcessServer().build();
 
     @Test
     void throwsAfterUsingTheServer() {
@@ -151,14 +154,9 @@ class CofferExtensionTest {
     }
   }
 
-  static class TwoVaults {
+  static class TwoVaults extends OnlyWhenLaunched {
     @RegisterExtension final CofferExtension first = CofferExtension.vaultOnly().build();
     @RegisterExtension final CofferExtension second = CofferExtension.vaultOnly().build();
-
-    @BeforeEach
-    void onlyFromTheOuterTest() {
-      Assumptions.assumeTrue(launched, "run by CofferExtensionTest only");
-    }
 
     @Test
     void both() {
@@ -169,13 +167,8 @@ class CofferExtensionTest {
     }
   }
 
-  static class Loopback {
+  static class Loopback extends OnlyWhenLaunched {
     @RegisterExtension final CofferExtension server = CofferExtension.loopbackServer().build();
-
-    @BeforeEach
-    void onlyFromTheOuterTest() {
-      Assumptions.assumeTrue(launched, "run by CofferExtensionTest only");
-    }
 
     @Test
     void answersOverTheNetwork() {
@@ -195,12 +188,11 @@ class CofferExtensionTest {
     }
   }
 
-  static class SharedByClass {
+  static class SharedByClass extends OnlyWhenLaunched {
     @RegisterExtension static final CofferExtension shared = CofferExtension.vaultOnly().build();
 
     @BeforeEach
-    void onlyFromTheOuterTest() {
-      Assumptions.assumeTrue(launched, "run by CofferExtensionTest only");
+    void record() {
       vaults.add(shared.vault());
       dirs.add(shared.dir());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.auth.CertificateIdentity;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestCertificates;
 import dev.coffer.server.testing.TestVault;
@@ -20,11 +21,10 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,31 +35,34 @@ class MutualTlsTest {
 
   private static final String TRUST_DOMAIN = "test.coffer";
 
-  @TempDir Path dir;
+  @TempDir Path dir; // the certificates (JUnit fills it before the extension starts the server)
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.loopbackServer().server(this::mutualTls).build();
   private TestVault t;
   private TestCertificates.Ca ca;
-  private ServerTransport transport;
   private CofferServer server;
 
-  @BeforeEach
-  void start() throws Exception {
-    t = new TestVault(dir.resolve("vault"));
-    t.newPrincipal("default", "alice", false);
-    ca = TestCertificates.ca(dir, "ca");
-    TestCertificates.Pem serverCert = TestCertificates.server(dir, ca, "server", 2);
-    transport = ServerTransport.tls(serverCert.cert(), serverCert.key(), 60, ca.pem().cert());
-    server = CofferServer.builder(t.vault)
-        .transport(NettyServerBuilder.forAddress(
-            new InetSocketAddress("127.0.0.1", 0), transport.credentials()))
-        .clock(t.clock).clientCertificates(CertificateIdentity.spiffe(TRUST_DOMAIN))
-        .addBackgroundJob(transport.reloadJob().orElseThrow())
-        .build().start();
+  /** The fixture's server, on 127.0.0.1, switched to mutual TLS with a fresh test CA. */
+  private void mutualTls(Vault vault, CofferServer.Builder builder) {
+    try {
+      ca = TestCertificates.ca(dir, "ca");
+      TestCertificates.Pem serverCert = TestCertificates.server(dir, ca, "server", 2);
+      ServerTransport transport =
+          ServerTransport.tls(serverCert.cert(), serverCert.key(), 60, ca.pem().cert());
+      builder.transport(NettyServerBuilder.forAddress(
+              new InetSocketAddress("127.0.0.1", 0), transport.credentials()))
+          .clientCertificates(CertificateIdentity.spiffe(TRUST_DOMAIN))
+          .addBackgroundJob(transport.reloadJob().orElseThrow());
+    } catch (Exception e) {
+      throw new IllegalStateException("test certificates", e);
+    }
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    server.stop(Duration.ofSeconds(1));
-    t.close();
+  @BeforeEach
+  void start() {
+    t = fixture.vault();
+    server = fixture.loopback();
+    t.newPrincipal("default", "alice", false);
   }
 
   private TestCertificates.Pem client(TestCertificates.Ca issuer, String principal, long serial)

@@ -14,6 +14,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.TestSecrets;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.TestVault;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,9 +24,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,13 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
 class RestoreCommandTest {
 
   @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.vaultOnly().build();
   TestVault t;
   Path backup;
   final List<String> values = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
-    t = new TestVault(dir.resolve("live"));
+    t = fixture.vault();
     CallContext admin = t.admin();
     Application app = t.vault.directory().applications().create(admin, "payments_api", "production",
         null, OAuthFlow.AUTHORIZATION_CODE, "admin").application();
@@ -57,11 +60,6 @@ class RestoreCommandTest {
     backup = t.vault.operator().admin().backup(admin, "nightly").path();
   }
 
-  @AfterEach
-  void tearDown() {
-    t.close();
-  }
-
   private record Run(int exit, String out, String err) {}
 
   private Run restore(String... args) {
@@ -74,7 +72,7 @@ class RestoreCommandTest {
   }
 
   private Path devKey() {
-    return dir.resolve("live").resolve("root.json");
+    return t.dir.resolve("root.json");
   }
 
   @Test

@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.api.v1.CreateSecretRequest;
 import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.server.config.ServerConfig;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +21,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Oversized requests over the network: grpc-netty's stack trace per call becomes one line
@@ -31,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UnreadableMessageLogTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.loopbackServer().build();
 
   /** Captures what reaches a logger's handlers (after its filter). */
   private static final class Capture extends Handler {
@@ -59,12 +58,10 @@ class UnreadableMessageLogTest {
     Capture ourLines = new Capture();
     grpc.addHandler(grpcLines);
     ours.addHandler(ourLines);
-    try (TestVault t = new TestVault(dir)) {
-      CofferServer server = CofferServer.builder(t.vault)
-          .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
-          .clock(t.clock).build().start();
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
-          .usePlaintext().build();
+    try {
+      TestVault t = fixture.vault();
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1",
+          fixture.loopback().port()).usePlaintext().build();
       try {
         CreateSecretRequest huge = CreateSecretRequest.newBuilder()
             .setParent("applications/x").setDisplayName("n")
@@ -81,7 +78,6 @@ class UnreadableMessageLogTest {
             .withDeadlineAfter(10, TimeUnit.SECONDS).createSecret(huge));
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.stop(Duration.ofSeconds(1));
       }
     } finally {
       grpc.removeHandler(grpcLines);

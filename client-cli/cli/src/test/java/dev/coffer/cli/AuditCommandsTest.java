@@ -12,16 +12,14 @@ import dev.coffer.api.v1.ExportAuditEventsRequest;
 import dev.coffer.api.v1.ListAuditEventsRequest;
 import dev.coffer.api.v1.ListAuditEventsResponse;
 import dev.coffer.api.v1.VerifyAuditChainResponse;
+import dev.coffer.server.testing.MutableClock;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -220,33 +218,10 @@ class AuditCommandsTest extends FakeServerTest {
     assertFalse(Files.exists(out));
   }
 
-  /** A clock that moves {@code step} forward at every reading. */
-  private static Clock ticking(Duration step) {
-    return new Clock() {
-      private Instant now = CliHarness.NOW;
-
-      @Override
-      public synchronized Instant instant() {
-        now = now.plus(step);
-        return now;
-      }
-
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-    };
-  }
-
   @Test
   void export_progress_isRedrawnAtMostTenTimesASecond_andEndsWithTheCount() {
     server.answer = req -> events(100);
-    cli.clock = ticking(Duration.ofMillis(25));
+    cli.clock = MutableClock.ticking(CliHarness.NOW, Duration.ofMillis(25));
     Path out = dir.resolve("progress.jsonl");
     assertEquals(0, cli.run("audit", "export", "--out", out.toString(), "--progress"));
     String err = cli.err();

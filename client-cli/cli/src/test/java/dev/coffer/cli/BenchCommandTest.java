@@ -12,26 +12,20 @@ import dev.coffer.api.v1.IssueTokenRequest;
 import dev.coffer.api.v1.ListSecretsRequest;
 import dev.coffer.bench.BaselineServer;
 import dev.coffer.client.CofferClient;
-import dev.coffer.server.CofferServer;
 import dev.coffer.server.Vault;
-import dev.coffer.server.crypto.DevRootKeyFile;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import dev.coffer.server.testing.CofferExtension;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code coffer bench} end to end against a real Coffer server (real vault, interceptors and
@@ -41,9 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class BenchCommandTest {
 
-  @TempDir static Path dir;
+  /** One vault and server on 127.0.0.1 for the class; its clock starts now and stands still. */
+  @RegisterExtension
+  static final CofferExtension fixture = CofferExtension.loopbackServer()
+      .clockStart(Instant.now()).verifyFailuresPerMinute(10).build();
   private static Vault vault;
-  private static CofferServer server;
   private static String address;
   private static String adminToken;
 
@@ -51,25 +47,10 @@ class BenchCommandTest {
   private StringWriter err;
 
   @BeforeAll
-  static void startServer() throws Exception {
-    Clock clock = Clock.systemUTC();
-    vault = Vault.open(dir.resolve("db"), DevRootKeyFile.loadOrCreate(dir.resolve("root.json")),
-        clock, 10);
-    adminToken = vault.directory().bootstrap().bootstrapIfEmpty().map(issued -> {
-      try (var value = issued.value()) {
-        return value.reveal();
-      }
-    }).orElseThrow();
-    server = CofferServer.builder(vault)
-        .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
-        .clock(clock).build().start();
-    address = "127.0.0.1:" + server.port();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.stop(Duration.ofSeconds(2));
-    vault.close();
+  static void startServer() {
+    vault = fixture.vault().vault;
+    adminToken = fixture.adminToken();
+    address = fixture.address();
   }
 
   private int bench(String token, String... args) {
@@ -244,9 +225,7 @@ class BenchCommandTest {
    * (the system administrator may no longer obtain a token inside a tenant it handed over).
    */
   private static int secretsLeftIn(String tenant) {
-    var checker = new dev.coffer.server.service.kernel.CallContext(new dev.coffer.server.domain.Principal(
-        tenant, "checker", dev.coffer.server.domain.PrincipalKind.USER, true, false,
-        java.time.Instant.now()), "req-test", "test");
+    var checker = fixture.vault().tenantAdmin(tenant);
     return vault.secrets().secrets().list(checker, null, "", null, false, "", 1000).items().size();
   }
 }

@@ -30,34 +30,33 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.pb.AuditRec;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import io.grpc.Status;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** AuditService through the real interceptors: who reads what, bad filters, export, verify. */
 class AuditGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   String tadmin;
   String alice;
   String acmeAdmin;
 
   @BeforeEach
-  void setUp() throws IOException {
-    coffer = new InProcessCoffer(dir);
+  void setUp() {
+    coffer = fixture.coffer();
     var v = coffer.vault.vault;
     var system = coffer.vault.admin();
     v.directory().principals().create(system, "default", "tadmin", PrincipalKind.USER, true);
@@ -70,11 +69,6 @@ class AuditGrpcTest {
     for (String token : List.of(coffer.vault.adminToken, tadmin, alice, acmeAdmin)) {
       coffer.principals(token).whoAmI(WhoAmIRequest.getDefaultInstance()); // first sign-ins
     }
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
   }
 
   private AuditServiceGrpc.AuditServiceBlockingStub audit(String token) {

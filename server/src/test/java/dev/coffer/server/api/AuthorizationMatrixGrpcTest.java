@@ -17,11 +17,11 @@ import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -31,12 +31,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every RPC × every role → the expected status code, generated from one table. Each role
@@ -231,7 +230,9 @@ class AuthorizationMatrixGrpcTest {
           .reportLeak(ReportLeakRequest.newBuilder().setValue(unknownValue()).build())));
 
   private InProcessCoffer coffer;
-  @TempDir static Path dir; // JUnit deletes it after the class (the vault is closed first)
+  /** One vault and server for the whole matrix: a static field, closed after all tests. */
+  @RegisterExtension
+  static final CofferExtension fixture = CofferExtension.inProcessServer().build();
   private CallContext system;
   private final Map<Role, String> tokens = new EnumMap<>(Role.class);
   private final Map<Role, String> principals = new EnumMap<>(Role.class);
@@ -242,7 +243,7 @@ class AuthorizationMatrixGrpcTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    coffer = new InProcessCoffer(dir);
+    coffer = fixture.coffer();
     system = coffer.vault.admin();
     var v = coffer.vault.vault;
     for (String p : List.of("tadmin", "alice", "oscar", "gina", "eve", "ron", "penny", "dan",
@@ -362,11 +363,6 @@ class AuthorizationMatrixGrpcTest {
   private String freshToken() {
     return coffer.vault.vault.directory().tokens().issue(system, "default", "zed", null, "").token()
         .tokenId();
-  }
-
-  @AfterAll
-  void tearDown() throws Exception {
-    coffer.close();
   }
 
   @TestFactory

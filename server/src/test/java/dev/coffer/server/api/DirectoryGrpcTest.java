@@ -25,36 +25,30 @@ import dev.coffer.api.v1.RevokeTokenRequest;
 import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import io.grpc.Status;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tenants, principals, tokens, locations and applications over the real interceptors. */
 class DirectoryGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   String admin;
   String alice;
 
   @BeforeEach
-  void setUp() throws IOException {
-    coffer = new InProcessCoffer(dir);
+  void setUp() {
+    coffer = fixture.coffer();
     admin = coffer.vault.adminToken;
     coffer.principals(admin).createPrincipal(CreatePrincipalRequest.newBuilder()
         .setPrincipalId("alice").build());
     alice = coffer.vault.tokenFor("default", "alice");
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
   }
 
   @Test

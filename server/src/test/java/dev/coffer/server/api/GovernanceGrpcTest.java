@@ -33,16 +33,15 @@ import dev.coffer.api.v1.RevokeTokenRequest;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.WatchLifecycleRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The governance promises, each tried the way an insider would walk around it: a grant to
@@ -52,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GovernanceGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   String sysadmin;
   String alice;
@@ -63,7 +63,7 @@ class GovernanceGrpcTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    coffer = new InProcessCoffer(dir);
+    coffer = fixture.coffer();
     sysadmin = coffer.vault.adminToken;
     for (String p : new String[] {"alice", "bob", "carol"}) {
       coffer.principals(sysadmin).createPrincipal(CreatePrincipalRequest.newBuilder()
@@ -77,11 +77,6 @@ class GovernanceGrpcTest {
         .setFlow(OAuthFlow.AUTHORIZATION_CODE).build()).getApplication();
     app = created.getName();
     clientId = created.getClientId();
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
   }
 
   String vaulted(String owner, boolean shared, boolean preapprove) {

@@ -35,13 +35,12 @@ import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretState;
 import dev.coffer.api.v1.TenantPolicy;
 import dev.coffer.api.v1.UnquarantineSecretRequest;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import io.grpc.Status;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Times, durations, free text and etags at and beyond their ranges: always INVALID_ARGUMENT
@@ -56,7 +55,8 @@ class InputRangeGrpcTest {
       .setNanos(999_999_999).build();
   static final Timestamp YEAR_10000 = Timestamp.newBuilder().setSeconds(253_402_300_800L).build();
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   String admin;
   String alice;
@@ -65,7 +65,7 @@ class InputRangeGrpcTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    coffer = new InProcessCoffer(dir);
+    coffer = fixture.coffer();
     admin = coffer.vault.adminToken;
     coffer.principals(admin).createPrincipal(CreatePrincipalRequest.newBuilder()
         .setPrincipalId("alice").build());
@@ -76,11 +76,6 @@ class InputRangeGrpcTest {
     secret = coffer.secrets(alice).createSecret(CreateSecretRequest.newBuilder()
         .setParent(app).setDisplayName("db").setLocation("/").setVaulted(true)
         .setSharingEnabled(true).build()).getSecret();
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
   }
 
   @Test

@@ -20,6 +20,7 @@ import dev.coffer.server.service.lifecycle.LifecycleEvents;
 import dev.coffer.server.service.lifecycle.LifecycleNotice;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
@@ -27,7 +28,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,15 +36,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WatchLifecycle through the real interceptors on an in-process transport. */
 class LifecycleGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   LifecycleEvents bus;
   CallContext alice;
@@ -53,7 +53,7 @@ class LifecycleGrpcTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    coffer = new InProcessCoffer(dir);
+    coffer = fixture.coffer();
     var v = coffer.vault.vault;
     CallContext system = coffer.vault.admin();
     alice = coffer.vault.as(v.directory().principals().create(system, "default", "alice",
@@ -65,11 +65,6 @@ class LifecycleGrpcTest {
     clientId = v.directory().applications().create(system, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
     bus = v.lifecycle().events();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    coffer.close();
   }
 
   /** A client-side watch collecting what arrives, with how it ended. */

@@ -28,35 +28,29 @@ import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.UnquarantineSecretRequest;
 import dev.coffer.api.v1.VerifyClientAssertionRequest;
 import dev.coffer.api.v1.VerifySecretRequest;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.JdkJwt;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.security.PrivateKey;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Signed-JWT keys, client assertions, scopes and leak reports through the real gRPC stack. */
 class NewCredentialsGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   String admin;
 
   @BeforeEach
-  void setUp() throws IOException {
-    coffer = new InProcessCoffer(dir);
+  void setUp() {
+    coffer = fixture.coffer();
     admin = coffer.vault.adminToken;
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
   }
 
   ClientAssertionServiceGrpc.ClientAssertionServiceBlockingStub assertions() {

@@ -29,10 +29,10 @@ import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -40,10 +40,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Page tokens over the real interceptors: opaque (sealed, never an object id), bound to
@@ -54,7 +53,8 @@ class PageTokenGrpcTest {
 
   static final int SECRETS = 7;
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   String admin;
   String alice;
@@ -65,7 +65,7 @@ class PageTokenGrpcTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    coffer = new InProcessCoffer(dir);
+    coffer = fixture.coffer();
     Vault v = coffer.vault.vault;
     CallContext system = coffer.vault.admin();
     v.directory().principals().create(system, "default", "alice", PrincipalKind.USER, false);
@@ -102,11 +102,6 @@ class PageTokenGrpcTest {
       v.sharing().grants().create(aliceCtx, secretIds.get(i), "bob",
           coffer.vault.clock.instant().plusSeconds(3600));
     }
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
   }
 
   ListSecretsResponse secrets(String token, ListSecretsRequest.Builder req) {

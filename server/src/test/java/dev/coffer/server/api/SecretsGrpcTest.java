@@ -23,28 +23,27 @@ import dev.coffer.api.v1.RevokeSecretRequest;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretState;
 import dev.coffer.api.v1.VerifySecretRequest;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import io.grpc.Status;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every SecretService RPC over the real interceptors: happy path, bad input, isolation. */
 class SecretsGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   String admin;
   String alice;
   String clientId;
 
   @BeforeEach
-  void setUp() throws IOException {
-    coffer = new InProcessCoffer(dir);
+  void setUp() {
+    coffer = fixture.coffer();
     admin = coffer.vault.adminToken;
     coffer.principals(admin).createPrincipal(CreatePrincipalRequest.newBuilder()
         .setPrincipalId("alice").build());
@@ -55,11 +54,6 @@ class SecretsGrpcTest {
         .setClientName("payments_api").setEnvironment("production")
         .setFlow(dev.coffer.api.v1.OAuthFlow.AUTHORIZATION_CODE).build())
         .getApplication().getClientId();
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
   }
 
   CreateSecretRequest.Builder request() {

@@ -25,18 +25,18 @@ import dev.coffer.api.v1.RevealSecretRequest;
 import dev.coffer.api.v1.RotateSecretRequest;
 import dev.coffer.api.v1.SecretKind;
 import dev.coffer.api.v1.StoreCredentialRequest;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import io.grpc.Status;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sharing RPCs over the real interceptors: the happy flow and bad input naming fields. */
 class SharingGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   String alice;
   String bob;
@@ -45,7 +45,7 @@ class SharingGrpcTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    coffer = new InProcessCoffer(dir);
+    coffer = fixture.coffer();
     String admin = coffer.vault.adminToken;
     for (String p : new String[] {"alice", "bob"}) {
       coffer.principals(admin).createPrincipal(CreatePrincipalRequest.newBuilder()
@@ -61,11 +61,6 @@ class SharingGrpcTest {
         .setSharingEnabled(true).build());
     secret = created.getSecret().getName();
     value = created.getValue();
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
   }
 
   AccessServiceGrpc.AccessServiceBlockingStub access(String token) {

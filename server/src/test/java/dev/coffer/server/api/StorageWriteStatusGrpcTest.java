@@ -10,13 +10,12 @@ import dev.coffer.api.v1.GetVaultStatusRequest;
 import dev.coffer.api.v1.VaultStatus;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
 
@@ -27,17 +26,13 @@ import org.rocksdb.Status;
  */
 class StorageWriteStatusGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
 
   @BeforeEach
   void setUp() throws Exception {
-    coffer = new InProcessCoffer(dir);
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
+    coffer = fixture.coffer();
   }
 
   private VaultStatus status() {

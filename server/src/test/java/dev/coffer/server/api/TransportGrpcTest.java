@@ -25,6 +25,7 @@ import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.api.v1.TenantServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -36,31 +37,24 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Authentication and transport-level faults, for every RPC of the API. */
 class TransportGrpcTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
 
   @BeforeEach
-  void setUp() throws IOException {
-    coffer = new InProcessCoffer(dir);
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
+  void setUp() {
+    coffer = fixture.coffer();
   }
 
   static List<MethodDescriptor<?, ?>> allMethods() {

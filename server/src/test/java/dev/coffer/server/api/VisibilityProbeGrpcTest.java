@@ -23,19 +23,18 @@ import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Probes of objects that exist but are invisible to the caller: the caller gets exactly the
@@ -49,7 +48,8 @@ class VisibilityProbeGrpcTest {
 
   static final String MISSING_SECRET = "sec_000000000AAAAAAAAAAAAAAAAAAAAA";
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.inProcessServer().build();
   InProcessCoffer coffer;
   Vault v;
   CallContext system;
@@ -65,7 +65,7 @@ class VisibilityProbeGrpcTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    coffer = new InProcessCoffer(dir);
+    coffer = fixture.coffer();
     v = coffer.vault.vault;
     system = coffer.vault.admin();
     for (String p : List.of("alice", "bob", "carol")) {
@@ -91,11 +91,6 @@ class VisibilityProbeGrpcTest {
         coffer.vault.clock.instant().plusSeconds(3600)).grantId();
     requestId = v.sharing().accessRequests().create(ctx("default", "bob"), sharedSecret,
         "incident 7", java.time.Duration.ofHours(1)).requestId();
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
   }
 
   CallContext ctx(String tenant, String principal) {

@@ -19,6 +19,7 @@ import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.Table;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.nio.file.Files;
@@ -34,9 +35,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BackupRestoreTest {
 
   @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.vaultOnly().build();
   TestVault t;
   CallContext admin;
   Application app;
@@ -53,18 +56,13 @@ class BackupRestoreTest {
 
   @BeforeEach
   void setUp() {
-    t = new TestVault(dir.resolve("live"));
+    t = fixture.vault();
     admin = t.admin();
     app = t.vault.directory().applications().create(admin, "payments_api", "production", null,
         OAuthFlow.AUTHORIZATION_CODE, "admin").application();
     for (int i = 0; i < 12; i++) {
       create("s" + i, i % 3 != 0);
     }
-  }
-
-  @AfterEach
-  void tearDown() {
-    t.close();
   }
 
   private void create(String name, boolean vaulted) {
@@ -79,7 +77,7 @@ class BackupRestoreTest {
   }
 
   private DevRootKeyFile rootKey() {
-    return DevRootKeyFile.load(dir.resolve("live").resolve("root.json"));
+    return DevRootKeyFile.load(t.dir.resolve("root.json"));
   }
 
   /** Opens restored vaults under the live vault's root key, as {@code restore} does. */
@@ -173,7 +171,7 @@ class BackupRestoreTest {
         () -> t.vault.operator().admin().backup(admin, "../escape"));
     assertEquals(Reason.INVALID_FIELD, bad.reason());
     assertEquals("name", bad.violations().get(0).field());
-    assertFalse(Files.exists(dir.resolve("live").resolve("escape")));
+    assertFalse(Files.exists(t.dir.resolve("escape")));
     t.vault.operator().admin().backup(admin, "once");
     assertEquals(Reason.ALREADY_EXISTS, assertThrows(CofferException.class,
         () -> t.vault.operator().admin().backup(admin, "once")).reason());

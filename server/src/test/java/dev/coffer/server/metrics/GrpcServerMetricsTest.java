@@ -8,32 +8,26 @@ import dev.coffer.api.v1.GetSecretRequest;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.server.testing.CofferExtension;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Micrometer's gRPC interceptor, wired in CofferServer, seen through an in-process server. */
 class GrpcServerMetricsTest {
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = MeteredCoffer.extension(5);
   MeteredCoffer coffer;
 
   @BeforeEach
-  void setUp() throws IOException {
-    coffer = new MeteredCoffer(dir);
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
+  void setUp() {
+    coffer = new MeteredCoffer(fixture);
   }
 
   long calls(String service, String method, String statusCode) {

@@ -30,17 +30,15 @@ import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.server.testing.CofferExtension;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After a vault has seen secrets, values, tokens, grants, requests and failures of every
@@ -54,18 +52,14 @@ class LabelHygieneTest {
   static final Pattern LABEL =
       Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = MeteredCoffer.extension(2);
   MeteredCoffer coffer;
   final List<String> shownOrIds = new ArrayList<>();
 
   @BeforeEach
-  void setUp() throws IOException {
-    coffer = new MeteredCoffer(dir, 2);
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    coffer.close();
+  void setUp() {
+    coffer = new MeteredCoffer(fixture);
   }
 
   <T> T remember(T message, String... values) {

@@ -1,57 +1,41 @@
 package dev.coffer.server.metrics;
 
-import dev.coffer.server.CofferServer;
 import dev.coffer.server.Vault;
-import dev.coffer.server.crypto.DevRootKeyFile;
-import dev.coffer.server.service.directory.Tokens;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessCoffer;
 import dev.coffer.server.testing.MutableClock;
-import dev.coffer.server.testing.TestVault;
 import io.grpc.ManagedChannel;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.AbstractStub;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real vault opened with metrics (every decorator wired as in production) behind a real
- * in-process Coffer server with the gRPC metrics interceptor, bootstrapped, with a movable
- * clock. The server's statistics job runs once at start, then hourly: tests call
- * {@link #statistics()}{@code .refresh()}.
+ * The metrics tests' view of a {@link CofferExtension} built by {@link #extension}: a real
+ * vault opened with metrics (every decorator wired as in production) behind a real in-process
+ * Coffer server with the gRPC metrics interceptor, bootstrapped, with a movable clock. The
+ * server's statistics job runs once at start, then hourly: tests call
+ * {@link #statistics()}{@code .refresh()}. The extension owns and closes everything.
  */
-@SuppressWarnings("try") // close() waits for the server to stop, so it may be interrupted
-final class MeteredCoffer implements AutoCloseable {
+final class MeteredCoffer {
 
-  final MutableClock clock = new MutableClock(TestVault.START);
-  final CofferMetrics metrics = CofferMetrics.create(Duration.ofHours(1));
+  final MutableClock clock;
+  final CofferMetrics metrics;
   final Vault vault;
   final String adminToken;
   final ManagedChannel channel;
-  private final CofferServer server;
 
-  MeteredCoffer(Path dir) throws IOException {
-    this(dir, 5);
+  /** The fixture: metrics whose statistics job runs hourly, and this verify failure budget. */
+  static CofferExtension extension(long verifyFailuresPerMinute) {
+    return CofferExtension.inProcessServer().verifyFailuresPerMinute(verifyFailuresPerMinute)
+        .metrics(() -> CofferMetrics.create(Duration.ofHours(1))).build();
   }
 
-  MeteredCoffer(Path dir, long verifyFailuresPerMinute) throws IOException {
-    this.vault = Vault.open(dir.resolve("db"), DevRootKeyFile.loadOrCreate(
-        dir.resolve("root.json")), clock,
-        dev.coffer.server.VaultSettings.defaults().withVerifyFailuresPerMinute(
-            verifyFailuresPerMinute), metrics.vault());
-    this.adminToken = vault.directory().bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
-        .map(v -> {
-          try (v) {
-            return v.reveal();
-          }
-        }).orElseThrow();
-    String name = InProcessServerBuilder.generateName();
-    this.server = CofferServer.builder(vault)
-        .transport(InProcessServerBuilder.forName(name).directExecutor())
-        .clock(clock).metrics(metrics).build().start();
-    this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  MeteredCoffer(CofferExtension fixture) {
+    this.clock = fixture.clock();
+    this.metrics = fixture.metrics();
+    this.vault = fixture.vault().vault;
+    this.adminToken = fixture.adminToken();
+    this.channel = fixture.coffer().channel;
   }
 
   /** A stub that authenticates with {@code token} and has a 10 s deadline. */
@@ -67,12 +51,5 @@ final class MeteredCoffer implements AutoCloseable {
 
   String scrape() {
     return metrics.scrape();
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    channel.shutdownNow();
-    server.stop(Duration.ofSeconds(1));
-    vault.close();
   }
 }

@@ -14,18 +14,17 @@ import dev.coffer.server.service.kernel.BackgroundJobs;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.TestSecrets;
+import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.TestVault;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The statistics job over a real RocksDB vault with a clock moved by hand. */
 class VaultStatisticsTest {
@@ -33,7 +32,8 @@ class VaultStatisticsTest {
   static final Instant START = TestVault.START;
   static final Duration DAY = Duration.ofDays(1);
 
-  @TempDir Path dir;
+  @RegisterExtension
+  final CofferExtension fixture = CofferExtension.vaultOnly().build();
   TestVault t;
   CallContext admin;
   CallContext alice;
@@ -44,7 +44,7 @@ class VaultStatisticsTest {
 
   @BeforeEach
   void setUp() {
-    t = new TestVault(dir);
+    t = fixture.vault();
     admin = t.admin();
     alice = t.newPrincipal("default", "alice", false);
     bob = t.newPrincipal("default", "bob", false);
@@ -53,11 +53,6 @@ class VaultStatisticsTest {
     registry = new SimpleMeterRegistry();
     statistics = new VaultStatistics(t.vault.storage().store(), t.clock, registry,
         Duration.ofSeconds(30), VaultStatistics.DEFAULT_RECORDS_PER_RUN);
-  }
-
-  @AfterEach
-  void tearDown() {
-    t.close();
   }
 
   String secret(Instant expires, boolean vaulted) {

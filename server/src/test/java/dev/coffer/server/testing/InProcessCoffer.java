@@ -44,14 +44,33 @@ public final class InProcessCoffer implements AutoCloseable {
    */
   public InProcessCoffer(Path dir, BiConsumer<Vault, CofferServer.Builder> configure)
       throws IOException {
-    this.vault = new TestVault(dir);
+    this(new TestVault(dir), configure);
+  }
+
+  /**
+   * A server over an already open {@code vault}, which this fixture then owns: {@link #close()}
+   * closes it, and so does a failed start.
+   */
+  public InProcessCoffer(TestVault vault, BiConsumer<Vault, CofferServer.Builder> configure)
+      throws IOException {
+    this.vault = vault;
     String name = InProcessServerBuilder.generateName();
+    try {
+      this.server = start(vault, configure, name);
+    } catch (IOException | RuntimeException | Error e) {
+      vault.close();
+      throw e;
+    }
+    this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  private static CofferServer start(TestVault vault,
+      BiConsumer<Vault, CofferServer.Builder> configure, String name) throws IOException {
     CofferServer.Builder builder = CofferServer.builder(vault.vault)
         .transport(InProcessServerBuilder.forName(name).directExecutor())
         .clock(vault.clock);
     configure.accept(vault.vault, builder);
-    this.server = builder.build().start();
-    this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    return builder.build().start();
   }
 
   public static ClientInterceptor bearer(String token) {

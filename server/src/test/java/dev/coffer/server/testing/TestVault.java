@@ -21,7 +21,7 @@ public final class TestVault implements AutoCloseable {
 
   public static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
 
-  public final MutableClock clock = new MutableClock(START);
+  public final MutableClock clock;
   public final Path dir;
   public final Vault vault;
   public final String adminToken;
@@ -40,10 +40,23 @@ public final class TestVault implements AutoCloseable {
   }
 
   private TestVault(Path dir, long verifyFailuresPerMinute, RootKeyProvider root) {
+    this(dir, new MutableClock(START), verifyFailuresPerMinute, root,
+        VaultInstrumentation.none());
+  }
+
+  /**
+   * Every part given: the clock, the verify failure budget per minute, the root key ({@code
+   * null}: a dev root key file in {@code dir}) and the vault's instrumentation (e.g. {@code
+   * CofferMetrics.vault()}). Tests ask for them by name through {@link CofferExtension}.
+   */
+  TestVault(Path dir, MutableClock clock, long verifyFailuresPerMinute, RootKeyProvider root,
+      VaultInstrumentation instrumentation) {
     this.dir = dir;
-    this.vault = Vault.open(dir.resolve("db"), root, clock, VaultSettings.defaults()
-        .withVerifyFailuresPerMinute(verifyFailuresPerMinute)
-        .withBackupDir(dir.resolve("backups")), VaultInstrumentation.none());
+    this.clock = clock;
+    this.vault = Vault.open(dir.resolve("db"),
+        root != null ? root : DevRootKeyFile.loadOrCreate(dir.resolve("root.json")), clock,
+        VaultSettings.defaults().withVerifyFailuresPerMinute(verifyFailuresPerMinute)
+            .withBackupDir(dir.resolve("backups")), instrumentation);
     this.adminToken = vault.directory().bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
         .map(v -> {
           try (v) {

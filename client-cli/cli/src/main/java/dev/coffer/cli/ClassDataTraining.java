@@ -36,14 +36,13 @@ public final class ClassDataTraining {
 
   public static void main(String[] args) throws Exception {
     NettyDefaults.applyUnlessSet();
-    int healthExit;
+    int healthExit = -1;
     try (BaselineServer server = BaselineServer.start("127.0.0.1", 0);
         CliTransport transport = new CliTransport()) {
       Map<String, String> env =
           Map.of(
               GlobalOptions.ENV_ADDR, "127.0.0.1:" + server.port(),
               GlobalOptions.ENV_TOKEN, "cfr_at_training");
-      healthExit = -1;
       for (List<String> call : CALLS) {
         CliContext ctx =
             CliContext.builder()

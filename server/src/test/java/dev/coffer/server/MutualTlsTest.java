@@ -8,7 +8,7 @@ import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestCertificates;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Grpc;
@@ -83,7 +83,7 @@ class MutualTlsTest {
       var stub = PrincipalServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(10, TimeUnit.SECONDS);
       assertEquals("", stub.whoAmI(WhoAmIRequest.getDefaultInstance()).getTokenId());
-      String withToken = stub.withInterceptors(InProcessCoffer.bearer(
+      String withToken = stub.withInterceptors(InProcessServer.bearer(
           t.tokenFor("default", "alice"))).whoAmI(WhoAmIRequest.getDefaultInstance())
           .getTokenId();
       assertEquals(true, withToken.startsWith("tok_"), withToken);
@@ -169,7 +169,7 @@ class MutualTlsTest {
       var stub = PrincipalServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(10, TimeUnit.SECONDS);
       if (token != null) {
-        stub = stub.withInterceptors(InProcessCoffer.bearer(token));
+        stub = stub.withInterceptors(InProcessServer.bearer(token));
       }
       return stub.whoAmI(WhoAmIRequest.getDefaultInstance()).getPrincipalId();
     } finally {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestCertificates;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Grpc;
@@ -89,7 +89,7 @@ class ServerTransportTest {
         TlsChannelCredentials.newBuilder().trustManager(trustedCert.toFile()).build()).build();
     try {
       return PrincipalServiceGrpc.newBlockingStub(channel)
-          .withInterceptors(InProcessCoffer.bearer(token))
+          .withInterceptors(InProcessServer.bearer(token))
           .withDeadlineAfter(10, TimeUnit.SECONDS)
           .whoAmI(WhoAmIRequest.getDefaultInstance()).getPrincipalId();
     } finally {

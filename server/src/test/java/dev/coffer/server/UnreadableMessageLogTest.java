@@ -8,7 +8,7 @@ import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.GrpcAssertions;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -68,7 +68,7 @@ class UnreadableMessageLogTest {
             .setDescription("d".repeat(ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES + 1))
             .build();
         var stub = SecretServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(InProcessCoffer.bearer(t.adminToken));
+            .withInterceptors(InProcessServer.bearer(t.adminToken));
         for (int i = 0; i < 3; i++) {
           GrpcAssertions.assertStatus(Status.Code.RESOURCE_EXHAUSTED, () -> stub
               .withDeadlineAfter(10, TimeUnit.SECONDS).createSecret(huge));

@@ -31,7 +31,7 @@ import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.pb.AuditRec;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.Status;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +49,7 @@ class AuditGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   String tadmin;
   String alice;
   String acmeAdmin;
@@ -73,7 +73,7 @@ class AuditGrpcTest {
 
   private AuditServiceGrpc.AuditServiceBlockingStub audit(String token) {
     return AuditServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(token))
+        .withInterceptors(InProcessServer.bearer(token))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 

@@ -18,7 +18,7 @@ import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -57,7 +57,7 @@ class AuthorizationMatrixGrpcTest {
       String pendingRequestId, String grantId, String jwtClientId) {}
 
   /** What a cell's call gets: the stubs for the caller, and the caller's world. */
-  record Cell(InProcessCoffer coffer, String token, World world, String principal) {}
+  record Cell(InProcessServer coffer, String token, World world, String principal) {}
 
   record Row(String rpc, String expected, BiConsumer<Cell, String> call) {}
 
@@ -226,10 +226,10 @@ class AuthorizationMatrixGrpcTest {
               .addAudiences("https://as.example").build())),
       // The one open RPC: secret scanners report without an account.
       row("ReportLeak", "O O O O O O O O O O O", (c, u) -> LeakReportServiceGrpc
-          .newBlockingStub(c.coffer().channel).withInterceptors(InProcessCoffer.bearer(c.token()))
+          .newBlockingStub(c.coffer().channel).withInterceptors(InProcessServer.bearer(c.token()))
           .reportLeak(ReportLeakRequest.newBuilder().setValue(unknownValue()).build())));
 
-  private InProcessCoffer coffer;
+  private InProcessServer coffer;
   /** One vault and server for the whole matrix: a static field, closed after all tests. */
   @RegisterExtension
   static final CofferExtension fixture = CofferExtension.inProcessServer().build();
@@ -410,18 +410,18 @@ class AuthorizationMatrixGrpcTest {
 
   private static AccessServiceGrpc.AccessServiceBlockingStub access(Cell c) {
     return AccessServiceGrpc.newBlockingStub(c.coffer().channel)
-        .withInterceptors(InProcessCoffer.bearer(c.token()));
+        .withInterceptors(InProcessServer.bearer(c.token()));
   }
 
   private static GrantServiceGrpc.GrantServiceBlockingStub grants(Cell c) {
     return GrantServiceGrpc.newBlockingStub(c.coffer().channel)
-        .withInterceptors(InProcessCoffer.bearer(c.token()));
+        .withInterceptors(InProcessServer.bearer(c.token()));
   }
 
   private static void watchBriefly(Cell c) {
     try {
       LifecycleServiceGrpc.newBlockingStub(c.coffer().channel)
-          .withInterceptors(InProcessCoffer.bearer(c.token()))
+          .withInterceptors(InProcessServer.bearer(c.token()))
           .withDeadlineAfter(200, TimeUnit.MILLISECONDS)
           .watchLifecycle(WatchLifecycleRequest.newBuilder()
               .addResources(secret(c.world().secretId())).build())
@@ -435,22 +435,22 @@ class AuthorizationMatrixGrpcTest {
 
   private static AdminServiceGrpc.AdminServiceBlockingStub admin(Cell c) {
     return AdminServiceGrpc.newBlockingStub(c.coffer().channel)
-        .withInterceptors(InProcessCoffer.bearer(c.token()));
+        .withInterceptors(InProcessServer.bearer(c.token()));
   }
 
   private static ScopeServiceGrpc.ScopeServiceBlockingStub scopes(Cell c) {
     return ScopeServiceGrpc.newBlockingStub(c.coffer().channel)
-        .withInterceptors(InProcessCoffer.bearer(c.token()));
+        .withInterceptors(InProcessServer.bearer(c.token()));
   }
 
   private static ClientAssertionServiceGrpc.ClientAssertionServiceBlockingStub assertions(
       Cell c) {
     return ClientAssertionServiceGrpc.newBlockingStub(c.coffer().channel)
-        .withInterceptors(InProcessCoffer.bearer(c.token()));
+        .withInterceptors(InProcessServer.bearer(c.token()));
   }
 
   private static AuditServiceGrpc.AuditServiceBlockingStub audit(Cell c) {
     return AuditServiceGrpc.newBlockingStub(c.coffer().channel)
-        .withInterceptors(InProcessCoffer.bearer(c.token()));
+        .withInterceptors(InProcessServer.bearer(c.token()));
   }
 }

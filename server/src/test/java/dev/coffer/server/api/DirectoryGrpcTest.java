@@ -26,7 +26,7 @@ import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.Status;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +38,7 @@ class DirectoryGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   String admin;
   String alice;
 

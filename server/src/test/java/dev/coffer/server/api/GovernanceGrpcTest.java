@@ -34,7 +34,7 @@ import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.WatchLifecycleRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
@@ -53,7 +53,7 @@ class GovernanceGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   String sysadmin;
   String alice;
   String bob;
@@ -96,7 +96,7 @@ class GovernanceGrpcTest {
 
   List<AuditEvent> audit(String token, String action) {
     return AuditServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(token)).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .withInterceptors(InProcessServer.bearer(token)).withDeadlineAfter(10, TimeUnit.SECONDS)
         .listAuditEvents(ListAuditEventsRequest.newBuilder().setPageSize(1000)
             .setFilter(AuditFilter.newBuilder().setAction(action)).build()).getEventsList();
   }
@@ -191,7 +191,7 @@ class GovernanceGrpcTest {
     String secret = vaulted(alice, false, true);
     reveal(alice, secret);
     LifecycleGrpcTest.Watch watch = new LifecycleGrpcTest.Watch(-1);
-    LifecycleServiceGrpc.newStub(coffer.channel).withInterceptors(InProcessCoffer.bearer(alice))
+    LifecycleServiceGrpc.newStub(coffer.channel).withInterceptors(InProcessServer.bearer(alice))
         .watchLifecycle(WatchLifecycleRequest.getDefaultInstance(), watch);
     LifecycleGrpcTest.await(() -> coffer.vault.vault.lifecycle().events().subscriptionCount() == 1);
 
@@ -273,7 +273,7 @@ class GovernanceGrpcTest {
   @Test
   void aWatch_endsWithUnauthenticated_whenItsTokenIsRevoked() throws Exception {
     LifecycleGrpcTest.Watch watch = new LifecycleGrpcTest.Watch(-1);
-    LifecycleServiceGrpc.newStub(coffer.channel).withInterceptors(InProcessCoffer.bearer(bob))
+    LifecycleServiceGrpc.newStub(coffer.channel).withInterceptors(InProcessServer.bearer(bob))
         .watchLifecycle(WatchLifecycleRequest.getDefaultInstance(), watch);
     LifecycleGrpcTest.await(() -> coffer.vault.vault.lifecycle().events().subscriptionCount() == 1);
     String tokenId = coffer.tokens(bob).listTokens(ListTokensRequest.getDefaultInstance())

@@ -36,7 +36,7 @@ import dev.coffer.api.v1.SecretState;
 import dev.coffer.api.v1.TenantPolicy;
 import dev.coffer.api.v1.UnquarantineSecretRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.Status;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class InputRangeGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   String admin;
   String alice;
   String app;
@@ -138,7 +138,7 @@ class InputRangeGrpcTest {
           .newBuilder().setSecret(secret.getName()).setGrantee("admin").setExpireTime(t)
           .build()));
       assertInvalidField("filter.since", () -> AuditServiceGrpc.newBlockingStub(coffer.channel)
-          .withInterceptors(InProcessCoffer.bearer(admin)).listAuditEvents(
+          .withInterceptors(InProcessServer.bearer(admin)).listAuditEvents(
               ListAuditEventsRequest.newBuilder().setFilter(AuditFilter.newBuilder()
                   .setSince(t)).build()));
     }
@@ -161,7 +161,7 @@ class InputRangeGrpcTest {
       assertInvalidField("description", () -> coffer.tokens(admin).issueToken(
           IssueTokenRequest.newBuilder().setPrincipalId("alice").setDescription(bad).build()));
       assertInvalidField("description", () -> ScopeServiceGrpc.newBlockingStub(coffer.channel)
-          .withInterceptors(InProcessCoffer.bearer(alice)).createScope(CreateScopeRequest
+          .withInterceptors(InProcessServer.bearer(alice)).createScope(CreateScopeRequest
               .newBuilder().setScopeId("orders.read").setDescription(bad).build()));
     }
     assertUnchanged();
@@ -214,11 +214,11 @@ class InputRangeGrpcTest {
 
   private AccessServiceGrpc.AccessServiceBlockingStub access(String token) {
     return AccessServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(token));
+        .withInterceptors(InProcessServer.bearer(token));
   }
 
   private GrantServiceGrpc.GrantServiceBlockingStub grants(String token) {
     return GrantServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(token));
+        .withInterceptors(InProcessServer.bearer(token));
   }
 }

@@ -21,7 +21,7 @@ import dev.coffer.server.service.lifecycle.LifecycleNotice;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Status;
@@ -45,7 +45,7 @@ class LifecycleGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   LifecycleEvents bus;
   CallContext alice;
   String aliceToken;
@@ -112,7 +112,7 @@ class LifecycleGrpcTest {
   Watch watch(String token, WatchLifecycleRequest req, int initialRequest) {
     int before = bus.subscriptionCount();
     Watch w = new Watch(initialRequest);
-    LifecycleServiceGrpc.newStub(coffer.channel).withInterceptors(InProcessCoffer.bearer(token))
+    LifecycleServiceGrpc.newStub(coffer.channel).withInterceptors(InProcessServer.bearer(token))
         .watchLifecycle(req, w);
     await(() -> bus.subscriptionCount() > before || w.ended.isDone());
     return w;
@@ -183,7 +183,7 @@ class LifecycleGrpcTest {
   @Test
   void badLeadTimesAndResources_areInvalidArgument_namingTheField() {
     var stub = LifecycleServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(aliceToken))
+        .withInterceptors(InProcessServer.bearer(aliceToken))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
     assertInvalidField("lead_time_seconds", () -> stub.watchLifecycle(WatchLifecycleRequest
         .newBuilder().addLeadTimeSeconds(0).build()).hasNext());

@@ -29,7 +29,7 @@ import dev.coffer.api.v1.UnquarantineSecretRequest;
 import dev.coffer.api.v1.VerifyClientAssertionRequest;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.JdkJwt;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -44,7 +44,7 @@ class NewCredentialsGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   String admin;
 
   @BeforeEach
@@ -55,7 +55,7 @@ class NewCredentialsGrpcTest {
 
   ClientAssertionServiceGrpc.ClientAssertionServiceBlockingStub assertions() {
     return ClientAssertionServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(admin));
+        .withInterceptors(InProcessServer.bearer(admin));
   }
 
   LeakReportServiceGrpc.LeakReportServiceBlockingStub leaks(String requestId) {
@@ -112,7 +112,7 @@ class NewCredentialsGrpcTest {
   @Test
   void scope_holdsSecrets_verifiedByScope() {
     var scopes = ScopeServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(admin));
+        .withInterceptors(InProcessServer.bearer(admin));
     var scope = scopes.createScope(CreateScopeRequest.newBuilder().setScopeId("orders.read")
         .build());
     assertEquals("scopes/orders.read", scope.getName());

@@ -30,7 +30,7 @@ import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ class PageTokenGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   String admin;
   String alice;
   String bob;
@@ -224,13 +224,13 @@ class PageTokenGrpcTest {
   void everyListRpc_sealsItsTokens_andPagesToTheEnd() {
     String foreign = firstToken(alice, ListSecretsRequest.newBuilder());
     var grants = GrantServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(bob)).withDeadlineAfter(10, TimeUnit.SECONDS);
+        .withInterceptors(InProcessServer.bearer(bob)).withDeadlineAfter(10, TimeUnit.SECONDS);
     var access = AccessServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(alice)).withDeadlineAfter(10, TimeUnit.SECONDS);
+        .withInterceptors(InProcessServer.bearer(alice)).withDeadlineAfter(10, TimeUnit.SECONDS);
     var scopes = ScopeServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(alice)).withDeadlineAfter(10, TimeUnit.SECONDS);
+        .withInterceptors(InProcessServer.bearer(alice)).withDeadlineAfter(10, TimeUnit.SECONDS);
     var audit = AuditServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(admin)).withDeadlineAfter(10, TimeUnit.SECONDS);
+        .withInterceptors(InProcessServer.bearer(admin)).withDeadlineAfter(10, TimeUnit.SECONDS);
     assertPagesThrough("ListApplications", 2, foreign, t -> {
       var r = coffer.apps(alice).listApplications(ListApplicationsRequest.newBuilder()
           .setPageSize(1).setPageToken(t).build());

@@ -24,7 +24,7 @@ import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.SecretState;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.Status;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +36,7 @@ class SecretsGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   String admin;
   String alice;
   String clientId;

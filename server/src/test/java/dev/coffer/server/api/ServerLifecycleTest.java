@@ -7,7 +7,7 @@ import dev.coffer.api.v1.CreateSecretRequest;
 import dev.coffer.server.CofferServer;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.testing.GrpcAssertions;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestVault;
 import dev.coffer.api.v1.SecretServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -35,9 +35,9 @@ class ServerLifecycleTest {
   @TempDir Path dir;
 
   @Test
-  @SuppressWarnings("try") // InProcessCoffer.close() may be interrupted
+  @SuppressWarnings("try") // InProcessServer.close() may be interrupted
   void stop_turnsHealthNotServingBeforeDraining() throws Exception {
-    try (InProcessCoffer coffer = new InProcessCoffer(dir)) {
+    try (InProcessServer coffer = new InProcessServer(dir)) {
       List<ServingStatus> seen = new CopyOnWriteArrayList<>();
       CountDownLatch notServing = new CountDownLatch(1);
       CountDownLatch watching = new CountDownLatch(1);
@@ -75,7 +75,7 @@ class ServerLifecycleTest {
           .usePlaintext().build();
       try {
         dev.coffer.api.v1.PrincipalServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(InProcessCoffer.bearer(t.adminToken))
+            .withInterceptors(InProcessServer.bearer(t.adminToken))
             .whoAmI(dev.coffer.api.v1.WhoAmIRequest.getDefaultInstance()); // first sign-in
         long before = t.vault.kernel().audit().lastSequence();
         CreateSecretRequest huge = CreateSecretRequest.newBuilder()
@@ -83,7 +83,7 @@ class ServerLifecycleTest {
             .setDescription("d".repeat(ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES + 1))
             .build();
         GrpcAssertions.assertStatus(Status.Code.RESOURCE_EXHAUSTED, () -> SecretServiceGrpc
-            .newBlockingStub(channel).withInterceptors(InProcessCoffer.bearer(t.adminToken))
+            .newBlockingStub(channel).withInterceptors(InProcessServer.bearer(t.adminToken))
             .withDeadlineAfter(10, TimeUnit.SECONDS).createSecret(huge));
         assertEquals(before, t.vault.kernel().audit().lastSequence());
       } finally {

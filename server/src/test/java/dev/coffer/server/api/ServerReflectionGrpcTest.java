@@ -6,7 +6,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.MethodDescriptor;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
@@ -33,7 +33,7 @@ class ServerReflectionGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
 
   @BeforeEach
   void setUp() throws Exception {

@@ -26,7 +26,7 @@ import dev.coffer.api.v1.RotateSecretRequest;
 import dev.coffer.api.v1.SecretKind;
 import dev.coffer.api.v1.StoreCredentialRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.Status;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class SharingGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   String alice;
   String bob;
   String secret;
@@ -65,12 +65,12 @@ class SharingGrpcTest {
 
   AccessServiceGrpc.AccessServiceBlockingStub access(String token) {
     return AccessServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(token));
+        .withInterceptors(InProcessServer.bearer(token));
   }
 
   GrantServiceGrpc.GrantServiceBlockingStub grants(String token) {
     return GrantServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(token));
+        .withInterceptors(InProcessServer.bearer(token));
   }
 
   @Test

@@ -11,7 +11,7 @@ import dev.coffer.api.v1.VaultStatus;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class StorageWriteStatusGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -37,7 +37,7 @@ class StorageWriteStatusGrpcTest {
 
   private VaultStatus status() {
     return AdminServiceGrpc.newBlockingStub(coffer.channel)
-        .withInterceptors(InProcessCoffer.bearer(coffer.vault.adminToken))
+        .withInterceptors(InProcessServer.bearer(coffer.vault.adminToken))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .getVaultStatus(GetVaultStatusRequest.getDefaultInstance());
   }

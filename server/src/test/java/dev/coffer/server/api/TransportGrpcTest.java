@@ -26,7 +26,7 @@ import dev.coffer.api.v1.TenantServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -50,7 +50,7 @@ class TransportGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
 
   @BeforeEach
   void setUp() {
@@ -80,7 +80,7 @@ class TransportGrpcTest {
   }
 
   private Object call(MethodDescriptor<?, ?> method, String token) {
-    Channel channel = ClientInterceptors.intercept(coffer.channel, InProcessCoffer.bearer(token));
+    Channel channel = ClientInterceptors.intercept(coffer.channel, InProcessServer.bearer(token));
     if (method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
       // A stream may stay open: its first response, or its status, is the outcome.
       return ClientCalls.blockingServerStreamingCall(channel, erased(method),
@@ -137,7 +137,7 @@ class TransportGrpcTest {
         .toBuilder(BYTES, BYTES).build();
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02, (byte) 0x80};
     Channel channel = ClientInterceptors.intercept(coffer.channel,
-        InProcessCoffer.bearer(coffer.vault.adminToken));
+        InProcessServer.bearer(coffer.vault.adminToken));
     coffer.principals(coffer.vault.adminToken).whoAmI(
         dev.coffer.api.v1.WhoAmIRequest.getDefaultInstance()); // first sign-in is a write
     long auditBefore = coffer.vault.vault.kernel().audit().lastSequence();

@@ -24,7 +24,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -50,7 +50,7 @@ class VisibilityProbeGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
   Vault v;
   CallContext system;
   String alice;

@@ -13,7 +13,7 @@ import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.RevokeTokenRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +25,7 @@ class WhoAmIGrpcTest {
 
   @RegisterExtension
   final CofferExtension fixture = CofferExtension.inProcessServer().build();
-  InProcessCoffer coffer;
+  InProcessServer coffer;
 
   @BeforeEach
   void setUp() throws Exception {

@@ -22,7 +22,7 @@ import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.service.lifecycle.LifecycleMonitor;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestVault;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -53,7 +53,7 @@ final class FuzzWorld implements AutoCloseable {
   /** Who sends a request. */
   enum Caller { SYSTEM_ADMIN, TENANT_ADMIN, USER, ANONYMOUS }
 
-  final InProcessCoffer coffer;
+  final InProcessServer coffer;
   private final Map<Caller, String> tokens = new EnumMap<>(Caller.class);
   final String clientId;
   final String jwtClientId;
@@ -72,7 +72,7 @@ final class FuzzWorld implements AutoCloseable {
 
   FuzzWorld(Path dir) throws IOException {
     // No job that writes (and no re-wrap: the old KEK key must keep wrapping data keys).
-    coffer = new InProcessCoffer(dir, (vault, server) -> server.backgroundJobs(
+    coffer = new InProcessServer(dir, (vault, server) -> server.backgroundJobs(
         vault.backgroundJobs().stream()
             .filter(job -> job.name().equals(LifecycleMonitor.JOB_NAME)).toList()));
     String sys = coffer.vault.adminToken;
@@ -150,7 +150,7 @@ final class FuzzWorld implements AutoCloseable {
   }
 
   <S extends AbstractStub<S>> S stub(S stub, String token) {
-    return stub.withInterceptors(InProcessCoffer.bearer(token))
+    return stub.withInterceptors(InProcessServer.bearer(token))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 

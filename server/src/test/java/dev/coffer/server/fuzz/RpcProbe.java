@@ -11,7 +11,7 @@ import dev.coffer.server.api.ErrorMapper;
 import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.fuzz.FuzzWorld.Caller;
 import dev.coffer.server.store.RocksKvStore;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -217,7 +217,7 @@ final class RpcProbe {
         .setType(rpc.method().getType()).setFullMethodName(rpc.name())
         .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
     Channel channel = ClientInterceptors.intercept(world.coffer.channel,
-        InProcessCoffer.bearer(world.token(caller)));
+        InProcessServer.bearer(world.token(caller)));
     ClientCall<byte[], byte[]> call = channel.newCall(method,
         CallOptions.DEFAULT.withDeadlineAfter(STREAM_WAIT_MS, TimeUnit.MILLISECONDS));
     CompletableFuture<Answer> closed = new CompletableFuture<>();

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GrpcServerMetricsTest {
 
   @RegisterExtension
-  final CofferExtension fixture = MeteredCoffer.extension(5);
-  MeteredCoffer coffer;
+  final CofferExtension fixture = MeteredServer.extension(5);
+  MeteredServer coffer;
 
   @BeforeEach
   void setUp() {
-    coffer = new MeteredCoffer(fixture);
+    coffer = new MeteredServer(fixture);
   }
 
   long calls(String service, String method, String statusCode) {

@@ -53,13 +53,13 @@ class LabelHygieneTest {
       Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   @RegisterExtension
-  final CofferExtension fixture = MeteredCoffer.extension(2);
-  MeteredCoffer coffer;
+  final CofferExtension fixture = MeteredServer.extension(2);
+  MeteredServer coffer;
   final List<String> shownOrIds = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
-    coffer = new MeteredCoffer(fixture);
+    coffer = new MeteredServer(fixture);
   }
 
   <T> T remember(T message, String... values) {

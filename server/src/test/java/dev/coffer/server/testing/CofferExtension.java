@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Contract: before each test (on an instance field) or before all tests of the class (on a
  * static field) it creates a fresh data directory of its own, opens a bootstrapped
  * {@link TestVault} there (real RocksDB, real Tink keysets, a {@link MutableClock}) and, unless
- * built with {@link #vaultOnly()}, a real server over it: an {@link InProcessCoffer}, or with
+ * built with {@link #vaultOnly()}, a real server over it: an {@link InProcessServer}, or with
  * {@link #loopbackServer()} a Netty server on 127.0.0.1 (an ephemeral port, never another
  * interface). After the test (or the class) it closes the channel, the server and the vault, in
  * that order, and deletes the
@@ -59,7 +59,7 @@ public final class CofferExtension implements BeforeAllCallback, BeforeEachCallb
   private Path dir;
   private CofferMetrics metrics;
   private TestVault vault;
-  private InProcessCoffer coffer;
+  private InProcessServer coffer;
   private CofferServer loopback;
 
   private CofferExtension(Builder b) {
@@ -184,7 +184,7 @@ public final class CofferExtension implements BeforeAllCallback, BeforeEachCallb
         configure.accept(v, server);
       };
       if (mode == Mode.IN_PROCESS) {
-        coffer = new InProcessCoffer(vault, adjust);
+        coffer = new InProcessServer(vault, adjust);
       } else if (mode == Mode.LOOPBACK) {
         CofferServer.Builder server = CofferServer.builder(vault.vault)
             .transport(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
@@ -261,7 +261,7 @@ public final class CofferExtension implements BeforeAllCallback, BeforeEachCallb
   }
 
   /** The in-process server and its channel. */
-  public InProcessCoffer coffer() {
+  public InProcessServer coffer() {
     if (mode != Mode.IN_PROCESS) {
       throw new IllegalStateException("not built with inProcessServer()");
     }

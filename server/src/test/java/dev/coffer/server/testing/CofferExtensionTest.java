@@ -40,7 +40,7 @@ class CofferExtensionTest {
 
   /** What the inner classes saw while they ran; set only while a launcher run is under way. */
   static final List<TestVault> vaults = new CopyOnWriteArrayList<>();
-  static final List<InProcessCoffer> servers = new CopyOnWriteArrayList<>();
+  static final List<InProcessServer> servers = new CopyOnWriteArrayList<>();
   static final List<Path> dirs = new CopyOnWriteArrayList<>();
   static final List<String> addresses = new CopyOnWriteArrayList<>();
   static volatile boolean launched;
@@ -72,7 +72,7 @@ class CofferExtensionTest {
     TestExecutionSummary summary = run(Throws.class);
     assertEquals(1, summary.getTestsFailedCount(), "the inner test ran and threw");
     assertEquals(1, servers.size());
-    InProcessCoffer coffer = servers.get(0);
+    InProcessServer coffer = servers.get(0);
     assertTrue(coffer.channel.isShutdown(), "the channel is still open");
     assertThrows(StatusRuntimeException.class, () -> coffer.principals(coffer.vault.adminToken)
         .whoAmI(WhoAmIRequest.getDefaultInstance()));
@@ -114,7 +114,7 @@ class CofferExtensionTest {
     try {
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
           () -> PrincipalServiceGrpc.newBlockingStub(channel)
-              .withInterceptors(InProcessCoffer.bearer(vaults.get(0).adminToken))
+              .withInterceptors(InProcessServer.bearer(vaults.get(0).adminToken))
               .withDeadlineAfter(10, TimeUnit.SECONDS)
               .whoAmI(WhoAmIRequest.getDefaultInstance()));
       assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
@@ -179,7 +179,7 @@ class CofferExtensionTest {
           .build();
       try {
         assertEquals("admin", PrincipalServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(InProcessCoffer.bearer(server.adminToken()))
+            .withInterceptors(InProcessServer.bearer(server.adminToken()))
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .whoAmI(WhoAmIRequest.getDefaultInstance()).getPrincipalId());
       } finally {

@@ -2,7 +2,7 @@ package dev.coffer.server.metrics;
 
 import dev.coffer.server.Vault;
 import dev.coffer.server.testing.CofferExtension;
-import dev.coffer.server.testing.InProcessCoffer;
+import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.MutableClock;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.AbstractStub;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * server's statistics job runs once at start, then hourly: tests call
  * {@link #statistics()}{@code .refresh()}. The extension owns and closes everything.
  */
-final class MeteredCoffer {
+final class MeteredServer {
 
   final MutableClock clock;
   final CofferMetrics metrics;
@@ -30,7 +30,7 @@ final class MeteredCoffer {
         .metrics(() -> CofferMetrics.create(Duration.ofHours(1))).build();
   }
 
-  MeteredCoffer(CofferExtension fixture) {
+  MeteredServer(CofferExtension fixture) {
     this.clock = fixture.clock();
     this.metrics = fixture.metrics();
     this.vault = fixture.vault().vault;
@@ -40,7 +40,7 @@ final class MeteredCoffer {
 
   /** A stub that authenticates with {@code token} and has a 10 s deadline. */
   <S extends AbstractStub<S>> S as(S stub, String token) {
-    return stub.withInterceptors(InProcessCoffer.bearer(token))
+    return stub.withInterceptors(InProcessServer.bearer(token))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 

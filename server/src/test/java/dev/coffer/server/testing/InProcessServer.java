@@ -28,13 +28,13 @@ import java.util.function.BiConsumer;
  * stubs that authenticate with a given bearer token.
  */
 @SuppressWarnings("try") // close() waits for the server to stop, so it may be interrupted
-public final class InProcessCoffer implements AutoCloseable {
+public final class InProcessServer implements AutoCloseable {
 
   public final TestVault vault;
   public final ManagedChannel channel;
   private final CofferServer server;
 
-  public InProcessCoffer(Path dir) throws IOException {
+  public InProcessServer(Path dir) throws IOException {
     this(dir, (vault, server) -> { });
   }
 
@@ -42,7 +42,7 @@ public final class InProcessCoffer implements AutoCloseable {
    * As above, with {@code configure} adjusting the server's builder (given the vault) after
    * the fixture's defaults: the in-process transport and the test clock.
    */
-  public InProcessCoffer(Path dir, BiConsumer<Vault, CofferServer.Builder> configure)
+  public InProcessServer(Path dir, BiConsumer<Vault, CofferServer.Builder> configure)
       throws IOException {
     this(new TestVault(dir), configure);
   }
@@ -51,7 +51,7 @@ public final class InProcessCoffer implements AutoCloseable {
    * A server over an already open {@code vault}, which this fixture then owns: {@link #close()}
    * closes it, and so does a failed start.
    */
-  public InProcessCoffer(TestVault vault, BiConsumer<Vault, CofferServer.Builder> configure)
+  public InProcessServer(TestVault vault, BiConsumer<Vault, CofferServer.Builder> configure)
       throws IOException {
     this.vault = vault;
     String name = InProcessServerBuilder.generateName();

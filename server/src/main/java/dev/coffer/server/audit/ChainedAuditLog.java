@@ -265,24 +265,16 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
           "the records changed while this write was prepared; read them again"));
       return;
     }
-    long sequence = lastSequence;
-    byte[] hash = lastHash;
-    long checkpointAt = -1;
     Changes batch = new Changes();
+    List<AuditRec> records = new ArrayList<>(group.size());
     for (Pending p : group) {
-      sequence++;
-      byte[] record = toRecord(sequence, p.event, hash).toByteArray();
-      hash = sha256(record);
-      batch.addAll(p.changes)
-          .put(Table.AUDIT, AuditKeys.sequenceKey(sequence), record)
-          .put(Table.INDEX, AuditKeys.indexKey(p.event.tenantId(), sequence), new byte[0]);
-      if (sequence % interval == 0) {
-        stageCheckpoint(batch, sequence, hash);
-        checkpointAt = sequence;
-      }
+      batch.addAll(p.changes);
+      records.add(unchained(p.event));
     }
-    batch.put(Table.META, AuditKeys.HEAD_KEY, AuditHead.newBuilder()
-        .setSequence(sequence).setHash(ByteString.copyFrom(hash)).build().toByteArray());
+    Head head = stage(batch, new Head(lastSequence, lastHash), records, interval, signer);
+    long sequence = head.sequence();
+    byte[] hash = head.hash();
+    long checkpointAt = newestCheckpointIn(lastSequence, sequence, interval);
     RuntimeException failure = null;
     try {
       store.commit(batch);
@@ -299,6 +291,44 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
     for (Pending p : group) {
       p.finish(failure);
     }
+  }
+
+  /**
+   * Extends the chain after {@code head} with {@code records} (each {@link #unchained}) into
+   * {@code batch}: every event under its sequence number, its tenant index entry, a signed
+   * checkpoint at every multiple of {@code interval}, and the new head. The one place the
+   * chain grows: this log's group commit and the replicated state machine's apply both call
+   * it, so a cluster's replicas chain exactly as a single node does.
+   */
+  public static Head stage(Changes batch, Head head, List<AuditRec> records, int interval,
+      CheckpointSigner signer) {
+    long sequence = head.sequence();
+    byte[] hash = head.hash();
+    for (AuditRec unchained : records) {
+      sequence++;
+      byte[] record = unchained.toBuilder().setSequence(sequence)
+          .setPreviousHash(ByteString.copyFrom(hash)).build().toByteArray();
+      hash = sha256(record);
+      batch.put(Table.AUDIT, AuditKeys.sequenceKey(sequence), record)
+          .put(Table.INDEX, AuditKeys.indexKey(unchained.getTenantId(), sequence), new byte[0]);
+      if (sequence % interval == 0) {
+        stageCheckpoint(batch, sequence, hash, interval, signer);
+      }
+    }
+    batch.put(Table.META, AuditKeys.HEAD_KEY, AuditHead.newBuilder()
+        .setSequence(sequence).setHash(ByteString.copyFrom(hash)).build().toByteArray());
+    return new Head(sequence, hash);
+  }
+
+  /** {@code event} as a record not yet in the chain: no sequence, no previous hash. */
+  public static AuditRec unchained(AuditEvent event) {
+    return toRecord(0, event, new byte[0]);
+  }
+
+  /** The newest multiple of {@code interval} in {@code (from, to]}, or -1. */
+  private static long newestCheckpointIn(long from, long to, int interval) {
+    long newest = to - to % interval;
+    return newest > from ? newest : -1;
   }
 
   private boolean expectationsHold(Changes changes) {
@@ -348,7 +378,7 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
         return;
       }
       Changes batch = new Changes();
-      stageCheckpoint(batch, lastSequence, lastHash);
+      stageCheckpoint(batch, lastSequence, lastHash, interval, signer);
       try {
         store.commit(batch);
       } catch (RuntimeException e) {
@@ -372,7 +402,8 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
     return interval;
   }
 
-  private void stageCheckpoint(Changes batch, long sequence, byte[] hash) {
+  private static void stageCheckpoint(Changes batch, long sequence, byte[] hash, int interval,
+      CheckpointSigner signer) {
     Checkpoint c = Checkpoint.sign(sequence, hash, interval, signer);
     batch.put(Table.META, AuditKeys.checkpointKey(sequence), c.encode())
         .put(Table.META, AuditKeys.LAST_CHECKPOINT_KEY, AuditKeys.sequenceKey(sequence));

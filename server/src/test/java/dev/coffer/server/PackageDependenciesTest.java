@@ -50,7 +50,7 @@ class PackageDependenciesTest {
   static final Map<String, Set<String>> ALLOWED = table(
       allow(ROOT, "auth", "api", "metrics", "service.operator", "service.keys",
           "service.directory", "service.sharing", "service.secrets", "service.assertions",
-          "service.lifecycle", "service.kernel", "backup", "audit", "cluster", "store.records",
+          "service.lifecycle", "service.kernel", "backup", "cluster", "audit", "store.records",
           "store", "crypto", "config", "domain", "logging"),
       allow("auth", "api", "service.operator", "service.directory", "domain"),
       allow("api", "service.operator", "service.keys", "service.directory", "service.sharing",
@@ -74,8 +74,8 @@ class PackageDependenciesTest {
       allow("service.kernel", "audit", "store.records", "domain"),
       allow("backup", "audit", "store.records", "store.records.pb", "store", "crypto",
           "config", "domain"),
+      allow("cluster", "audit", "store.records.pb", "store", "domain", "logging"),
       allow("audit", "store.records", "store.records.pb", "store", "domain"),
-      allow("cluster", "store", "domain", "logging"),
       allow("store.records", "store.records.pb", "store", "domain"),
       allow("store", "domain", "logging"),
       allow("crypto", "config", "domain"),

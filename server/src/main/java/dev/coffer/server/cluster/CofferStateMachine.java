@@ -1,18 +1,25 @@
 package dev.coffer.server.cluster;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.coffer.server.audit.ChainedAuditLog;
+import dev.coffer.server.audit.CheckpointSigner;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Table;
+import dev.coffer.server.store.records.pb.AuditRec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -59,10 +66,63 @@ public final class CofferStateMachine extends BaseStateMachine {
   private static final byte APPLIED_VERSION = 1;
 
   private final KvStore store;
+  private final int checkpointInterval;
+  private final CheckpointSigner signer;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final Object appliedMonitor = new Object();
+  private volatile Consumer<Changes> onApplied = changes -> { };
 
+  /** A state machine for entries without audit events (an entry with events is refused). */
   public CofferStateMachine(KvStore store) {
+    this(store, ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL, null);
+  }
+
+  /**
+   * A state machine that chains the audit events of an entry at apply, signing a checkpoint
+   * every {@code checkpointInterval} events with {@code signer} (the same interval on every
+   * node; each node signs its own checkpoints of the same chain with the cluster's one audit
+   * key, so checkpoint signatures are the only bytes that differ between replicas).
+   */
+  public CofferStateMachine(KvStore store, int checkpointInterval, CheckpointSigner signer) {
     this.store = Objects.requireNonNull(store, "store");
+    if (checkpointInterval < 1) {
+      throw new IllegalArgumentException("checkpoint interval must be at least 1");
+    }
+    this.checkpointInterval = checkpointInterval;
+    this.signer = signer;
+  }
+
+  /**
+   * Calls {@code listener} on the updater thread with what each applied entry wrote, after
+   * it is durable (the keys module reloads keysets an entry touched).
+   */
+  public void onApplied(Consumer<Changes> listener) {
+    this.onApplied = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Waits until an entry at or above {@code index} is applied here, at most {@code millis}.
+   *
+   * @return whether it was
+   */
+  public boolean awaitApplied(long index, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (appliedMonitor) {
+      while (!alreadyApplied(index)) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        appliedMonitor.wait(left);
+      }
+      return true;
+    }
+  }
+
+  private void signalApplied() {
+    synchronized (appliedMonitor) {
+      appliedMonitor.notifyAll();
+    }
   }
 
   @Override
@@ -124,6 +184,7 @@ public final class CofferStateMachine extends BaseStateMachine {
     byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
     ApplyOutcome outcome = apply(data, termIndex);
     updateLastAppliedTermIndex(termIndex);
+    signalApplied();
     Message reply = Message.valueOf(ByteString.copyFrom(outcome.encode()));
     return CompletableFuture.completedFuture(reply);
   }
@@ -136,6 +197,7 @@ public final class CofferStateMachine extends BaseStateMachine {
   public void notifyTermIndexUpdated(long term, long index) {
     if (!alreadyApplied(index)) {
       super.notifyTermIndexUpdated(term, index);
+      signalApplied();
     }
   }
 
@@ -145,14 +207,16 @@ public final class CofferStateMachine extends BaseStateMachine {
   }
 
   private ApplyOutcome apply(byte[] data, TermIndex termIndex) {
-    Changes batch;
+    ReplicatedBatch.Entry entry;
+    List<AuditRec> events;
     try {
-      batch = validate(data);
+      entry = validate(data);
+      events = unchainedEvents(entry);
     } catch (CofferException e) {
       store.commit(appliedIndexOnly(termIndex));
       return ApplyOutcome.REJECTED;
     }
-    List<Changes.Expectation> expectations = batch.expectations();
+    List<Changes.Expectation> expectations = entry.changes().expectations();
     for (int i = 0; i < expectations.size(); i++) {
       Changes.Expectation e = expectations.get(i);
       if (!holds(e)) {
@@ -161,15 +225,44 @@ public final class CofferStateMachine extends BaseStateMachine {
       }
     }
     Changes write = new Changes();
-    for (Changes.Change c : batch.list()) {
+    for (Changes.Change c : entry.changes().list()) {
       if (c.isDelete()) {
         write.delete(c.table(), c.key());
       } else {
         write.put(c.table(), c.key(), c.value());
       }
     }
+    if (!events.isEmpty()) {
+      ChainedAuditLog.stage(write, ChainedAuditLog.head(store), events, checkpointInterval,
+          signer);
+    }
     store.commit(write.put(Table.META, APPLIED_KEY, encodeTermIndex(termIndex)));
+    onApplied.accept(write);
     return ApplyOutcome.APPLIED;
+  }
+
+  /** The entry's events, each an unchained audit record; refused when this node cannot sign. */
+  private List<AuditRec> unchainedEvents(ReplicatedBatch.Entry entry) {
+    if (entry.events().isEmpty()) {
+      return List.of();
+    }
+    if (signer == null) {
+      throw CofferException.invalid(ReplicatedBatch.FIELD, "carries events this node cannot chain");
+    }
+    List<AuditRec> events = new ArrayList<>(entry.events().size());
+    for (byte[] bytes : entry.events()) {
+      AuditRec rec;
+      try {
+        rec = AuditRec.parseFrom(bytes);
+      } catch (InvalidProtocolBufferException e) {
+        throw CofferException.invalid(ReplicatedBatch.FIELD, "holds a malformed audit event");
+      }
+      if (rec.getSequence() != 0 || !rec.getPreviousHash().isEmpty()) {
+        throw CofferException.invalid(ReplicatedBatch.FIELD, "holds an event already chained");
+      }
+      events.add(rec);
+    }
+    return events;
   }
 
   private boolean holds(Changes.Expectation e) {
@@ -179,9 +272,9 @@ public final class CofferStateMachine extends BaseStateMachine {
   }
 
   /** Decodes {@code data} and refuses a batch that names the reserved applied-index key. */
-  static Changes validate(byte[] data) {
-    Changes batch = ReplicatedBatch.decode(data);
-    for (Changes.Change c : batch.list()) {
+  static ReplicatedBatch.Entry validate(byte[] data) {
+    ReplicatedBatch.Entry batch = ReplicatedBatch.decodeEntry(data);
+    for (Changes.Change c : batch.changes().list()) {
       if (c.table() == Table.META && Arrays.equals(c.key(), APPLIED_KEY)) {
         throw CofferException.invalid(ReplicatedBatch.FIELD, "writes the reserved applied key");
       }

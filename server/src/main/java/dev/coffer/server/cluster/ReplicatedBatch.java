@@ -5,6 +5,8 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.Table;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -29,6 +31,10 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  *      | 2 (delete: table code, i32 key length, key)
  * </pre>
  *
+ * <p>Version 2 is version 1 followed by {@code i32 event count, then per event: i32 length,
+ * an unchained audit record} (a serialized {@code AuditRec} without sequence or previous
+ * hash): the events the replicas chain, in order, when they apply the entry.
+ *
  * <p>{@link #decode} is strict: an unknown version, table code or operation, a negative count
  * or length, truncated or trailing bytes are refused with an INVALID_ARGUMENT naming
  * {@value #FIELD}, and nothing is half-decoded.
@@ -38,8 +44,10 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  */
 public final class ReplicatedBatch {
 
-  /** The version byte written first; a decoder refuses any other. */
+  /** The version of an entry without audit events; a decoder refuses any version but these. */
   public static final byte FORMAT_VERSION = 1;
+  /** The version of an entry that also carries audit events to chain at apply. */
+  public static final byte FORMAT_VERSION_WITH_EVENTS = 2;
   /** The field an INVALID_ARGUMENT from {@link #decode} names. */
   public static final String FIELD = "replicated_batch";
 
@@ -85,9 +93,18 @@ public final class ReplicatedBatch {
 
   /** The entry bytes of {@code changes}: version, expectations, changes (see the layout). */
   public static byte[] encode(Changes changes) {
+    return encode(changes, List.of());
+  }
+
+  /**
+   * The entry bytes of {@code changes} and the unchained audit records {@code events}:
+   * version 1 when there are none, else version 2 (see the layout).
+   */
+  public static byte[] encode(Changes changes, List<byte[]> events) {
     Objects.requireNonNull(changes, "changes");
-    ByteArrayOutputStream out = new ByteArrayOutputStream(estimate(changes));
-    out.write(FORMAT_VERSION);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(estimate(changes)
+        + events.stream().mapToInt(e -> e.length + 4).sum() + 4);
+    out.write(events.isEmpty() ? FORMAT_VERSION : FORMAT_VERSION_WITH_EVENTS);
     writeInt(out, changes.expectations().size());
     for (Changes.Expectation e : changes.expectations()) {
       out.write(code(e.table()));
@@ -106,6 +123,12 @@ public final class ReplicatedBatch {
       writeBytes(out, c.key());
       if (!c.isDelete()) {
         writeBytes(out, c.value());
+      }
+    }
+    if (!events.isEmpty()) {
+      writeInt(out, events.size());
+      for (byte[] event : events) {
+        writeBytes(out, event);
       }
     }
     return out.toByteArray();
@@ -139,10 +162,28 @@ public final class ReplicatedBatch {
    *     exact bytes {@link #encode} writes
    */
   public static Changes decode(byte[] bytes) {
+    return decodeEntry(bytes).changes();
+  }
+
+  /** A decoded entry: its changes and the unchained audit records to chain at apply. */
+  public record Entry(Changes changes, List<byte[]> events) {
+    @Override
+    public String toString() {
+      return "Entry(" + changes.list().size() + " changes, " + events.size() + " events)";
+    }
+  }
+
+  /**
+   * The changes and events {@code bytes} encode, in their encoded order.
+   *
+   * @throws CofferException INVALID_ARGUMENT naming {@value #FIELD} for anything but the
+   *     exact bytes {@link #encode} writes
+   */
+  public static Entry decodeEntry(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
     ByteBuffer in = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
     byte version = readByte(in, "format version");
-    if (version != FORMAT_VERSION) {
+    if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITH_EVENTS) {
       throw malformed("unsupported format version " + (version & 0xFF));
     }
     Changes changes = new Changes();
@@ -173,10 +214,20 @@ public final class ReplicatedBatch {
         changes.delete(table, key);
       }
     }
+    List<byte[]> events = new ArrayList<>();
+    if (version == FORMAT_VERSION_WITH_EVENTS) {
+      int eventCount = readCount(in, "event count");
+      if (eventCount == 0) {
+        throw malformed("a version 2 entry without events");
+      }
+      for (int i = 0; i < eventCount; i++) {
+        events.add(readBytes(in, "event"));
+      }
+    }
     if (in.hasRemaining()) {
       throw malformed(in.remaining() + " trailing bytes");
     }
-    return changes;
+    return new Entry(changes, List.copyOf(events));
   }
 
   private static int estimate(Changes changes) {

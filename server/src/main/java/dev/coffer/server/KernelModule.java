@@ -3,6 +3,8 @@ package dev.coffer.server;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.audit.CheckpointSigner;
+import dev.coffer.server.cluster.ClusterNode;
+import dev.coffer.server.cluster.ReplicatedAuditLog;
 import dev.coffer.server.crypto.AuditSignature;
 import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.service.kernel.Governance;
@@ -18,7 +20,8 @@ import java.time.Clock;
  */
 public final class KernelModule implements AutoCloseable {
 
-  private final ChainedAuditLog audit;
+  private final AuditLog audit;
+  private final AutoCloseable closeAudit;
   private final CheckpointSigner signer;
   private final AuditLog meteredAudit;
   private final Governance governance;
@@ -27,8 +30,24 @@ public final class KernelModule implements AutoCloseable {
       VaultInstrumentation metrics) {
     AuditSignature signature = keys.keyring().auditSignature();
     this.signer = CheckpointSigner.of(signature::sign, signature::verify);
-    this.audit = new ChainedAuditLog(storage.store(), signer, checkpointInterval,
-        storage.storageWrites());
+    if (storage.cluster().isPresent()) {
+      // A cluster node: replicas chain events at apply, signing with the signer the node's
+      // state machine was started with, which can only now be bound to the keyring.
+      ClusterNode node = storage.cluster().get();
+      node.bindCheckpointSigner(signer);
+      ReplicatedAuditLog replicated = new ReplicatedAuditLog(storage.store(), node,
+          storage.storageWrites());
+      this.audit = replicated;
+      this.closeAudit = replicated::close;
+    } else {
+      ChainedAuditLog chained = new ChainedAuditLog(storage.store(), signer, checkpointInterval,
+          storage.storageWrites());
+      this.audit = chained;
+      this.closeAudit = () -> {
+        chained.close(); // writes what is queued first
+        chained.checkpoint();
+      };
+    }
     this.meteredAudit = metrics.audit(audit);
     this.governance = Governance.of(meteredAudit, clock);
   }
@@ -53,10 +72,9 @@ public final class KernelModule implements AutoCloseable {
 
   @Override
   public void close() {
-    audit.close(); // writes what is queued first
     try {
-      audit.checkpoint();
-    } catch (RuntimeException e) {
+      closeAudit.close();
+    } catch (Exception e) {
       // Best effort: the next open anchors a checkpoint at the head instead.
     }
   }

@@ -5,6 +5,7 @@ import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Table;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +31,17 @@ final class StoredKeysets implements KeysetStore {
     Changes changes = new Changes();
     encryptedKeysets.forEach((name, bytes) -> changes.put(Table.META, key(name), bytes));
     store.commit(changes);
+  }
+
+  /** Whether {@code changes} write the keyset called {@code name}. */
+  static boolean touches(Changes changes, String name) {
+    byte[] key = key(name);
+    for (Changes.Change c : changes.list()) {
+      if (c.table() == Table.META && Arrays.equals(c.key(), key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static byte[] key(String name) {

@@ -1,14 +1,26 @@
 package dev.coffer.server;
 
+import dev.coffer.server.cluster.ClusterNode;
+import dev.coffer.server.cluster.ClusterTimeouts;
+import dev.coffer.server.config.ClusterConfig;
+import dev.coffer.server.crypto.KekKeyset;
+import dev.coffer.server.crypto.Keyring;
+import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.crypto.RootKeyProvider;
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.Reason;
 import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.service.kernel.BackgroundJob;
 import dev.coffer.server.service.kernel.BackgroundJobs;
+import dev.coffer.server.store.CachingKvStore;
+import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.RocksKvStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The vault below the transport: opens the database in a data directory and owns the
@@ -69,6 +81,80 @@ public final class Vault implements AutoCloseable {
     } catch (RuntimeException e) {
       rocks.close();
       throw e;
+    }
+  }
+
+  /**
+   * Opens this node's vault in a replicated cluster: starts its Raft member on the database
+   * in {@code dbDir}, waits (at most {@code timeouts}' propose time, twice) until it knows a
+   * leader and has applied what the group committed, then opens the modules over the
+   * replicated store. Only a node started with {@code init} creates the cluster's keysets,
+   * and only on an empty group; any other node opens the keysets it received, which proves
+   * it holds the same root key (a different root key is refused here, before it serves).
+   */
+  public static Vault openClustered(Path dbDir, ClusterConfig cluster, ClusterTimeouts timeouts,
+      RootKeyProvider rootKey, Clock clock, VaultSettings settings,
+      VaultInstrumentation metrics) {
+    RocksKvStore rocks = RocksKvStore.open(dbDir);
+    ClusterNode node = null;
+    try {
+      CachingKvStore cache = new CachingKvStore(rocks, settings.readCacheBytes());
+      node = ClusterNode.start(cluster, timeouts, cache, settings.auditCheckpointInterval());
+      if (!node.awaitReady(2 * timeouts.proposeMillis())) {
+        throw new CofferException(Reason.STORAGE_FAILURE, "cluster node " + cluster.nodeId()
+            + " found no leader it could catch up with: is a majority of --cluster-peers up?");
+      }
+      if (!cluster.init() && !awaitKeysets(cache, 2 * timeouts.proposeMillis())) {
+        throw new CofferException(Reason.STORAGE_FAILURE, "the cluster has no keys yet: start "
+            + "its first node with --cluster-init, then this one");
+      }
+      StorageModule storage = new StorageModule(rocks, cache, Optional.of(node), clock);
+      Vault vault;
+      try {
+        vault = new Vault(storage, rootKey, clock, settings, metrics);
+      } catch (KeyringException e) {
+        throw new KeyringException("this node's root key cannot decrypt the cluster's keysets: "
+            + "every node needs the root key of the node started with --cluster-init", e);
+      }
+      KekKeyset kek = vault.keys.keyring().kek();
+      node.machine().onApplied(applied -> {
+        if (StoredKeysets.touches(applied, Keyring.KEK_KEYSET_NAME)) {
+          kek.reload();
+        }
+      });
+      return vault;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(node, rocks);
+      throw new CofferException(Reason.SHUTTING_DOWN, "interrupted while joining the cluster");
+    } catch (RuntimeException e) {
+      closeQuietly(node, rocks);
+      throw e;
+    }
+  }
+
+  /** Whether the cluster's keysets reach {@code store} (applied) within {@code millis}. */
+  private static boolean awaitKeysets(KvStore store, long millis) throws InterruptedException {
+    StoredKeysets keysets = new StoredKeysets(store);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (keysets.read(Keyring.KEK_KEYSET_NAME).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    return true;
+  }
+
+  private static void closeQuietly(ClusterNode node, RocksKvStore rocks) {
+    try {
+      if (node != null) {
+        node.close();
+      }
+    } catch (RuntimeException ignored) {
+      // the original failure is what the caller needs
+    } finally {
+      rocks.close();
     }
   }
 

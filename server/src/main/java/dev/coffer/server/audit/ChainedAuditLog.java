@@ -320,6 +320,22 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
     return new Head(sequence, hash);
   }
 
+  /**
+   * {@link #stage} after the head stored in {@code store}, first anchoring a signed checkpoint
+   * at that head when the newest checkpoint is missing or has another interval (what opening
+   * a single node's log does): the replicated state machine's one call per applied entry.
+   */
+  public static Head stageAfterStoredHead(KvStore store, Changes batch, List<AuditRec> records,
+      int interval, CheckpointSigner signer) {
+    Head head = head(store);
+    Optional<Checkpoint> newest = newestCheckpoint(store);
+    if (newest.isEmpty() || newest.get().interval() != interval
+        || newest.get().sequence() + interval < head.sequence() + 1) {
+      stageCheckpoint(batch, head.sequence(), head.hash(), interval, signer);
+    }
+    return stage(batch, head, records, interval, signer);
+  }
+
   /** {@code event} as a record not yet in the chain: no sequence, no previous hash. */
   public static AuditRec unchained(AuditEvent event) {
     return toRecord(0, event, new byte[0]);
@@ -411,6 +427,10 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
 
   /** The checkpoint the writer's pointer names; empty if none (or it is unreadable). */
   private Optional<Checkpoint> newestCheckpoint() {
+    return newestCheckpoint(store);
+  }
+
+  private static Optional<Checkpoint> newestCheckpoint(KvStore store) {
     return store.get(Table.META, AuditKeys.LAST_CHECKPOINT_KEY)
         .filter(b -> b.length == Long.BYTES)
         .map(b -> ByteBuffer.wrap(b).getLong())

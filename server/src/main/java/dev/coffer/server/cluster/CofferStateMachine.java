@@ -233,8 +233,7 @@ public final class CofferStateMachine extends BaseStateMachine {
       }
     }
     if (!events.isEmpty()) {
-      ChainedAuditLog.stage(write, ChainedAuditLog.head(store), events, checkpointInterval,
-          signer);
+      ChainedAuditLog.stageAfterStoredHead(store, write, events, checkpointInterval, signer);
     }
     store.commit(write.put(Table.META, APPLIED_KEY, encodeTermIndex(termIndex)));
     onApplied.accept(write);

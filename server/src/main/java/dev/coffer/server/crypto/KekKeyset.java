@@ -27,7 +27,9 @@ public final class KekKeyset {
   private final Aead rootAead;
   private final KeysetStore store;
   private final TinkEnvelopeCipher cipher;
-  private KeysetHandle handle; // guarded by this
+  // Changed under this object's lock by the operations, and by reload() without it (a cluster
+  // node's apply thread must not wait for an operation that waits for that apply).
+  private volatile KeysetHandle handle;
 
   KekKeyset(Aead rootAead, KeysetStore store, KeysetHandle handle, TinkEnvelopeCipher cipher) {
     this.rootAead = rootAead;
@@ -127,6 +129,31 @@ public final class KekKeyset {
       }
     }
     throw new IllegalArgumentException("no KEK key with id " + Integer.toUnsignedString(id));
+  }
+
+  /**
+   * Reads the KEK keyset back from the store and makes the cipher use it: on a cluster
+   * follower, after an applied entry rewrote it (a rotation, retirement or destruction made
+   * on another node).
+   *
+   * <p>Not synchronised with the operations: on the node that made the change, the operation
+   * holds this object's lock while it waits for its entry to apply, and the apply calls this;
+   * both then make the cipher use the same stored keyset.
+   *
+   * @throws KeyringException when the stored keyset is missing or does not decrypt
+   */
+  public void reload() {
+    byte[] encrypted = store.read(Keyring.KEK).orElseThrow(
+        () -> new KeyringException("the KEK keyset is missing from the store"));
+    try {
+      KeysetHandle next = TinkProtoKeysetFormat.parseEncryptedKeyset(encrypted, rootAead,
+          Keyring.associatedData(Keyring.KEK), TinkRuntime.configuration());
+      TinkEnvelopeCipher.Kek kek = TinkEnvelopeCipher.Kek.of(next);
+      handle = next;
+      cipher.use(kek);
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException(Keyring.WRONG_ROOT_KEY, e);
+    }
   }
 
   /** Builds the changed keyset, persists it, then makes the cipher use it. */

@@ -42,6 +42,8 @@ import java.util.Set;
  */
 public final class Keyring {
   static final String KEK = "kek";
+  /** The stored name of the KEK keyset (a cluster follower reloads it when an entry writes it). */
+  public static final String KEK_KEYSET_NAME = KEK;
   static final String VERIFIER_MAC = "verifier-mac";
   static final String LOOKUP_PRF = "lookup-prf";
   static final String AUDIT_SIGNING = "audit-signing";

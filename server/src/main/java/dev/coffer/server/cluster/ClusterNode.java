@@ -1,0 +1,291 @@
+package dev.coffer.server.cluster;
+
+import dev.coffer.server.audit.CheckpointSigner;
+import dev.coffer.server.config.ClusterConfig;
+import dev.coffer.server.config.HostPort;
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.Reason;
+import dev.coffer.server.store.KvStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage.StartupOption;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * This server's member of the Coffer Raft group: a Ratis server (gRPC on the configured Raft
+ * address, mutual TLS when configured) running a {@link CofferStateMachine} on the node's own
+ * store, and a Raft client that sends this node's entries to whichever node leads.
+ *
+ * <p>Contract: {@link #propose} completes only after the entry is committed by a majority and
+ * applied <em>on this node</em>, so a caller reads its own write here; an entry whose
+ * expectations failed completes with CONCURRENT_CHANGE and changed nothing; a group without a
+ * leader for longer than the client's retry budget completes with UNAVAILABLE. Every node may
+ * propose: a follower's entries go to the leader through Ratis's client (it follows
+ * NotLeaderException redirects), so calls never see "not leader".
+ *
+ * <p>Security: entries are described in logs and messages by their size only; with TLS, a
+ * peer or client without a certificate from the configured CA is refused by the transport.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+  /** The one group every Coffer cluster runs (a group id is fixed, not per deployment). */
+  static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
+      UUID.nameUUIDFromBytes("coffer.v1.cluster".getBytes(StandardCharsets.US_ASCII)));
+
+  private final ClusterConfig config;
+  private final CofferStateMachine machine;
+  private final LateCheckpointSigner signer;
+  private final RaftServer server;
+  private final RaftClient client;
+  private final ExecutorService localApply = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "coffer-cluster-apply-wait");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicLong forwarded = new AtomicLong();
+  private final long applyWaitMillis;
+
+  private ClusterNode(ClusterConfig config, CofferStateMachine machine,
+      LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis) {
+    this.config = config;
+    this.machine = machine;
+    this.signer = signer;
+    this.server = server;
+    this.client = client;
+    this.applyWaitMillis = applyWaitMillis;
+  }
+
+  /**
+   * Starts this node's Raft server over {@code store} (formatting its Raft directory on the
+   * first start, recovering it after) and its client. Returns at once: see
+   * {@link #awaitReady}.
+   */
+  public static ClusterNode start(ClusterConfig config, ClusterTimeouts timeouts, KvStore store,
+      int checkpointInterval) {
+    LateCheckpointSigner signer = new LateCheckpointSigner();
+    CofferStateMachine machine = new CofferStateMachine(store, checkpointInterval, signer);
+    RaftGroup group = group(config.peers());
+    RaftProperties properties = properties(config, timeouts);
+    Parameters parameters = new Parameters();
+    config.tls().ifPresent(tls -> GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(
+        tls.keyFile().toFile(), tls.certFile().toFile(), tls.caFile().toFile(), true)));
+    RaftServer server = null;
+    try {
+      boolean formatted = Files.isDirectory(config.raftDir())
+          && hasEntries(config.raftDir());
+      server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(config.nodeId()))
+          .setGroup(group).setStateMachine(machine).setProperties(properties)
+          .setParameters(parameters)
+          .setOption(formatted ? StartupOption.RECOVER : StartupOption.FORMAT).build();
+      server.start();
+      RaftClient client = RaftClient.newBuilder().setRaftGroup(group)
+          .setProperties(new RaftProperties()).setParameters(parameters)
+          .setRetryPolicy(ExceptionDependentRetry.newBuilder()
+              .setDefaultPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                  (int) (timeouts.proposeMillis() / 100), TimeDuration.valueOf(100,
+                      TimeUnit.MILLISECONDS)))
+              .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
+              .build())
+          .build();
+      return new ClusterNode(config, machine, signer, server, client, timeouts.proposeMillis());
+    } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        try {
+          server.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw new CofferException(Reason.STORAGE_FAILURE,
+          "the cluster node could not start: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static boolean hasEntries(java.nio.file.Path dir) throws IOException {
+    try (var list = Files.list(dir)) {
+      return list.findAny().isPresent();
+    }
+  }
+
+  static RaftGroup group(Map<String, HostPort> peers) {
+    List<RaftPeer> list = new ArrayList<>();
+    peers.forEach((id, at) -> list.add(RaftPeer.newBuilder().setId(id)
+        .setAddress(at.host() + ":" + at.port()).build()));
+    return RaftGroup.valueOf(GROUP_ID, list);
+  }
+
+  private static RaftProperties properties(ClusterConfig config, ClusterTimeouts timeouts) {
+    RaftProperties properties = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(properties, List.of(config.raftDir().toFile()));
+    GrpcConfigKeys.Server.setHost(properties, config.address().host());
+    GrpcConfigKeys.Server.setPort(properties, config.address().port());
+    RaftServerConfigKeys.Rpc.setTimeoutMin(properties,
+        TimeDuration.valueOf(timeouts.electionMinMillis(), TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(properties,
+        TimeDuration.valueOf(timeouts.electionMaxMillis(), TimeUnit.MILLISECONDS));
+    return properties;
+  }
+
+  /**
+   * Waits (at most {@code millis}) until this node knows a leader and has applied every entry
+   * committed when it learnt of it: a node that just started or joined has caught up.
+   *
+   * @return whether it is ready
+   */
+  public boolean awaitReady(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < deadline) {
+      DivisionInfo info = info();
+      if (info.getLeaderId() != null && (info.isLeader() ? info.isLeaderReady() : true)) {
+        long commit = division().getRaftLog().getLastCommittedIndex();
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        return machine.awaitApplied(commit, Math.max(0, left));
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  /**
+   * Proposes {@code entry} (a {@link ReplicatedBatch} encoding) and completes once it is
+   * applied on this node; see the class contract for failures.
+   */
+  public CompletableFuture<Void> propose(byte[] entry) {
+    if (!isLeader()) {
+      forwarded.incrementAndGet();
+    }
+    return client.async().send(ReplicatedBatch.message(entry))
+        .thenApplyAsync(this::appliedHere, localApply);
+  }
+
+  private Void appliedHere(RaftClientReply reply) {
+    if (!reply.isSuccess()) {
+      throw new CofferException(Reason.STORAGE_FAILURE, "the cluster refused the write: "
+          + (reply.getException() == null ? "no reason given"
+              : reply.getException().getClass().getSimpleName()));
+    }
+    ApplyOutcome outcome = ApplyOutcome.decode(reply.getMessage().getContent().toByteArray());
+    try {
+      if (!machine.awaitApplied(reply.getLogIndex(), applyWaitMillis)) {
+        throw new CofferException(Reason.STORAGE_FAILURE,
+            "the write committed but this node has not applied it yet; read again shortly");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CofferException(Reason.SHUTTING_DOWN, "interrupted while applying a write");
+    }
+    switch (outcome.status()) {
+      case APPLIED:
+        return null;
+      case EXPECTATION_FAILED:
+        throw new CofferException(Reason.CONCURRENT_CHANGE,
+            "the records changed while this write was prepared; read them again");
+      default:
+        throw new CofferException(Reason.STORAGE_FAILURE, "the cluster refused a malformed write");
+    }
+  }
+
+  /** {@link #propose}, waiting; the failure is the proposal's own {@link CofferException}. */
+  public void proposeAndWait(byte[] entry) {
+    try {
+      propose(entry).join();
+    } catch (CompletionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** The cause a proposal's future failed with, as the exception a caller should see. */
+  public static RuntimeException unwrap(Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null
+        ? e.getCause() : e;
+    if (cause instanceof CofferException c) {
+      return c;
+    }
+    return new CofferException(Reason.STORAGE_FAILURE,
+        "the cluster could not commit the write: " + cause.getClass().getSimpleName(), cause);
+  }
+
+  /**
+   * Hands the keyring's audit signer to the state machine, which signs the checkpoints of the
+   * events it chains (entries that need one wait for it, see {@link LateCheckpointSigner}).
+   */
+  public void bindCheckpointSigner(CheckpointSigner keyringSigner) {
+    signer.bind(keyringSigner);
+  }
+
+  /** Whether this node leads the group now. */
+  public boolean isLeader() {
+    return info().isLeader();
+  }
+
+  /** This node's view of the group: role, term, leader, indices. */
+  public ClusterStatus status() {
+    return ClusterStatus.of(config.nodeId(), division(), machine, forwarded.get());
+  }
+
+  /** The state machine, for tests and the metrics. */
+  public CofferStateMachine machine() {
+    return machine;
+  }
+
+  /** Configuration this node was started with. */
+  public ClusterConfig config() {
+    return config;
+  }
+
+  RaftServer.Division division() {
+    try {
+      return server.getDivision(GROUP_ID);
+    } catch (IOException e) {
+      throw new CofferException(Reason.STORAGE_FAILURE, "the cluster group is not running", e);
+    }
+  }
+
+  private DivisionInfo info() {
+    return division().getInfo();
+  }
+
+  /** Stops the client, then the Raft server (the store is the caller's). */
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    try {
+      server.close();
+    } catch (IOException e) {
+      throw new CofferException(Reason.STORAGE_FAILURE, "the Raft server did not close", e);
+    } finally {
+      localApply.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.coffer.server.cluster;
+
+import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.KeyValue;
+import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.Table;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The store a cluster node's vault reads and writes: reads are served by this node's own
+ * store (through its read cache, which the state machine writes through); a commit becomes
+ * one Raft entry and returns once it is committed by a majority and applied here (see
+ * {@link ClusterNode#propose}). Expectations travel with the entry and are checked by every
+ * replica at apply, against the state the entry applies to.
+ *
+ * <p>{@link #purge} compacts this node's files only; crypto-shredding across the cluster also
+ * needs every node's Raft log trimmed past the delete (docs/cluster-design.md).
+ * {@link #close} closes nothing: the node and the local store have their own owners.
+ */
+public final class ReplicatedKvStore implements KvStore {
+
+  private final KvStore local;
+  private final ClusterNode node;
+
+  public ReplicatedKvStore(KvStore local, ClusterNode node) {
+    this.local = local;
+    this.node = node;
+  }
+
+  @Override
+  public Optional<byte[]> get(Table table, byte[] key) {
+    return local.get(table, key);
+  }
+
+  @Override
+  public Optional<byte[]> getUncached(Table table, byte[] key) {
+    return local.getUncached(table, key);
+  }
+
+  @Override
+  public List<KeyValue> scan(Table table, byte[] prefix, byte[] startAfter, int limit) {
+    return local.scan(table, prefix, startAfter, limit);
+  }
+
+  @Override
+  public void commit(Changes changes) {
+    if (changes.list().isEmpty() && !changes.hasExpectations()) {
+      return;
+    }
+    node.proposeAndWait(ReplicatedBatch.encode(changes));
+  }
+
+  @Override
+  public void purge(Table table, byte[] from, byte[] toExclusive) {
+    local.purge(table, from, toExclusive);
+  }
+
+  @Override
+  public void close() {
+    // the local store and the node are closed by their owners
+  }
+}

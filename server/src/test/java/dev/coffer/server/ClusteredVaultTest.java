@@ -1,0 +1,196 @@
+package dev.coffer.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.server.audit.AuditChainVerifier;
+import dev.coffer.server.audit.ChainedAuditLog;
+import dev.coffer.server.audit.CheckpointSigner;
+import dev.coffer.server.crypto.AuditSignature;
+import dev.coffer.server.crypto.DevRootKeyFile;
+import dev.coffer.server.crypto.KeyringException;
+import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.OAuthFlow;
+import dev.coffer.server.domain.Reason;
+import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.service.secrets.SecretMinter;
+import dev.coffer.server.service.secrets.SecretRequest;
+import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.Table;
+import dev.coffer.server.testing.LocalVaultCluster;
+import dev.coffer.server.testing.TestSecrets;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole vaults as a three-node Raft group in this JVM (127.0.0.1): writes made on any node are
+ * on every node, the audit chain is one chain with the same head everywhere, guarded writes
+ * racing from two nodes have one winner, keys rotated on one node open on the others, and a
+ * node with another root key is refused.
+ */
+class ClusteredVaultTest {
+
+  @TempDir Path dir;
+  LocalVaultCluster cluster;
+
+  @BeforeEach
+  void start() {
+    cluster = LocalVaultCluster.start(dir, 3);
+    cluster.vault(0).directory().bootstrap().bootstrapIfEmpty().ifPresent(t -> t.value().close());
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  private static CallContext admin(Vault vault) {
+    return new CallContext(vault.directory().principals().get(systemContext(), "default",
+        "admin"), "req-test", "test");
+  }
+
+  private static CallContext systemContext() {
+    return new CallContext(new dev.coffer.server.domain.Principal("default", "admin",
+        dev.coffer.server.domain.PrincipalKind.USER, true, true,
+        dev.coffer.server.testing.TestVault.START), "req-test", "test");
+  }
+
+  private SecretMinter.Minted vaultedSecret(int node, String name) {
+    Vault vault = cluster.vault(node);
+    CallContext admin = admin(vault);
+    String created = vault.directory().applications().create(admin, name, "production", null,
+        OAuthFlow.CLIENT_CREDENTIALS, "admin").application().clientId();
+    return TestSecrets.create(vault, admin, created,
+        SecretRequest.builder().displayName("db").location("/").vaulted(true)
+            .preapproveOwner(true).build());
+  }
+
+  @Test
+  void aWriteOnAFollower_isOnEveryNode_andTheAuditChainIsOneChainEverywhere() {
+    int follower = cluster.aFollower();
+    SecretMinter.Minted minted = vaultedSecret(follower, "payments_api");
+    String id = minted.stored().metadata().secretId();
+    String value;
+    try (var v = minted.value()) {
+      value = v.reveal();
+    }
+    cluster.awaitCaughtUpWith(follower);
+    for (int i = 0; i < cluster.size(); i++) {
+      Vault vault = cluster.vault(i);
+      assertEquals(id, vault.secrets().secrets().get(admin(vault), id).secretId(), "node " + i);
+      try (var revealed = vault.secrets().reader().reveal(admin(vault), id)) {
+        assertEquals(value, revealed.reveal(), "node " + i + " opens the value");
+      }
+    }
+    cluster.awaitCaughtUpWith(cluster.awaitLeader());
+    ChainedAuditLog.Head head = ChainedAuditLog.head(cluster.vault(0).storage().store());
+    assertTrue(head.sequence() > 3, "creation and reveals are audited");
+    for (int i = 0; i < cluster.size(); i++) {
+      Vault vault = cluster.vault(i);
+      ChainedAuditLog.Head h = ChainedAuditLog.head(vault.storage().store());
+      assertEquals(head.sequence(), h.sequence(), "node " + i);
+      assertArrayEquals(head.hash(), h.hash(), "node " + i);
+      AuditSignature signature = vault.keys().keyring().auditSignature();
+      AuditChainVerifier.Result result = new AuditChainVerifier(vault.storage().store(),
+          CheckpointSigner.of(signature::sign, signature::verify)).verify();
+      assertTrue(result.intact(), "node " + i + ": " + result);
+    }
+  }
+
+  @Test
+  void guardedWritesRacingFromTwoNodes_haveExactlyOneWinner_onEveryNode() throws Exception {
+    byte[] key = "race/one".getBytes(StandardCharsets.US_ASCII);
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<Boolean>> racers = new ArrayList<>();
+    for (int i = 0; i < cluster.size(); i++) {
+      Vault vault = cluster.vault(i);
+      byte[] mine = ("node-" + i).getBytes(StandardCharsets.US_ASCII);
+      racers.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+          vault.storage().store().commit(new Changes().expect(Table.META, key, null)
+              .put(Table.META, key, mine));
+          return true;
+        } catch (CofferException e) {
+          assertEquals(Reason.CONCURRENT_CHANGE, e.reason());
+          return false;
+        } catch (InterruptedException e) {
+          throw new CompletionException(e);
+        }
+      }));
+    }
+    go.countDown();
+    int winners = 0;
+    for (CompletableFuture<Boolean> racer : racers) {
+      winners += racer.join() ? 1 : 0;
+    }
+    assertEquals(1, winners);
+    cluster.awaitCaughtUpWith(cluster.awaitLeader());
+    byte[] stored = cluster.vault(0).storage().store().get(Table.META, key).orElseThrow();
+    for (int i = 1; i < cluster.size(); i++) {
+      assertArrayEquals(stored, cluster.vault(i).storage().store().get(Table.META, key)
+          .orElseThrow(), "node " + i);
+    }
+  }
+
+  @Test
+  void aKekRotatedOnTheLeader_opensOnEveryFollower() {
+    int leader = cluster.awaitLeader();
+    Vault lead = cluster.vault(leader);
+    int newKey = lead.operator().admin().kek().rotate(admin(lead)).id();
+    SecretMinter.Minted minted = vaultedSecret(leader, "after_rotation");
+    cluster.awaitCaughtUpWith(leader);
+    String id = minted.stored().metadata().secretId();
+    try (var v = minted.value()) {
+      String value = v.reveal();
+      for (int i = 0; i < cluster.size(); i++) {
+        Vault vault = cluster.vault(i);
+        assertEquals(newKey, vault.keys().keyring().kek().primary().id(), "node " + i);
+        try (var revealed = vault.secrets().reader().reveal(admin(vault), id)) {
+          assertEquals(value, revealed.reveal(), "node " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aNodeWithAnotherRootKey_isRefusedBeforeItServes() {
+    int follower = cluster.aFollower();
+    cluster.stop(follower);
+    DevRootKeyFile other = DevRootKeyFile.loadOrCreate(dir.resolve("other-root.json"));
+    KeyringException refused = assertThrows(KeyringException.class,
+        () -> cluster.openWithRootKey(follower, other));
+    assertTrue(refused.getMessage().contains("root key"), refused.getMessage());
+    cluster.open(follower); // the right key still opens it, and the node serves
+    LocalVaultCluster.await(() -> cluster.vault(follower).storage().cluster().orElseThrow()
+        .status().serving(), "the node to serve");
+  }
+
+  @Test
+  void everyNodeRestartedInTurn_keepsEveryWrite() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < cluster.size(); i++) {
+      ids.add(vaultedSecret(cluster.awaitLeader(), "app_" + i).stored().metadata().secretId());
+      cluster.stop(i);
+      cluster.open(i);
+    }
+    cluster.awaitCaughtUpWith(cluster.awaitLeader());
+    for (int i = 0; i < cluster.size(); i++) {
+      Vault vault = cluster.vault(i);
+      for (String id : ids) {
+        assertEquals(id, vault.secrets().secrets().get(admin(vault), id).secretId(), "node " + i);
+      }
+    }
+  }
+}

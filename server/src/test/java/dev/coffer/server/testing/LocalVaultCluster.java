@@ -1,0 +1,184 @@
+package dev.coffer.server.testing;
+
+import dev.coffer.server.Vault;
+import dev.coffer.server.VaultSettings;
+import dev.coffer.server.cluster.ClusterTimeouts;
+import dev.coffer.server.config.ClusterConfig;
+import dev.coffer.server.config.HostPort;
+import dev.coffer.server.crypto.DevRootKeyFile;
+import dev.coffer.server.crypto.RootKeyProvider;
+import dev.coffer.server.metrics.VaultInstrumentation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Three (or more) whole vaults in this JVM forming one Raft group over gRPC on 127.0.0.1, each
+ * with its own RocksDB and Raft log under {@code root/n<i>}, all sharing one development root
+ * key, node 0 started with {@code --cluster-init}. Nodes open in parallel (each waits for a
+ * leader); each can be closed and reopened on its directories. Every wait is bounded.
+ */
+public final class LocalVaultCluster implements AutoCloseable {
+
+  static {
+    Logger.getLogger("org.apache.ratis").setLevel(Level.SEVERE);
+  }
+
+  /** Elections a little slower than production's, as two cores run the whole group here. */
+  public static final ClusterTimeouts TIMEOUTS = new ClusterTimeouts(1_000, 2_000, 30_000);
+  public static final long MAX_WAIT_MILLIS = 30_000;
+
+  private final Path root;
+  private final Map<String, HostPort> peers = new LinkedHashMap<>();
+  private final RootKeyProvider rootKey;
+  private final MutableClock clock = new MutableClock(TestVault.START);
+  private final Vault[] vaults;
+
+  private LocalVaultCluster(Path root, int size) {
+    this.root = root;
+    for (int i = 0; i < size; i++) {
+      peers.put("n" + i, new HostPort("127.0.0.1", freeLocalPort()));
+    }
+    this.rootKey = DevRootKeyFile.loadOrCreate(root.resolve("root.json"));
+    this.vaults = new Vault[size];
+  }
+
+  /** Opens {@code size} nodes at once and waits until every one has joined. */
+  public static LocalVaultCluster start(Path root, int size) {
+    LocalVaultCluster cluster = new LocalVaultCluster(root, size);
+    List<CompletableFuture<Void>> opening = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      int node = i;
+      opening.add(CompletableFuture.runAsync(() -> cluster.open(node)));
+    }
+    try {
+      CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new))
+          .get(2 * MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      cluster.close();
+      throw new IllegalStateException("the cluster did not open", e);
+    }
+    return cluster;
+  }
+
+  /** Opens node {@code i} on its directories (first start or restart). */
+  public void open(int i) {
+    vaults[i] = Vault.openClustered(root.resolve("n" + i).resolve("db"), config(i), TIMEOUTS,
+        rootKey, clock, VaultSettings.defaults(), VaultInstrumentation.none());
+  }
+
+  /** Opens node {@code i} with another root key: what a node that does not belong does. */
+  public Vault openWithRootKey(int i, RootKeyProvider otherRootKey) {
+    return Vault.openClustered(root.resolve("n" + i).resolve("db"), config(i), TIMEOUTS,
+        otherRootKey, clock, VaultSettings.defaults(), VaultInstrumentation.none());
+  }
+
+  private ClusterConfig config(int i) {
+    String id = "n" + i;
+    return new ClusterConfig(id, peers.get(id), peers, i == 0,
+        root.resolve(id).resolve("raft"), Optional.empty());
+  }
+
+  public Vault vault(int i) {
+    return vaults[i];
+  }
+
+  public int size() {
+    return vaults.length;
+  }
+
+  public MutableClock clock() {
+    return clock;
+  }
+
+  /** The index of the node that leads now, waiting (bounded) for one. */
+  public int awaitLeader() {
+    int[] found = {-1};
+    await(() -> {
+      for (int i = 0; i < vaults.length; i++) {
+        if (vaults[i] != null && vaults[i].storage().cluster().orElseThrow().isLeader()) {
+          found[0] = i;
+          return true;
+        }
+      }
+      return false;
+    }, "a leader");
+    return found[0];
+  }
+
+  /** Any node that does not lead now. */
+  public int aFollower() {
+    int leader = awaitLeader();
+    return (leader + 1) % vaults.length;
+  }
+
+  /** Waits until every open node has applied what node {@code i} has applied. */
+  public void awaitCaughtUpWith(int i) {
+    long index = vaults[i].storage().cluster().orElseThrow().status().appliedIndex();
+    for (Vault v : vaults) {
+      if (v != null) {
+        await(() -> v.storage().cluster().orElseThrow().status().appliedIndex() >= index,
+            "every node to apply index " + index);
+      }
+    }
+  }
+
+  /** Closes node {@code i}; its directories stay. */
+  public void stop(int i) {
+    if (vaults[i] != null) {
+      vaults[i].close();
+      vaults[i] = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    for (int i = 0; i < vaults.length; i++) {
+      int node = i;
+      closing.add(CompletableFuture.runAsync(() -> stop(node)));
+    }
+    try {
+      CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException("a node did not close", e);
+    }
+  }
+
+  /** Polls {@code condition} every 20 ms for at most {@link #MAX_WAIT_MILLIS}. */
+  public static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+  }
+
+  private static int freeLocalPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -178,6 +178,9 @@ class ClusterKubernetesTest {
     assertTrue((Boolean) at(peersService, "spec", "publishNotReadyAddresses"),
         "peers find each other before any is Ready");
     assertEquals("None", at(peersService, "spec", "clusterIP"));
+    assertEquals(1, ((List<?>) at(peersService, "spec", "ports")).size(),
+        "the Raft port alone: the ServiceMonitor also selects this Service by its labels, and "
+            + "a metrics port here would scrape every pod twice");
     assertSelects(at(peersService, "spec", "selector"), podLabels(sts));
     assertEquals("Parallel", at(sts, "spec", "podManagementPolicy"),
         "OrderedReady would wait for coffer-0 to be Ready, which needs a majority started");

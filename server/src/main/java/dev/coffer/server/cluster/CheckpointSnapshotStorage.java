@@ -1,5 +1,6 @@
 package dev.coffer.server.cluster;
 
+import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.SwappableRocksStore;
 import java.io.File;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,6 +97,28 @@ public final class CheckpointSnapshotStorage implements StateMachineStorage {
     latest.set(taken);
     deleteAllBut(sm, target);
     return taken;
+  }
+
+  /**
+   * Replaces the database by the latest snapshot's checkpoint if the snapshot is ahead of the
+   * applied term-index {@code store} (the database, or a cache over it) holds; true if it did.
+   *
+   * @throws IOException if the installed checkpoint does not hold the snapshot's term-index
+   */
+  boolean installLatestIfAhead(KvStore store) throws IOException {
+    FileListSnapshotInfo snapshot = latest.get();
+    long stored = CofferStateMachine.storedAppliedTermIndex(store)
+        .map(TermIndex::getIndex).orElse(-1L);
+    if (snapshot == null || snapshot.getIndex() <= stored) {
+      return false;
+    }
+    database.replaceWith(checkpointOf(snapshot));
+    Optional<TermIndex> installed = CofferStateMachine.storedAppliedTermIndex(store);
+    if (!installed.equals(Optional.of(snapshot.getTermIndex()))) {
+      throw new IOException("snapshot " + snapshot.getTermIndex() + " holds applied term-index "
+          + installed.map(String::valueOf).orElse("none"));
+    }
+    return true;
   }
 
   /** Keeps only the latest snapshot, whatever the policy says (see the class). */

@@ -72,7 +72,6 @@ public final class CofferStateMachine extends BaseStateMachine {
   private static final byte APPLIED_VERSION = 1;
 
   private final KvStore store;
-  private final SwappableRocksStore database;
   private final CheckpointSnapshotStorage storage;
   private final AtomicLong snapshotsInstalled = new AtomicLong();
 
@@ -82,7 +81,6 @@ public final class CofferStateMachine extends BaseStateMachine {
    */
   public CofferStateMachine(KvStore store, SwappableRocksStore database) {
     this.store = Objects.requireNonNull(store, "store");
-    this.database = Objects.requireNonNull(database, "database");
     this.storage = new CheckpointSnapshotStorage(database);
   }
 
@@ -151,20 +149,10 @@ public final class CofferStateMachine extends BaseStateMachine {
     return snapshotsInstalled.get();
   }
 
-  /** Replaces the database by the latest snapshot's checkpoint if that is ahead of it. */
   private void installLatestSnapshotIfAhead() throws IOException {
-    FileListSnapshotInfo latest = storage.getLatestSnapshot();
-    long stored = storedAppliedTermIndex(store).map(TermIndex::getIndex).orElse(-1L);
-    if (latest == null || latest.getIndex() <= stored) {
-      return;
+    if (storage.installLatestIfAhead(store)) {
+      snapshotsInstalled.incrementAndGet();
     }
-    database.replaceWith(storage.checkpointOf(latest));
-    Optional<TermIndex> installed = storedAppliedTermIndex(store);
-    if (!installed.equals(Optional.of(latest.getTermIndex()))) {
-      throw new IOException("snapshot " + latest.getTermIndex() + " holds applied term-index "
-          + installed.map(String::valueOf).orElse("none"));
-    }
-    snapshotsInstalled.incrementAndGet();
   }
 
   /** The term and index stored with the last applied entry, if any entry was applied. */

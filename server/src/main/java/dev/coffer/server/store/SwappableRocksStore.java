@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -130,9 +131,17 @@ public final class SwappableRocksStore implements KvStore {
 
   /** RocksDB's latest sequence number of the current database (see {@link RocksKvStore}). */
   public long latestSequenceNumber() {
+    return read(RocksKvStore::latestSequenceNumber);
+  }
+
+  /**
+   * Applies {@code use} to the current database under the read lock (statistics, backups):
+   * no replacement runs meanwhile. {@code use} must not keep the database it is given.
+   */
+  public <T> T read(Function<RocksKvStore, T> use) {
     Lock held = enter();
     try {
-      return current.latestSequenceNumber();
+      return use.apply(current);
     } finally {
       held.unlock();
     }

@@ -4,6 +4,7 @@ import dev.coffer.server.cluster.ClusterNode;
 import dev.coffer.server.cluster.ReplicatedKvStore;
 import dev.coffer.server.store.CachingKvStore;
 import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.RocksDatabase;
 import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.StorageWriteHealth;
 import dev.coffer.server.store.records.DataKeyMigration;
@@ -20,7 +21,7 @@ import java.util.Optional;
  */
 public final class StorageModule implements AutoCloseable {
 
-  private final RocksKvStore rocks;
+  private final RocksDatabase rocks;
   private final CachingKvStore cache;
   private final KvStore store;
   private final Optional<ClusterNode> cluster;
@@ -34,7 +35,7 @@ public final class StorageModule implements AutoCloseable {
    * A cluster node's storage: modules write through {@code node} (one Raft entry per commit),
    * and the node's state machine applies every committed entry to {@code cache}.
    */
-  StorageModule(RocksKvStore rocks, CachingKvStore cache, Optional<ClusterNode> node,
+  StorageModule(RocksDatabase rocks, CachingKvStore cache, Optional<ClusterNode> node,
       Clock clock) {
     this.rocks = rocks;
     this.cache = cache;
@@ -63,7 +64,7 @@ public final class StorageModule implements AutoCloseable {
   }
 
   /** The database itself, for its statistics and checkpoints; never write through it. */
-  public RocksKvStore rocks() {
+  public RocksDatabase rocks() {
     return rocks;
   }
 

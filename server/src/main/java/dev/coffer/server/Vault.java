@@ -15,6 +15,7 @@ import dev.coffer.server.service.kernel.BackgroundJobs;
 import dev.coffer.server.store.CachingKvStore;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.RocksKvStore;
+import dev.coffer.server.store.SwappableRocksStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -95,11 +96,12 @@ public final class Vault implements AutoCloseable {
   public static Vault openClustered(Path dbDir, ClusterConfig cluster, ClusterTimeouts timeouts,
       RootKeyProvider rootKey, Clock clock, VaultSettings settings,
       VaultInstrumentation metrics) {
-    RocksKvStore rocks = RocksKvStore.open(dbDir);
+    SwappableRocksStore rocks = SwappableRocksStore.open(dbDir);
     ClusterNode node = null;
     try {
       CachingKvStore cache = new CachingKvStore(rocks, settings.readCacheBytes());
-      node = ClusterNode.start(cluster, timeouts, cache, settings.auditCheckpointInterval());
+      node = ClusterNode.start(cluster, timeouts, cache, rocks,
+          settings.auditCheckpointInterval());
       if (!node.awaitReady(2 * timeouts.proposeMillis())) {
         throw new CofferException(Reason.STORAGE_FAILURE, "cluster node " + cluster.nodeId()
             + " found no leader it could catch up with: is a majority of --cluster-peers up?");
@@ -146,7 +148,7 @@ public final class Vault implements AutoCloseable {
     return true;
   }
 
-  private static void closeQuietly(ClusterNode node, RocksKvStore rocks) {
+  private static void closeQuietly(ClusterNode node, SwappableRocksStore rocks) {
     try {
       if (node != null) {
         node.close();

@@ -74,7 +74,7 @@ class PackageDependenciesTest {
       allow("service.kernel", "audit", "store.records", "domain"),
       allow("backup", "audit", "store.records", "store.records.pb", "store", "crypto",
           "config", "domain"),
-      allow("cluster", "audit", "store.records.pb", "store", "domain", "logging"),
+      allow("cluster", "audit", "store.records.pb", "store", "config", "domain", "logging"),
       allow("audit", "store.records", "store.records.pb", "store", "domain"),
       allow("store.records", "store.records.pb", "store", "domain"),
       allow("store", "domain", "logging"),

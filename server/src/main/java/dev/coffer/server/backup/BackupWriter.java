@@ -3,6 +3,7 @@ package dev.coffer.server.backup;
 import dev.coffer.server.config.PrivateFiles;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.store.RocksDatabase;
 import dev.coffer.server.store.RocksKvStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,11 +31,11 @@ public final class BackupWriter {
   private static final DateTimeFormatter DEFAULT_NAME =
       DateTimeFormatter.ofPattern("'coffer-backup-'yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  private final RocksKvStore store;
+  private final RocksDatabase store;
   private final Path root;
   private final Clock clock;
 
-  public BackupWriter(RocksKvStore store, Path root, Clock clock) {
+  public BackupWriter(RocksDatabase store, Path root, Clock clock) {
     this.store = store;
     this.root = root.toAbsolutePath().normalize();
     this.clock = clock;

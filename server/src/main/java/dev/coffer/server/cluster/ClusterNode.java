@@ -6,6 +6,7 @@ import dev.coffer.server.config.HostPort;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.SwappableRocksStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,14 +84,16 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Starts this node's Raft server over {@code store} (formatting its Raft directory on the
+   * Starts this node's Raft server over {@code store}, which is {@code database} behind a read
+   * cache (snapshots are checkpoints of {@code database}; an installed one replaces it), formatting its Raft directory on the
    * first start, recovering it after) and its client. Returns at once: see
    * {@link #awaitReady}.
    */
   public static ClusterNode start(ClusterConfig config, ClusterTimeouts timeouts, KvStore store,
-      int checkpointInterval) {
+      SwappableRocksStore database, int checkpointInterval) {
     LateCheckpointSigner signer = new LateCheckpointSigner();
-    CofferStateMachine machine = new CofferStateMachine(store, checkpointInterval, signer);
+    CofferStateMachine machine = new CofferStateMachine(store, database, checkpointInterval,
+        signer);
     RaftGroup group = group(config.peers());
     RaftProperties properties = properties(config, timeouts);
     Parameters parameters = new Parameters();
@@ -150,6 +153,7 @@ public final class ClusterNode implements AutoCloseable {
         TimeDuration.valueOf(timeouts.electionMinMillis(), TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties,
         TimeDuration.valueOf(timeouts.electionMaxMillis(), TimeUnit.MILLISECONDS));
+    ClusterSnapshots.configure(properties, timeouts.snapshotEveryEntries());
     return properties;
   }
 

@@ -7,6 +7,7 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.SwappableRocksStore;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.pb.AuditRec;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
@@ -27,12 +29,14 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 
 /**
  * The Raft state machine of one Coffer replica: applies committed {@link ReplicatedBatch}
@@ -52,8 +56,17 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * restarted node never applies an entry twice. A storage failure during apply is thrown
  * to Ratis, which stops this server rather than let its replica diverge.
  *
- * <p>The store is the caller's: this class never closes it. Snapshots are not taken yet
- * (see docs/cluster-design.md), so Ratis keeps its whole log.
+ * <p>Snapshots ({@link CheckpointSnapshotStorage}): {@link #takeSnapshot} first stores the
+ * applied term-index (it may have moved past the store's on configuration entries), then
+ * checkpoints the database, on Ratis's updater thread, so no entry applies meanwhile and the
+ * checkpoint holds exactly the entries up to the snapshot's index. When Ratis has installed a
+ * snapshot received from the leader ({@link #reinitialize}), or at start ({@link #initialize})
+ * when the latest snapshot is ahead of the store (a crash between the two), the database is
+ * replaced by the snapshot's checkpoint and the applied term-index read back from it; a
+ * checkpoint whose stored term-index is not the snapshot's is refused.
+ *
+ * <p>The store is the caller's: this class never closes it. {@code store} is the database
+ * itself or a read cache over it (which the replacement clears).
  *
  * <p>Security: entries carry only what the leader already sealed; nothing here logs or
  * puts a key or value in a message.
@@ -68,13 +81,18 @@ public final class CofferStateMachine extends BaseStateMachine {
   private final KvStore store;
   private final int checkpointInterval;
   private final CheckpointSigner signer;
-  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final CheckpointSnapshotStorage storage;
+  private final AtomicLong snapshotsInstalled = new AtomicLong();
   private final Object appliedMonitor = new Object();
   private volatile Consumer<Changes> onApplied = changes -> { };
 
-  /** A state machine for entries without audit events (an entry with events is refused). */
-  public CofferStateMachine(KvStore store) {
-    this(store, ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL, null);
+  /**
+   * A state machine for entries without audit events (an entry with events is refused),
+   * applying to {@code store}, which is {@code database} or a read cache over it; snapshots
+   * are checkpoints of {@code database}.
+   */
+  public CofferStateMachine(KvStore store, SwappableRocksStore database) {
+    this(store, database, ChainedAuditLog.DEFAULT_CHECKPOINT_INTERVAL, null);
   }
 
   /**
@@ -83,8 +101,10 @@ public final class CofferStateMachine extends BaseStateMachine {
    * node; each node signs its own checkpoints of the same chain with the cluster's one audit
    * key, so checkpoint signatures are the only bytes that differ between replicas).
    */
-  public CofferStateMachine(KvStore store, int checkpointInterval, CheckpointSigner signer) {
+  public CofferStateMachine(KvStore store, SwappableRocksStore database, int checkpointInterval,
+      CheckpointSigner signer) {
     this.store = Objects.requireNonNull(store, "store");
+    this.storage = new CheckpointSnapshotStorage(database);
     if (checkpointInterval < 1) {
       throw new IllegalArgumentException("checkpoint interval must be at least 1");
     }
@@ -128,19 +148,72 @@ public final class CofferStateMachine extends BaseStateMachine {
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
       throws IOException {
-    super.initialize(server, groupId, raftStorage);
-    storage.init(raftStorage);
-    restoreAppliedTermIndex();
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, raftStorage);
+      storage.init(raftStorage);
+      installLatestSnapshotIfAhead();
+      restoreAppliedTermIndex();
+    }, IOException.class);
   }
 
+  /** Ratis is about to publish a snapshot received from the leader: no entry applies now. */
+  @Override
+  public void pause() {
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
+  }
+
+  /**
+   * Ratis has published a snapshot received from the leader in the state-machine directory
+   * (on its updater thread, after {@link #pause}): the database becomes its checkpoint.
+   */
   @Override
   public void reinitialize() throws IOException {
+    storage.reload();
+    installLatestSnapshotIfAhead();
     restoreAppliedTermIndex();
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+  }
+
+  /**
+   * Checkpoints the database at the applied term-index; Ratis then purges its log up to it
+   * (if configured, see {@link ClusterSnapshots}). Returns the snapshot's index.
+   */
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex applied = getLastAppliedTermIndex();
+    if (applied == null || applied.getIndex() < 0) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
+    if (!storedAppliedTermIndex(store).equals(Optional.of(applied))) {
+      store.commit(appliedIndexOnly(applied));
+    }
+    storage.take(applied);
+    return applied.getIndex();
   }
 
   @Override
   public StateMachineStorage getStateMachineStorage() {
     return storage;
+  }
+
+  @Override
+  public FileListSnapshotInfo getLatestSnapshot() {
+    return storage.getLatestSnapshot();
+  }
+
+  /** How many snapshots this replica has installed into its database since it started. */
+  public long snapshotsInstalled() {
+    return snapshotsInstalled.get();
+  }
+
+  private void installLatestSnapshotIfAhead() throws IOException {
+    if (storage.installLatestIfAhead(store)) {
+      snapshotsInstalled.incrementAndGet();
+    }
   }
 
   /** The term and index stored with the last applied entry, if any entry was applied. */

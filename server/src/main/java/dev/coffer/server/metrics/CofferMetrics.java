@@ -1,6 +1,6 @@
 package dev.coffer.server.metrics;
 
-import dev.coffer.server.store.RocksKvStore;
+import dev.coffer.server.store.RocksDatabase;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -96,7 +96,7 @@ public final class CofferMetrics implements AutoCloseable {
    * Binds the RocksDB figures of {@code store} and returns the (not yet started)
    * statistics job over it; call once per store.
    */
-  public VaultStatistics statistics(RocksKvStore store, Clock clock) {
+  public VaultStatistics statistics(RocksDatabase store, Clock clock) {
     new RocksDbMetrics(store).bindTo(registry);
     statistics = new VaultStatistics(store, clock, registry, statisticsPeriod,
         statisticsRecordsPerRun);

@@ -1,5 +1,6 @@
 package dev.coffer.server.metrics;
 
+import dev.coffer.server.store.RocksDatabase;
 import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.Table;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -20,20 +21,20 @@ import java.util.function.ToDoubleFunction;
  */
 public final class RocksDbMetrics implements MeterBinder {
 
-  private final RocksKvStore store;
+  private final RocksDatabase store;
 
-  public RocksDbMetrics(RocksKvStore store) {
+  public RocksDbMetrics(RocksDatabase store) {
     this.store = Objects.requireNonNull(store, "store");
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    Gauge.builder("coffer.rocksdb.live.data", store, safe(RocksKvStore::liveDataBytes))
+    Gauge.builder("coffer.rocksdb.live.data", store, safe(RocksDatabase::liveDataBytes))
         .description("Estimated bytes of live data in RocksDB")
         .baseUnit(BaseUnits.BYTES)
         .register(registry);
     Gauge.builder("coffer.rocksdb.pending.compaction", store,
-            safe(RocksKvStore::pendingCompactionBytes))
+            safe(RocksDatabase::pendingCompactionBytes))
         .description("Estimated bytes RocksDB compaction still has to rewrite")
         .baseUnit(BaseUnits.BYTES)
         .register(registry);
@@ -54,7 +55,7 @@ public final class RocksDbMetrics implements MeterBinder {
   }
 
   /** The figure, or NaN when it cannot be read or is not reported (negative). */
-  private static ToDoubleFunction<RocksKvStore> safe(ToDoubleFunction<RocksKvStore> figure) {
+  private static ToDoubleFunction<RocksDatabase> safe(ToDoubleFunction<RocksDatabase> figure) {
     return s -> {
       try {
         double value = figure.applyAsDouble(s);

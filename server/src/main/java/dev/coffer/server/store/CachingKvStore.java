@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * weight (key and value bytes); callers get copies, so they may change what they are
  * given. Thread-safe.
  *
- * <p>The delegate must not be written except through this object while it is in use.
+ * <p>The delegate must not be written except through this object while it is in use. Over a
+ * {@link SwappableRocksStore}, the cache drops everything each time the database is replaced
+ * (a cluster node installing a snapshot), before any call reads the new database.
  */
 public final class CachingKvStore implements KvStore {
 
@@ -73,6 +75,9 @@ public final class CachingKvStore implements KvStore {
         .executor(Runnable::run) // upkeep on the caller: no hand-off to the common pool
         .recordStats()
         .build();
+    if (delegate instanceof SwappableRocksStore swappable) {
+      swappable.onReplace(this::invalidateAll);
+    }
   }
 
   @Override
@@ -132,6 +137,21 @@ public final class CachingKvStore implements KvStore {
    */
   private void remember(CacheKey k, Cached loaded, int slot, long stamp) {
     cache.asMap().compute(k, (key, current) -> stamps.get(slot) == stamp ? loaded : current);
+    if (stamps.get(slot) != stamp) {
+      // stamped after the test above: an invalidation may have missed the entry just stored
+      cache.asMap().remove(k, loaded);
+    }
+  }
+
+  /**
+   * Drops every cached entry, so reads that start after it returns read the delegate; loads
+   * in flight cache nothing (every stamp moves first). For a delegate replaced whole.
+   */
+  void invalidateAll() {
+    for (int slot = 0; slot < STAMP_SLOTS; slot++) {
+      stamps.incrementAndGet(slot);
+    }
+    cache.invalidateAll();
   }
 
   @Override

@@ -46,7 +46,7 @@ import org.rocksdb.WriteBatch;
  * <p>Security: storage sees only ciphertext and non-secret metadata, and this class never
  * puts keys or values in exception messages or logs.
  */
-public final class RocksKvStore implements KvStore {
+public final class RocksKvStore implements RocksDatabase {
 
   static {
     RocksDB.loadLibrary();
@@ -141,6 +141,7 @@ public final class RocksKvStore implements KvStore {
    * exist) while writes go on: RocksDB's checkpoint, hard links where the file system
    * allows, copies otherwise. The copy holds whatever had committed when it was taken.
    */
+  @Override
   public void checkpoint(Path target) {
     Lock held = enter();
     try (Checkpoint checkpoint = Checkpoint.create(db)) {
@@ -260,6 +261,7 @@ public final class RocksKvStore implements KvStore {
    * RocksDB's latest sequence number: it grows by one for every key a committed batch puts or
    * deletes, so tests can prove that a call wrote nothing (or only its audit events).
    */
+  @Override
   public long latestSequenceNumber() {
     Lock held = enter();
     try {
@@ -270,16 +272,19 @@ public final class RocksKvStore implements KvStore {
   }
 
   /** RocksDB's estimate of the number of keys in {@code table} (rocksdb.estimate-num-keys). */
+  @Override
   public long estimatedKeys(Table table) {
     return longProperty(handle(table), "rocksdb.estimate-num-keys");
   }
 
   /** Estimated bytes of live data in all tables (rocksdb.estimate-live-data-size). */
+  @Override
   public long liveDataBytes() {
     return longProperty(null, "rocksdb.estimate-live-data-size");
   }
 
   /** Estimated bytes compaction still has to rewrite, all tables together. */
+  @Override
   public long pendingCompactionBytes() {
     return longProperty(null, "rocksdb.estimate-pending-compaction-bytes");
   }
@@ -294,6 +299,7 @@ public final class RocksKvStore implements KvStore {
       Pattern.compile("Cumulative WAL: (\\d+)([KMG]?) writes, (\\d+)([KMG]?) syncs");
 
   /** Cumulative WAL writes and syncs (rocksdb.dbstats); group commit shares syncs. */
+  @Override
   public WalStatistics walStatistics() {
     Lock held = enter();
     try {

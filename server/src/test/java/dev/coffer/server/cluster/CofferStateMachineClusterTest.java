@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KeyValue;
-import dev.coffer.server.store.RocksKvStore;
+import dev.coffer.server.store.SwappableRocksStore;
 import dev.coffer.server.store.Table;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ class CofferStateMachineClusterTest {
     assertEquals(ApplyOutcome.APPLIED, outcome(reply));
     cluster.awaitAllApplied(reply.getLogIndex());
     for (int i = 0; i < 3; i++) {
-      RocksKvStore store = cluster.node(i).store;
+      SwappableRocksStore store = cluster.node(i).store;
       assertArrayEquals(new byte[] {1, 2, 3}, store.get(Table.SECRETS, utf8("s/1")).orElseThrow());
       assertArrayEquals(utf8("event"), store.get(Table.AUDIT, utf8("a/1")).orElseThrow());
       assertArrayEquals(utf8("h1"), store.get(Table.META, utf8("head")).orElseThrow());
@@ -86,7 +86,7 @@ class CofferStateMachineClusterTest {
     String winner = outcome(replyA).equals(ApplyOutcome.APPLIED) ? "owner-a" : "owner-b";
     cluster.awaitAllApplied(Math.max(replyA.getLogIndex(), replyB.getLogIndex()));
     for (int i = 0; i < 3; i++) {
-      RocksKvStore store = cluster.node(i).store;
+      SwappableRocksStore store = cluster.node(i).store;
       assertArrayEquals(utf8(winner), store.get(Table.SECRETS, utf8("lock")).orElseThrow());
       assertTrue(store.get(Table.INDEX, utf8("by/" + winner)).isPresent());
       assertEquals(1, store.scan(Table.INDEX, utf8("by/"), null, 10).size());
@@ -120,7 +120,7 @@ class CofferStateMachineClusterTest {
     assertTrue(restored.compareTo(beforeStop.get()) >= 0, restored + " < " + beforeStop);
     cluster.awaitAllApplied(last);
 
-    RocksKvStore store = cluster.node(stopped).store;
+    SwappableRocksStore store = cluster.node(stopped).store;
     // only the five missed batches were applied (a put and the applied index each): none of
     // the entries it had applied before the stop ran again
     assertEquals(keysWrittenBeforeStop + 5 * 2, store.latestSequenceNumber());
@@ -214,7 +214,7 @@ class CofferStateMachineClusterTest {
     }
   }
 
-  private static List<String> dump(RocksKvStore store, Table table) {
+  private static List<String> dump(SwappableRocksStore store, Table table) {
     List<String> out = new ArrayList<>();
     for (KeyValue kv : store.scan(table, new byte[0], null, 10_000)) {
       out.add(HexFormat.of().formatHex(kv.key()) + "=" + HexFormat.of().formatHex(kv.value()));

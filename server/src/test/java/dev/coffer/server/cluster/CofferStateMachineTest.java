@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.store.Changes;
-import dev.coffer.server.store.RocksKvStore;
+import dev.coffer.server.store.SwappableRocksStore;
 import dev.coffer.server.store.Table;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,13 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CofferStateMachineTest {
 
   @TempDir Path dir;
-  private RocksKvStore store;
+  private SwappableRocksStore store;
   private CofferStateMachine machine;
 
   @BeforeEach
   void open() {
-    store = RocksKvStore.open(dir);
-    machine = new CofferStateMachine(store);
+    store = SwappableRocksStore.open(dir);
+    machine = new CofferStateMachine(store, store);
   }
 
   @AfterEach
@@ -117,8 +117,8 @@ class CofferStateMachineTest {
     assertEquals(ApplyOutcome.APPLIED, apply(1, 2, second));
     store.close();
 
-    store = RocksKvStore.open(dir);
-    machine = new CofferStateMachine(store);
+    store = SwappableRocksStore.open(dir);
+    machine = new CofferStateMachine(store, store);
     machine.reinitialize();
     assertEquals(TermIndex.valueOf(1, 2), machine.getLastAppliedTermIndex());
     long before = store.latestSequenceNumber();

@@ -1,6 +1,6 @@
 package dev.coffer.server.cluster;
 
-import dev.coffer.server.store.RocksKvStore;
+import dev.coffer.server.store.SwappableRocksStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -9,17 +9,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
@@ -30,10 +34,12 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * A Raft group of real Ratis servers in this JVM, over gRPC on 127.0.0.1 only: node
- * {@code i} keeps its Raft log under {@code root/n<i>/raft} and its {@link RocksKvStore}
+ * {@code i} keeps its Raft log under {@code root/n<i>/raft} and its {@link SwappableRocksStore}
  * under {@code root/n<i>/store}, both in the test's temporary directory, and runs a
  * {@link CofferStateMachine} on that store. Nodes can be stopped (server and store closed)
  * and restarted on the same directories. Every wait is bounded ({@link #MAX_WAIT_MILLIS}).
+ * Extra Ratis settings (snapshots, segment size) are given at {@link #start(Path, int,
+ * Consumer)} and apply to every node.
  */
 final class LocalRaftCluster implements AutoCloseable {
 
@@ -51,7 +57,7 @@ final class LocalRaftCluster implements AutoCloseable {
   static final class Node {
     final RaftPeer peer;
     final Path dir;
-    RocksKvStore store;
+    SwappableRocksStore store;
     RaftServer server;
     CofferStateMachine machine;
 
@@ -68,8 +74,12 @@ final class LocalRaftCluster implements AutoCloseable {
   private final RaftGroup group;
   private final List<Node> nodes = new ArrayList<>();
   private final List<RaftClient> clients = new ArrayList<>();
+  private final Consumer<RaftProperties> tuning;
+  private final AtomicLong callIds = new AtomicLong();
 
-  private LocalRaftCluster(Path root, int size) throws IOException {
+  private LocalRaftCluster(Path root, int size, Consumer<RaftProperties> tuning)
+      throws IOException {
+    this.tuning = tuning;
     List<RaftPeer> peers = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       RaftPeer peer = RaftPeer.newBuilder().setId("n" + i)
@@ -82,7 +92,13 @@ final class LocalRaftCluster implements AutoCloseable {
 
   /** Formats and starts {@code size} nodes. */
   static LocalRaftCluster start(Path root, int size) throws IOException {
-    LocalRaftCluster cluster = new LocalRaftCluster(root, size);
+    return start(root, size, properties -> { });
+  }
+
+  /** Formats and starts {@code size} nodes, each with {@code tuning} applied to its settings. */
+  static LocalRaftCluster start(Path root, int size, Consumer<RaftProperties> tuning)
+      throws IOException {
+    LocalRaftCluster cluster = new LocalRaftCluster(root, size, tuning);
     try {
       for (int i = 0; i < size; i++) {
         cluster.startNode(i, StartupOption.FORMAT);
@@ -132,8 +148,9 @@ final class LocalRaftCluster implements AutoCloseable {
     // machine does not make the leader change in the middle of a test.
     RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1, TimeUnit.SECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2, TimeUnit.SECONDS));
-    node.store = RocksKvStore.open(node.dir.resolve("store"));
-    node.machine = new CofferStateMachine(node.store);
+    tuning.accept(properties);
+    node.store = SwappableRocksStore.open(node.dir.resolve("store"));
+    node.machine = new CofferStateMachine(node.store, node.store);
     try {
       node.server = RaftServer.newBuilder().setServerId(node.peer.getId()).setGroup(group)
           .setStateMachine(node.machine).setProperties(properties).setOption(option).build();
@@ -213,6 +230,41 @@ final class LocalRaftCluster implements AutoCloseable {
       }
     }
     throw new IllegalArgumentException("no node " + id);
+  }
+
+  /**
+   * Asks node {@code i} for a snapshot now (as {@code coffer cluster snapshot} would), if it
+   * applied at least one entry since its last one; returns the index of its latest snapshot.
+   */
+  long snapshot(int i) throws IOException {
+    Node node = nodes.get(i);
+    RaftClientReply reply = node.server.snapshotManagement(SnapshotManagementRequest.newCreate(
+        ClientId.randomId(), node.peer.getId(), group.getGroupId(), callIds.incrementAndGet(),
+        MAX_WAIT_MILLIS, 1));
+    if (!reply.isSuccess()) {
+      throw new IOException("snapshot refused on node " + i, reply.getException());
+    }
+    return reply.getLogIndex();
+  }
+
+  /** The Raft log directory of node {@code i} (segments and Ratis metadata). */
+  Path raftLogDir(int i) {
+    return nodes.get(i).dir.resolve("raft").resolve(group.getGroupId().getUuid().toString())
+        .resolve("current");
+  }
+
+  /** The root of everything node {@code i} keeps on disk (Raft log, snapshots, store). */
+  Path nodeDir(int i) {
+    return nodes.get(i).dir;
+  }
+
+  /** Waits until {@code condition} holds; fails after the bound. */
+  static void await(BooleanSupplier condition, String what) {
+    awaitTrue(condition, what);
+  }
+
+  RaftServer.Division division(int i) {
+    return division(nodes.get(i));
   }
 
   private RaftServer.Division division(Node node) {

@@ -10,7 +10,7 @@ import com.google.rpc.ErrorInfo;
 import dev.coffer.server.api.ErrorMapper;
 import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.fuzz.FuzzWorld.Caller;
-import dev.coffer.server.store.RocksKvStore;
+import dev.coffer.server.store.RocksDatabase;
 import dev.coffer.server.testing.InProcessServer;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -58,7 +58,7 @@ final class RpcProbe {
   private static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
   private final FuzzWorld world;
-  private final RocksKvStore rocks;
+  private final RocksDatabase rocks;
   private final dev.coffer.server.audit.ChainedAuditLog audit;
   private final java.util.concurrent.atomic.AtomicBoolean echoes =
       new java.util.concurrent.atomic.AtomicBoolean();

@@ -38,7 +38,7 @@ public final class LocalVaultCluster implements AutoCloseable {
   }
 
   /** Elections a little slower than production's, as two cores run the whole group here. */
-  public static final ClusterTimeouts TIMEOUTS = new ClusterTimeouts(1_000, 2_000, 30_000);
+  public static final ClusterTimeouts TIMEOUTS = new ClusterTimeouts(1_000, 2_000, 30_000, 10_000);
   public static final long MAX_WAIT_MILLIS = 30_000;
 
   private final Path root;

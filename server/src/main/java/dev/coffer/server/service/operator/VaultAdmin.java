@@ -12,6 +12,7 @@ import dev.coffer.server.service.kernel.Enforcer;
 import dev.coffer.server.service.kernel.Governance;
 import dev.coffer.server.service.keys.KekService;
 import dev.coffer.server.service.keys.RewrapProgress;
+import dev.coffer.server.store.RocksDatabase;
 import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.StorageWriteHealth;
 import dev.coffer.server.store.Table;
@@ -36,14 +37,14 @@ public final class VaultAdmin {
   private final KekService kek;
   private final BackupWriter backups; // null: not configured
   private final String rootKey;
-  private final RocksKvStore store;
+  private final RocksDatabase store;
   private final StorageWriteHealth storageWrites;
   private final AccessPolicy policy;
   private final Enforcer enforcer;
   private final AuditLog audit;
 
   public VaultAdmin(KekService kek, BackupWriter backups, String rootKeyDescription,
-      RocksKvStore store, StorageWriteHealth storageWrites, Governance gov) {
+      RocksDatabase store, StorageWriteHealth storageWrites, Governance gov) {
     this.kek = kek;
     this.backups = backups;
     this.rootKey = rootKeyDescription;

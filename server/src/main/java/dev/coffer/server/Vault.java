@@ -124,6 +124,7 @@ public final class Vault implements AutoCloseable {
           kek.reload();
         }
       });
+      node.machine().onReinitialized(kek::reload);
       return vault;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -85,6 +85,7 @@ public final class CofferStateMachine extends BaseStateMachine {
   private final AtomicLong snapshotsInstalled = new AtomicLong();
   private final Object appliedMonitor = new Object();
   private volatile Consumer<Changes> onApplied = changes -> { };
+  private volatile Runnable onReinitialized = () -> { };
 
   /**
    * A state machine for entries without audit events (an entry with events is refused),
@@ -176,6 +177,16 @@ public final class CofferStateMachine extends BaseStateMachine {
       getLifeCycle().transition(LifeCycle.State.STARTING);
       getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
+    onReinitialized.run();
+    signalApplied();
+  }
+
+  /**
+   * Runs {@code listener} on the updater thread after the store was reloaded from a snapshot
+   * (the keys module reloads the keysets it may have replaced).
+   */
+  public void onReinitialized(Runnable listener) {
+    this.onReinitialized = Objects.requireNonNull(listener, "listener");
   }
 
   /**

@@ -49,6 +49,7 @@ public final class CofferServer {
   private final Vault vault;
   private final GrpcServerMetrics grpcMetrics; // null without metrics
   private final BackgroundJobs jobs = new BackgroundJobs();
+  private boolean stopping; // guarded by this
 
   /**
    * A builder of the server of {@code vault}; give it at least a {@link Builder#transport}.
@@ -75,6 +76,11 @@ public final class CofferServer {
       new ReadCacheMetrics(vault.storage().readCache()).bindTo(metrics.registry());
     }
     b.addedJobs.forEach(jobs::register);
+    vault.storage().cluster().ifPresent(node -> {
+      jobs.leadership(node::isLeader);
+      jobs.register(BackgroundJob.onEveryNode("coffer-cluster-health", Duration.ZERO,
+          Duration.ofSeconds(1), () -> reportHealth(node.status().serving())));
+    });
     AuthInterceptor auth = new AuthInterceptor(vault.directory().tokens(),
         vault.operator().authFailures(), clientCertificates);
     List<BindableService> services = new ArrayList<>();
@@ -98,12 +104,24 @@ public final class CofferServer {
 
   public CofferServer start() throws IOException {
     server.start();
-    health.setStatus("", ServingStatus.SERVING);
-    for (var service : server.getServices()) {
-      health.setStatus(service.getServiceDescriptor().getName(), ServingStatus.SERVING);
-    }
+    reportHealth(vault.storage().cluster().map(node -> node.status().serving()).orElse(true));
     jobs.start();
     return this;
+  }
+
+  /**
+   * SERVING for the whole server and each service, or NOT_SERVING: a cluster node that knows
+   * no leader or is far behind what its group committed (see ClusterStatus#serving).
+   */
+  private synchronized void reportHealth(boolean serving) {
+    ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    if (stopping) {
+      return;
+    }
+    health.setStatus("", status);
+    for (var service : server.getServices()) {
+      health.setStatus(service.getServiceDescriptor().getName(), status);
+    }
   }
 
   private ServerServiceDefinition metered(ServerServiceDefinition service) {
@@ -121,7 +139,10 @@ public final class CofferServer {
    * {@code grace}.
    */
   public void stop(Duration grace) throws InterruptedException {
-    health.enterTerminalState();
+    synchronized (this) {
+      stopping = true;
+      health.enterTerminalState();
+    }
     jobs.stop();
     vault.lifecycle().events().close();
     server.shutdown();

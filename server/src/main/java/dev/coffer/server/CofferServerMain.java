@@ -1,6 +1,8 @@
 package dev.coffer.server;
 
 import dev.coffer.server.auth.CertificateIdentity;
+import dev.coffer.server.cluster.ClusterTimeouts;
+import dev.coffer.server.config.ClusterConfig;
 import dev.coffer.server.config.ConfigException;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.config.ServerConfigBuilder;
@@ -8,6 +10,7 @@ import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.crypto.RootKeyProviders;
+import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.MetricsHttpServer;
 import dev.coffer.server.metrics.VaultInstrumentation;
@@ -21,11 +24,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Starts the Coffer server: {@code java -jar coffer-server.jar --dev --data-dir DIR
@@ -170,6 +173,39 @@ public final class CofferServerMain implements Callable<Integer> {
           + "${DEFAULT-VALUE}.")
   long assertionClockSkewSeconds;
 
+  @Option(names = "--cluster-node-id", paramLabel = "ID",
+      description = "Run as a node of a replicated cluster under this id (with --cluster-address "
+          + "and --cluster-peers).")
+  String clusterNodeId;
+
+  @Option(names = "--cluster-address", paramLabel = "HOST:PORT",
+      description = "The Raft port this node listens on and its peers dial.")
+  String clusterAddress;
+
+  @Option(names = "--cluster-peers", paramLabel = "ID=HOST:PORT,...",
+      description = "Every voter of the cluster, this node included.")
+  String clusterPeers;
+
+  @Option(names = "--cluster-init",
+      description = "This node creates the cluster's keys when the group is empty (one node, "
+          + "the first time).")
+  boolean clusterInit;
+
+  @Option(names = "--cluster-dir", paramLabel = "DIR",
+      description = "The Raft log and snapshots. Default: DATA_DIR/raft.")
+  Path clusterDir;
+
+  @Option(names = "--cluster-tls-cert", description = "PEM certificate of this node's Raft port.")
+  Path clusterTlsCert;
+
+  @Option(names = "--cluster-tls-key", description = "PEM private key (PKCS#8) of "
+      + "--cluster-tls-cert.")
+  Path clusterTlsKey;
+
+  @Option(names = "--cluster-tls-ca", description = "PEM CA the peers' Raft certificates must "
+      + "chain to (mutual TLS; required outside --dev).")
+  Path clusterTlsCa;
+
   private final PrintStream out;
   private final PrintStream err;
   private final RootKeyProviders rootKeys;
@@ -230,13 +266,18 @@ public final class CofferServerMain implements Callable<Integer> {
     try {
       DataDirectory.create(config.storage().dbDir());
       lock = DataDirLock.acquire(config.storage().dataDir());
-      vault = Vault.open(config.storage().dbDir(), root, Clock.systemUTC(),
-          VaultSettings.defaults()
-              .withVerifyFailuresPerMinute(config.verifyFailuresPerMinute())
-              .withBackupDir(config.backupDir().orElse(null))
-              .withReadCacheBytes(config.storage().readCacheBytes()),
-          metrics == null ? VaultInstrumentation.none() : metrics.vault());
-    } catch (ConfigException | KeyringException e) {
+      VaultSettings settings = VaultSettings.defaults()
+          .withVerifyFailuresPerMinute(config.verifyFailuresPerMinute())
+          .withBackupDir(config.backupDir().orElse(null))
+          .withReadCacheBytes(config.storage().readCacheBytes());
+      VaultInstrumentation instrumentation =
+          metrics == null ? VaultInstrumentation.none() : metrics.vault();
+      vault = config.cluster().isPresent()
+          ? Vault.openClustered(config.storage().dbDir(), config.cluster().get(),
+              ClusterTimeouts.DEFAULTS, root, Clock.systemUTC(), settings, instrumentation)
+          : Vault.open(config.storage().dbDir(), root, Clock.systemUTC(), settings,
+              instrumentation);
+    } catch (ConfigException | KeyringException | CofferException e) {
       if (lock != null) {
         lock.close();
       }
@@ -251,7 +292,9 @@ public final class CofferServerMain implements Callable<Integer> {
     String failure = null;
     try {
       metricsHttp = serveMetrics(config, metrics);
-      bootstrapTokenHandover(config).bootstrapIfEmpty(vault.directory().bootstrap());
+      if (config.cluster().map(ClusterConfig::init).orElse(true)) {
+        bootstrapTokenHandover(config).bootstrapIfEmpty(vault.directory().bootstrap());
+      }
       server.start();
     } catch (ConfigException e) {
       failure = e.getMessage();
@@ -289,6 +332,8 @@ public final class CofferServerMain implements Callable<Integer> {
       out.println("metrics on http://" + config.metrics().orElseThrow().host() + ":"
           + metricsHttp.address().getPort() + MetricsHttpServer.PATH);
     }
+    config.cluster().ifPresent(c -> out.println("cluster node " + c.nodeId() + ": Raft on "
+        + c.address().host() + ":" + c.address().port() + ", " + c.peers().size() + " voters"));
     out.println("listening on " + config.listen().host() + ":" + server.port());
     out.flush();
     server.awaitTermination();
@@ -323,7 +368,11 @@ public final class CofferServerMain implements Callable<Integer> {
         .metricsStatisticsSeconds(metricsStatisticsSeconds)
         .assertionAudiences(assertionAudiences)
         .assertionMaxLifetimeSeconds(assertionMaxLifetimeSeconds)
-        .assertionClockSkewSeconds(assertionClockSkewSeconds);
+        .assertionClockSkewSeconds(assertionClockSkewSeconds)
+        .cluster(clusterNodeId, clusterAddress, clusterPeers)
+        .clusterInit(clusterInit)
+        .clusterDir(clusterDir)
+        .clusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa);
     if (metricsListenGiven()) {
       b.metricsListen(metricsListen);
     }

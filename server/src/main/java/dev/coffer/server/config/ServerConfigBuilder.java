@@ -52,6 +52,14 @@ public final class ServerConfigBuilder {
   private boolean metricsListenPublic;
   private long metricsStatisticsSeconds = ServerConfig.DEFAULT_METRICS_STATISTICS_SECONDS;
   private List<String> assertionAudiences = List.of();
+  private String clusterNodeId;
+  private String clusterAddress;
+  private String clusterPeers;
+  private boolean clusterInit;
+  private Path clusterDir;
+  private Path clusterTlsCert;
+  private Path clusterTlsKey;
+  private Path clusterTlsCa;
   private long assertionMaxLifetimeSeconds = ServerConfig.DEFAULT_ASSERTION_MAX_LIFETIME_SECONDS;
   private long assertionClockSkewSeconds = ServerConfig.DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS;
 
@@ -196,6 +204,52 @@ public final class ServerConfigBuilder {
    * @throws ConfigException naming the first flag that is wrong, in the order the server
    *     has always checked them
    */
+  /**
+   * {@code --cluster-node-id}, {@code --cluster-address}, {@code --cluster-peers}: this
+   * server is a node of a replicated cluster (all three, or none: a single node).
+   */
+  public ServerConfigBuilder cluster(String nodeId, String address, String peers) {
+    this.clusterNodeId = nodeId;
+    this.clusterAddress = address;
+    this.clusterPeers = peers;
+    return this;
+  }
+
+  /** {@code --cluster-init}: this node creates the cluster's keys on an empty group. */
+  public ServerConfigBuilder clusterInit(boolean init) {
+    this.clusterInit = init;
+    return this;
+  }
+
+  /** {@code --cluster-dir}: the Raft log and snapshots; default DATA_DIR/raft. */
+  public ServerConfigBuilder clusterDir(Path dir) {
+    this.clusterDir = dir;
+    return this;
+  }
+
+  /** {@code --cluster-tls-cert}, {@code --cluster-tls-key}, {@code --cluster-tls-ca}. */
+  public ServerConfigBuilder clusterTls(Path cert, Path key, Path ca) {
+    this.clusterTlsCert = cert;
+    this.clusterTlsKey = key;
+    this.clusterTlsCa = ca;
+    return this;
+  }
+
+  private Optional<ClusterConfig> clusterConfig(Path data) {
+    boolean any = clusterNodeId != null || clusterAddress != null || clusterPeers != null
+        || clusterInit || clusterDir != null || clusterTlsCert != null || clusterTlsKey != null
+        || clusterTlsCa != null;
+    if (!any) {
+      return Optional.empty();
+    }
+    if (clusterNodeId == null || clusterAddress == null || clusterPeers == null) {
+      throw new ConfigException("a cluster node needs --cluster-node-id, --cluster-address and "
+          + "--cluster-peers");
+    }
+    return Optional.of(ClusterConfig.parse(clusterNodeId, clusterAddress, clusterPeers,
+        clusterInit, clusterDir, clusterTlsCert, clusterTlsKey, clusterTlsCa, dev, data));
+  }
+
   public ServerConfig build() {
     HostPort at = HostPort.parse(listen).orElseThrow(() -> new ConfigException(
         "--listen must be HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:7443"));
@@ -236,7 +290,7 @@ public final class ServerConfigBuilder {
         tls, rootKey, metrics, new Storage(data, readCacheMb << 20), assertions,
         Optional.ofNullable(backups), Optional.ofNullable(tokenFile), verifyFailuresPerMinute,
         new Periods(Duration.ofSeconds(tlsReloadSeconds),
-            Duration.ofSeconds(metricsStatisticsSeconds)));
+            Duration.ofSeconds(metricsStatisticsSeconds)), clusterConfig(data));
   }
 
   private Optional<Metrics> metrics() {

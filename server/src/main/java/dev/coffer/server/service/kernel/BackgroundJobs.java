@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -14,9 +15,10 @@ import java.util.logging.Logger;
  * run in progress. A job whose runs throw, or whose start or stop fails, does not keep the
  * others from running or stopping. Stopped jobs never start again. Thread-safe.
  *
- * <p>Placement: every registration carries a {@link BackgroundJob.Placement}. A single node
- * is always its own leader, so {@link #start} runs {@code LEADER_ONLY} jobs too; replication
- * (issue 18) is to start and stop those on leadership changes here, and nowhere else.
+ * <p>Placement: every registration carries a {@link BackgroundJob.Placement}. Every job is
+ * scheduled on every node, but a run of a {@code LEADER_ONLY} job does its work only while
+ * {@link #leadership} says this node leads (a single node always does), so the work moves with
+ * leadership at the next period, without a start or stop on an election.
  *
  * <p>Security: failures are logged by job name and exception class only, never a message
  * (which could name a record).
@@ -35,6 +37,7 @@ public final class BackgroundJobs {
   private record Running(String name, AutoCloseable handle) {}
 
   private final Scheduler scheduler;
+  private volatile BooleanSupplier leads = () -> true;
   private final List<BackgroundJob> jobs = new ArrayList<>(); // guarded by this
   private final List<Running> running = new ArrayList<>(); // guarded by this
   private State state = State.REGISTERING; // guarded by this
@@ -68,6 +71,15 @@ public final class BackgroundJobs {
     return this;
   }
 
+  /**
+   * Whether this node leads now, asked before each run of a {@code LEADER_ONLY} job (a
+   * cluster node's Raft role); by default always.
+   */
+  public BackgroundJobs leadership(BooleanSupplier leads) {
+    this.leads = Objects.requireNonNull(leads, "leads");
+    return this;
+  }
+
   /** The registered jobs, in start order. */
   public synchronized List<BackgroundJob> jobs() {
     return List.copyOf(jobs);
@@ -88,12 +100,25 @@ public final class BackgroundJobs {
     state = State.RUNNING;
     for (BackgroundJob job : jobs) {
       try {
-        running.add(new Running(job.name(), scheduler.schedule(job)));
+        running.add(new Running(job.name(), scheduler.schedule(placed(job))));
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "{0} did not start: {1}",
             new Object[] {job.name(), e.getClass().getName()});
       }
     }
+  }
+
+  /** {@code job}, doing its work only on the leader when its placement says so. */
+  private BackgroundJob placed(BackgroundJob job) {
+    if (job.placement() == BackgroundJob.Placement.EVERY_NODE) {
+      return job;
+    }
+    Runnable work = job.run();
+    return new BackgroundJob(job.name(), job.initialDelay(), job.period(), () -> {
+      if (leads.getAsBoolean()) {
+        work.run();
+      }
+    }, job.placement());
   }
 
   /** Stops the started jobs in reverse order, each once; later calls do nothing. */

@@ -8,6 +8,7 @@ import dev.coffer.server.testing.JobThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,5 +132,50 @@ class BackgroundJobsTest {
     }
     assertTrue(JobThreads.awaitNone("test-jobs-one") && JobThreads.awaitNone("test-jobs-two"),
         "stopped jobs leave no thread");
+  }
+
+  /** Runs each scheduled job's run once, when asked, instead of on a timer. */
+  private static final class ManualScheduler implements BackgroundJobs.Scheduler {
+    final List<BackgroundJob> scheduled = new ArrayList<>();
+
+    @Override
+    public AutoCloseable schedule(BackgroundJob job) {
+      scheduled.add(job);
+      return () -> { };
+    }
+
+    void runAll() {
+      scheduled.forEach(j -> j.run().run());
+    }
+  }
+
+  @Test
+  void aLeaderOnlyJob_worksOnlyWhileThisNodeLeads_andAnEveryNodeJobAlways() {
+    ManualScheduler scheduler = new ManualScheduler();
+    AtomicBoolean leads = new AtomicBoolean();
+    List<String> ran = new ArrayList<>();
+    BackgroundJobs jobs = new BackgroundJobs(scheduler).leadership(leads::get)
+        .register(BackgroundJob.onLeaderOnly("writer", Duration.ZERO, MS, () -> ran.add("writer")))
+        .register(BackgroundJob.onEveryNode("local", Duration.ZERO, MS, () -> ran.add("local")));
+    jobs.start();
+    scheduler.runAll();
+    assertEquals(List.of("local"), ran, "a follower does only its own node's work");
+    leads.set(true);
+    scheduler.runAll();
+    assertEquals(List.of("local", "writer", "local"), ran, "leadership moves the work here");
+    leads.set(false);
+    scheduler.runAll();
+    assertEquals(List.of("local", "writer", "local", "local"), ran, "and away again");
+  }
+
+  @Test
+  void withoutALeadershipSignal_aLeaderOnlyJobRuns_asOnASingleNode() {
+    ManualScheduler scheduler = new ManualScheduler();
+    List<String> ran = new ArrayList<>();
+    new BackgroundJobs(scheduler)
+        .register(BackgroundJob.onLeaderOnly("writer", Duration.ZERO, MS, () -> ran.add("writer")))
+        .start();
+    scheduler.runAll();
+    assertEquals(List.of("writer"), ran);
   }
 }

@@ -193,4 +193,17 @@ class ClusteredVaultTest {
       }
     }
   }
+
+  @Test
+  void aNodeWhoseRaftLogIsLost_isRefused_ratherThanStartingTheLogAgainOverItsData()
+      throws Exception {
+    int follower = cluster.aFollower();
+    cluster.stop(follower);
+    Path raft = dir.resolve("n" + follower).resolve("raft");
+    try (var files = java.nio.file.Files.walk(raft)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    CofferException refused = assertThrows(CofferException.class, () -> cluster.open(follower));
+    assertTrue(refused.getMessage().contains("holds no Raft log"), refused.getMessage());
+  }
 }

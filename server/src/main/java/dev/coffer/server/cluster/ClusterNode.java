@@ -5,7 +5,9 @@ import dev.coffer.server.config.ClusterConfig;
 import dev.coffer.server.config.HostPort;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.KvStore;
+import dev.coffer.server.store.Table;
 import dev.coffer.server.store.SwappableRocksStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +105,14 @@ public final class ClusterNode implements AutoCloseable {
     try {
       boolean formatted = Files.isDirectory(config.raftDir())
           && hasEntries(config.raftDir());
+      if (!formatted && holdsAVault(store)) {
+        // A new Raft log over existing data: the log would start again at index 0 while the
+        // store says it applied far more, and peers starting empty would never receive the
+        // data. Refuse rather than diverge (a restored backup, or a Raft dir that was lost).
+        throw new CofferException(Reason.STORAGE_FAILURE, "the data dir holds a vault but "
+            + config.raftDir() + " holds no Raft log: a cluster node's data comes from its "
+            + "group; start this node on its own Raft log, or on an empty data dir to join");
+      }
       server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(config.nodeId()))
           .setGroup(group).setStateMachine(machine).setProperties(properties)
           .setParameters(parameters)
@@ -118,6 +128,8 @@ public final class ClusterNode implements AutoCloseable {
               .build())
           .build();
       return new ClusterNode(config, machine, signer, server, client, timeouts.proposeMillis());
+    } catch (CofferException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         try {
@@ -130,6 +142,14 @@ public final class ClusterNode implements AutoCloseable {
           "the cluster node could not start: " + e.getClass().getSimpleName(), e);
     }
   }
+
+  /** Whether {@code store} already holds a vault (its keysets, or an applied entry). */
+  private static boolean holdsAVault(KvStore store) {
+    return CofferStateMachine.storedAppliedTermIndex(store).isPresent()
+        || !store.scan(Table.META, KEYSET_PREFIX, null, 1).isEmpty();
+  }
+
+  private static final byte[] KEYSET_PREFIX = Keys.builder().str("keyset").build();
 
   private static boolean hasEntries(java.nio.file.Path dir) throws IOException {
     try (var list = Files.list(dir)) {

@@ -93,6 +93,7 @@ public final class ClusterNode implements AutoCloseable {
    */
   public static ClusterNode start(ClusterConfig config, ClusterTimeouts timeouts, KvStore store,
       SwappableRocksStore database, int checkpointInterval) {
+    RatisLogging.quiet();
     LateCheckpointSigner signer = new LateCheckpointSigner();
     CofferStateMachine machine = new CofferStateMachine(store, database, checkpointInterval,
         signer);

@@ -1,0 +1,34 @@
+package dev.coffer.server.cluster;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * How loud Apache Ratis is in a Coffer server's log. Ratis logs every configuration key it reads
+ * and every election step at INFO, and its client logs each attempt it is about to retry (a
+ * leader not ready yet, a redirect to the leader) at SEVERE with a stack trace, although the
+ * retry then succeeds; a proposal that finally fails reaches Coffer's own code, which reports
+ * it. So Ratis keeps WARNING and above (a peer unreachable, a slow follower), and its client's
+ * per-attempt failures are off. An operator may lower either in a logging configuration file.
+ * Security: entries are described by size only in everything Ratis prints
+ * ({@link ReplicatedBatch#message}).
+ */
+public final class RatisLogging {
+
+  // Held so the JDK's weakly referenced loggers keep their levels.
+  private static final Logger RATIS = Logger.getLogger("org.apache.ratis");
+  private static final Logger CLIENT_RETRIES =
+      Logger.getLogger("org.apache.ratis.client.impl.OrderedAsync");
+
+  private RatisLogging() {}
+
+  /** Applies the levels above, unless a logging configuration already set them. */
+  public static void quiet() {
+    if (RATIS.getLevel() == null) {
+      RATIS.setLevel(Level.WARNING);
+    }
+    if (CLIENT_RETRIES.getLevel() == null) {
+      CLIENT_RETRIES.setLevel(Level.OFF);
+    }
+  }
+}

@@ -4,12 +4,18 @@ import dev.coffer.api.v1.SecretServiceGrpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
+import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Where each call's handler runs, chosen per method. The hot calls whose successful path
@@ -24,6 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rate limited or need a valid token. Every other call may wait on a synced write or scan
  * storage, so it runs on {@link #blocking}, an unbounded cached pool: a fixed pool would
  * cap how many writers can share one fsync.
+ *
+ * <p>On a cluster node ({@link #linearizable}), every call but the health check first waits,
+ * on {@link #blocking}, for a linearizable read barrier (Ratis ReadIndex, see
+ * {@code ClusterNode#readBarrier}) before its first step (the interceptors, authentication
+ * included) runs: whatever node a call reaches, it reads at least what the group had
+ * committed when the call arrived, so a token revoked or a grant withdrawn anywhere is
+ * honoured everywhere. A call whose barrier fails (no leader within
+ * {@link #BARRIER_SECONDS}) is closed UNAVAILABLE and runs nothing.
  *
  * <p>The server itself is built with a direct executor, because grpc-java finds each call's
  * method on the server's executor before it asks this supplier: with a pool there, every
@@ -44,10 +58,67 @@ final class CallExecutors implements ServerCallExecutorSupplier, AutoCloseable {
       SecretServiceGrpc.getRevealSecretMethod().getFullMethodName(),
       SecretServiceGrpc.getCreateSecretMethod().getFullMethodName());
 
+  static final long BARRIER_SECONDS = 10;
+  private static final String HEALTH = HealthGrpc.getCheckMethod().getFullMethodName();
+
+  private volatile Supplier<CompletableFuture<Void>> barrier; // null: a single node
+
+  /** Makes every call but the health check wait for {@code barrier} first (a cluster node). */
+  void linearizable(Supplier<CompletableFuture<Void>> barrier) {
+    this.barrier = barrier;
+  }
+
   @Override
   public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
-    return ON_TRANSPORT.contains(call.getMethodDescriptor().getFullMethodName())
+    String method = call.getMethodDescriptor().getFullMethodName();
+    Supplier<CompletableFuture<Void>> reads = barrier;
+    if (reads != null && !method.equals(HEALTH)) {
+      return new AfterBarrier(call, reads);
+    }
+    return ON_TRANSPORT.contains(method)
         ? null : blocking; // null: the server's executor, the transport thread
+  }
+
+  /**
+   * One call's executor on a cluster node: its first task waits for a read barrier; grpc-java
+   * runs a call's tasks one at a time through it, so no later task overtakes the first.
+   */
+  private final class AfterBarrier implements Executor {
+    private final ServerCall<?, ?> call;
+    private final Supplier<CompletableFuture<Void>> reads;
+    private volatile boolean passed; // written only by the call's serialised tasks
+    private volatile boolean refused;
+
+    AfterBarrier(ServerCall<?, ?> call, Supplier<CompletableFuture<Void>> reads) {
+      this.call = call;
+      this.reads = reads;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      blocking.execute(() -> {
+        if (!passed && !refused) {
+          try {
+            reads.get().get(BARRIER_SECONDS, TimeUnit.SECONDS);
+            passed = true;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            refuse();
+          } catch (ExecutionException | TimeoutException e) {
+            refuse();
+          }
+        }
+        if (passed) {
+          task.run();
+        }
+      });
+    }
+
+    private void refuse() {
+      refused = true;
+      call.close(Status.UNAVAILABLE.withDescription("this node cannot serve a consistent read "
+          + "now: its cluster has no leader it can reach; try again shortly"), new Metadata());
+    }
   }
 
   /** The pool for calls that may block, also for work a transport-thread call hands off. */

@@ -77,6 +77,7 @@ public final class CofferServer {
     }
     b.addedJobs.forEach(jobs::register);
     vault.storage().cluster().ifPresent(node -> {
+      callExecutors.linearizable(node::readBarrier);
       jobs.leadership(node::isLeader);
       jobs.register(BackgroundJob.onEveryNode("coffer-cluster-health", Duration.ZERO,
           Duration.ofSeconds(1), () -> reportHealth(node.status().serving())));

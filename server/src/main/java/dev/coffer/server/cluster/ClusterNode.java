@@ -27,6 +27,7 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -73,6 +74,7 @@ public final class ClusterNode implements AutoCloseable {
     return t;
   });
   private final AtomicLong forwarded = new AtomicLong();
+  private final ReadBarrier reads = new ReadBarrier(this::readIndexRound);
   private final long applyWaitMillis;
 
   private ClusterNode(ClusterConfig config, CofferStateMachine machine,
@@ -175,6 +177,11 @@ public final class ClusterNode implements AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties,
         TimeDuration.valueOf(timeouts.electionMaxMillis(), TimeUnit.MILLISECONDS));
     ClusterSnapshots.configure(properties, timeouts.snapshotEveryEntries());
+    // Reads: ReadIndex on every node; the leader answers from its lease (it cannot have been
+    // deposed within a fraction of the minimum election timeout after the last majority
+    // heartbeat), a follower asks the leader for its commit index and waits to apply it.
+    RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(properties, true);
     return properties;
   }
 
@@ -235,6 +242,27 @@ public final class ClusterNode implements AutoCloseable {
       default:
         throw new CofferException(Reason.STORAGE_FAILURE, "the cluster refused a malformed write");
     }
+  }
+
+  /**
+   * Completes once this node may serve a linearizable read: it has applied at least every
+   * entry the group had committed when the call was made (Ratis ReadIndex; concurrent callers
+   * share one round, see {@link ReadBarrier}). Fails with UNAVAILABLE when no leader answers.
+   */
+  public CompletableFuture<Void> readBarrier() {
+    return reads.await();
+  }
+
+  private CompletableFuture<?> readIndexRound() {
+    return client.async().sendReadOnlyUnordered(Message.EMPTY,
+        RaftPeerId.valueOf(config.nodeId())).thenApply(reply -> {
+          if (!reply.isSuccess()) {
+            throw new CofferException(Reason.STORAGE_FAILURE, "no linearizable read now: "
+                + (reply.getException() == null ? "no reason given"
+                    : reply.getException().getClass().getSimpleName()));
+          }
+          return reply;
+        });
   }
 
   /** {@link #propose}, waiting; the failure is the proposal's own {@link CofferException}. */

@@ -2,6 +2,7 @@ package dev.coffer.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,12 +15,15 @@ import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.Table;
+import dev.coffer.server.store.records.SecretRepository;
 import dev.coffer.server.testing.LocalVaultCluster;
+import dev.coffer.server.testing.StorageScan;
 import dev.coffer.server.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,6 +52,7 @@ class ClusteredVaultTest {
   void start() {
     cluster = LocalVaultCluster.start(dir, 3);
     cluster.vault(0).directory().bootstrap().bootstrapIfEmpty().ifPresent(t -> t.value().close());
+    cluster.awaitCaughtUpWith(0); // vault-level calls read locally, without the gRPC barrier
   }
 
   @AfterEach
@@ -205,5 +210,33 @@ class ClusteredVaultTest {
     }
     CofferException refused = assertThrows(CofferException.class, () -> cluster.open(follower));
     assertTrue(refused.getMessage().contains("holds no Raft log"), refused.getMessage());
+  }
+
+  @Test
+  void aSecretDeletedOnAFollower_isShreddedFromEveryNodesStorage() throws Exception {
+    int follower = cluster.aFollower();
+    SecretMinter.Minted minted = vaultedSecret(follower, "shredded_app");
+    minted.value().close();
+    SecretMetadata m = minted.stored().metadata();
+    byte[] key = SecretRepository.recordKey(m.tenantId(), m.secretId());
+    cluster.awaitCaughtUpWith(follower);
+    byte[] wrapped = cluster.vault(follower).storage().store().get(Table.DATA_KEYS, key)
+        .orElseThrow();
+    for (int i = 0; i < cluster.size(); i++) {
+      assertTrue(StorageScan.holds(database(i), wrapped), "control: node " + i + " holds it");
+    }
+    Vault vault = cluster.vault(follower);
+    vault.secrets().secrets().delete(admin(vault), m.secretId(), "");
+    assertTrue(vault.secrets().shredder().shredNow() >= 1);
+    cluster.awaitCaughtUpWith(follower);
+    for (int i = 0; i < cluster.size(); i++) {
+      assertTrue(cluster.vault(i).storage().store().get(Table.DATA_KEYS, key).isEmpty());
+      assertFalse(StorageScan.holds(database(i), wrapped),
+          "node " + i + "'s database files still hold the deleted data key");
+    }
+  }
+
+  private Path database(int node) throws java.io.IOException {
+    return StorageScan.databaseUnder(dir.resolve("n" + node).resolve("db"));
   }
 }

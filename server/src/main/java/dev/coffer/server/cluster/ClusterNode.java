@@ -293,6 +293,24 @@ public final class ClusterNode implements AutoCloseable {
     signer.bind(keyringSigner);
   }
 
+  /**
+   * Asks every member to take a snapshot now (best effort, each at most 30 s): after a
+   * replicated purge, so the Raft log segments that still hold the purged bytes can be
+   * trimmed (see docs/cluster-design.md, "Snapshots"). Returns how many members did.
+   */
+  public int snapshotEveryMember() {
+    int taken = 0;
+    for (RaftPeer peer : division().getGroup().getPeers()) {
+      try {
+        RaftClientReply reply = client.getSnapshotManagementApi(peer.getId()).create(30_000);
+        taken += reply.isSuccess() ? 1 : 0;
+      } catch (IOException | RuntimeException e) {
+        // a member that is down snapshots on its own schedule and trims its log then
+      }
+    }
+    return taken;
+  }
+
   /** Whether this node leads the group now. */
   public boolean isLeader() {
     return info().isLeader();

@@ -330,6 +330,7 @@ public final class CofferStateMachine extends BaseStateMachine {
       ChainedAuditLog.stageAfterStoredHead(store, write, events, checkpointInterval, signer);
     }
     store.commit(write.put(Table.META, APPLIED_KEY, encodeTermIndex(termIndex)));
+    entry.purge().ifPresent(p -> store.purge(p.table(), p.from(), p.toExclusive()));
     onApplied.accept(write);
     return ApplyOutcome.APPLIED;
   }

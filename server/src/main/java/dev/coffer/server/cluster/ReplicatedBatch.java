@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
@@ -35,6 +36,10 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * an unchained audit record} (a serialized {@code AuditRec} without sequence or previous
  * hash): the events the replicas chain, in order, when they apply the entry.
  *
+ * <p>Version 3 is a purge alone: {@code u8 3, u8 table code, i32 length, from, i32 length,
+ * to (exclusive)}; every replica applying it purges that range of its own files
+ * ({@link dev.coffer.server.store.KvStore#purge}).
+ *
  * <p>{@link #decode} is strict: an unknown version, table code or operation, a negative count
  * or length, truncated or trailing bytes are refused with an INVALID_ARGUMENT naming
  * {@value #FIELD}, and nothing is half-decoded.
@@ -48,6 +53,8 @@ public final class ReplicatedBatch {
   public static final byte FORMAT_VERSION = 1;
   /** The version of an entry that also carries audit events to chain at apply. */
   public static final byte FORMAT_VERSION_WITH_EVENTS = 2;
+  /** The version of an entry that purges a key range on every replica (crypto-shredding). */
+  public static final byte FORMAT_VERSION_PURGE = 3;
   /** The field an INVALID_ARGUMENT from {@link #decode} names. */
   public static final String FIELD = "replicated_batch";
 
@@ -166,11 +173,30 @@ public final class ReplicatedBatch {
   }
 
   /** A decoded entry: its changes and the unchained audit records to chain at apply. */
-  public record Entry(Changes changes, List<byte[]> events) {
+  public record Entry(Changes changes, List<byte[]> events, Optional<Purge> purge) {
     @Override
     public String toString() {
-      return "Entry(" + changes.list().size() + " changes, " + events.size() + " events)";
+      return "Entry(" + changes.list().size() + " changes, " + events.size() + " events"
+          + (purge.isPresent() ? ", a purge" : "") + ")";
     }
+  }
+
+  /** A key range every replica purges from its files: {@code [from, toExclusive)}. */
+  public record Purge(Table table, byte[] from, byte[] toExclusive) {
+    @Override
+    public String toString() {
+      return "Purge(" + table + ")";
+    }
+  }
+
+  /** The entry bytes of a purge of {@code [from, toExclusive)} in {@code table}. */
+  public static byte[] encodePurge(Table table, byte[] from, byte[] toExclusive) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(from.length + toExclusive.length + 10);
+    out.write(FORMAT_VERSION_PURGE);
+    out.write(code(table));
+    writeBytes(out, from);
+    writeBytes(out, toExclusive);
+    return out.toByteArray();
   }
 
   /**
@@ -183,6 +209,14 @@ public final class ReplicatedBatch {
     Objects.requireNonNull(bytes, "bytes");
     ByteBuffer in = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
     byte version = readByte(in, "format version");
+    if (version == FORMAT_VERSION_PURGE) {
+      Purge purge = new Purge(table(readByte(in, "purge table")), readBytes(in, "purge from"),
+          readBytes(in, "purge to"));
+      if (in.hasRemaining()) {
+        throw malformed(in.remaining() + " trailing bytes");
+      }
+      return new Entry(new Changes(), List.of(), Optional.of(purge));
+    }
     if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITH_EVENTS) {
       throw malformed("unsupported format version " + (version & 0xFF));
     }
@@ -227,7 +261,7 @@ public final class ReplicatedBatch {
     if (in.hasRemaining()) {
       throw malformed(in.remaining() + " trailing bytes");
     }
-    return new Entry(changes, List.copyOf(events));
+    return new Entry(changes, List.copyOf(events), Optional.empty());
   }
 
   private static int estimate(Changes changes) {

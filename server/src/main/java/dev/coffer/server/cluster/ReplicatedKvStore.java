@@ -14,8 +14,9 @@ import java.util.Optional;
  * {@link ClusterNode#propose}). Expectations travel with the entry and are checked by every
  * replica at apply, against the state the entry applies to.
  *
- * <p>{@link #purge} compacts this node's files only; crypto-shredding across the cluster also
- * needs every node's Raft log trimmed past the delete (docs/cluster-design.md).
+ * <p>{@link #purge} is replicated too: one entry whose apply purges the range on every replica,
+ * then a snapshot requested on every member so its Raft log can be trimmed past the delete
+ * (docs/cluster-design.md, "Crypto-shredding").
  * {@link #close} closes nothing: the node and the local store have their own owners.
  */
 public final class ReplicatedKvStore implements KvStore {
@@ -53,7 +54,8 @@ public final class ReplicatedKvStore implements KvStore {
 
   @Override
   public void purge(Table table, byte[] from, byte[] toExclusive) {
-    local.purge(table, from, toExclusive);
+    node.proposeAndWait(ReplicatedBatch.encodePurge(table, from, toExclusive));
+    node.snapshotEveryMember();
   }
 
   @Override

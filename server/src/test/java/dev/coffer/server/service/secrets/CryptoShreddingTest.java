@@ -19,22 +19,16 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.SecretRepository;
+import dev.coffer.server.testing.StorageScan;
 import dev.coffer.server.testing.TestSecrets;
 import dev.coffer.server.testing.TestVault;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rocksdb.Options;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.SstFileReader;
-import org.rocksdb.SstFileReaderIterator;
 
 /**
  * Deleting a secret destroys its data key, and the value's ciphertext, kept by an attacker
@@ -111,57 +105,7 @@ class CryptoShreddingTest {
     }
   }
 
-  /** True if any WAL segment contains {@code value}, or any SST file has it as a value. */
   private boolean storageHolds(byte[] value) throws IOException {
-    Path db = dbDir();
-    try (Stream<Path> files = Files.list(db)) {
-      for (Path f : files.toList()) {
-        String name = f.getFileName().toString();
-        if (name.endsWith(".log") && contains(Files.readAllBytes(f), value)) {
-          return true;
-        }
-        if (name.endsWith(".sst") && sstHolds(f, value)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private Path dbDir() throws IOException {
-    try (Stream<Path> found = Files.walk(dir)) {
-      return found.filter(p -> p.getFileName().toString().equals("CURRENT"))
-          .findFirst().orElseThrow().getParent();
-    }
-  }
-
-  private static boolean sstHolds(Path sst, byte[] value) {
-    try (Options options = new Options(); SstFileReader reader = new SstFileReader(options)) {
-      reader.open(sst.toString());
-      try (ReadOptions read = new ReadOptions();
-           SstFileReaderIterator it = reader.newIterator(read)) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          if (java.util.Arrays.equals(it.value(), value)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    } catch (RocksDBException e) {
-      return false; // compacted away while we looked: its content lives in a newer file
-    }
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
+    return StorageScan.holds(StorageScan.databaseUnder(dir), value);
   }
 }

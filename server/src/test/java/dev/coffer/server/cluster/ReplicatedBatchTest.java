@@ -3,6 +3,7 @@ package dev.coffer.server.cluster;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -144,6 +145,47 @@ class ReplicatedBatchTest {
       String message = assertMalformed(Arrays.copyOf(bytes, length)).getMessage();
       assertFalse(message.contains("visible") || message.contains("sealed"), message);
     }
+  }
+
+  @Test
+  void anEntryWithEvents_isVersion2_andKeepsItsChangesAndEventsInOrder() {
+    List<byte[]> events = List.of(utf8("first event"), utf8("second"));
+    byte[] bytes = ReplicatedBatch.encode(sample(), events);
+    assertEquals(ReplicatedBatch.FORMAT_VERSION_WITH_EVENTS, bytes[0]);
+    ReplicatedBatch.Entry entry = ReplicatedBatch.decodeEntry(bytes);
+    assertEquals(sample().list().size(), entry.changes().list().size());
+    assertEquals(2, entry.events().size());
+    assertArrayEquals(utf8("first event"), entry.events().get(0));
+    assertArrayEquals(utf8("second"), entry.events().get(1));
+    assertTrue(entry.purge().isEmpty());
+    assertEquals(ReplicatedBatch.FORMAT_VERSION, ReplicatedBatch.encode(sample(), List.of())[0],
+        "no events: the version 1 bytes, unchanged");
+    for (int cut = 1; cut < bytes.length; cut++) {
+      assertMalformed(java.util.Arrays.copyOf(bytes, cut));
+    }
+  }
+
+  @Test
+  void aVersion2EntryWithoutEvents_isRefused() {
+    byte[] v1 = ReplicatedBatch.encode(new Changes());
+    byte[] bytes = java.util.Arrays.copyOf(v1, v1.length + 4); // an event count of 0
+    bytes[0] = ReplicatedBatch.FORMAT_VERSION_WITH_EVENTS;
+    assertMalformed(bytes);
+  }
+
+  @Test
+  void aPurge_isVersion3_roundTrips_andIsStrict() {
+    byte[] bytes = ReplicatedBatch.encodePurge(Table.DATA_KEYS, utf8("a"), utf8("b"));
+    assertEquals(ReplicatedBatch.FORMAT_VERSION_PURGE, bytes[0]);
+    ReplicatedBatch.Purge purge = ReplicatedBatch.decodeEntry(bytes).purge().orElseThrow();
+    assertEquals(Table.DATA_KEYS, purge.table());
+    assertArrayEquals(utf8("a"), purge.from());
+    assertArrayEquals(utf8("b"), purge.toExclusive());
+    assertTrue(ReplicatedBatch.decodeEntry(bytes).changes().list().isEmpty());
+    for (int cut = 1; cut < bytes.length; cut++) {
+      assertMalformed(java.util.Arrays.copyOf(bytes, cut));
+    }
+    assertMalformed(java.util.Arrays.copyOf(bytes, bytes.length + 1));
   }
 
   private static CofferException assertMalformed(byte[] bytes) {

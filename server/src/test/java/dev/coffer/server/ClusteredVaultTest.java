@@ -239,4 +239,22 @@ class ClusteredVaultTest {
   private Path database(int node) throws java.io.IOException {
     return StorageScan.databaseUnder(dir.resolve("n" + node).resolve("db"));
   }
+
+  @Test
+  void aSurvivorsDataDir_opensAsASingleNode_withEveryWriteItApplied() {
+    int follower = cluster.aFollower();
+    String id = vaultedSecret(follower, "survivor_app").stored().metadata().secretId();
+    cluster.awaitCaughtUpWith(follower);
+    cluster.close(); // the majority is lost: every node stops
+    Vault single = Vault.open(dir.resolve("n" + follower).resolve("db"),
+        dev.coffer.server.crypto.DevRootKeyFile.load(dir.resolve("root.json")),
+        cluster.clock(), VaultSettings.defaults(),
+        dev.coffer.server.metrics.VaultInstrumentation.none());
+    try (single) {
+      assertEquals(id, single.secrets().secrets().get(admin(single), id).secretId());
+      AuditSignature signature = single.keys().keyring().auditSignature();
+      assertTrue(new AuditChainVerifier(single.storage().store(),
+          CheckpointSigner.of(signature::sign, signature::verify)).verify().intact());
+    }
+  }
 }

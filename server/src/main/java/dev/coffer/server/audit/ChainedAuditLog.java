@@ -232,18 +232,8 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
    * the changes it finished.
    */
   private List<Pending> commitGroup() {
-    List<Pending> group = new ArrayList<>();
-    for (Pending next = queue.peek(); next != null && group.size() < MAX_GROUP;
-        next = queue.peek()) {
-      boolean guarded = next.changes.hasExpectations();
-      if (guarded && !group.isEmpty()) {
-        break;
-      }
-      group.add(queue.poll());
-      if (guarded) {
-        break;
-      }
-    }
+    List<Pending> group = GroupCommit.nextGroup(queue, p -> p.changes.hasExpectations(),
+        MAX_GROUP);
     try {
       commitPolled(group);
     } catch (RuntimeException e) {

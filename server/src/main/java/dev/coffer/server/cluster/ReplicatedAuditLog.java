@@ -2,6 +2,7 @@ package dev.coffer.server.cluster;
 
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.audit.ChainedAuditLog;
+import dev.coffer.server.audit.GroupCommit;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
@@ -107,19 +108,7 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
   }
 
   private List<Pending> nextGroup() {
-    List<Pending> group = new ArrayList<>();
-    for (Pending next = queue.peek(); next != null && group.size() < MAX_GROUP;
-        next = queue.peek()) {
-      boolean guarded = next.changes.hasExpectations();
-      if (guarded && !group.isEmpty()) {
-        break;
-      }
-      group.add(queue.poll());
-      if (guarded) {
-        break;
-      }
-    }
-    return group;
+    return GroupCommit.nextGroup(queue, p -> p.changes.hasExpectations(), MAX_GROUP);
   }
 
   private void propose(List<Pending> group) {

@@ -15,6 +15,7 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SealedSecret;
 import dev.coffer.server.domain.SecretValue;
+import dev.coffer.server.testing.StorageScan;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -48,8 +49,8 @@ class TinkEnvelopeCipherTest {
   void sealedHalves_doNotContainThePlaintext() {
     SealedSecret sealed = cipher.seal(SecretValue.ofString(TEXT), AD);
     byte[] plain = TEXT.getBytes(StandardCharsets.UTF_8);
-    assertFalse(contains(sealed.ciphertext(), plain));
-    assertFalse(contains(sealed.wrappedDataKey(), plain));
+    assertFalse(StorageScan.contains(sealed.ciphertext(), plain));
+    assertFalse(StorageScan.contains(sealed.wrappedDataKey(), plain));
   }
 
   @Test
@@ -184,18 +185,5 @@ class TinkEnvelopeCipherTest {
     byte[] copy = bytes.clone();
     copy[index] ^= 0x01;
     return copy;
-  }
-
-  static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 }

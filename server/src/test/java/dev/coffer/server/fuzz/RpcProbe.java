@@ -1,8 +1,5 @@
 package dev.coffer.server.fuzz;
 
-import dev.coffer.server.testing.RawBytes;
-import java.util.concurrent.locks.LockSupport;
-
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
@@ -12,6 +9,8 @@ import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.fuzz.FuzzWorld.Caller;
 import dev.coffer.server.store.RocksDatabase;
 import dev.coffer.server.testing.InProcessServer;
+import dev.coffer.server.testing.RawBytes;
+import dev.coffer.server.testing.StorageScan;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -149,7 +148,7 @@ final class RpcProbe {
       Answer answer) {
     byte[] secret = world.secretValue.getBytes(StandardCharsets.UTF_8);
     if (echoes.get() && !rpc.name().equals("coffer.v1.SecretService/RevealSecret")
-        && !contains(request, secret)) {
+        && !StorageScan.contains(request, secret)) {
       throw new AssertionError(where + " returned the vaulted value of a secret");
     }
     String text = (answer.status().getDescription() == null ? ""
@@ -162,19 +161,6 @@ final class RpcProbe {
         throw new AssertionError(where + " put a secret or token value in its status");
       }
     }
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   /** A call's final status and trailers. */
@@ -226,7 +212,7 @@ final class RpcProbe {
     call.start(new ClientCall.Listener<>() {
       @Override
       public void onMessage(byte[] message) {
-        if (contains(message, secret)) {
+        if (StorageScan.contains(message, secret)) {
           echoes.set(true);
         }
       }

@@ -46,9 +46,11 @@ public final class LocalVaultCluster implements AutoCloseable {
   private final RootKeyProvider rootKey;
   private final MutableClock clock = new MutableClock(TestVault.START);
   private final Vault[] vaults;
+  private final Optional<ClusterConfig.RaftTls> tls;
 
-  private LocalVaultCluster(Path root, int size) {
+  private LocalVaultCluster(Path root, int size, Optional<ClusterConfig.RaftTls> tls) {
     this.root = root;
+    this.tls = tls;
     for (int i = 0; i < size; i++) {
       peers.put("n" + i, new HostPort("127.0.0.1", freeLocalPort()));
     }
@@ -58,7 +60,13 @@ public final class LocalVaultCluster implements AutoCloseable {
 
   /** Opens {@code size} nodes at once and waits until every one has joined. */
   public static LocalVaultCluster start(Path root, int size) {
-    LocalVaultCluster cluster = new LocalVaultCluster(root, size);
+    return start(root, size, Optional.empty());
+  }
+
+  /** As {@link #start(Path, int)}, every node's Raft port with mutual TLS from {@code tls}. */
+  public static LocalVaultCluster start(Path root, int size,
+      Optional<ClusterConfig.RaftTls> tls) {
+    LocalVaultCluster cluster = new LocalVaultCluster(root, size, tls);
     List<CompletableFuture<Void>> opening = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       int node = i;
@@ -89,7 +97,12 @@ public final class LocalVaultCluster implements AutoCloseable {
   private ClusterConfig config(int i) {
     String id = "n" + i;
     return new ClusterConfig(id, peers.get(id), peers, i == 0,
-        root.resolve(id).resolve("raft"), Optional.empty());
+        root.resolve(id).resolve("raft"), tls);
+  }
+
+  /** Every voter's id and Raft address. */
+  public Map<String, HostPort> peers() {
+    return Map.copyOf(peers);
   }
 
   public Vault vault(int i) {

@@ -307,14 +307,14 @@ public final class CofferStateMachine extends BaseStateMachine {
       entry = validate(data);
       events = unchainedEvents(entry);
     } catch (CofferException e) {
-      store.commit(appliedIndexOnly(termIndex));
+      store.commitReplayable(appliedIndexOnly(termIndex));
       return ApplyOutcome.REJECTED;
     }
     List<Changes.Expectation> expectations = entry.changes().expectations();
     for (int i = 0; i < expectations.size(); i++) {
       Changes.Expectation e = expectations.get(i);
       if (!holds(e)) {
-        store.commit(appliedIndexOnly(termIndex));
+        store.commitReplayable(appliedIndexOnly(termIndex));
         return ApplyOutcome.expectationFailed(i, e.table());
       }
     }
@@ -329,7 +329,7 @@ public final class CofferStateMachine extends BaseStateMachine {
     if (!events.isEmpty()) {
       ChainedAuditLog.stageAfterStoredHead(store, write, events, checkpointInterval, signer);
     }
-    store.commit(write.put(Table.META, APPLIED_KEY, encodeTermIndex(termIndex)));
+    store.commitReplayable(write.put(Table.META, APPLIED_KEY, encodeTermIndex(termIndex)));
     entry.purge().ifPresent(p -> store.purge(p.table(), p.from(), p.toExclusive()));
     onApplied.accept(write);
     return ApplyOutcome.APPLIED;

@@ -8,8 +8,9 @@ import java.util.logging.Logger;
  * and every election step at INFO, and its client logs each attempt it is about to retry (a
  * leader not ready yet, a redirect to the leader) at SEVERE with a stack trace, although the
  * retry then succeeds; a proposal that finally fails reaches Coffer's own code, which reports
- * it. So Ratis keeps WARNING and above (a peer unreachable, a slow follower), and its client's
- * per-attempt failures are off. An operator may lower either in a logging configuration file.
+ * it. So Ratis keeps WARNING and above (a peer unreachable, a slow follower), its client's
+ * per-attempt failures are off, and its server state keeps INFO: each leader change a node sees
+ * ("change Leader from a to b at term 3"), which operators and the failover tests read. An operator may lower either in a logging configuration file.
  * Security: entries are described by size only in everything Ratis prints
  * ({@link ReplicatedBatch#message}).
  */
@@ -19,6 +20,8 @@ public final class RatisLogging {
   private static final Logger RATIS = Logger.getLogger("org.apache.ratis");
   private static final Logger CLIENT_RETRIES =
       Logger.getLogger("org.apache.ratis.client.impl.OrderedAsync");
+  private static final Logger LEADER_CHANGES =
+      Logger.getLogger("org.apache.ratis.server.impl.ServerState");
 
   private RatisLogging() {}
 
@@ -29,6 +32,9 @@ public final class RatisLogging {
     }
     if (CLIENT_RETRIES.getLevel() == null) {
       CLIENT_RETRIES.setLevel(Level.OFF);
+    }
+    if (LEADER_CHANGES.getLevel() == null) {
+      LEADER_CHANGES.setLevel(Level.INFO);
     }
   }
 }

@@ -28,8 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * extended by every replica at apply rather than here. Calls queue their change and event; a
  * writer thread packs the queue into entries (a run of plain changes, at most
  * {@link #MAX_GROUP} events, or one guarded change alone, as the single node's group commit
- * does) and proposes them, keeping up to {@link #MAX_IN_FLIGHT} entries in flight so the
- * Raft round trips of consecutive groups overlap. A caller's future completes once its entry
+ * does) and proposes them, keeping up to {@link #MAX_IN_FLIGHT} entries in flight: two, so
+ * one group's Raft round overlaps the next one's packing, while calls that arrive during a
+ * round wait to share the following entry (measured in one JVM, 64 writers: 8 in flight made
+ * 3.7 events per entry and 304 creates/s, 2 in flight 8.9 and 424/s). A caller's future completes once its entry
  * is applied on this node.
  *
  * <p>Because the chain is extended at apply, in log order, there is exactly one chain on every
@@ -39,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
 
   static final int MAX_GROUP = 256;
-  static final int MAX_IN_FLIGHT = 8;
+  static final int MAX_IN_FLIGHT = 2;
 
   private final KvStore store;
   private final ClusterNode node;

@@ -156,10 +156,23 @@ public final class CachingKvStore implements KvStore {
 
   @Override
   public void commit(Changes changes) {
+    write(changes, false);
+  }
+
+  @Override
+  public void commitReplayable(Changes changes) {
+    write(changes, true);
+  }
+
+  private void write(Changes changes, boolean replayable) {
     Objects.requireNonNull(changes, "changes");
     refuseIfClosed();
     try {
-      delegate.commit(changes);
+      if (replayable) {
+        delegate.commitReplayable(changes);
+      } else {
+        delegate.commit(changes);
+      }
     } finally {
       // Applied or not (a failed write may still have landed), what it touched is dropped.
       for (Changes.Change change : changes.list()) {

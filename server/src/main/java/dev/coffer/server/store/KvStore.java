@@ -35,6 +35,17 @@ public interface KvStore extends AutoCloseable {
   void commit(Changes changes);
 
   /**
+   * As {@link #commit}, atomically, but returning once the write is in the write-ahead log
+   * without waiting for its sync: for a write that another synced log can replay after a
+   * power loss, and only then. A cluster node applies Raft entries this way: each entry is
+   * synced in the Raft log of a majority before it is applied, and the applied index is in the
+   * same batch, so after a crash Ratis replays whatever the store lost. By default, synced.
+   */
+  default void commitReplayable(Changes changes) {
+    commit(changes);
+  }
+
+  /**
    * Physically removes what committed deletes in {@code [from, toExclusive)} of
    * {@code table} left behind in storage files and the write-ahead log (see
    * {@link RocksKvStore#purge}). Slow (flushes and compacts); for crypto shredding.

@@ -32,6 +32,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
 
 /**
  * {@link KvStore} on one embedded RocksDB, one column family per {@link Table}.
@@ -230,6 +231,15 @@ public final class RocksKvStore implements RocksDatabase {
 
   @Override
   public void commit(Changes changes) {
+    write(changes, options.syncWrite());
+  }
+
+  @Override
+  public void commitReplayable(Changes changes) {
+    write(changes, options.walWrite());
+  }
+
+  private void write(Changes changes, WriteOptions writeOptions) {
     Objects.requireNonNull(changes, "changes");
     refuseIfReadOnly();
     List<Changes.Change> list = changes.list();
@@ -249,7 +259,7 @@ public final class RocksKvStore implements RocksDatabase {
           batch.put(tables.get(change.table()), change.key(), change.value());
         }
       }
-      db.write(options.syncWrite(), batch);
+      db.write(writeOptions, batch);
     } catch (RocksDBException e) {
       throw new CofferException(Reason.STORAGE_FAILURE, "storage write failed", e);
     } finally {

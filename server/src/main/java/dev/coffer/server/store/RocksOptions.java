@@ -45,6 +45,7 @@ final class RocksOptions implements AutoCloseable {
   private final ColumnFamilyOptions columnFamily;
   private final DBOptions db;
   private final WriteOptions syncWrite;
+  private final WriteOptions walWrite;
 
   private RocksOptions() {
     blockCache = new LRUCache(BLOCK_CACHE_BYTES, -1, false, HIGH_PRIORITY_RATIO);
@@ -52,6 +53,7 @@ final class RocksOptions implements AutoCloseable {
     columnFamily = newColumnFamilyOptions(blockCache, bloomFilter);
     db = newDbOptions();
     syncWrite = new WriteOptions().setSync(true).setDisableWAL(false);
+    walWrite = new WriteOptions().setSync(false).setDisableWAL(false);
   }
 
   static RocksOptions create() {
@@ -112,9 +114,19 @@ final class RocksOptions implements AutoCloseable {
     return syncWrite;
   }
 
+  /**
+   * Written to the write-ahead log, not synced: it survives a process kill (the OS holds the
+   * log) but not a power loss. Only for writes some other synced log can replay (a cluster
+   * node applying Raft entries, see {@link KvStore#commitReplayable}).
+   */
+  WriteOptions walWrite() {
+    return walWrite;
+  }
+
   @Override
   public void close() {
     syncWrite.close();
+    walWrite.close();
     db.close();
     columnFamily.close();
     bloomFilter.close();

@@ -108,6 +108,16 @@ public final class SwappableRocksStore implements RocksDatabase {
       held.unlock();
     }
   }
+  @Override
+  public void commitReplayable(Changes changes) {
+    Lock held = enter();
+    try {
+      current.commitReplayable(changes);
+    } finally {
+      held.unlock();
+    }
+  }
+
 
   @Override
   public void purge(Table table, byte[] from, byte[] toExclusive) {

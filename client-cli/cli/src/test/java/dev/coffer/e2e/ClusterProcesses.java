@@ -204,7 +204,9 @@ final class ClusterProcesses implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("no leader within " + limit + "; logs in " + dir);
+    throw new IllegalStateException("no leader within " + limit + " (read from Ratis's INFO "
+        + "lines \"change Leader from ... to ... at term ...\" in the nodes' .err logs in " + dir
+        + ")");
   }
 
   /** The node's grpc.health.v1 status for service "" (UNKNOWN when the call fails). */

@@ -9,8 +9,9 @@ import java.util.logging.Logger;
  * leader not ready yet, a redirect to the leader) at SEVERE with a stack trace, although the
  * retry then succeeds; a proposal that finally fails reaches Coffer's own code, which reports
  * it. So Ratis keeps WARNING and above (a peer unreachable, a slow follower), its client's
- * per-attempt failures are off, and its server state keeps INFO: each leader change a node sees
- * ("change Leader from a to b at term 3"), which operators and the failover tests read. An operator may lower either in a logging configuration file.
+ * per-attempt failures are off, and its group members ({@code RaftServer.Division}) keep INFO:
+ * about 40 lines per node at start, then one per role or leader change ("change Leader from a
+ * to b at term 3"), which operators and the failover tests read. An operator may lower either in a logging configuration file.
  * Security: entries are described by size only in everything Ratis prints
  * ({@link ReplicatedBatch#message}).
  */
@@ -21,7 +22,7 @@ public final class RatisLogging {
   private static final Logger CLIENT_RETRIES =
       Logger.getLogger("org.apache.ratis.client.impl.OrderedAsync");
   private static final Logger LEADER_CHANGES =
-      Logger.getLogger("org.apache.ratis.server.impl.ServerState");
+      Logger.getLogger("org.apache.ratis.server.RaftServer$Division");
 
   private RatisLogging() {}
 

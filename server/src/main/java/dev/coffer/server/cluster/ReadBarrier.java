@@ -1,6 +1,7 @@
 package dev.coffer.server.cluster;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -10,9 +11,19 @@ import java.util.function.Supplier;
  * not). Under load, concurrent readers therefore share one round trip to the leader, and a
  * reader waits for at most the rest of one round plus one round.
  *
- * <p>Thread-safe. A round's failure fails exactly the callers that joined it.
+ * <p>A round that fails or takes longer than {@link #ROUND_MILLIS} (its leader was just
+ * killed: a ReadIndex request to it hangs until the server's read timeout) is started again
+ * for the same callers after {@link #RETRY_PAUSE_MILLIS}, until one succeeds or
+ * {@link #GIVE_UP_MILLIS} have passed since their first round; then they fail. So a new
+ * leader serves the barrier within about a round of its election.
+ *
+ * <p>Thread-safe.
  */
 final class ReadBarrier {
+
+  static final long ROUND_MILLIS = 500;
+  static final long RETRY_PAUSE_MILLIS = 50;
+  static final long GIVE_UP_MILLIS = 10_000;
 
   private final Supplier<CompletableFuture<?>> round;
   private CompletableFuture<Void> next; // guarded by this: the round callers join now
@@ -39,19 +50,25 @@ final class ReadBarrier {
       }
     }
     if (start) {
-      run(joined);
+      run(joined, System.nanoTime());
     }
     return joined;
   }
 
-  private void run(CompletableFuture<Void> waiters) {
+  private void run(CompletableFuture<Void> waiters, long firstRound) {
     CompletableFuture<?> started;
     try {
       started = round.get();
     } catch (RuntimeException e) {
       started = CompletableFuture.failedFuture(e);
     }
-    started.whenComplete((ok, failure) -> {
+    started.orTimeout(ROUND_MILLIS, TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
+      if (failure != null && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstRound)
+          < GIVE_UP_MILLIS) {
+        CompletableFuture.delayedExecutor(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS)
+            .execute(() -> run(waiters, firstRound));
+        return;
+      }
       CompletableFuture<Void> following;
       synchronized (this) {
         following = next;
@@ -64,7 +81,7 @@ final class ReadBarrier {
         waiters.completeExceptionally(failure);
       }
       if (following != null) {
-        run(following);
+        run(following, System.nanoTime());
       }
     });
   }

@@ -72,9 +72,24 @@ public final class ClusterNode implements AutoCloseable {
   });
   private final AtomicLong forwarded = new AtomicLong();
   private final long applyWaitMillis;
+  private final Parameters parameters;
+  private volatile EntryListener entries = EntryListener.NONE;
+
+  /**
+   * Told of every entry this node proposed once it is applied here (or failed): its size,
+   * the audit events it carries and the time from proposing to applied. The metrics use it.
+   * Called on a completion thread; must not block. Security: sizes and counts only.
+   */
+  public interface EntryListener {
+    EntryListener NONE = (bytes, events, nanos, applied) -> { };
+
+    void proposed(int bytes, int events, long nanos, boolean applied);
+  }
 
   private ClusterNode(ClusterConfig config, CofferStateMachine machine,
-      LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis) {
+      LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis,
+      Parameters parameters) {
+    this.parameters = parameters;
     this.config = config;
     this.machine = machine;
     this.signer = signer;
@@ -117,7 +132,8 @@ public final class ClusterNode implements AutoCloseable {
               .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
               .build())
           .build();
-      return new ClusterNode(config, machine, signer, server, client, timeouts.proposeMillis());
+      return new ClusterNode(config, machine, signer, server, client, timeouts.proposeMillis(),
+          parameters);
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         try {
@@ -182,11 +198,39 @@ public final class ClusterNode implements AutoCloseable {
    * applied on this node; see the class contract for failures.
    */
   public CompletableFuture<Void> propose(byte[] entry) {
+    return propose(entry, 0);
+  }
+
+  /** {@link #propose}, telling the {@link EntryListener} that it carries {@code events}. */
+  public CompletableFuture<Void> propose(byte[] entry, int events) {
     if (!isLeader()) {
       forwarded.incrementAndGet();
     }
-    return client.async().send(ReplicatedBatch.message(entry))
+    long start = System.nanoTime();
+    CompletableFuture<Void> applied = client.async().send(ReplicatedBatch.message(entry))
         .thenApplyAsync(this::appliedHere, localApply);
+    applied.whenComplete((ok, failure) -> entries.proposed(entry.length, events,
+        System.nanoTime() - start, failure == null));
+    return applied;
+  }
+
+  /** Replaces the {@link EntryListener} (one at a time: the metrics'). */
+  public void onEntry(EntryListener listener) {
+    this.entries = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  /** Entries this node forwarded to a leader since it started. */
+  public long forwardedEntries() {
+    return forwarded.get();
+  }
+
+  /** Leadership, snapshots and membership of the group, for operators. */
+  public ClusterOperations operations() {
+    return new ClusterOperations(this);
+  }
+
+  Parameters parameters() {
+    return parameters;
   }
 
   private Void appliedHere(RaftClientReply reply) {

@@ -75,17 +75,6 @@ public final class ClusterNode implements AutoCloseable {
   private final Parameters parameters;
   private volatile EntryListener entries = EntryListener.NONE;
 
-  /**
-   * Told of every entry this node proposed once it is applied here (or failed): its size,
-   * the audit events it carries and the time from proposing to applied. The metrics use it.
-   * Called on a completion thread; must not block. Security: sizes and counts only.
-   */
-  public interface EntryListener {
-    EntryListener NONE = (bytes, events, nanos, applied) -> { };
-
-    void proposed(int bytes, int events, long nanos, boolean applied);
-  }
-
   private ClusterNode(ClusterConfig config, CofferStateMachine machine,
       LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis,
       Parameters parameters) {
@@ -207,21 +196,24 @@ public final class ClusterNode implements AutoCloseable {
       forwarded.incrementAndGet();
     }
     long start = System.nanoTime();
-    CompletableFuture<Void> applied = client.async().send(ReplicatedBatch.message(entry))
-        .thenApplyAsync(this::appliedHere, localApply);
-    applied.whenComplete((ok, failure) -> entries.proposed(entry.length, events,
-        System.nanoTime() - start, failure == null));
-    return applied;
+    // The listener runs before the caller's future completes, so a caller that waited sees
+    // its entry counted.
+    return client.async().send(ReplicatedBatch.message(entry))
+        .thenApplyAsync(this::appliedHere, localApply)
+        .whenComplete((ok, failure) -> tell(entry.length, events, start, failure == null));
+  }
+
+  private void tell(int bytes, int events, long start, boolean applied) {
+    try {
+      entries.proposed(bytes, events, System.nanoTime() - start, applied);
+    } catch (RuntimeException e) {
+      // a listener's failure is not the write's: the write's outcome stands
+    }
   }
 
   /** Replaces the {@link EntryListener} (one at a time: the metrics'). */
   public void onEntry(EntryListener listener) {
     this.entries = java.util.Objects.requireNonNull(listener, "listener");
-  }
-
-  /** Entries this node forwarded to a leader since it started. */
-  public long forwardedEntries() {
-    return forwarded.get();
   }
 
   /** Leadership, snapshots and membership of the group, for operators. */

@@ -83,7 +83,7 @@ public final class ClusterMetrics implements MeterBinder {
             n -> n.machine().leaderChanges())
         .description("Leader changes this node has seen").register(registry);
     FunctionCounter.builder("coffer.cluster.forwarded.entries", node,
-            ClusterNode::forwardedEntries)
+            n -> n.status().forwardedEntries())
         .description("Entries this node sent to a leader it is not").register(registry);
     Gauge.builder("coffer.cluster.snapshot.age", this, ClusterMetrics::snapshotAgeSeconds)
         .description("Seconds since this node's latest snapshot (NaN before the first)")
@@ -119,9 +119,10 @@ public final class ClusterMetrics implements MeterBinder {
       return;
     }
     Set<String> members = new HashSet<>();
-    for (ClusterStatus.Peer p : node.status().peers()) {
+    ClusterStatus status = node.status();
+    for (ClusterStatus.Peer p : status.peers()) {
       members.add(p.id());
-      if (!p.id().equals(node.config().nodeId()) && !lagGauges.containsKey(p.id())) {
+      if (!p.id().equals(status.nodeId()) && !lagGauges.containsKey(p.id())) {
         String id = p.id();
         lagGauges.put(id, Gauge.builder("coffer.cluster.follower.lag.entries", this,
                 m -> m.lag(id))

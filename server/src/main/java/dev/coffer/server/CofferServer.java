@@ -77,6 +77,9 @@ public final class CofferServer {
     }
     b.addedJobs.forEach(jobs::register);
     vault.storage().cluster().ifPresent(node -> {
+      if (metrics != null) {
+        metrics.cluster(node, clock);
+      }
       callExecutors.linearizable(node::readBarrier);
       jobs.leadership(node::isLeader);
       jobs.register(BackgroundJob.onEveryNode("coffer-cluster-health", Duration.ZERO,

@@ -2,6 +2,7 @@ package dev.coffer.server;
 
 import dev.coffer.server.api.AdminGrpcService;
 import dev.coffer.server.api.AuditGrpcService;
+import dev.coffer.server.api.ClusterGrpcService;
 import dev.coffer.server.audit.AuditChainVerifier;
 import dev.coffer.server.audit.AuditQuery;
 import dev.coffer.server.backup.BackupWriter;
@@ -12,6 +13,7 @@ import dev.coffer.server.service.keys.KekRewrapJob;
 import dev.coffer.server.service.keys.KekService;
 import dev.coffer.server.service.operator.AuditTrailService;
 import dev.coffer.server.service.operator.AuthFailureAudit;
+import dev.coffer.server.service.operator.ClusterAdmin;
 import dev.coffer.server.service.operator.VaultAdmin;
 import dev.coffer.server.store.Table;
 import dev.coffer.server.store.records.SecretRepository;
@@ -39,6 +41,7 @@ public final class OperatorModule {
   private final VaultAdmin admin;
   private final AuditTrailService auditTrail;
   private final AuthFailureAudit authFailures;
+  private final ClusterAdmin cluster;
 
   OperatorModule(StorageModule storage, KeysModule keys, KernelModule kernel,
       DirectoryModule directory, String rootKeyDescription, Path backupDir, Clock clock,
@@ -57,6 +60,12 @@ public final class OperatorModule {
     this.admin = new VaultAdmin(kek,
         backupDir == null ? null : new BackupWriter(storage.rocks(), backupDir, clock),
         rootKeyDescription, storage.rocks(), storage.storageWrites(), gov);
+    this.cluster = new ClusterAdmin(storage.cluster(), gov);
+  }
+
+  /** The cluster's status, leadership, snapshots and membership, for operators. */
+  public ClusterAdmin cluster() {
+    return cluster;
   }
 
   /** Status, KEK rotation and backups, for operators. */
@@ -83,8 +92,9 @@ public final class OperatorModule {
     return List.of(rewrapJob.job(REWRAP_PERIOD));
   }
 
-  /** The gRPC adapters: audit trail and administration. */
+  /** The gRPC adapters: audit trail, administration and the cluster. */
   List<BindableService> grpcServices() {
-    return List.of(new AuditGrpcService(auditTrail), new AdminGrpcService(admin));
+    return List.of(new AuditGrpcService(auditTrail), new AdminGrpcService(admin),
+        new ClusterGrpcService(cluster));
   }
 }

@@ -173,6 +173,12 @@ public final class CofferCli {
   static final class AdminCommands extends Group {}
 
   @Command(
+      name = "cluster",
+      description = "Operate a replicated cluster (system administrator): peers, leadership, "
+          + "snapshots, membership.")
+  static final class ClusterCommands extends Group {}
+
+  @Command(
       name = "kek",
       description = "Retire, re-enable or destroy old KEK keys after a rotation.")
   static final class KekCommands extends Group {}

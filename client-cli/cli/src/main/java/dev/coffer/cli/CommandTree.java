@@ -43,6 +43,7 @@ final class CommandTree {
                   CofferCli.GrantCommands.class,
                   CofferCli.AuditCommands.class,
                   CofferCli.AdminCommands.class,
+                  CofferCli.ClusterCommands.class,
                   WatchCommand.class,
                   BenchCommand.class,
                   BenchBaselineCommand.class,
@@ -113,6 +114,14 @@ final class CommandTree {
                   CofferCli.KekCommands.class,
                   AdminBackupCommand.class,
                   AdminRestoreCommand.class)),
+          Map.entry(
+              CofferCli.ClusterCommands.class,
+              List.of(
+                  ClusterPeersCommand.class,
+                  ClusterChangeCommands.TransferLeader.class,
+                  ClusterChangeCommands.Snapshot.class,
+                  ClusterChangeCommands.Remove.class,
+                  ClusterChangeCommands.Add.class)),
           Map.entry(
               CofferCli.KekCommands.class,
               List.of(

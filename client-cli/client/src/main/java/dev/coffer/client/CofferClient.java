@@ -63,6 +63,7 @@ public final class CofferClient implements AutoCloseable {
   private final AuditServiceBlockingStub audit;
   private final LifecycleServiceBlockingStub lifecycle;
   private final AdminServiceGrpc.AdminServiceBlockingStub admin;
+  private final dev.coffer.api.v1.ClusterServiceGrpc.ClusterServiceBlockingStub cluster;
   private final dev.coffer.api.v1.ScopeServiceGrpc.ScopeServiceBlockingStub scopes;
   private final dev.coffer.api.v1.ClientAssertionServiceGrpc.ClientAssertionServiceBlockingStub
       assertions;
@@ -82,6 +83,8 @@ public final class CofferClient implements AutoCloseable {
     this.grants = GrantServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     this.audit = AuditServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     this.admin = AdminServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.cluster = dev.coffer.api.v1.ClusterServiceGrpc.newBlockingStub(channel)
+        .withCallCredentials(credentials);
     this.lifecycle =
         LifecycleServiceGrpc.newBlockingStub(channel)
             .withCallCredentials(credentials)
@@ -201,6 +204,14 @@ public final class CofferClient implements AutoCloseable {
   /** Vault administration (system administrator): status, KEK rotation, online backups. */
   public AdminServiceGrpc.AdminServiceBlockingStub admin() {
     return admin;
+  }
+
+  /**
+   * A replicated cluster (system administrator): the node's view of the group, leadership,
+   * snapshots, membership.
+   */
+  public dev.coffer.api.v1.ClusterServiceGrpc.ClusterServiceBlockingStub cluster() {
+    return cluster;
   }
 
   /**

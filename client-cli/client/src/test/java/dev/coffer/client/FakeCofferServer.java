@@ -116,6 +116,7 @@ public final class FakeCofferServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(new Assertions(), capture))
             .addService(ServerInterceptors.intercept(new Leaks(), capture))
             .addService(ServerInterceptors.intercept(new Admin(), capture))
+            .addService(ServerInterceptors.intercept(new Cluster(), capture))
             .build()
             .start();
   }
@@ -417,6 +418,38 @@ public final class FakeCofferServer implements AutoCloseable {
     @Override
     public void getVaultStatus(dev.coffer.api.v1.GetVaultStatusRequest r,
         StreamObserver<dev.coffer.api.v1.VaultStatus> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Cluster extends dev.coffer.api.v1.ClusterServiceGrpc.ClusterServiceImplBase {
+    @Override
+    public void getClusterStatus(dev.coffer.api.v1.GetClusterStatusRequest r,
+        StreamObserver<dev.coffer.api.v1.ClusterStatus> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void transferLeadership(dev.coffer.api.v1.TransferLeadershipRequest r,
+        StreamObserver<dev.coffer.api.v1.TransferLeadershipResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void takeSnapshot(dev.coffer.api.v1.TakeSnapshotRequest r,
+        StreamObserver<dev.coffer.api.v1.TakeSnapshotResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void removePeer(dev.coffer.api.v1.RemovePeerRequest r,
+        StreamObserver<dev.coffer.api.v1.ClusterMembership> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void addPeer(dev.coffer.api.v1.AddPeerRequest r,
+        StreamObserver<dev.coffer.api.v1.ClusterMembership> o) {
       handle(r, o);
     }
   }

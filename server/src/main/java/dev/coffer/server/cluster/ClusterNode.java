@@ -76,9 +76,13 @@ public final class ClusterNode implements AutoCloseable {
   private final AtomicLong forwarded = new AtomicLong();
   private final ReadBarrier reads = new ReadBarrier(this::readIndexRound);
   private final long applyWaitMillis;
+  private final Parameters parameters;
+  private volatile EntryListener entries = EntryListener.NONE;
 
   private ClusterNode(ClusterConfig config, CofferStateMachine machine,
-      LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis) {
+      LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis,
+      Parameters parameters) {
+    this.parameters = parameters;
     this.config = config;
     this.machine = machine;
     this.signer = signer;
@@ -130,7 +134,8 @@ public final class ClusterNode implements AutoCloseable {
               .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
               .build())
           .build();
-      return new ClusterNode(config, machine, signer, server, client, timeouts.proposeMillis());
+      return new ClusterNode(config, machine, signer, server, client, timeouts.proposeMillis(),
+          parameters);
     } catch (CofferException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -210,11 +215,42 @@ public final class ClusterNode implements AutoCloseable {
    * applied on this node; see the class contract for failures.
    */
   public CompletableFuture<Void> propose(byte[] entry) {
+    return propose(entry, 0);
+  }
+
+  /** {@link #propose}, telling the {@link EntryListener} that it carries {@code events}. */
+  public CompletableFuture<Void> propose(byte[] entry, int events) {
     if (!isLeader()) {
       forwarded.incrementAndGet();
     }
+    long start = System.nanoTime();
+    // The listener runs before the caller's future completes, so a caller that waited sees
+    // its entry counted.
     return client.async().send(ReplicatedBatch.message(entry))
-        .thenApplyAsync(this::appliedHere, localApply);
+        .thenApplyAsync(this::appliedHere, localApply)
+        .whenComplete((ok, failure) -> tell(entry.length, events, start, failure == null));
+  }
+
+  private void tell(int bytes, int events, long start, boolean applied) {
+    try {
+      entries.proposed(bytes, events, System.nanoTime() - start, applied);
+    } catch (RuntimeException e) {
+      // a listener's failure is not the write's: the write's outcome stands
+    }
+  }
+
+  /** Replaces the {@link EntryListener} (one at a time: the metrics'). */
+  public void onEntry(EntryListener listener) {
+    this.entries = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  /** Leadership, snapshots and membership of the group, for operators. */
+  public ClusterOperations operations() {
+    return new ClusterOperations(this);
+  }
+
+  Parameters parameters() {
+    return parameters;
   }
 
   private Void appliedHere(RaftClientReply reply) {

@@ -83,9 +83,11 @@ public final class CofferStateMachine extends BaseStateMachine {
   private final CheckpointSigner signer;
   private final CheckpointSnapshotStorage storage;
   private final AtomicLong snapshotsInstalled = new AtomicLong();
+  private final AtomicLong leaderChanges = new AtomicLong();
   private final Object appliedMonitor = new Object();
   private volatile Consumer<Changes> onApplied = changes -> { };
   private volatile Runnable onReinitialized = () -> { };
+  private volatile Runnable onConfigurationChanged = () -> { };
 
   /**
    * A state machine for entries without audit events (an entry with events is refused),
@@ -214,6 +216,48 @@ public final class CofferStateMachine extends BaseStateMachine {
   @Override
   public FileListSnapshotInfo getLatestSnapshot() {
     return storage.getLatestSnapshot();
+  }
+
+  /** When the latest snapshot was written here (its checkpoint's time), if there is one. */
+  public Optional<java.time.Instant> latestSnapshotTime() {
+    FileListSnapshotInfo latest = storage.getLatestSnapshot();
+    if (latest == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(java.nio.file.Files.getLastModifiedTime(storage.checkpointOf(latest))
+          .toInstant());
+    } catch (IOException e) {
+      return Optional.empty(); // replaced meanwhile: the next read sees the new one
+    }
+  }
+
+  /** Ratis names a new leader (or none): counted for {@link #leaderChanges}. */
+  @Override
+  public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId groupMemberId,
+      org.apache.ratis.protocol.RaftPeerId newLeaderId) {
+    if (newLeaderId != null) {
+      leaderChanges.incrementAndGet();
+    }
+  }
+
+  /**
+   * Runs {@code listener} on the updater thread when a membership change applies here (the
+   * group this node reports already holds it); the metrics follow the peers with it.
+   */
+  public void onConfigurationChanged(Runnable listener) {
+    this.onConfigurationChanged = Objects.requireNonNull(listener, "listener");
+  }
+
+  @Override
+  public void notifyConfigurationChanged(long term, long index,
+      org.apache.ratis.proto.RaftProtos.RaftConfigurationProto newRaftConfiguration) {
+    onConfigurationChanged.run();
+  }
+
+  /** How many times this node learnt of a new leader since it started. */
+  public long leaderChanges() {
+    return leaderChanges.get();
   }
 
   /** How many snapshots this replica has installed into its database since it started. */

@@ -122,7 +122,7 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
     }
     CompletableFuture<Void> applied;
     try {
-      applied = node.propose(ReplicatedBatch.encode(batch, events));
+      applied = node.propose(ReplicatedBatch.encode(batch, events), events.size());
     } catch (RuntimeException e) {
       applied = CompletableFuture.failedFuture(e);
     }

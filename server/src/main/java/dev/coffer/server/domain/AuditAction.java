@@ -42,6 +42,12 @@ public enum AuditAction {
   KEK_ENABLE,
   KEK_DESTROY,
   BACKUP_CREATE,
+  /** A cluster node's view of its Raft group (coffer cluster peers). */
+  CLUSTER_STATUS,
+  CLUSTER_TRANSFER_LEADER,
+  CLUSTER_SNAPSHOT,
+  CLUSTER_REMOVE_PEER,
+  CLUSTER_ADD_PEER,
   SCOPE_CREATE,
   /** A leak report: ALLOWED when it quarantined a secret, FAILED otherwise (with why). */
   LEAK_REPORT,

@@ -54,6 +54,10 @@ public enum Reason {
   KEK_KEY_IN_USE(Kind.PRECONDITION),
   /** The server has no --backup-dir. */
   BACKUPS_NOT_CONFIGURED(Kind.PRECONDITION),
+  /** A cluster operation on a server that is not a node of a cluster. */
+  NOT_CLUSTERED(Kind.PRECONDITION),
+  /** The Raft group refused a leadership, snapshot or membership change in its state. */
+  CLUSTER_CHANGE_REFUSED(Kind.PRECONDITION),
   /** Unquarantine of a secret that is not quarantined. */
   NOT_QUARANTINED(Kind.PRECONDITION),
   /** Unquarantine before rotation: the leaked value must be replaced first. */

@@ -1,5 +1,6 @@
 package dev.coffer.server.metrics;
 
+import dev.coffer.server.cluster.ClusterNode;
 import dev.coffer.server.store.RocksDatabase;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -101,6 +102,16 @@ public final class CofferMetrics implements AutoCloseable {
     statistics = new VaultStatistics(store, clock, registry, statisticsPeriod,
         statisticsRecordsPerRun);
     return statistics;
+  }
+
+  /**
+   * Binds the Raft figures of a cluster node ({@link ClusterMetrics}: the
+   * {@code coffer_cluster_*} series); call once, when the vault is a cluster node.
+   */
+  public ClusterMetrics cluster(ClusterNode node, Clock clock) {
+    ClusterMetrics cluster = new ClusterMetrics(node, clock);
+    cluster.bindTo(registry);
+    return cluster;
   }
 
   /** The statistics job {@link #statistics} made, if any (to refresh it on demand). */

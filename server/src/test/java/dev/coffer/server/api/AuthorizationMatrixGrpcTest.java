@@ -204,6 +204,18 @@ class AuthorizationMatrixGrpcTest {
           .destroyKekKey(DestroyKekKeyRequest.newBuilder().setKeyId(1).build())),
       row("CreateBackup", "D D D D D D D D D D U", (c, u) -> admin(c)
           .createBackup(CreateBackupRequest.getDefaultInstance())),
+      // The cluster's operations likewise (this single node would then refuse the changes).
+      row("GetClusterStatus", "D D D D D D D D D D U", (c, u) -> cluster(c)
+          .getClusterStatus(dev.coffer.api.v1.GetClusterStatusRequest.getDefaultInstance())),
+      row("TransferLeadership", "D D D D D D D D D D U", (c, u) -> cluster(c)
+          .transferLeadership(dev.coffer.api.v1.TransferLeadershipRequest.getDefaultInstance())),
+      row("TakeSnapshot", "D D D D D D D D D D U", (c, u) -> cluster(c)
+          .takeSnapshot(dev.coffer.api.v1.TakeSnapshotRequest.getDefaultInstance())),
+      row("RemovePeer", "D D D D D D D D D D U", (c, u) -> cluster(c).removePeer(
+          dev.coffer.api.v1.RemovePeerRequest.newBuilder().setNodeId("n1").build())),
+      row("AddPeer", "D D D D D D D D D D U", (c, u) -> cluster(c).addPeer(
+          dev.coffer.api.v1.AddPeerRequest.newBuilder().setNodeId("n3")
+              .setAddress("127.0.0.1:7000").build())),
       row("CreateScope", "O O O O O O O O O O U", (c, u) -> scopes(c)
           .createScope(CreateScopeRequest.newBuilder().setScopeId("orders.read" + u).build())),
       row("GetScope", "O O O O O O O O O N U", (c, u) -> scopes(c)
@@ -435,6 +447,12 @@ class AuthorizationMatrixGrpcTest {
 
   private static AdminServiceGrpc.AdminServiceBlockingStub admin(Cell c) {
     return AdminServiceGrpc.newBlockingStub(c.coffer().channel)
+        .withInterceptors(InProcessServer.bearer(c.token()));
+  }
+
+  private static dev.coffer.api.v1.ClusterServiceGrpc.ClusterServiceBlockingStub cluster(
+      Cell c) {
+    return dev.coffer.api.v1.ClusterServiceGrpc.newBlockingStub(c.coffer().channel)
         .withInterceptors(InProcessServer.bearer(c.token()));
   }
 

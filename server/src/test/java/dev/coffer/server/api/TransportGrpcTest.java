@@ -66,7 +66,8 @@ class TransportGrpcTest {
         GrantServiceGrpc.getServiceDescriptor(), AuditServiceGrpc.getServiceDescriptor(),
         LifecycleServiceGrpc.getServiceDescriptor(), ScopeServiceGrpc.getServiceDescriptor(),
         ClientAssertionServiceGrpc.getServiceDescriptor(),
-        LeakReportServiceGrpc.getServiceDescriptor(), AdminServiceGrpc.getServiceDescriptor())) {
+        LeakReportServiceGrpc.getServiceDescriptor(), AdminServiceGrpc.getServiceDescriptor(),
+        dev.coffer.api.v1.ClusterServiceGrpc.getServiceDescriptor())) {
       methods.addAll(s.getMethods());
     }
     return methods;
@@ -93,9 +94,9 @@ class TransportGrpcTest {
 
   @Test
   void everyRpc_withoutToken_isUnauthenticated() {
-    assertEquals(50, allMethods().size(), "the table must list every RPC");
+    assertEquals(55, allMethods().size(), "the table must list every RPC");
     List<MethodDescriptor<?, ?>> methods = authenticatedMethods();
-    assertEquals(49, methods.size());
+    assertEquals(54, methods.size());
     for (MethodDescriptor<?, ?> m : methods) {
       assertReason(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", () -> call(m, null));
     }

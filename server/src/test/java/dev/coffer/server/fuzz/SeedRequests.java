@@ -31,6 +31,18 @@ final class SeedRequests {
         w -> DestroyKekKeyRequest.newBuilder().setKeyId(w.oldKekKeyId).build());
     m.put(AdminServiceGrpc.getCreateBackupMethod().getFullMethodName(),
         w -> CreateBackupRequest.newBuilder().setName("fuzz-backup").build());
+    // ClusterService (a single node: status is standalone, the changes are refused)
+    m.put(ClusterServiceGrpc.getGetClusterStatusMethod().getFullMethodName(),
+        w -> GetClusterStatusRequest.getDefaultInstance());
+    m.put(ClusterServiceGrpc.getTransferLeadershipMethod().getFullMethodName(),
+        w -> TransferLeadershipRequest.newBuilder().setTargetNodeId("coffer-1").build());
+    m.put(ClusterServiceGrpc.getTakeSnapshotMethod().getFullMethodName(),
+        w -> TakeSnapshotRequest.getDefaultInstance());
+    m.put(ClusterServiceGrpc.getRemovePeerMethod().getFullMethodName(),
+        w -> RemovePeerRequest.newBuilder().setNodeId("coffer-2").build());
+    m.put(ClusterServiceGrpc.getAddPeerMethod().getFullMethodName(),
+        w -> AddPeerRequest.newBuilder().setNodeId("coffer-3")
+            .setAddress("coffer-3.coffer-peers:7000").build());
     // ApplicationService
     m.put(ApplicationServiceGrpc.getCreateApplicationMethod().getFullMethodName(),
         w -> CreateApplicationRequest.newBuilder().setClientName("fuzz_new_app")

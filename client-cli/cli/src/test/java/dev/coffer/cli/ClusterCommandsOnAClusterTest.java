@@ -1,0 +1,113 @@
+package dev.coffer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.coffer.client.CofferClient;
+import dev.coffer.server.CofferServer;
+import dev.coffer.server.testing.LocalVaultCluster;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code coffer cluster} against a real three-node cluster (the server's in-JVM fixture: Raft on
+ * 127.0.0.1, each node's API in-process): every node's {@code peers} names the same leader,
+ * {@code transfer-leader --to} moves it there, {@code snapshot} takes one on the node asked.
+ */
+@Timeout(240)
+class ClusterCommandsOnAClusterTest {
+
+  @TempDir Path dir;
+  private final List<String> names = new ArrayList<>();
+  private String adminToken;
+  private String out;
+  private String err;
+
+  private int run(int node, String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    CliContext ctx = CliContext.builder().out(new PrintWriter(o, true))
+        .err(new PrintWriter(e, true)).in(new BufferedReader(new StringReader("")))
+        .env(Map.of(GlobalOptions.ENV_TOKEN, adminToken))
+        .connector(config -> CofferClient.create(config,
+            InProcessChannelBuilder.forName(names.get(node)).directExecutor()))
+        .build();
+    int exit = CofferCli.run(ctx, args);
+    out = o.toString();
+    err = e.toString();
+    return exit;
+  }
+
+  private JsonObject peers(int node) {
+    assertEquals(0, run(node, "cluster", "peers", "--json"), err);
+    return JsonParser.parseString(out).getAsJsonObject();
+  }
+
+  @Test
+  void peersTransferLeaderAndSnapshot_onARealCluster() throws Exception {
+    List<CofferServer> servers = new ArrayList<>();
+    try (LocalVaultCluster cluster = LocalVaultCluster.start(dir, 3)) {
+      try {
+        exercise(cluster, servers);
+      } finally {
+        for (CofferServer s : servers) {
+          s.stop(Duration.ofSeconds(1));
+        }
+      }
+    }
+  }
+
+  private void exercise(LocalVaultCluster cluster, List<CofferServer> servers)
+      throws Exception {
+    adminToken = cluster.vault(0).directory().bootstrap().bootstrapIfEmpty()
+        .map(t -> {
+          try (var v = t.value()) {
+            return v.reveal();
+          }
+        }).orElseThrow();
+    for (int i = 0; i < 3; i++) {
+      String name = InProcessServerBuilder.generateName();
+      names.add(name);
+      servers.add(CofferServer.builder(cluster.vault(i))
+          .transport(InProcessServerBuilder.forName(name).directExecutor())
+          .clock(cluster.clock()).backgroundJobs(List.of()).build().start());
+    }
+    cluster.awaitCaughtUpWith(0);
+    int leader = cluster.awaitLeader();
+    for (int i = 0; i < 3; i++) {
+      int node = i;
+      LocalVaultCluster.await(() -> peers(node).get("leaderId").getAsString()
+          .equals("n" + leader), "node " + node + " to name the leader");
+      assertEquals(3, peers(i).getAsJsonArray("peers").size());
+    }
+    assertEquals(0, run(leader, "cluster", "peers"), err);
+    assertTrue(out.lines().anyMatch(l -> l.matches("role\\s+leader")), out);
+    assertTrue(out.contains("ms ago"), "the leader knows when it heard from each: " + out);
+
+    int target = (leader + 1) % 3;
+    assertEquals(0, run((leader + 2) % 3, "cluster", "transfer-leader", "--to", "n" + target),
+        err);
+    assertTrue(out.lines().anyMatch(l -> l.matches("leader\\s+n" + target)), out);
+    assertEquals(target, cluster.awaitLeader());
+
+    assertEquals(0, run(leader, "cluster", "snapshot"), err);
+    assertTrue(out.lines().anyMatch(l -> l.matches("node\\s+n" + leader)), out);
+    long index = cluster.vault(leader).storage().cluster().orElseThrow().machine()
+        .getLatestSnapshot().getIndex();
+    assertTrue(out.lines().anyMatch(l -> l.matches("snapshot index\\s+" + index)), out);
+  }
+}

@@ -23,6 +23,14 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
   /** Node ids: letters, digits and '-', 1 to 40, starting with a letter or digit. */
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,39}");
 
+  /**
+   * Whether {@code id} is a node id as {@code --cluster-node-id} accepts it (the operator API
+   * checks the ids it is given with the same rule).
+   */
+  public static boolean isNodeId(String id) {
+    return id != null && NODE_ID.matcher(id).matches();
+  }
+
   /** The Raft port's certificate, key and the CA its peers' certificates must chain to. */
   public record RaftTls(Path certFile, Path keyFile, Path caFile) {}
 

@@ -2,6 +2,7 @@ package dev.coffer.server.service.operator;
 
 import dev.coffer.server.cluster.ClusterNode;
 import dev.coffer.server.cluster.ClusterStatus;
+import dev.coffer.server.config.ClusterConfig;
 import dev.coffer.server.config.HostPort;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
@@ -15,7 +16,6 @@ import dev.coffer.server.audit.AuditLog;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The cluster's operator surface ({@code coffer cluster ...}), system administrator only,
@@ -34,8 +34,6 @@ public final class ClusterAdmin {
   /** The role a server that is not part of a cluster reports. */
   public static final String STANDALONE = "standalone";
 
-  /** Node ids as {@code --cluster-node-id} accepts them. */
-  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,39}");
 
   /** Who leads after a transfer, in which term. */
   public record Leadership(String leaderId, long term) {}
@@ -116,7 +114,7 @@ public final class ClusterAdmin {
   }
 
   private static String nodeId(String field, String value) {
-    if (value == null || !NODE_ID.matcher(value).matches()) {
+    if (!ClusterConfig.isNodeId(value)) {
       throw CofferException.invalid(field,
           "must be a node id: a letter or digit, then letters, digits or '-', at most 40");
     }

@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -234,7 +235,7 @@ public final class CofferServerMain implements Callable<Integer> {
   static int run(String... args) {
     if (args.length > 0 && RestoreCommand.NAME.equals(args[0])) {
       return RestoreCommand.execute(System.out, System.err,
-          java.util.Arrays.copyOfRange(args, 1, args.length));
+          Arrays.copyOfRange(args, 1, args.length));
     }
     CofferServerMain main = new CofferServerMain(System.out, System.err);
     return new CommandLine(main).execute(args);

@@ -15,8 +15,10 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +58,7 @@ class ClusteredServerTest {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     if (server != null) {
-      server.stop(java.time.Duration.ofSeconds(1));
+      server.stop(Duration.ofSeconds(1));
     }
     cluster.close();
   }
@@ -81,7 +83,7 @@ class ClusteredServerTest {
         cluster.stop(i);
       }
     }
-    StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+    StatusRuntimeException e = Assertions.assertThrows(
         StatusRuntimeException.class, () -> apps.withDeadlineAfter(30, TimeUnit.SECONDS)
             .listApplications(ListApplicationsRequest.getDefaultInstance()));
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());

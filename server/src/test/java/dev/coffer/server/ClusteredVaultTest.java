@@ -14,8 +14,11 @@ import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.OAuthFlow;
+import dev.coffer.server.domain.Principal;
+import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.SecretMetadata;
+import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretMinter;
 import dev.coffer.server.service.secrets.SecretRequest;
@@ -25,9 +28,13 @@ import dev.coffer.server.store.records.SecretRepository;
 import dev.coffer.server.testing.LocalVaultCluster;
 import dev.coffer.server.testing.StorageScan;
 import dev.coffer.server.testing.TestSecrets;
+import dev.coffer.server.testing.TestVault;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -66,9 +73,9 @@ class ClusteredVaultTest {
   }
 
   private static CallContext systemContext() {
-    return new CallContext(new dev.coffer.server.domain.Principal("default", "admin",
-        dev.coffer.server.domain.PrincipalKind.USER, true, true,
-        dev.coffer.server.testing.TestVault.START), "req-test", "test");
+    return new CallContext(new Principal("default", "admin",
+        PrincipalKind.USER, true, true,
+        TestVault.START), "req-test", "test");
   }
 
   private SecretMinter.Minted vaultedSecret(int node, String name) {
@@ -205,8 +212,8 @@ class ClusteredVaultTest {
     int follower = cluster.aFollower();
     cluster.stop(follower);
     Path raft = dir.resolve("n" + follower).resolve("raft");
-    try (var files = java.nio.file.Files.walk(raft)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try (var files = Files.walk(raft)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
     CofferException refused = assertThrows(CofferException.class, () -> cluster.open(follower));
     assertTrue(refused.getMessage().contains("holds no Raft log"), refused.getMessage());
@@ -236,7 +243,7 @@ class ClusteredVaultTest {
     }
   }
 
-  private Path database(int node) throws java.io.IOException {
+  private Path database(int node) throws IOException {
     return StorageScan.databaseUnder(dir.resolve("n" + node).resolve("db"));
   }
 
@@ -247,9 +254,9 @@ class ClusteredVaultTest {
     cluster.awaitCaughtUpWith(follower);
     cluster.close(); // the majority is lost: every node stops
     Vault single = Vault.open(dir.resolve("n" + follower).resolve("db"),
-        dev.coffer.server.crypto.DevRootKeyFile.load(dir.resolve("root.json")),
+        DevRootKeyFile.load(dir.resolve("root.json")),
         cluster.clock(), VaultSettings.defaults(),
-        dev.coffer.server.metrics.VaultInstrumentation.none());
+        VaultInstrumentation.none());
     try (single) {
       assertEquals(id, single.secrets().secrets().get(admin(single), id).secretId());
       AuditSignature signature = single.keys().keyring().auditSignature();

@@ -20,6 +20,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,7 +112,7 @@ class MutualTlsTest {
   @Test
   void certificateFromAnotherCa_failsTheHandshake() throws Exception {
     // Same issuer name as the trusted CA (so the client offers the certificate), other key.
-    Path elsewhere = java.nio.file.Files.createDirectories(dir.resolve("elsewhere"));
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
     TestCertificates.Ca forged = TestCertificates.ca(elsewhere, "ca");
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> whoAmI(client(forged, "alice", 13), t.adminToken));

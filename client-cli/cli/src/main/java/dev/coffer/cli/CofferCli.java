@@ -1,9 +1,10 @@
 package dev.coffer.cli;
 
-import picocli.CommandLine;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code coffer}: the operator CLI of the Coffer vault. Each leaf command makes one call (see
@@ -71,7 +72,7 @@ public final class CofferCli {
     cmd.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     var usage = cmd.getCommandSpec().usageMessage();
     String[] footer = usage.footer();
-    String[] withPointer = java.util.Arrays.copyOf(footer, footer.length + 1);
+    String[] withPointer = Arrays.copyOf(footer, footer.length + 1);
     withPointer[footer.length] = "%nExit codes: see 'coffer --help'.";
     usage.footer(withPointer);
     cmd.getSubcommands().values().forEach(CofferCli::pointToExitCodes);

@@ -5,6 +5,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ final class ClusterProcesses implements AutoCloseable {
     List<ServerSocket> held = new ArrayList<>();
     try {
       for (int i = 0; i < SIZE; i++) {
-        ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         held.add(s);
         raftPorts[i] = s.getLocalPort();
         list.add(id(i) + "=127.0.0.1:" + raftPorts[i]);

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -36,8 +37,8 @@ final class ClusterWriteLoad implements AutoCloseable {
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger failures = new AtomicInteger();
   private final AtomicBoolean stop = new AtomicBoolean();
-  private final java.util.concurrent.atomic.AtomicReference<String> firstFailure =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  private final AtomicReference<String> firstFailure =
+      new AtomicReference<>();
   private final ExecutorService pool;
   private final int maxWrites;
   private final Instant deadline;

@@ -7,14 +7,16 @@ import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.KvStore;
-import dev.coffer.server.store.Table;
 import dev.coffer.server.store.SwappableRocksStore;
+import dev.coffer.server.store.Table;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -159,7 +161,7 @@ public final class ClusterNode implements AutoCloseable {
 
   private static final byte[] KEYSET_PREFIX = Keys.builder().str("keyset").build();
 
-  private static boolean hasEntries(java.nio.file.Path dir) throws IOException {
+  private static boolean hasEntries(Path dir) throws IOException {
     try (var list = Files.list(dir)) {
       return list.findAny().isPresent();
     }
@@ -241,7 +243,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Replaces the {@link EntryListener} (one at a time: the metrics'). */
   public void onEntry(EntryListener listener) {
-    this.entries = java.util.Objects.requireNonNull(listener, "listener");
+    this.entries = Objects.requireNonNull(listener, "listener");
   }
 
   /** Leadership, snapshots and membership of the group, for operators. */

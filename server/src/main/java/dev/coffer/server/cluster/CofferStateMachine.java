@@ -13,6 +13,8 @@ import dev.coffer.server.store.records.pb.AuditRec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -219,13 +221,13 @@ public final class CofferStateMachine extends BaseStateMachine {
   }
 
   /** When the latest snapshot was written here (its checkpoint's time), if there is one. */
-  public Optional<java.time.Instant> latestSnapshotTime() {
+  public Optional<Instant> latestSnapshotTime() {
     FileListSnapshotInfo latest = storage.getLatestSnapshot();
     if (latest == null) {
       return Optional.empty();
     }
     try {
-      return Optional.of(java.nio.file.Files.getLastModifiedTime(storage.checkpointOf(latest))
+      return Optional.of(Files.getLastModifiedTime(storage.checkpointOf(latest))
           .toInstant());
     } catch (IOException e) {
       return Optional.empty(); // replaced meanwhile: the next read sees the new one

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
+import dev.coffer.api.v1.*;
 import dev.coffer.api.v1.AdminServiceGrpc;
 import dev.coffer.api.v1.CreateBackupRequest;
 import dev.coffer.api.v1.DestroyKekKeyRequest;
@@ -11,10 +12,12 @@ import dev.coffer.api.v1.DisableKekKeyRequest;
 import dev.coffer.api.v1.EnableKekKeyRequest;
 import dev.coffer.api.v1.GetVaultStatusRequest;
 import dev.coffer.api.v1.RotateKekRequest;
-import dev.coffer.api.v1.*;
+import dev.coffer.server.crypto.SecretGenerator;
+import dev.coffer.server.crypto.ValueFormat;
 import dev.coffer.server.domain.AccessRequest;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.PrincipalKind;
+import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.CofferExtension;
@@ -27,6 +30,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -266,7 +271,7 @@ class AuthorizationMatrixGrpcTest {
     v.directory().tenants().create(system, "acme", null);
     v.directory().principals().create(system, "acme", "olga", PrincipalKind.USER, false);
     jwtClientId = v.directory().applications().create(system, "signer_api", "production",
-        dev.coffer.server.domain.SecurityType.SIGNED_JWT, OAuthFlow.CLIENT_CREDENTIALS, "alice")
+        SecurityType.SIGNED_JWT, OAuthFlow.CLIENT_CREDENTIALS, "alice")
         .application().clientId();
     alicesWorld = world("alice", "payments_api", true);
     oscarsWorld = world("oscar", "orders_api", false);
@@ -343,8 +348,8 @@ class AuthorizationMatrixGrpcTest {
   }
 
   private static String unknownValue() {
-    try (var value = new dev.coffer.server.crypto.SecretGenerator().generate(
-        dev.coffer.server.crypto.ValueFormat.CLIENT_SECRET)) {
+    try (var value = new SecretGenerator().generate(
+        ValueFormat.CLIENT_SECRET)) {
       return value.reveal();
     }
   }
@@ -379,9 +384,9 @@ class AuthorizationMatrixGrpcTest {
 
   @TestFactory
   Stream<DynamicTest> everyRpcTimesEveryRole() {
-    java.util.Set<String> rpcs = new java.util.TreeSet<>();
+    Set<String> rpcs = new TreeSet<>();
     TransportGrpcTest.allMethods().forEach(m -> rpcs.add(m.getBareMethodName()));
-    java.util.Set<String> rows = new java.util.TreeSet<>();
+    Set<String> rows = new TreeSet<>();
     table.forEach(r -> rows.add(r.rpc().split(" ")[0]));
     assertEquals(rpcs, rows, "the table must list every RPC");
     List<DynamicTest> cells = new ArrayList<>();

@@ -33,7 +33,9 @@ import dev.coffer.api.v1.RevokeTokenRequest;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.WatchLifecycleRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.server.service.secrets.SecretVerifier;
 import dev.coffer.server.testing.CofferExtension;
+import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.InProcessServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -304,7 +306,7 @@ class GovernanceGrpcTest {
       }
     }
     assertTrue(limited != null, "bob's failures were never limited");
-    assertEquals("VERIFY_RATE_LIMITED", dev.coffer.server.testing.GrpcAssertions.reason(limited));
+    assertEquals("VERIFY_RATE_LIMITED", GrpcAssertions.reason(limited));
     assertTrue(coffer.secrets(carol).verifySecret(VerifySecretRequest.newBuilder()
         .setClientId(clientId).setValue(real).build()).getMatch());
     assertFalse(coffer.secrets(carol).verifySecret(guess).getMatch());
@@ -318,7 +320,7 @@ class GovernanceGrpcTest {
     VerifySecretRequest guess = VerifySecretRequest.newBuilder().setClientId(clientId)
         .setValue(coffer.secrets(alice).createSecret(CreateSecretRequest.newBuilder()
             .setParent(other).setDisplayName("x").setLocation("/").build()).getValue()).build();
-    int cap = 5 * dev.coffer.server.service.secrets.SecretVerifier.CLIENT_CAP_FACTOR;
+    int cap = 5 * SecretVerifier.CLIENT_CAP_FACTOR;
     int refused = 0;
     for (int p = 0; p < cap / 5 + 1; p++) {
       String id = "guesser" + p;

@@ -28,6 +28,8 @@ import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.UnquarantineSecretRequest;
 import dev.coffer.api.v1.VerifyClientAssertionRequest;
 import dev.coffer.api.v1.VerifySecretRequest;
+import dev.coffer.server.crypto.SecretGenerator;
+import dev.coffer.server.crypto.ValueFormat;
 import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.JdkJwt;
@@ -141,8 +143,8 @@ class NewCredentialsGrpcTest {
         .newBuilder().setParent("applications/" + app).setDisplayName("ci").setLocation("/")
         .build());
     String unknown;
-    try (var v = new dev.coffer.server.crypto.SecretGenerator().generate(
-        dev.coffer.server.crypto.ValueFormat.CLIENT_SECRET)) {
+    try (var v = new SecretGenerator().generate(
+        ValueFormat.CLIENT_SECRET)) {
       unknown = v.reveal();
     }
     ReportLeakResponse hit = leaks("same-id").reportLeak(ReportLeakRequest.newBuilder()

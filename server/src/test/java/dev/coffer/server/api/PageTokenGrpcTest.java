@@ -33,6 +33,7 @@ import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,7 +100,7 @@ class PageTokenGrpcTest {
     CallContext bobCtx = coffer.vault.as(v.directory().principals().get(system, "default", "bob"));
     for (int i = 0; i < 4; i++) {
       v.sharing().accessRequests().create(bobCtx, secretIds.get(i), "incident " + i,
-          java.time.Duration.ofHours(1));
+          Duration.ofHours(1));
       v.sharing().grants().create(aliceCtx, secretIds.get(i), "bob",
           coffer.vault.clock.instant().plusSeconds(3600));
     }
@@ -132,7 +134,7 @@ class PageTokenGrpcTest {
     assertEquals(SECRETS, seen.size(), seen.toString());
     assertEquals(SECRETS, new HashSet<>(seen).size(), seen.toString());
     assertEquals(secretIds.stream().map(id -> "secrets/" + id).collect(
-        java.util.stream.Collectors.toSet()), new HashSet<>(seen));
+        Collectors.toSet()), new HashSet<>(seen));
   }
 
   @Test

@@ -1,32 +1,33 @@
 package dev.coffer.server.api;
 
-import dev.coffer.server.testing.RawBytes;
 import static dev.coffer.server.testing.GrpcAssertions.assertReason;
 import static dev.coffer.server.testing.GrpcAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Message;
-import dev.coffer.api.v1.AdminServiceGrpc;
 import dev.coffer.api.v1.AccessServiceGrpc;
-import dev.coffer.api.v1.AuditServiceGrpc;
+import dev.coffer.api.v1.AdminServiceGrpc;
 import dev.coffer.api.v1.ApplicationServiceGrpc;
+import dev.coffer.api.v1.AuditServiceGrpc;
 import dev.coffer.api.v1.ClientAssertionServiceGrpc;
-import dev.coffer.api.v1.LeakReportServiceGrpc;
-import dev.coffer.api.v1.ScopeServiceGrpc;
-import dev.coffer.api.v1.GrantServiceGrpc;
-import dev.coffer.api.v1.LifecycleServiceGrpc;
 import dev.coffer.api.v1.CreateApplicationRequest;
 import dev.coffer.api.v1.CreatePrincipalRequest;
 import dev.coffer.api.v1.CreateSecretRequest;
+import dev.coffer.api.v1.GrantServiceGrpc;
+import dev.coffer.api.v1.LeakReportServiceGrpc;
+import dev.coffer.api.v1.LifecycleServiceGrpc;
 import dev.coffer.api.v1.LocationServiceGrpc;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
+import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.api.v1.SecretServiceGrpc;
 import dev.coffer.api.v1.TenantServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.testing.CofferExtension;
+import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.InProcessServer;
+import dev.coffer.server.testing.RawBytes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -105,7 +106,7 @@ class TransportGrpcTest {
   @Test
   void leakReport_needsNoToken_butStillChecksItsInput() {
     for (String token : new String[] {null, "cfr_at_" + "x".repeat(49)}) {
-      dev.coffer.server.testing.GrpcAssertions.assertInvalidField("value",
+      GrpcAssertions.assertInvalidField("value",
           () -> call(LeakReportServiceGrpc.getReportLeakMethod(), token));
     }
   }
@@ -142,7 +143,7 @@ class TransportGrpcTest {
     coffer.principals(coffer.vault.adminToken).whoAmI(
         dev.coffer.api.v1.WhoAmIRequest.getDefaultInstance()); // first sign-in is a write
     long auditBefore = coffer.vault.vault.kernel().audit().lastSequence();
-    dev.coffer.server.testing.GrpcAssertions.assertInvalidField("request",
+    GrpcAssertions.assertInvalidField("request",
         () -> ClientCalls.blockingUnaryCall(channel, raw,
             CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), garbage));
     assertEquals(auditBefore, coffer.vault.vault.kernel().audit().lastSequence());
@@ -151,10 +152,10 @@ class TransportGrpcTest {
   @Test
   void unknownEnumValues_areInvalidNamingTheField() {
     String admin = coffer.vault.adminToken;
-    dev.coffer.server.testing.GrpcAssertions.assertInvalidField("kind", () -> coffer
+    GrpcAssertions.assertInvalidField("kind", () -> coffer
         .principals(admin).createPrincipal(CreatePrincipalRequest.newBuilder()
             .setPrincipalId("bob").setKindValue(42).build()));
-    dev.coffer.server.testing.GrpcAssertions.assertInvalidField("security_type", () -> coffer
+    GrpcAssertions.assertInvalidField("security_type", () -> coffer
         .apps(admin).createApplication(CreateApplicationRequest.newBuilder()
             .setClientName("payments_api").setEnvironment("production")
             .setSecurityTypeValue(7).build()));

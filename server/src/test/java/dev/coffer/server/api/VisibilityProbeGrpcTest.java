@@ -21,14 +21,16 @@ import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.service.kernel.VisibilityProbe;
 import dev.coffer.server.service.secrets.SecretRequest;
-import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.CofferExtension;
+import dev.coffer.server.testing.GrpcAssertions;
 import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -90,7 +92,7 @@ class VisibilityProbeGrpcTest {
     grantId = v.sharing().grants().create(aliceCtx, sharedSecret, "bob",
         coffer.vault.clock.instant().plusSeconds(3600)).grantId();
     requestId = v.sharing().accessRequests().create(ctx("default", "bob"), sharedSecret,
-        "incident 7", java.time.Duration.ofHours(1)).requestId();
+        "incident 7", Duration.ofHours(1)).requestId();
   }
 
   CallContext ctx(String tenant, String principal) {
@@ -150,7 +152,7 @@ class VisibilityProbeGrpcTest {
   @Test
   void probingInBulk_recordsAtMostTheCallersBudget_andAnswersAlike() {
     int before = probes(system).size();
-    long limit = dev.coffer.server.service.kernel.VisibilityProbe.RECORDED_PER_CALLER_PER_MINUTE;
+    long limit = VisibilityProbe.RECORDED_PER_CALLER_PER_MINUTE;
     for (int i = 0; i < limit + 5; i++) {
       GrpcAssertions.assertStatus(Status.Code.NOT_FOUND, () -> coffer.secrets(carol).getSecret(
           GetSecretRequest.newBuilder().setName("secrets/" + privateSecret).build()));

@@ -11,6 +11,7 @@ import dev.coffer.server.testing.LocalVaultCluster;
 import dev.coffer.server.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,7 @@ class RaftTlsTest {
 
   @Test
   void aClientWithACertificateFromAnotherCa_cannotPropose() throws Exception {
-    Path elsewhere = java.nio.file.Files.createDirectories(dir.resolve("other"));
+    Path elsewhere = Files.createDirectories(dir.resolve("other"));
     TestCertificates.Ca other = TestCertificates.ca(elsewhere, "other-ca");
     TestCertificates.Pem stranger = TestCertificates.server(elsewhere, other,
         "stranger", 3);

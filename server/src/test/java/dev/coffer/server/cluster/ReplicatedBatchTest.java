@@ -3,10 +3,10 @@ package dev.coffer.server.cluster;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
@@ -161,14 +161,14 @@ class ReplicatedBatchTest {
     assertEquals(ReplicatedBatch.FORMAT_VERSION, ReplicatedBatch.encode(sample(), List.of())[0],
         "no events: the version 1 bytes, unchanged");
     for (int cut = 1; cut < bytes.length; cut++) {
-      assertMalformed(java.util.Arrays.copyOf(bytes, cut));
+      assertMalformed(Arrays.copyOf(bytes, cut));
     }
   }
 
   @Test
   void aVersion2EntryWithoutEvents_isRefused() {
     byte[] v1 = ReplicatedBatch.encode(new Changes());
-    byte[] bytes = java.util.Arrays.copyOf(v1, v1.length + 4); // an event count of 0
+    byte[] bytes = Arrays.copyOf(v1, v1.length + 4); // an event count of 0
     bytes[0] = ReplicatedBatch.FORMAT_VERSION_WITH_EVENTS;
     assertMalformed(bytes);
   }
@@ -183,9 +183,9 @@ class ReplicatedBatchTest {
     assertArrayEquals(utf8("b"), purge.toExclusive());
     assertTrue(ReplicatedBatch.decodeEntry(bytes).changes().list().isEmpty());
     for (int cut = 1; cut < bytes.length; cut++) {
-      assertMalformed(java.util.Arrays.copyOf(bytes, cut));
+      assertMalformed(Arrays.copyOf(bytes, cut));
     }
-    assertMalformed(java.util.Arrays.copyOf(bytes, bytes.length + 1));
+    assertMalformed(Arrays.copyOf(bytes, bytes.length + 1));
   }
 
   private static CofferException assertMalformed(byte[] bytes) {

@@ -18,8 +18,10 @@ import com.google.crypto.tink.util.SecretBytes;
 import dev.coffer.server.domain.SealedSecret;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.testing.StorageScan;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.HexFormat;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +57,7 @@ class KeyringTest {
     byte[] token = upgraded.pageTokens().seal(ad("cursor"), ad("listing-a"));
     Keyring reopened = Keyring.open(root, store);
     assertEquals("cursor", new String(reopened.pageTokens().open(token, ad("listing-a"))
-        .orElseThrow(), java.nio.charset.StandardCharsets.UTF_8));
+        .orElseThrow(), StandardCharsets.UTF_8));
     assertTrue(reopened.pageTokens().open(token, ad("listing-b")).isEmpty());
     assertEquals(2, store.writeAllCalls);
   }
@@ -162,8 +164,8 @@ class KeyringTest {
     Keyring reopened = Keyring.open(root, store);
 
     assertTrue(reopened.verifierMac().verify(verifier, value, AD));
-    assertEquals(java.util.HexFormat.of().formatHex(lookup),
-        java.util.HexFormat.of().formatHex(reopened.lookupKeys().primary(value)));
+    assertEquals(HexFormat.of().formatHex(lookup),
+        HexFormat.of().formatHex(reopened.lookupKeys().primary(value)));
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.testing.StorageScan;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class TinkVerifierMacTest {
   @Test
   void malformedVerifiers_areFalseNotErrors() {
     byte[] verifier = mac.compute(SecretValue.ofString(VALUE), ad("ctx"));
-    byte[] truncated = java.util.Arrays.copyOf(verifier, verifier.length - 1);
+    byte[] truncated = Arrays.copyOf(verifier, verifier.length - 1);
     byte[] flipped = verifier.clone();
     flipped[verifier.length - 1] ^= 1;
     assertFalse(mac.verify(null, SecretValue.ofString(VALUE), ad("ctx")));

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -146,7 +147,7 @@ final class FuzzWorld implements AutoCloseable {
 
   /** The callers' token values (confidential: never in a status). */
   List<String> tokenValues() {
-    return tokens.values().stream().filter(java.util.Objects::nonNull).toList();
+    return tokens.values().stream().filter(Objects::nonNull).toList();
   }
 
   <S extends AbstractStub<S>> S stub(S stub, String token) {

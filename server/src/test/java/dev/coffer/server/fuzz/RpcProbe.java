@@ -8,6 +8,8 @@ import dev.coffer.server.api.ErrorMapper;
 import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.fuzz.FuzzWorld.Caller;
 import dev.coffer.server.store.RocksDatabase;
+import dev.coffer.server.store.Table;
+import dev.coffer.server.store.records.pb.AuditRec;
 import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.RawBytes;
 import dev.coffer.server.testing.StorageScan;
@@ -22,12 +24,15 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.StatusProto;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
@@ -58,14 +63,14 @@ final class RpcProbe {
 
   private final FuzzWorld world;
   private final RocksDatabase rocks;
-  private final dev.coffer.server.audit.ChainedAuditLog audit;
-  private final java.util.concurrent.atomic.AtomicBoolean echoes =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final ChainedAuditLog audit;
+  private final AtomicBoolean echoes =
+      new AtomicBoolean();
 
   RpcProbe(FuzzWorld world) {
     this.world = world;
     this.rocks = world.coffer.vault.vault.storage().rocks();
-    this.audit = (dev.coffer.server.audit.ChainedAuditLog) world.coffer.vault.vault.kernel()
+    this.audit = (ChainedAuditLog) world.coffer.vault.vault.kernel()
         .audit();
   }
 
@@ -117,8 +122,8 @@ final class RpcProbe {
     try {
       var store = world.coffer.vault.vault.storage().store();
       long seq = audit.lastSequence();
-      var rec = dev.coffer.server.store.records.pb.AuditRec.parseFrom(store.get(
-          dev.coffer.server.store.Table.AUDIT, java.nio.ByteBuffer.allocate(8).putLong(seq)
+      var rec = AuditRec.parseFrom(store.get(
+          Table.AUDIT, ByteBuffer.allocate(8).putLong(seq)
               .array()).orElseThrow());
       return rec.getAction() + " " + rec.getOutcome() + " " + rec.getReason() + " "
           + rec.getTarget();
@@ -154,7 +159,7 @@ final class RpcProbe {
     String text = (answer.status().getDescription() == null ? ""
         : answer.status().getDescription()) + (answer.trailers() == null ? ""
         : answer.trailers().toString());
-    List<String> confidential = new java.util.ArrayList<>(world.tokenValues());
+    List<String> confidential = new ArrayList<>(world.tokenValues());
     confidential.add(world.secretValue);
     for (String value : confidential) {
       if (text.contains(value)) {

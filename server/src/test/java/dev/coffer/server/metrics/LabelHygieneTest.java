@@ -34,6 +34,7 @@ import dev.coffer.server.testing.CofferExtension;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,7 +170,7 @@ class LabelHygieneTest {
     return offending;
   }
 
-  private static void assertThrowsOrMismatch(java.util.function.BooleanSupplier verify) {
+  private static void assertThrowsOrMismatch(BooleanSupplier verify) {
     try {
       assertFalse(verify.getAsBoolean());
     } catch (StatusRuntimeException e) {

@@ -29,7 +29,9 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -76,7 +78,14 @@ public final class ClusterNode implements AutoCloseable {
     return t;
   });
   private final AtomicLong forwarded = new AtomicLong();
-  private final ReadBarrier reads = new ReadBarrier(this::readIndexRound);
+  private final ExecutorService barrierRounds = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "coffer-cluster-read-barrier");
+    t.setDaemon(true);
+    return t;
+  });
+  private final ReadBarrier reads = new ReadBarrier(this::readIndexRound, barrierRounds);
+  private final ClientId barrierClient = ClientId.randomId();
+  private final AtomicLong barrierCalls = new AtomicLong();
   private final long applyWaitMillis;
   private final Parameters parameters;
   private volatile EntryListener entries = EntryListener.NONE;
@@ -291,9 +300,29 @@ public final class ClusterNode implements AutoCloseable {
     return reads.await();
   }
 
+  /**
+   * One ReadIndex round, handed straight to this node's own Raft server (no client, no RPC to
+   * itself): on the leader, Ratis answers from its lease with its commit index, without a
+   * network round; on a follower, the server asks the leader for it. Either way the round
+   * completes once this node has applied that index.
+   */
   private CompletableFuture<?> readIndexRound() {
-    return client.async().sendReadOnlyUnordered(Message.EMPTY,
-        RaftPeerId.valueOf(config.nodeId())).thenApply(reply -> {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(barrierClient)
+        .setServerId(RaftPeerId.valueOf(config.nodeId()))
+        .setGroupId(GROUP_ID)
+        .setCallId(barrierCalls.incrementAndGet())
+        .setMessage(Message.EMPTY)
+        .setType(RaftClientRequest.readRequestType())
+        .setTimeoutMs(ReadBarrier.ROUND_MILLIS)
+        .build();
+    CompletableFuture<RaftClientReply> replied;
+    try {
+      replied = server.submitClientRequestAsync(request);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return replied.thenApply(reply -> {
           if (!reply.isSuccess()) {
             throw new CofferException(Reason.STORAGE_FAILURE, "no linearizable read now: "
                 + (reply.getException() == null ? "no reason given"
@@ -395,6 +424,7 @@ public final class ClusterNode implements AutoCloseable {
       throw new CofferException(Reason.STORAGE_FAILURE, "the Raft server did not close", e);
     } finally {
       localApply.shutdownNow();
+      barrierRounds.shutdownNow();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.coffer.server.cluster;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -17,6 +18,11 @@ import java.util.function.Supplier;
  * {@link #GIVE_UP_MILLIS} have passed since their first round; then they fail. So a new
  * leader serves the barrier within about a round of its election.
  *
+ * <p>A round may complete on the thread that started it (on the leader, whose lease answers at
+ * once): the next round is therefore always started from {@link #rounds}, never from inside the
+ * completion of the previous one, so a steady stream of readers cannot nest rounds on one
+ * stack.
+ *
  * <p>Thread-safe.
  */
 final class ReadBarrier {
@@ -26,12 +32,17 @@ final class ReadBarrier {
   static final long GIVE_UP_MILLIS = 10_000;
 
   private final Supplier<CompletableFuture<?>> round;
+  private final Executor rounds;
   private CompletableFuture<Void> next; // guarded by this: the round callers join now
   private boolean inFlight; // guarded by this
 
-  /** {@code round} starts one barrier: it completes once this node may serve a read. */
-  ReadBarrier(Supplier<CompletableFuture<?>> round) {
+  /**
+   * @param round starts one barrier: it completes once this node may serve a read
+   * @param rounds where a round that follows another is started
+   */
+  ReadBarrier(Supplier<CompletableFuture<?>> round, Executor rounds) {
     this.round = round;
+    this.rounds = rounds;
   }
 
   /** Completes once a round that started after this call has completed. */
@@ -81,7 +92,8 @@ final class ReadBarrier {
         waiters.completeExceptionally(failure);
       }
       if (following != null) {
-        run(following, System.nanoTime());
+        long firstOfNext = System.nanoTime();
+        rounds.execute(() -> run(following, firstOfNext));
       }
     });
   }

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collections;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ReadBarrierTest {
@@ -20,7 +24,7 @@ class ReadBarrierTest {
       rounds.add(round);
     }
     return round;
-  });
+  }, Runnable::run);
 
   private CompletableFuture<Object> round(int i) {
     synchronized (rounds) {
@@ -60,5 +64,39 @@ class ReadBarrierTest {
     assertFalse(caller.isDone());
     round(1).complete(null);
     caller.get(5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * On the leader a round completes on the thread that starts it; with a reader arriving during
+   * every round, starting the next round inside the previous one's completion would nest 20,000
+   * rounds on one stack (a StackOverflowError inside a future: every caller would hang).
+   */
+  @Test
+  void roundsThatCompleteAtOnce_underSteadyArrivals_doNotNestOnOneStack() throws Exception {
+    int rounds = 20_000;
+    AtomicInteger started = new AtomicInteger();
+    List<CompletableFuture<Void>> callers = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try {
+      ReadBarrier[] leader = new ReadBarrier[1];
+      leader[0] = new ReadBarrier(() -> {
+        if (started.incrementAndGet() < rounds) {
+          callers.add(leader[0].await()); // a reader arrives while this round runs
+        }
+        return CompletableFuture.completedFuture(null);
+      }, executor);
+      callers.add(leader[0].await());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (started.get() < rounds && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(rounds, started.get(), "every round ran");
+      for (CompletableFuture<Void> caller : List.copyOf(callers)) {
+        caller.get(10, TimeUnit.SECONDS);
+      }
+      assertEquals(rounds, callers.size());
+    } finally {
+      executor.shutdownNow();
+    }
   }
 }

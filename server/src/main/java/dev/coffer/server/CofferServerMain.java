@@ -223,6 +223,7 @@ public final class CofferServerMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    CommonPoolParallelism.atLeastTwoUnlessSet();
     NettyLeakSampling.offUnlessSet();
     System.exit(run(args));
   }

@@ -28,6 +28,11 @@ class GoldenRecordsTest {
   }
 
   @Test
+  void tenantsDecodeAndEncodeAsWritten() throws IOException {
+    check(GoldenRecords.tenants());
+  }
+
+  @Test
   void applicationsDecodeAndEncodeAsWritten() throws IOException {
     check(GoldenRecords.applications());
   }

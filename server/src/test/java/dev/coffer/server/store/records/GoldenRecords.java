@@ -64,6 +64,18 @@ final class GoldenRecords {
     return new Set<>("tenant.hex", m, RecordCodec::encode, RecordCodec::tenant);
   }
 
+  /** Tenants with {@code federated_user_sign_in_only} (#19), on and off. */
+  static Set<Tenant> tenantsV2() {
+    Map<String, Tenant> m = new LinkedHashMap<>();
+    m.put("federated_only", new Tenant("t-golden", new TenantPolicy(true, Duration.ofDays(90),
+        Duration.ofDays(30), Duration.ofHours(12), Duration.ofDays(3), true), T0,
+        T0.plusSeconds(60)));
+    m.put("tokens_allowed", new Tenant("t-fresh", new TenantPolicy(false, Duration.ofDays(60),
+        Duration.ofDays(20), Duration.ofHours(6), Duration.ofDays(2), false), T0.plusMillis(1),
+        null));
+    return new Set<>("tenant-v2.hex", m, RecordCodec::encode, RecordCodec::tenant);
+  }
+
   static Set<Application> applications() {
     Map<String, Application> m = new LinkedHashMap<>();
     int i = 0;

@@ -44,10 +44,11 @@ public final class DirectoryModule {
     KvStore store = storage.store();
     Governance gov = kernel.governance();
     TenantRepository tenantRepo = new TenantRepository(store);
-    this.tenants = new Tenants(tenantRepo, new LocationRepository(store), gov);
-    this.principals = new Principals(tenantRepo, gov);
     this.tokenRepo = new TokenRepository(store);
     tokenRepo.backfillPrincipalIndex();
+    this.tenants = new Tenants(tenantRepo, new LocationRepository(store), tokenRepo, gov,
+        lifecycle.events());
+    this.principals = new Principals(tenantRepo, gov);
     this.tokens = new Tokens(tokenRepo, tenantRepo, keys.generator(), keys.lookupKeys(),
         keys.ids(), gov, lifecycle.events());
     this.scopes = new Scopes(new ScopeRepository(store), tenantRepo, gov);

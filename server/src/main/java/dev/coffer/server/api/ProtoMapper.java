@@ -84,7 +84,8 @@ final class ProtoMapper {
             .setMaxAccessDuration(Durations.fromSeconds(
                 t.policy().maxAccessDuration().getSeconds()))
             .setRequestDecisionWindow(Durations.fromSeconds(
-                t.policy().requestDecisionWindow().getSeconds())))
+                t.policy().requestDecisionWindow().getSeconds()))
+            .setFederatedUserSignInOnly(t.policy().federatedUserSignInOnly()))
         .setCreateTime(timestamp(t.createTime()))
         .build();
   }

@@ -3,6 +3,11 @@ package dev.coffer.server.domain;
 /** What an audit event records. */
 public enum AuditAction {
   TENANT_CREATE,
+  /**
+   * A tenant's policy replaced by the system administrator; the reason names the fields
+   * that changed and how many USER tokens the change revoked.
+   */
+  TENANT_POLICY_UPDATE,
   PRINCIPAL_CREATE,
   TOKEN_ISSUE,
   TOKEN_REVOKE,

@@ -26,6 +26,11 @@ public enum Reason {
    * tenant's first admin before anyone in it signed in.
    */
   CROSS_TENANT_CREDENTIAL(Kind.DENIED),
+  /**
+   * A token for a person asked of IssueToken in a tenant whose policy has
+   * {@code federated_user_sign_in_only}: people sign in with {@code coffer login}.
+   */
+  FEDERATED_SIGN_IN_REQUIRED(Kind.DENIED),
   SECRET_EXPIRED(Kind.DENIED),
   SECRET_REVOKED(Kind.DENIED),
   /** The secret was reported leaked: it neither verifies nor reveals until released. */

@@ -22,4 +22,9 @@ public record Tenant(String tenantId, TenantPolicy policy, Instant createTime,
   public Tenant signedInAt(Instant time) {
     return new Tenant(tenantId, policy, createTime, time);
   }
+
+  /** This tenant under {@code newPolicy}; everything else unchanged. */
+  public Tenant withPolicy(TenantPolicy newPolicy) {
+    return new Tenant(tenantId, newPolicy, createTime, firstSignInTime);
+  }
 }

@@ -21,6 +21,7 @@ import dev.coffer.api.v1.RotateKekRequest;
 import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.api.v1.SecurityType;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.server.domain.TenantPolicy;
 import dev.coffer.server.service.lifecycle.LifecycleMonitor;
 import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.TestVault;
@@ -161,9 +162,27 @@ final class FuzzWorld implements AutoCloseable {
    * calls, never inside a measured one.
    */
   void heal() {
+    allowUserTokensAgain("default");
+    allowUserTokensAgain(TENANT);
     heal(Caller.SYSTEM_ADMIN, "default", "admin");
     heal(Caller.TENANT_ADMIN, TENANT, "ada");
     heal(Caller.USER, TENANT, "uma");
+  }
+
+  /**
+   * Turns {@code federated_user_sign_in_only} off again where a fuzzed UpdateTenantPolicy
+   * turned it on (it revoked the people's tokens and refuses them new ones), so the callers
+   * that are people can be given tokens again.
+   */
+  private void allowUserTokensAgain(String tenant) {
+    var tenants = coffer.vault.vault.directory().tenants();
+    var system = coffer.vault.admin();
+    TenantPolicy p = tenants.get(system, tenant).policy();
+    if (p.federatedUserSignInOnly()) {
+      tenants.updatePolicy(system, tenant, new TenantPolicy(p.allowNeverExpire(),
+          p.maxSecretLifetime(), p.maxTokenLifetime(), p.maxAccessDuration(),
+          p.requestDecisionWindow(), false));
+    }
   }
 
   private void heal(Caller caller, String tenant, String principal) {

@@ -159,6 +159,10 @@ final class SeedRequests {
         w -> CreateTenantRequest.newBuilder().setTenantId("globex").setPolicy(TenantPolicy
             .newBuilder().setAllowNeverExpire(true).setMaxSecretLifetime(Durations.fromDays(90))
             .setMaxAccessDuration(Durations.fromHours(12))).build());
+    m.put(TenantServiceGrpc.getUpdateTenantPolicyMethod().getFullMethodName(),
+        w -> UpdateTenantPolicyRequest.newBuilder().setName("tenants/" + FuzzWorld.TENANT)
+            .setPolicy(TenantPolicy.newBuilder().setMaxTokenLifetime(Durations.fromDays(30))
+                .setRequestDecisionWindow(Durations.fromDays(2))).build());
     m.put(TenantServiceGrpc.getGetTenantMethod().getFullMethodName(),
         w -> GetTenantRequest.newBuilder().setName("tenants/" + FuzzWorld.TENANT).build());
     m.put(PrincipalServiceGrpc.getCreatePrincipalMethod().getFullMethodName(),

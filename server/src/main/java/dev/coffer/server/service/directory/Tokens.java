@@ -86,6 +86,13 @@ public final class Tokens {
    * lifecycle notice the target (and a service's owner) sees, and for a USER it revokes
    * every token the user holds in the same batch, as a password reset would.
    *
+   * <p>This is the admin path. In a tenant whose policy has {@code federatedUserSignInOnly}
+   * it refuses every USER target, the caller itself included (FEDERATED_SIGN_IN_REQUIRED,
+   * audited like any denial): the identity Login, which mints through {@link #mint} without
+   * this check, is then the one way a person gets a token. A token for a USER commits only
+   * while the tenant record is still the one the decision read, so it never lands after a
+   * concurrent switch of that policy (CONCURRENT_CHANGE instead).
+   *
    * @param ttl null for the default (30 days)
    */
   public synchronized Issued issue(CallContext ctx, String tenantId, String principalId,
@@ -113,6 +120,9 @@ public final class Tokens {
     boolean forOther = !isSelf(ctx, target);
     Changes changes = new Changes();
     int revoked = 0;
+    if (target.kind() == PrincipalKind.USER) {
+      tenants.guard(changes, t);
+    }
     if (forOther && target.kind() == PrincipalKind.USER) {
       Instant now = clock.instant();
       for (AccessToken existing : tokens.activeOf(tenant, principalId, now)) {
@@ -167,7 +177,11 @@ public final class Tokens {
         name, outcome, reason, ctx.requestId(), ctx.peer());
   }
 
-  /** Stages a new token for {@code principalId}; used by {@link #issue} and bootstrap. */
+  /**
+   * Stages a new token for {@code principalId}; used by {@link #issue} and bootstrap. It asks
+   * no policy (callers decide): the tenant switch {@code federatedUserSignInOnly} is checked
+   * in {@link #issue} only, so a federated sign-in minting here is not blocked by it.
+   */
   Issued mint(Changes changes, String tenantId, String principalId, Duration ttl,
       String description) {
     SecretValue value = generator.generate(ValueFormat.ACCESS_TOKEN);

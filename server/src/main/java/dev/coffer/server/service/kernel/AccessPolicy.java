@@ -23,7 +23,11 @@ import java.util.Locale;
  */
 public final class AccessPolicy {
 
-  /** Creating tenants: the system administrator only. */
+  /**
+   * Creating tenants and replacing a tenant's policy: the system administrator only. A
+   * tenant's own admins may not loosen its policy (turn admin-issued user tokens back on,
+   * say): that is the insider the policy guards against.
+   */
   public Decision manageTenants(Principal caller) {
     return caller.systemAdmin() ? Decision.ALLOW
         : Decision.deny(Reason.NOT_SYSTEM_ADMIN, "only the system administrator manages tenants");
@@ -51,12 +55,22 @@ public final class AccessPolicy {
    *       principal's owner (the service's own tokens only);
    *   <li>inside another tenant: the system administrator only, and only for that
    *       tenant's first admin (a USER admin that has never signed in, in a tenant where
-   *       nobody has signed in yet), which is how a new tenant is handed over.
+   *       nobody has signed in yet), which is how a new tenant is handed over;
+   *   <li>never for a USER of a tenant whose policy has {@code federatedUserSignInOnly},
+   *       the caller itself included ({@code FEDERATED_SIGN_IN_REQUIRED}): people of such a
+   *       tenant sign in through the identity Login only, which mints its tokens without
+   *       asking this rule.
    * </ul>
    * What such an issuance leaves (revoked tokens, audit events, lifecycle notice) is
    * {@link dev.coffer.server.service.directory.Tokens#issue}'s part.
    */
   public Decision issueToken(Principal caller, Principal target, Tenant targetTenant) {
+    if (target.kind() == PrincipalKind.USER
+        && targetTenant.policy().federatedUserSignInOnly()) {
+      return Decision.deny(Reason.FEDERATED_SIGN_IN_REQUIRED, "tenant "
+          + targetTenant.tenantId() + " lets people sign in only through its identity "
+          + "provider: they run `coffer login`; tokens are issued here for services only");
+    }
     boolean sameTenant = caller.tenantId().equals(target.tenantId());
     if (sameTenant && caller.principalId().equals(target.principalId())) {
       return Decision.ALLOW;

@@ -172,6 +172,14 @@ public final class LifecycleEvents implements AutoCloseable {
   }
 
   /**
+   * Publishes that the system administrator replaced {@code tenantId}'s policy, to its admins
+   * (also on a watch whose token that change revoked: it is how the admin notices).
+   */
+  public void tenantPolicyUpdated(String tenantId, Instant at) {
+    safely(() -> publish(LifecycleNotice.tenantPolicyUpdated(tenantId, at)));
+  }
+
+  /**
    * Re-checks every open watch's credential, ending those whose token was revoked or expired
    * (UNAUTHENTICATED); {@link LifecycleMonitor} calls it every tick, on the dispatcher so
    * that no notice is delivered between a failed check and the end of the watch.
@@ -260,7 +268,7 @@ public final class LifecycleEvents implements AutoCloseable {
     for (LifecycleSubscription s : subs) {
       try {
         if (s.wants(n) && n.audience().admits(s.principal(), n.tenantId(), policy, app)
-            && (tellsOfOwnCredential(n, s) || s.revalidate())) {
+            && (tellsOfOwnCredential(n, s) || tellsAdminsOfPolicy(n) || s.revalidate())) {
           s.offer(n);
         }
       } catch (RuntimeException e) {
@@ -277,6 +285,14 @@ public final class LifecycleEvents implements AutoCloseable {
   private static boolean tellsOfOwnCredential(LifecycleNotice n, LifecycleSubscription s) {
     return n.audience().kind() == LifecycleNotice.Audience.Kind.CREDENTIAL
         && s.principal().principalId().equals(n.audience().party());
+  }
+
+  /**
+   * A tenant policy change that revoked the people's tokens (federated sign-in only) still
+   * reaches the admins' watches opened with those tokens; they end at their next re-check.
+   */
+  private static boolean tellsAdminsOfPolicy(LifecycleNotice n) {
+    return n.audience().kind() == LifecycleNotice.Audience.Kind.TENANT;
   }
 
   private void failAll(CofferException why) {

@@ -79,6 +79,15 @@ public record LifecycleNotice(Type type, String tenantId, String resource, Strin
   }
 
   /**
+   * A tenant's policy replaced by the system administrator: state {@code POLICY_UPDATED}
+   * on {@code tenants/{id}}, for the tenant's admins.
+   */
+  static LifecycleNotice tenantPolicyUpdated(String tenantId, Instant at) {
+    return new LifecycleNotice(Type.STATE_CHANGED, tenantId, "tenants/" + tenantId,
+        "POLICY_UPDATED", null, null, at, "", new Audience(Audience.Kind.TENANT, null, ""));
+  }
+
+  /**
    * Who may hear of a notice, by the rules of {@link AccessPolicy}: a secret's notices go to
    * whoever may see its metadata; a grant's to its grantee and those who govern access to
    * the secret; a request's to its requester and those who may decide it.
@@ -91,7 +100,7 @@ public record LifecycleNotice(Type type, String tenantId, String resource, Strin
   public record Audience(Kind kind, SecretMetadata secret, String party, String partyOwner) {
 
     /** What the notice is about. */
-    public enum Kind { SECRET, GRANT, REQUEST, CREDENTIAL }
+    public enum Kind { SECRET, GRANT, REQUEST, CREDENTIAL, TENANT }
 
     public Audience(Kind kind, SecretMetadata secret, String party) {
       this(kind, secret, party, "");
@@ -128,6 +137,7 @@ public record LifecycleNotice(Type type, String tenantId, String resource, Strin
             || (secret != null && policy.governAccess(p, secret, null).allowed());
         case CREDENTIAL -> p.principalId().equals(party) || p.admin()
             || (!partyOwner.isEmpty() && p.principalId().equals(partyOwner));
+        case TENANT -> p.admin();
       };
     }
   }

@@ -75,6 +75,7 @@ final class RecordCodec {
         .setMaxAccessDurationSeconds(t.policy().maxAccessDuration().getSeconds())
         .setRequestDecisionWindowSeconds(t.policy().requestDecisionWindow().getSeconds())
         .setFirstSignInTimeMillis(millis(t.firstSignInTime()))
+        .setFederatedUserSignInOnly(t.policy().federatedUserSignInOnly())
         .build().toByteArray();
   }
 
@@ -86,7 +87,8 @@ final class RecordCodec {
             Duration.ofSeconds(r.getMaxSecretLifetimeSeconds()),
             Duration.ofSeconds(r.getMaxTokenLifetimeSeconds()),
             orDefault(r.getMaxAccessDurationSeconds(), defaults.maxAccessDuration()),
-            orDefault(r.getRequestDecisionWindowSeconds(), defaults.requestDecisionWindow())),
+            orDefault(r.getRequestDecisionWindowSeconds(), defaults.requestDecisionWindow()),
+            r.getFederatedUserSignInOnly()),
         instant(r.getCreateTimeMillis()), instant(r.getFirstSignInTimeMillis()));
   }
 

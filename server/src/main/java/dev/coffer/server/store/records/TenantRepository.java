@@ -1,6 +1,8 @@
 package dev.coffer.server.store.records;
 
+import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Principal;
+import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.Tenant;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KeyValue;
@@ -28,6 +30,24 @@ public final class TenantRepository {
   public void stage(Changes changes, Tenant tenant) {
     changes.put(Table.TENANTS, Keys.builder().str(tenant.tenantId()).build(),
         RecordCodec.encode(tenant));
+  }
+
+  /**
+   * Makes {@code changes} apply only while the stored tenant is still {@code decidedOn}: a
+   * write decided under a tenant's policy (a token for a person, a policy replacement)
+   * never lands after a concurrent change of that policy. Compares the stored bytes, so a
+   * record in an older format guards as well.
+   *
+   * @throws CofferException CONCURRENT_CHANGE if the tenant already differs (or is gone)
+   */
+  public void guard(Changes changes, Tenant decidedOn) {
+    byte[] key = Keys.builder().str(decidedOn.tenantId()).build();
+    Optional<byte[]> stored = store.get(Table.TENANTS, key);
+    if (stored.isEmpty() || !RecordCodec.tenant(stored.get()).equals(decidedOn)) {
+      throw new CofferException(Reason.CONCURRENT_CHANGE, "tenant " + decidedOn.tenantId()
+          + " changed while this call was decided; retry it");
+    }
+    changes.expect(Table.TENANTS, key, stored.get());
   }
 
   public Optional<Principal> principal(String tenantId, String principalId) {

@@ -12,6 +12,8 @@ import dev.coffer.server.domain.SecretKind;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.domain.StoredSecret;
+import dev.coffer.server.domain.Tenant;
+import dev.coffer.server.domain.TenantPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,33 @@ final class GoldenRecords {
     m.put("service", new Principal("t-golden", "svc-deploy", PrincipalKind.SERVICE, false,
         false, T0.plusMillis(1), "alice", T0.plusSeconds(120)));
     return new Set<>("principal.hex", m, RecordCodec::encode, RecordCodec::principal);
+  }
+
+  /**
+   * Tenants as written before {@code federated_user_sign_in_only} existed: one with every
+   * policy field set, one that never had a sign-in. They must read as the switch off.
+   */
+  static Set<Tenant> tenants() {
+    Map<String, Tenant> m = new LinkedHashMap<>();
+    m.put("signed_in", new Tenant("t-golden", new TenantPolicy(true, Duration.ofDays(90),
+        Duration.ofDays(30), Duration.ofHours(12), Duration.ofDays(3)), T0,
+        T0.plusSeconds(60)));
+    m.put("never_signed_in", new Tenant("t-fresh", new TenantPolicy(false,
+        Duration.ofDays(730), Duration.ofDays(365), Duration.ofDays(30), Duration.ofDays(7)),
+        T0.plusMillis(1), null));
+    return new Set<>("tenant.hex", m, RecordCodec::encode, RecordCodec::tenant);
+  }
+
+  /** Tenants with {@code federated_user_sign_in_only} (#19), on and off. */
+  static Set<Tenant> tenantsV2() {
+    Map<String, Tenant> m = new LinkedHashMap<>();
+    m.put("federated_only", new Tenant("t-golden", new TenantPolicy(true, Duration.ofDays(90),
+        Duration.ofDays(30), Duration.ofHours(12), Duration.ofDays(3), true), T0,
+        T0.plusSeconds(60)));
+    m.put("tokens_allowed", new Tenant("t-fresh", new TenantPolicy(false, Duration.ofDays(60),
+        Duration.ofDays(20), Duration.ofHours(6), Duration.ofDays(2), false), T0.plusMillis(1),
+        null));
+    return new Set<>("tenant-v2.hex", m, RecordCodec::encode, RecordCodec::tenant);
   }
 
   static Set<Application> applications() {

@@ -28,6 +28,23 @@ class GoldenRecordsTest {
   }
 
   @Test
+  void tenantsDecodeAndEncodeAsWritten() throws IOException {
+    check(GoldenRecords.tenants());
+  }
+
+  @Test
+  void tenantsWithTheFederatedSignInSwitch_decodeAndEncodeAsWritten() throws IOException {
+    check(GoldenRecords.tenantsV2());
+  }
+
+  @Test
+  void aTenantWrittenBeforeTheSwitch_readsWithItOff() throws IOException {
+    for (byte[] old : read(GoldenRecords.tenants().file()).values()) {
+      assertEquals(false, RecordCodec.tenant(old).policy().federatedUserSignInOnly());
+    }
+  }
+
+  @Test
   void applicationsDecodeAndEncodeAsWritten() throws IOException {
     check(GoldenRecords.applications());
   }

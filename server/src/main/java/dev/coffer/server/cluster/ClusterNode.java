@@ -1,6 +1,7 @@
 package dev.coffer.server.cluster;
 
 import dev.coffer.server.audit.CheckpointSigner;
+import dev.coffer.server.cluster.DirectEntries.Applied;
 import dev.coffer.server.config.ClusterConfig;
 import dev.coffer.server.config.HostPort;
 import dev.coffer.server.domain.CofferException;
@@ -56,7 +57,8 @@ import org.apache.ratis.util.TimeDuration;
  * expectations failed completes with CONCURRENT_CHANGE and changed nothing; a group without a
  * leader for longer than the client's retry budget completes with UNAVAILABLE. Every node may
  * propose: a follower's entries go to the leader through Ratis's client (it follows
- * NotLeaderException redirects), so calls never see "not leader".
+ * NotLeaderException redirects), so calls never see "not leader"; the leader hands its own
+ * straight to its Raft server ({@link DirectProposer}).
  *
  * <p>Security: entries are described in logs and messages by their size only; with TLS, a
  * peer or client without a certificate from the configured CA is refused by the transport.
@@ -87,6 +89,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ClientId barrierClient = ClientId.randomId();
   private final AtomicLong barrierCalls = new AtomicLong();
   private final long applyWaitMillis;
+  private final DirectProposer direct;
   private final Parameters parameters;
   private volatile EntryListener entries = EntryListener.NONE;
 
@@ -100,6 +103,8 @@ public final class ClusterNode implements AutoCloseable {
     this.server = server;
     this.client = client;
     this.applyWaitMillis = applyWaitMillis;
+    this.direct = new DirectProposer(server, GROUP_ID, RaftPeerId.valueOf(config.nodeId()),
+        machine.directEntries(), applyWaitMillis);
   }
 
   /**
@@ -235,10 +240,13 @@ public final class ClusterNode implements AutoCloseable {
       forwarded.incrementAndGet();
     }
     long start = System.nanoTime();
+    Message message = ReplicatedBatch.message(entry);
+    CompletableFuture<Applied> sent = isLeader()
+        ? direct.propose(message, () -> viaClient(message))
+        : viaClient(message);
     // The listener runs before the caller's future completes, so a caller that waited sees
     // its entry counted.
-    return client.async().send(ReplicatedBatch.message(entry))
-        .thenApplyAsync(this::appliedHere, localApply)
+    return sent.thenApplyAsync(this::appliedHere, localApply)
         .whenComplete((ok, failure) -> tell(entry.length, events, start, failure == null));
   }
 
@@ -264,15 +272,22 @@ public final class ClusterNode implements AutoCloseable {
     return parameters;
   }
 
-  private Void appliedHere(RaftClientReply reply) {
-    if (!reply.isSuccess()) {
-      throw new CofferException(Reason.STORAGE_FAILURE, "the cluster refused the write: "
-          + (reply.getException() == null ? "no reason given"
-              : reply.getException().getClass().getSimpleName()));
-    }
-    ApplyOutcome outcome = ApplyOutcome.decode(reply.getMessage().getContent().toByteArray());
+  /** Through the Raft client, which finds the leader (a follower's entries, always). */
+  private CompletableFuture<Applied> viaClient(Message message) {
+    return client.async().send(message).thenApply(reply -> {
+      if (!reply.isSuccess()) {
+        throw new CofferException(Reason.STORAGE_FAILURE, "the cluster refused the write: "
+            + (reply.getException() == null ? "no reason given"
+                : reply.getException().getClass().getSimpleName()));
+      }
+      return new Applied(reply.getLogIndex(), reply.getMessage().getContent().toByteArray());
+    });
+  }
+
+  private Void appliedHere(Applied applied) {
+    ApplyOutcome outcome = ApplyOutcome.decode(applied.outcome());
     try {
-      if (!machine.awaitApplied(reply.getLogIndex(), applyWaitMillis)) {
+      if (!machine.awaitApplied(applied.index(), applyWaitMillis)) {
         throw new CofferException(Reason.STORAGE_FAILURE,
             "the write committed but this node has not applied it yet; read again shortly");
       }

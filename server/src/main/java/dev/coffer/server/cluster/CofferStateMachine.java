@@ -86,6 +86,7 @@ public final class CofferStateMachine extends BaseStateMachine {
   private final CheckpointSnapshotStorage storage;
   private final AtomicLong snapshotsInstalled = new AtomicLong();
   private final AtomicLong leaderChanges = new AtomicLong();
+  private final DirectEntries directEntries = new DirectEntries();
   private final Object appliedMonitor = new Object();
   private volatile Consumer<Changes> onApplied = changes -> { };
   private volatile Runnable onReinitialized = () -> { };
@@ -314,6 +315,11 @@ public final class CofferStateMachine extends BaseStateMachine {
     return ReplicatedBatch.describe(entry.getLogData().size());
   }
 
+  /** The entries this node proposed to its own server, awaiting their apply here. */
+  DirectEntries directEntries() {
+    return directEntries;
+  }
+
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
@@ -325,8 +331,9 @@ public final class CofferStateMachine extends BaseStateMachine {
     ApplyOutcome outcome = apply(data, termIndex);
     updateLastAppliedTermIndex(termIndex);
     signalApplied();
-    Message reply = Message.valueOf(ByteString.copyFrom(outcome.encode()));
-    return CompletableFuture.completedFuture(reply);
+    byte[] encoded = outcome.encode();
+    directEntries.applied(entry.getStateMachineLogEntry(), termIndex.getIndex(), encoded);
+    return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(encoded)));
   }
 
   /**

@@ -107,7 +107,11 @@ public final class Vault implements AutoCloseable {
           settings.auditCheckpointInterval());
       if (!node.awaitReady(2 * timeouts.proposeMillis())) {
         throw new CofferException(Reason.STORAGE_FAILURE, "cluster node " + cluster.nodeId()
-            + " found no leader it could catch up with: is a majority of --cluster-peers up?");
+            + (cluster.join() ? " was not added to the group in time (--cluster-join): run "
+                + "coffer cluster add " + cluster.nodeId() + " " + cluster.address().host()
+                + ":" + cluster.address().port() + " on a member, and start this node again"
+                : " found no leader it could catch up with: is a majority of --cluster-peers "
+                + "up?"));
       }
       if (cluster.seed()) {
         // The new group's log starts empty while the store holds the whole vault: a snapshot

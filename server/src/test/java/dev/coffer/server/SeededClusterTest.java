@@ -140,13 +140,22 @@ class SeededClusterTest {
     cluster.seed(survivor);
     assertTrue(CofferStateMachine.storedAppliedTermIndex(cluster.vault(survivor).storage()
         .store()).orElseThrow().getIndex() < 10, "the new group's index, not the old one's");
+    int joiner = -1;
     for (int i = 0; i < 3; i++) {
       if (i != survivor) {
         cluster.addAndJoin(survivor, i);
+        joiner = i;
       }
     }
     assertEveryNodeHas(written, keysets);
     assertOneChainEverywhere(before);
+
+    // A member restarted with --cluster-join still given is a member at once (its stored
+    // configuration names it): it is not waiting to be added again.
+    cluster.stop(joiner);
+    cluster.set(joiner, cluster.joinAsync(joiner).get(2 * LocalVaultCluster.MAX_WAIT_MILLIS,
+        TimeUnit.MILLISECONDS));
+    assertEveryNodeHas(written, keysets);
   }
 
   /**

@@ -71,17 +71,6 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
    * this node at {@code addressText}; {@code raftDir} null means {@code dataDir/raft}.
    */
   public static ClusterConfig parse(String nodeId, String addressText, String peersText,
-      boolean init, Path raftDir, Path tlsCert, Path tlsKey, Path tlsCa, boolean dev,
-      Path dataDir) {
-    return parse(nodeId, addressText, peersText, init, false, false, raftDir, tlsCert, tlsKey,
-        tlsCa, dev, dataDir);
-  }
-
-  /**
-   * As {@link #parse(String, String, String, boolean, Path, Path, Path, Path, boolean, Path)},
-   * with {@code --cluster-seed} and {@code --cluster-join}.
-   */
-  public static ClusterConfig parse(String nodeId, String addressText, String peersText,
       boolean init, boolean seed, boolean join, Path raftDir, Path tlsCert, Path tlsKey,
       Path tlsCa, boolean dev, Path dataDir) {
     if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {

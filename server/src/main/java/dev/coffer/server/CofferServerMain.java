@@ -192,6 +192,17 @@ public final class CofferServerMain implements Callable<Integer> {
           + "the first time).")
   boolean clusterInit;
 
+  @Option(names = "--cluster-seed",
+      description = "With --cluster-init and this node alone in --cluster-peers: start a new "
+          + "cluster over the vault already in the data dir (a restored backup, or the survivor "
+          + "of a lost majority); first start only, on an empty --cluster-dir.")
+  boolean clusterSeed;
+
+  @Option(names = "--cluster-join",
+      description = "This node joins a running cluster: it waits, without campaigning or "
+          + "voting, until a member adds it (coffer cluster add).")
+  boolean clusterJoin;
+
   @Option(names = "--cluster-dir", paramLabel = "DIR",
       description = "The Raft log and snapshots. Default: DATA_DIR/raft.")
   Path clusterDir;
@@ -373,6 +384,8 @@ public final class CofferServerMain implements Callable<Integer> {
         .assertionClockSkewSeconds(assertionClockSkewSeconds)
         .cluster(clusterNodeId, clusterAddress, clusterPeers)
         .clusterInit(clusterInit)
+        .clusterSeed(clusterSeed)
+        .clusterJoin(clusterJoin)
         .clusterDir(clusterDir)
         .clusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa);
     if (metricsListenGiven()) {

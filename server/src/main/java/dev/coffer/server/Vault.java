@@ -1,6 +1,7 @@
 package dev.coffer.server;
 
 import dev.coffer.server.cluster.ClusterNode;
+import dev.coffer.server.cluster.ClusterSeed;
 import dev.coffer.server.cluster.ClusterTimeouts;
 import dev.coffer.server.config.ClusterConfig;
 import dev.coffer.server.crypto.KekKeyset;
@@ -92,6 +93,8 @@ public final class Vault implements AutoCloseable {
    * replicated store. Only a node started with {@code init} creates the cluster's keysets,
    * and only on an empty group; any other node opens the keysets it received, which proves
    * it holds the same root key (a different root key is refused here, before it serves).
+   * With {@code --cluster-seed} the node starts a new group of one over the vault already in
+   * {@code dbDir} and snapshots it before returning, so nodes added later receive it.
    */
   public static Vault openClustered(Path dbDir, ClusterConfig cluster, ClusterTimeouts timeouts,
       RootKeyProvider rootKey, Clock clock, VaultSettings settings,
@@ -104,7 +107,17 @@ public final class Vault implements AutoCloseable {
           settings.auditCheckpointInterval());
       if (!node.awaitReady(2 * timeouts.proposeMillis())) {
         throw new CofferException(Reason.STORAGE_FAILURE, "cluster node " + cluster.nodeId()
-            + " found no leader it could catch up with: is a majority of --cluster-peers up?");
+            + (cluster.join() ? " was not added to the group in time (--cluster-join): run "
+                + "coffer cluster add " + cluster.nodeId() + " " + cluster.address().host()
+                + ":" + cluster.address().port() + " on a member, and start this node again"
+                : " found no leader it could catch up with: is a majority of --cluster-peers "
+                + "up?"));
+      }
+      if (cluster.seed()) {
+        // The new group's log starts empty while the store holds the whole vault: a snapshot
+        // now is what a node added later receives first (Ratis sends a bootstrapping member
+        // the latest snapshot before any entry). See ClusterSeed.
+        ClusterSeed.snapshotAtOnce(node);
       }
       if (!cluster.init() && !awaitKeysets(cache, 2 * timeouts.proposeMillis())) {
         throw new CofferException(Reason.STORAGE_FAILURE, "the cluster has no keys yet: start "

@@ -53,6 +53,21 @@ class CofferServerMainTest {
   }
 
   @Test
+  void clusterSeedAndJoinFlags_reachTheClusterChecks_andARefusedSeedCreatesNothing() {
+    Path data = dir.resolve("seed");
+    assertEquals(2, run("--dev", "--data-dir", data.toString(), "--cluster-node-id", "a",
+        "--cluster-address", "127.0.0.1:7000", "--cluster-peers", "a=127.0.0.1:7000",
+        "--cluster-seed"));
+    assertTrue(stderr().contains("--cluster-seed needs --cluster-init"), stderr());
+    assertEquals(2, run("--dev", "--data-dir", data.toString(), "--cluster-node-id", "a",
+        "--cluster-address", "127.0.0.1:7000", "--cluster-peers", "a=127.0.0.1:7000",
+        "--cluster-init", "--cluster-join"));
+    assertTrue(stderr().contains("--cluster-join and --cluster-init exclude each other"),
+        stderr());
+    assertFalse(Files.exists(data.resolve("db")), "nothing is created");
+  }
+
+  @Test
   void nonLoopbackListenAddress_isRefused() {
     assertEquals(2, run("--dev", "--data-dir", dir.toString(), "--listen", "0.0.0.0:7443"));
     assertTrue(stderr().contains("loopback"), stderr());

@@ -6,10 +6,8 @@ import dev.coffer.server.config.ClusterConfig;
 import dev.coffer.server.config.HostPort;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
-import dev.coffer.server.store.Keys;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.SwappableRocksStore;
-import dev.coffer.server.store.Table;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,16 +126,16 @@ public final class ClusterNode implements AutoCloseable {
     try {
       boolean formatted = Files.isDirectory(config.raftDir())
           && hasEntries(config.raftDir());
-      if (!formatted && holdsAVault(store)) {
-        // A new Raft log over existing data: the log would start again at index 0 while the
-        // store says it applied far more, and peers starting empty would never receive the
-        // data. Refuse rather than diverge (a restored backup, or a Raft dir that was lost).
-        throw new CofferException(Reason.STORAGE_FAILURE, "the data dir holds a vault but "
-            + config.raftDir() + " holds no Raft log: a cluster node's data comes from its "
-            + "group; start this node on its own Raft log, or on an empty data dir to join");
-      }
+      ClusterSeed.prepare(config, store, formatted);
+      // A joining node's Raft storage names no peer (Ratis's way to add a server, as its
+      // MiniRaftCluster.addNewPeers does): it starts "not in the configuration", so it neither
+      // campaigns nor votes until the leader adds it and sends it the group's snapshot. Named
+      // with its future peers, two empty joiners would be a majority of the group and could
+      // elect one of themselves over an empty log. Once added, the configuration Ratis stored
+      // (raft-meta.conf) is the one used at every restart.
+      RaftGroup serverGroup = config.join() ? RaftGroup.valueOf(GROUP_ID) : group;
       server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(config.nodeId()))
-          .setGroup(group).setStateMachine(machine).setProperties(properties)
+          .setGroup(serverGroup).setStateMachine(machine).setProperties(properties)
           .setParameters(parameters)
           .setOption(formatted ? StartupOption.RECOVER : StartupOption.FORMAT).build();
       server.start();
@@ -166,14 +164,6 @@ public final class ClusterNode implements AutoCloseable {
           "the cluster node could not start: " + e.getClass().getSimpleName(), e);
     }
   }
-
-  /** Whether {@code store} already holds a vault (its keysets, or an applied entry). */
-  private static boolean holdsAVault(KvStore store) {
-    return CofferStateMachine.storedAppliedTermIndex(store).isPresent()
-        || !store.scan(Table.META, KEYSET_PREFIX, null, 1).isEmpty();
-  }
-
-  private static final byte[] KEYSET_PREFIX = Keys.builder().str("keyset").build();
 
   private static boolean hasEntries(Path dir) throws IOException {
     try (var list = Files.list(dir)) {

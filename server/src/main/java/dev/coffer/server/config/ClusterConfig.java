@@ -10,15 +10,20 @@ import java.util.regex.Pattern;
  * How this server takes part in a replicated cluster: its node id, the Raft address it
  * listens on, every voter of the group (this node included), whether it may create the
  * cluster's keys on an empty store ({@code --cluster-init}), where its Raft log lives, and
- * the mutual TLS of the Raft port. Built only by {@link #parse}, which refuses a bad value
- * with a {@link ConfigException} naming the flag.
+ * the mutual TLS of the Raft port, and how a first start relates to existing data:
+ * {@code --cluster-seed} starts a new group of one over a data dir that already holds a vault
+ * (a restored backup, the survivor of a lost majority); {@code --cluster-join} starts a node
+ * that waits, neither campaigning nor voting, until a member adds it ({@code coffer cluster
+ * add}). Built by {@link #parse}, which refuses a bad value with a {@link ConfigException}
+ * naming the flag; the combinations of init, seed, join and peers are checked by the
+ * constructor, so no path builds a seed that could meet other voters.
  *
  * <p>Security: outside development mode the Raft port requires mutual TLS, so a peer without
  * a certificate signed by {@code tls.caFile} can neither join nor propose; plaintext Raft is
  * allowed only with {@code --dev}, and then only on loopback addresses.
  */
 public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPort> peers,
-    boolean init, Path raftDir, Optional<RaftTls> tls) {
+    boolean init, Path raftDir, Optional<RaftTls> tls, boolean seed, boolean join) {
 
   /** Node ids: letters, digits and '-', 1 to 40, starting with a letter or digit. */
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,39}");
@@ -36,6 +41,29 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
 
   public ClusterConfig {
     peers = Map.copyOf(peers);
+    if (join && init) {
+      throw new ConfigException("--cluster-join and --cluster-init exclude each other: a node "
+          + "that joins receives the cluster's keys and data from the group");
+    }
+    if (seed && !init) {
+      throw new ConfigException("--cluster-seed needs --cluster-init: the seed is the node "
+          + "that starts the new group (with the keys already in its data dir)");
+    }
+    if (seed && !(peers.size() == 1 && peers.containsKey(nodeId))) {
+      throw new ConfigException("--cluster-seed needs --cluster-peers to name this node alone ("
+          + nodeId + "): the seed starts a group of one, and the others join it afterwards "
+          + "(--cluster-join, then coffer cluster add)");
+    }
+    if (join && peers.size() < 2) {
+      throw new ConfigException("--cluster-join needs --cluster-peers to name the members it "
+          + "joins besides this node");
+    }
+  }
+
+  /** A node that neither seeds nor joins: a member of the group {@code peers} forms. */
+  public ClusterConfig(String nodeId, HostPort address, Map<String, HostPort> peers,
+      boolean init, Path raftDir, Optional<RaftTls> tls) {
+    this(nodeId, address, peers, init, raftDir, tls, false, false);
   }
 
   /**
@@ -43,8 +71,8 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
    * this node at {@code addressText}; {@code raftDir} null means {@code dataDir/raft}.
    */
   public static ClusterConfig parse(String nodeId, String addressText, String peersText,
-      boolean init, Path raftDir, Path tlsCert, Path tlsKey, Path tlsCa, boolean dev,
-      Path dataDir) {
+      boolean init, boolean seed, boolean join, Path raftDir, Path tlsCert, Path tlsKey,
+      Path tlsCa, boolean dev, Path dataDir) {
     if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
       throw new ConfigException("--cluster-node-id must be 1 to 40 letters, digits or '-', "
           + "starting with a letter or digit, e.g. coffer-0");
@@ -85,7 +113,7 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
     Optional<RaftTls> tls = given == 0 ? Optional.empty()
         : Optional.of(new RaftTls(tlsCert, tlsKey, tlsCa));
     return new ClusterConfig(nodeId, address, peers, init, dir.toAbsolutePath().normalize(),
-        tls);
+        tls, seed, join);
   }
 
   private static Map<String, HostPort> parsePeers(String text) {

@@ -56,6 +56,8 @@ public final class ServerConfigBuilder {
   private String clusterAddress;
   private String clusterPeers;
   private boolean clusterInit;
+  private boolean clusterSeed;
+  private boolean clusterJoin;
   private Path clusterDir;
   private Path clusterTlsCert;
   private Path clusterTlsKey;
@@ -221,6 +223,21 @@ public final class ServerConfigBuilder {
     return this;
   }
 
+  /**
+   * {@code --cluster-seed}: with {@code --cluster-init}, start a new group of one over the
+   * vault already in the data dir (a restored backup, a survivor of a lost majority).
+   */
+  public ServerConfigBuilder clusterSeed(boolean seed) {
+    this.clusterSeed = seed;
+    return this;
+  }
+
+  /** {@code --cluster-join}: wait, without campaigning or voting, until a member adds it. */
+  public ServerConfigBuilder clusterJoin(boolean join) {
+    this.clusterJoin = join;
+    return this;
+  }
+
   /** {@code --cluster-dir}: the Raft log and snapshots; default DATA_DIR/raft. */
   public ServerConfigBuilder clusterDir(Path dir) {
     this.clusterDir = dir;
@@ -237,7 +254,7 @@ public final class ServerConfigBuilder {
 
   private Optional<ClusterConfig> clusterConfig(Path data) {
     boolean any = clusterNodeId != null || clusterAddress != null || clusterPeers != null
-        || clusterInit || clusterDir != null || clusterTlsCert != null || clusterTlsKey != null
+        || clusterInit || clusterSeed || clusterJoin || clusterDir != null || clusterTlsCert != null || clusterTlsKey != null
         || clusterTlsCa != null;
     if (!any) {
       return Optional.empty();
@@ -247,7 +264,8 @@ public final class ServerConfigBuilder {
           + "--cluster-peers");
     }
     return Optional.of(ClusterConfig.parse(clusterNodeId, clusterAddress, clusterPeers,
-        clusterInit, clusterDir, clusterTlsCert, clusterTlsKey, clusterTlsCa, dev, data));
+        clusterInit, clusterSeed, clusterJoin, clusterDir, clusterTlsCert, clusterTlsKey,
+        clusterTlsCa, dev, data));
   }
 
   public ServerConfig build() {

@@ -55,6 +55,18 @@ class ClusterConfigTest {
     assertEquals(Path.of("/tmp/raft"), c.raftDir());
   }
 
+  @Test
+  void aSeed_isTheOnlyPeerWithInit_andAJoiner_namesTheGroupItJoins() {
+    ClusterConfig seed = node().cluster("coffer-0", "10.0.0.1:7000", "coffer-0=10.0.0.1:7000")
+        .clusterInit(true).clusterSeed(true).build().cluster().orElseThrow();
+    assertTrue(seed.seed() && seed.init() && !seed.join());
+    ClusterConfig joiner = node().cluster("coffer-1", "10.0.0.2:7000", PEERS).clusterJoin(true)
+        .build().cluster().orElseThrow();
+    assertTrue(joiner.join() && !joiner.init() && !joiner.seed());
+    ClusterConfig plain = node().clusterInit(true).build().cluster().orElseThrow();
+    assertFalse(plain.seed() || plain.join());
+  }
+
   static Stream<Arguments> refusals() {
     return Stream.of(
         refusal("a cluster node needs --cluster-node-id", b -> b.cluster(null, "10.0.0.1:7000",
@@ -79,6 +91,20 @@ class ClusterConfigTest {
             b -> b.clusterTls(CERT, KEY, null)),
         refusal("the Raft port needs mutual TLS outside --dev", b -> b.clusterTls(null, null,
             null)),
+        refusal("--cluster-seed needs --cluster-init", b -> b.clusterSeed(true)),
+        refusal("--cluster-seed needs --cluster-peers to name this node alone (coffer-0)",
+            b -> b.clusterInit(true).clusterSeed(true)),
+        refusal("--cluster-join and --cluster-init exclude each other",
+            b -> b.clusterInit(true).clusterJoin(true)),
+        refusal("--cluster-join and --cluster-init exclude each other",
+            b -> b.clusterInit(true).clusterSeed(true).clusterJoin(true)),
+        refusal("--cluster-join needs --cluster-peers to name the members it joins",
+            b -> b.cluster("coffer-0", "10.0.0.1:7000", "coffer-0=10.0.0.1:7000")
+                .clusterJoin(true)),
+        refusal("a cluster node needs", b -> ServerConfig.builder(DATA).dev(true)
+            .clusterSeed(true)),
+        refusal("a cluster node needs", b -> ServerConfig.builder(DATA).dev(true)
+            .clusterJoin(true)),
         refusal("--cluster-peers names 10.0.0.1, not a loopback address",
             b -> ServerConfig.builder(DATA).dev(true).cluster("coffer-0", "10.0.0.1:7000",
                 PEERS)));

@@ -29,7 +29,9 @@ import java.util.logging.Logger;
  * Three (or more) whole vaults in this JVM forming one Raft group over gRPC on 127.0.0.1, each
  * with its own RocksDB and Raft log under {@code root/n<i>}, all sharing one development root
  * key, node 0 started with {@code --cluster-init}. Nodes open in parallel (each waits for a
- * leader); each can be closed and reopened on its directories. Every wait is bounded.
+ * leader); each can be closed and reopened on its directories. A cluster can also be formed
+ * from existing data ({@link #unopened}): one node seeds a new group over the vault in its
+ * data dir ({@link #seed}) and the others join it ({@link #addAndJoin}). Every wait is bounded.
  */
 public final class LocalVaultCluster implements AutoCloseable {
 
@@ -82,22 +84,98 @@ public final class LocalVaultCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * {@code size} nodes on {@code root} (fresh Raft ports, the root key {@code root/root.json},
+   * created if absent), none open: their directories may already hold data.
+   */
+  public static LocalVaultCluster unopened(Path root, int size) {
+    return new LocalVaultCluster(root, size, Optional.empty());
+  }
+
   /** Opens node {@code i} on its directories (first start or restart). */
   public void open(int i) {
-    vaults[i] = Vault.openClustered(root.resolve("n" + i).resolve("db"), config(i), TIMEOUTS,
-        rootKey, clock, VaultSettings.defaults(), VaultInstrumentation.none());
+    open(i, VaultSettings.defaults());
+  }
+
+  /** Opens node {@code i} on its directories with {@code settings} (e.g. a backup dir). */
+  public void open(int i, VaultSettings settings) {
+    vaults[i] = Vault.openClustered(dataDir(i), config(i), TIMEOUTS, rootKey, clock, settings,
+        VaultInstrumentation.none());
+  }
+
+  /**
+   * Opens node {@code i} as {@code --cluster-init --cluster-seed} with itself alone in its
+   * peers: a new group of one over the vault in its data dir.
+   */
+  public void seed(int i) {
+    vaults[i] = Vault.openClustered(dataDir(i), seedConfig(i), TIMEOUTS, rootKey, clock,
+        VaultSettings.defaults(), VaultInstrumentation.none());
+  }
+
+  /** Node {@code i}'s configuration as a seed (what {@link #seed} opens with). */
+  public ClusterConfig seedConfig(int i) {
+    String id = "n" + i;
+    return new ClusterConfig(id, peers.get(id), Map.of(id, peers.get(id)), true, raftDir(i),
+        tls, true, false);
+  }
+
+  /** Node {@code i}'s configuration as {@code --cluster-join}, every node named as a peer. */
+  public ClusterConfig joinConfig(int i) {
+    String id = "n" + i;
+    return new ClusterConfig(id, peers.get(id), peers, false, raftDir(i), tls, false, true);
+  }
+
+  /**
+   * Starts node {@code i} with {@code --cluster-join}, has node {@code via} add it
+   * ({@code coffer cluster add}), and returns once it is added and open.
+   */
+  public void addAndJoin(int via, int i) {
+    CompletableFuture<Vault> joining = joinAsync(i);
+    HostPort at = peers.get("n" + i);
+    vaults[via].storage().cluster().orElseThrow().operations().addPeer("n" + i, at);
+    try {
+      vaults[i] = joining.get(2 * MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("node n" + i + " did not join", e);
+    }
+  }
+
+  /** Starts node {@code i} with {@code --cluster-join}; completes once a member added it. */
+  public CompletableFuture<Vault> joinAsync(int i) {
+    return CompletableFuture.supplyAsync(() -> Vault.openClustered(dataDir(i), joinConfig(i),
+        TIMEOUTS, rootKey, clock, VaultSettings.defaults(), VaultInstrumentation.none()));
+  }
+
+  /** Sets node {@code i}'s open vault (one the test opened itself). */
+  public void set(int i, Vault vault) {
+    vaults[i] = vault;
+  }
+
+  /** Node {@code i}'s data dir ({@code --data-dir}'s database). */
+  public Path dataDir(int i) {
+    return root.resolve("n" + i).resolve("db");
+  }
+
+  /** Node {@code i}'s Raft dir ({@code --cluster-dir}). */
+  public Path raftDir(int i) {
+    return root.resolve("n" + i).resolve("raft");
+  }
+
+  /** The root key every node holds. */
+  public RootKeyProvider rootKey() {
+    return rootKey;
   }
 
   /** Opens node {@code i} with another root key: what a node that does not belong does. */
   public Vault openWithRootKey(int i, RootKeyProvider otherRootKey) {
-    return Vault.openClustered(root.resolve("n" + i).resolve("db"), config(i), TIMEOUTS,
-        otherRootKey, clock, VaultSettings.defaults(), VaultInstrumentation.none());
+    return Vault.openClustered(dataDir(i), config(i), TIMEOUTS, otherRootKey, clock,
+        VaultSettings.defaults(), VaultInstrumentation.none());
   }
 
-  private ClusterConfig config(int i) {
+  /** Node {@code i}'s configuration in a group formed by all (node 0 with init). */
+  public ClusterConfig config(int i) {
     String id = "n" + i;
-    return new ClusterConfig(id, peers.get(id), peers, i == 0,
-        root.resolve(id).resolve("raft"), tls);
+    return new ClusterConfig(id, peers.get(id), peers, i == 0, raftDir(i), tls);
   }
 
   /** Every voter's id and Raft address. */

@@ -25,6 +25,8 @@ import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.SecretValue;
 import dev.coffer.server.testing.OidcProvider;
 import dev.coffer.server.testing.TestVault;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,6 +37,8 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -258,5 +262,46 @@ class FederatedLoginTest {
         IdentityFixture.workloads("gone", iss, SA, "svc-api").build());
     JWTClaimsSet claims = idp.claims(now, SA, AUD).issuer(iss).build();
     assertRefused(LoginFailure.ISSUER_UNREACHABLE, () -> login("acme", idp.sign(claims)));
+  }
+
+  @Test
+  void aRotatedKeyIsPickedUpWithOneRefresh_andUnknownKidsDoNotHammerTheIssuer() throws Exception {
+    RSAKey first = new RSAKeyGenerator(2048).keyID("r-1").generate();
+    RSAKey second = new RSAKeyGenerator(2048).keyID("r-2").generate();
+    AtomicReference<String> published =
+        new AtomicReference<>(new JWKSet(first.toPublicJWK()).toString());
+    AtomicInteger fetches = new AtomicInteger();
+    HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    jwks.createContext("/jwks", exchange -> {
+      fetches.incrementAndGet();
+      byte[] body = published.get().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    jwks.start();
+    try {
+      String iss = "https://ci.example.com";
+      t.vault.identity().issuers().create(t.tenantAdmin("acme"), "acme",
+          IdentityFixture.workloads("rot", iss, SA, "svc-api")
+              .jwksUri("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks").build());
+      JWTClaimsSet claims = idp.claims(now, SA, AUD).issuer(iss).build();
+      login("acme", OidcProvider.sign(claims, first, "r-1"));
+      assertEquals(1, fetches.get());
+
+      published.set(new JWKSet(List.of(first.toPublicJWK(), second.toPublicJWK())).toString());
+      login("acme", OidcProvider.sign(claims, second, "r-2"));
+      assertEquals(2, fetches.get(), "the new kid caused exactly one refresh");
+      login("acme", OidcProvider.sign(claims, second, "r-2"));
+      assertEquals(2, fetches.get(), "known keys come from the cache");
+
+      RSAKey stranger = new RSAKeyGenerator(2048).keyID("r-x").generate();
+      assertRefused(LoginFailure.UNKNOWN_KEY,
+          () -> login("acme", OidcProvider.sign(claims, stranger, "r-x")));
+      assertEquals(2, fetches.get(), "no further fetch within the refresh interval");
+    } finally {
+      jwks.stop(0);
+    }
   }
 }

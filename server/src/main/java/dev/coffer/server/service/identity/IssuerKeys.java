@@ -113,8 +113,7 @@ public final class IssuerKeys {
     } catch (IOException | ParseException | RuntimeException e) {
       failedDiscovery.put(key, now);
       throw new LoginRefused(LoginFailure.ISSUER_UNREACHABLE,
-          "the issuer's discovery document could not be read (" + e.getClass().getSimpleName()
-              + ")");
+          "the issuer's discovery document could not be read");
     }
     if (!issuer.issuer().equals(metadata.getIssuer().getValue())) {
       failedDiscovery.put(key, now);

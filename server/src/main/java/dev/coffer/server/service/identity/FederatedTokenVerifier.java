@@ -1,6 +1,7 @@
 package dev.coffer.server.service.identity;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
@@ -78,6 +79,11 @@ public final class FederatedTokenVerifier {
 
   /** Checks the signature and the time and audience claims; the verified claims. */
   JWTClaimsSet verify(TrustedIssuer issuer, Parsed parsed) {
+    if (parsed.jwt() instanceof SignedJWT signed && signed.getHeader().getType() != null
+        && !JOSEObjectType.JWT.equals(signed.getHeader().getType())) {
+      throw new LoginRefused(LoginFailure.MALFORMED,
+          "the token's typ header is not JWT (or absent)");
+    }
     Set<JWSAlgorithm> allowed = issuer.algorithms().stream().map(JWSAlgorithm::parse)
         .collect(Collectors.toSet());
     JWKSource<SecurityContext> source = keys.source(issuer);

@@ -148,6 +148,7 @@ public final class FederatedLogin {
     Instant exp = claims.getExpirationTime().toInstant();
     synchronized (stripes.of(tenant.tenantId() + "/" + principalId)) {
       Changes changes = new Changes();
+      boolean created = tenants.principal(tenant.tenantId(), principalId).isEmpty();
       Principal principal = principal(issuer, principalId, changes);
       if (issuer.purpose() == IssuerPurpose.PEOPLE) {
         String digest = digest(claims.getJWTID() != null ? "jti:" + claims.getJWTID()
@@ -167,10 +168,16 @@ public final class FederatedLogin {
       Tokens.Issued issued = tokens.mint(changes, tenant.tenantId(), principalId, lifetime,
           description);
       String tokenName = principal.resourceName() + "/tokens/" + issued.token().tokenId();
+      String requestId = req.requestId() == null ? "" : req.requestId();
+      String peer = req.peer() == null ? "" : req.peer().toString();
       audit.commit(changes, new AuditEvent(now, tenant.tenantId(), principalId,
           AuditAction.FEDERATED_LOGIN, tokenName, AuditEvent.ALLOWED, issuer.resourceName(),
-          req.requestId() == null ? "" : req.requestId(),
-          req.peer() == null ? "" : req.peer().toString()));
+          requestId, peer));
+      if (created) {
+        audit.record(new AuditEvent(now, tenant.tenantId(), principalId,
+            AuditAction.PRINCIPAL_CREATE, principal.resourceName(), AuditEvent.ALLOWED,
+            "FIRST_FEDERATED_SIGN_IN", requestId, peer));
+      }
       return new Result(issued, principal, issuer);
     }
   }

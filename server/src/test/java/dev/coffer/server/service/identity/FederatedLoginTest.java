@@ -161,6 +161,16 @@ class FederatedLoginTest {
   }
 
   @Test
+  void aTypOtherThanJwtIsMalformed() throws Exception {
+    trustK8s("acme");
+    SignedJWT accessToken = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256)
+        .keyID(idp.kid()).type(new JOSEObjectType("at+jwt")).build(),
+        idp.claims(now, SA, AUD).build());
+    accessToken.sign(new com.nimbusds.jose.crypto.RSASSASigner(idp.key));
+    assertRefused(LoginFailure.MALFORMED, () -> login("acme", accessToken.serialize()));
+  }
+
+  @Test
   void algNoneIsRefusedByConstruction() {
     trustK8s("acme");
     String none = new PlainJWT(idp.claims(now, SA, AUD).build()).serialize();
@@ -245,6 +255,12 @@ class FederatedLoginTest {
     assertEquals(PrincipalKind.USER, r.principal().kind());
     assertFalse(r.principal().admin());
     assertRefused(LoginFailure.REPLAYED, () -> login("acme", idToken));
+    var created = t.vault.operator().auditTrail().list(t.tenantAdmin("acme"),
+        new AuditFilter(null, null, "", "", AuditAction.PRINCIPAL_CREATE.name()), "", 10)
+        .items().stream().filter(e -> e.target().equals("tenants/acme/principals/carol"))
+        .toList();
+    assertEquals(1, created.size());
+    assertEquals("FIRST_FEDERATED_SIGN_IN", created.get(0).reason());
     assertRefused(LoginFailure.NO_BINDING, () -> login("acme", signed(idp.claims(now, "u-9",
         AUD).claim("preferred_username", "dave").claim("email_verified", false))));
     assertRefused(LoginFailure.INVALID_PRINCIPAL_ID, () -> login("acme", signed(idp.claims(now,

@@ -24,7 +24,7 @@ final class GoldenRecordWriter {
     Path dir = Path.of(args[0]);
     for (GoldenRecords.Set<?> set : List.of(GoldenRecords.principals(),
         GoldenRecords.applications(), GoldenRecords.secrets(),
-        GoldenRecords.accessRequests())) {
+        GoldenRecords.accessRequests(), GoldenRecords.trustedIssuers())) {
       Path file = dir.resolve(set.file());
       if (Files.exists(file)) {
         System.out.println("kept " + file);

@@ -268,6 +268,15 @@ class FederatedLoginTest {
   }
 
   @Test
+  void aDiscoveryDocumentNamingAnotherIssuerIsRefused() {
+    String impostor = idp.issuer() + "/"; // its discovery document says idp.issuer()
+    t.vault.identity().issuers().create(t.tenantAdmin("acme"), "acme",
+        IdentityFixture.workloads("k8s", impostor, SA, "svc-api").build());
+    assertRefused(LoginFailure.WRONG_ISSUER, () -> login("acme",
+        idp.sign(idp.claims(now, SA, AUD).issuer(impostor).build())));
+  }
+
+  @Test
   void anUnreachableIssuerFailsClosed() throws Exception {
     int closed;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

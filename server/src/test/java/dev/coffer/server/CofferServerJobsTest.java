@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CofferServerJobsTest {
 
   private static final List<String> VAULT_JOBS = List.of("coffer-data-key-shredder",
-      "coffer-lifecycle-monitor", "coffer-kek-rewrap", "coffer-assertion-replay-purge");
+      "coffer-lifecycle-monitor", "coffer-kek-rewrap", "coffer-assertion-replay-purge",
+      "coffer-id-token-replay-purge");
 
   @TempDir Path dir;
 
@@ -78,6 +79,7 @@ class CofferServerJobsTest {
           .collect(Collectors.toMap(BackgroundJob::name, BackgroundJob::placement));
       assertEquals(Placement.LEADER_ONLY, placement.get("coffer-kek-rewrap"));
       assertEquals(Placement.LEADER_ONLY, placement.get("coffer-assertion-replay-purge"));
+      assertEquals(Placement.LEADER_ONLY, placement.get("coffer-id-token-replay-purge"));
       assertEquals(Placement.EVERY_NODE, placement.get("coffer-data-key-shredder"));
       assertEquals(Placement.EVERY_NODE, placement.get("coffer-lifecycle-monitor"));
     }

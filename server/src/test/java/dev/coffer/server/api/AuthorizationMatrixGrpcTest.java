@@ -2,6 +2,15 @@ package dev.coffer.server.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.coffer.api.v1.*;
@@ -26,7 +35,9 @@ import dev.coffer.server.testing.TestSecrets;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -246,6 +257,32 @@ class AuthorizationMatrixGrpcTest {
           .verifyClientAssertion(VerifyClientAssertionRequest.newBuilder()
               .setClientId(c.world().jwtClientId()).setAssertion("not.a.jwt")
               .addAudiences("https://as.example").build())),
+      // Trusted issuers: a tenant admin of that tenant (or the system administrator) only;
+      // another tenant's caller is refused by policy before any lookup.
+      row("CreateTrustedIssuer", "O D D D D D D D D D U", (c, u) -> issuers(c)
+          .createTrustedIssuer(CreateTrustedIssuerRequest.newBuilder().setIssuer(
+              dev.coffer.api.v1.TrustedIssuer.newBuilder().setIssuerId("i" + u)
+                  .setIssuer("https://people.example/" + u).setPurpose(IssuerPurpose.PEOPLE)
+                  .addAudiences("coffer").setUserClaim("email").setClientId("cli")).build())),
+      row("GetTrustedIssuer", "O D D D D D D D D D U", (c, u) -> issuers(c)
+          .getTrustedIssuer(GetTrustedIssuerRequest.newBuilder()
+              .setName("tenants/default/issuers/matrix").build())),
+      row("ListTrustedIssuers", "O D D D D D D D D D U", (c, u) -> issuers(c)
+          .listTrustedIssuers(ListTrustedIssuersRequest.getDefaultInstance())),
+      row("DeleteTrustedIssuer", "O D D D D D D D D D U", (c, u) -> issuers(c)
+          .deleteTrustedIssuer(DeleteTrustedIssuerRequest.newBuilder()
+              .setName(freshIssuer()).build())),
+      // Sign-in is open: the JWT, not a bearer token, decides (a valid one for everyone,
+      // a malformed one for nobody).
+      row("Login", "O O O O O O O O O O O", (c, u) -> login(c)
+          .login(LoginRequest.newBuilder().setTenantId("default")
+              .setSubjectToken(freshIdToken()).build())),
+      row("Login (a malformed JWT)", "U U U U U U U U U U U", (c, u) -> login(c)
+          .login(LoginRequest.newBuilder().setTenantId("default")
+              .setSubjectToken("not.a.jwt").build())),
+      row("ListLoginIssuers", "O O O O O O O O O O O", (c, u) -> login(c)
+          .listLoginIssuers(ListLoginIssuersRequest.newBuilder().setTenantId("default")
+              .build())),
       // The one open RPC: secret scanners report without an account.
       row("ReportLeak", "O O O O O O O O O O O", (c, u) -> LeakReportServiceGrpc
           .newBlockingStub(c.coffer().channel).withInterceptors(InProcessServer.bearer(c.token()))
@@ -262,6 +299,8 @@ class AuthorizationMatrixGrpcTest {
   private World oscarsWorld;
   private String jwtClientId;
   private final AtomicInteger unique = new AtomicInteger();
+  private static final String MATRIX_ISSUER = "https://people.example/matrix";
+  private RSAKey matrixKey;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -291,6 +330,12 @@ class AuthorizationMatrixGrpcTest {
         "why", Duration.ofHours(1));
     v.sharing().accessRequests().deny(alice, denied.requestId(), "no", "");
     coffer.vault.clock.advance(Duration.ofMinutes(2));
+    matrixKey = new RSAKeyGenerator(2048).keyID("matrix-1").generate();
+    v.identity().issuers().create(system, "default", dev.coffer.server.domain.TrustedIssuer
+        .builder().issuerId("matrix").issuer(MATRIX_ISSUER)
+        .purpose(dev.coffer.server.domain.IssuerPurpose.PEOPLE).audiences(List.of("coffer"))
+        .userClaim("preferred_username").clientId("cli").createUsers(true)
+        .jwksJson(new JWKSet(matrixKey.toPublicJWK()).toString()).build());
     Map<Role, String[]> who = Map.of(Role.ADMIN, new String[] {"default", "tadmin"},
         Role.OWNER_PREAPPROVED, new String[] {"default", "alice"},
         Role.OWNER_NOT_PREAPPROVED, new String[] {"default", "oscar"},
@@ -380,6 +425,43 @@ class AuthorizationMatrixGrpcTest {
   private String freshGrant(World w) {
     return coffer.vault.vault.sharing().grants().create(ctx(w.owner()), w.secretId(), "zed",
         coffer.vault.clock.instant().plus(Duration.ofHours(1))).grantId();
+  }
+
+  /** A PEOPLE issuer of the default tenant, made for one cell to delete. */
+  private String freshIssuer() {
+    String id = "del-" + unique.incrementAndGet();
+    return coffer.vault.vault.identity().issuers().create(system, "default",
+        dev.coffer.server.domain.TrustedIssuer.builder().issuerId(id)
+            .issuer("https://people.example/" + id)
+            .purpose(dev.coffer.server.domain.IssuerPurpose.PEOPLE)
+            .audiences(List.of("coffer")).userClaim("email").clientId("cli").build())
+        .resourceName();
+  }
+
+  /** A single-use ID token of the matrix issuer for the person "matrix-user". */
+  private String freshIdToken() {
+    Instant now = coffer.vault.clock.instant();
+    try {
+      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("matrix-1")
+          .build(), new JWTClaimsSet.Builder().issuer(MATRIX_ISSUER).audience("coffer")
+          .subject("u-1").claim("preferred_username", "matrix-user")
+          .jwtID("jti-" + unique.incrementAndGet()).issueTime(Date.from(now))
+          .expirationTime(Date.from(now.plusSeconds(300))).build());
+      jwt.sign(new RSASSASigner(matrixKey));
+      return jwt.serialize();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static TrustedIssuerServiceGrpc.TrustedIssuerServiceBlockingStub issuers(Cell c) {
+    return TrustedIssuerServiceGrpc.newBlockingStub(c.coffer().channel)
+        .withInterceptors(InProcessServer.bearer(c.token()));
+  }
+
+  private static LoginServiceGrpc.LoginServiceBlockingStub login(Cell c) {
+    return LoginServiceGrpc.newBlockingStub(c.coffer().channel)
+        .withInterceptors(InProcessServer.bearer(c.token()));
   }
 
   private String freshToken() {

@@ -88,7 +88,7 @@ class ServerReflectionGrpcTest {
     expected.add("grpc.health.v1.Health");
     expected.add("grpc.reflection.v1.ServerReflection");
     assertEquals(expected, new TreeSet<>(listed));
-    assertEquals(15, api().size());
+    assertEquals(17, api().size());
   }
 
   @Test

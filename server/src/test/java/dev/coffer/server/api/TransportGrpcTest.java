@@ -68,16 +68,20 @@ class TransportGrpcTest {
         LifecycleServiceGrpc.getServiceDescriptor(), ScopeServiceGrpc.getServiceDescriptor(),
         ClientAssertionServiceGrpc.getServiceDescriptor(),
         LeakReportServiceGrpc.getServiceDescriptor(), AdminServiceGrpc.getServiceDescriptor(),
-        dev.coffer.api.v1.ClusterServiceGrpc.getServiceDescriptor())) {
+        dev.coffer.api.v1.ClusterServiceGrpc.getServiceDescriptor(),
+        dev.coffer.api.v1.TrustedIssuerServiceGrpc.getServiceDescriptor(),
+        dev.coffer.api.v1.LoginServiceGrpc.getServiceDescriptor())) {
       methods.addAll(s.getMethods());
     }
     return methods;
   }
 
-  /** The RPCs that need a principal: all but the leak report. */
+  /** The RPCs that need a principal: all but the leak report and the two sign-in RPCs. */
   static List<MethodDescriptor<?, ?>> authenticatedMethods() {
     List<MethodDescriptor<?, ?>> methods = new ArrayList<>(allMethods());
     methods.remove(LeakReportServiceGrpc.getReportLeakMethod());
+    methods.remove(dev.coffer.api.v1.LoginServiceGrpc.getLoginMethod());
+    methods.remove(dev.coffer.api.v1.LoginServiceGrpc.getListLoginIssuersMethod());
     return methods;
   }
 
@@ -95,9 +99,9 @@ class TransportGrpcTest {
 
   @Test
   void everyRpc_withoutToken_isUnauthenticated() {
-    assertEquals(56, allMethods().size(), "the table must list every RPC");
+    assertEquals(62, allMethods().size(), "the table must list every RPC");
     List<MethodDescriptor<?, ?>> methods = authenticatedMethods();
-    assertEquals(55, methods.size());
+    assertEquals(59, methods.size());
     for (MethodDescriptor<?, ?> m : methods) {
       assertReason(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED", () -> call(m, null));
     }

@@ -10,9 +10,11 @@ import dev.coffer.api.v1.CreatePrincipalRequest;
 import dev.coffer.api.v1.CreateScopeRequest;
 import dev.coffer.api.v1.CreateSecretRequest;
 import dev.coffer.api.v1.CreateTenantRequest;
+import dev.coffer.api.v1.CreateTrustedIssuerRequest;
 import dev.coffer.api.v1.GetVaultStatusRequest;
 import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.IssueTokenRequest;
+import dev.coffer.api.v1.IssuerPurpose;
 import dev.coffer.api.v1.KeyAlgorithm;
 import dev.coffer.api.v1.LeakReportServiceGrpc;
 import dev.coffer.api.v1.OAuthFlow;
@@ -20,6 +22,8 @@ import dev.coffer.api.v1.ReportLeakRequest;
 import dev.coffer.api.v1.RotateKekRequest;
 import dev.coffer.api.v1.ScopeServiceGrpc;
 import dev.coffer.api.v1.SecurityType;
+import dev.coffer.api.v1.TrustedIssuer;
+import dev.coffer.api.v1.TrustedIssuerServiceGrpc;
 import dev.coffer.api.v1.WhoAmIRequest;
 import dev.coffer.server.domain.TenantPolicy;
 import dev.coffer.server.service.lifecycle.LifecycleMonitor;
@@ -53,6 +57,17 @@ final class FuzzWorld implements AutoCloseable {
   static final String TENANT = "acme";
 
   /** Who sends a request. */
+  /**
+   * A public JWK Set (an RSA key of the RFC 7517 examples) for the world's trusted issuer:
+   * inline keys, so no fuzzed sign-in ever fetches keys from the network.
+   */
+  static final String INLINE_JWKS = "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"2011-04-29\","
+      + "\"e\":\"AQAB\",\"n\":\"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT"
+      + "86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7"
+      + "_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91"
+      + "CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kE"
+      + "gU8awapJzKnqDKgw\"}]}";
+
   enum Caller { SYSTEM_ADMIN, TENANT_ADMIN, USER, ANONYMOUS }
 
   final InProcessServer coffer;
@@ -127,6 +142,12 @@ final class FuzzWorld implements AutoCloseable {
                 TestVault.START.getEpochSecond() + 7 * 86_400)).build()).getName();
     stub(ScopeServiceGrpc.newBlockingStub(coffer.channel), ada).createScope(CreateScopeRequest
         .newBuilder().setScopeId("orders.read").setDescription("orders").build());
+    stub(TrustedIssuerServiceGrpc.newBlockingStub(coffer.channel), ada).createTrustedIssuer(
+        CreateTrustedIssuerRequest.newBuilder().setIssuer(TrustedIssuer.newBuilder()
+            .setIssuerId("corp").setIssuer("https://login.example.com")
+            .setPurpose(IssuerPurpose.PEOPLE).addAudiences("coffer")
+            .setUserClaim("email").setClientId("coffer-cli").setJwksJson(INLINE_JWKS))
+        .build());
     spareToken = coffer.tokens(ada).issueToken(IssueTokenRequest.newBuilder()
         .setTenantId(TENANT).setPrincipalId("otto").setDescription("spare").build())
         .getToken().getName();
@@ -139,7 +160,8 @@ final class FuzzWorld implements AutoCloseable {
         jwtClientId, secret, plainSecret, quarantined, accessRequest, grant, scope,
         "orders.read", secretEtag, "r1", "r2", "production", "tenants/" + TENANT,
         "tenants/" + TENANT + "/principals/uma", "fuzz_app", "secrets/", "grants/",
-        "accessRequests/", "applications/", "tokens/", "scopes/"));
+        "accessRequests/", "applications/", "tokens/", "scopes/",
+        "tenants/" + TENANT + "/issuers/corp", "https://login.example.com", "corp"));
   }
 
   String token(Caller caller) {

@@ -69,6 +69,32 @@ final class SeedRequests {
             .setTarget(w.secret)).build());
     m.put(AuditServiceGrpc.getVerifyAuditChainMethod().getFullMethodName(),
         w -> VerifyAuditChainRequest.getDefaultInstance());
+    // TrustedIssuerService and LoginService (identity federation)
+    m.put(TrustedIssuerServiceGrpc.getCreateTrustedIssuerMethod().getFullMethodName(),
+        w -> CreateTrustedIssuerRequest.newBuilder().setIssuer(TrustedIssuer.newBuilder()
+            .setIssuerId("corp-fuzz").setIssuer("https://login.example.com/fuzz")
+            .setJwksJson(FuzzWorld.INLINE_JWKS)
+            .setPurpose(IssuerPurpose.PEOPLE).addAudiences("coffer")
+            .setUserClaim("preferred_username").setClientId("coffer-cli")
+            .addRequiredClaims(ClaimMatch.newBuilder().setClaim("email_verified")
+                .setEquals("true"))
+            .setMaxSession(Durations.fromMinutes(30))).build());
+    m.put(TrustedIssuerServiceGrpc.getGetTrustedIssuerMethod().getFullMethodName(),
+        w -> GetTrustedIssuerRequest.newBuilder()
+            .setName("tenants/" + FuzzWorld.TENANT + "/issuers/corp").build());
+    m.put(TrustedIssuerServiceGrpc.getListTrustedIssuersMethod().getFullMethodName(),
+        w -> ListTrustedIssuersRequest.newBuilder().setPageSize(2).build());
+    m.put(TrustedIssuerServiceGrpc.getDeleteTrustedIssuerMethod().getFullMethodName(),
+        w -> DeleteTrustedIssuerRequest.newBuilder()
+            .setName("tenants/" + FuzzWorld.TENANT + "/issuers/corp").build());
+    m.put(LoginServiceGrpc.getLoginMethod().getFullMethodName(),
+        w -> LoginRequest.newBuilder().setTenantId(FuzzWorld.TENANT)
+            .setSubjectToken("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2xvZ2luLmV4YW1wbGUuY29t"
+                + "In0.c2ln")
+            .setSubjectTokenType("urn:ietf:params:oauth:token-type:id_token")
+            .setTtl(Durations.fromMinutes(10)).setDescription("laptop").build());
+    m.put(LoginServiceGrpc.getListLoginIssuersMethod().getFullMethodName(),
+        w -> ListLoginIssuersRequest.newBuilder().setTenantId(FuzzWorld.TENANT).build());
     // LeakReportService
     m.put(LeakReportServiceGrpc.getReportLeakMethod().getFullMethodName(),
         w -> ReportLeakRequest.newBuilder().setValue("cfr_cs_not_a_real_value").build());

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.EnvelopeCipher;
 import dev.coffer.server.crypto.VerifierMac;
+import dev.coffer.server.service.identity.FederatedLogin;
+import dev.coffer.server.service.identity.LoginFailure;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
@@ -168,5 +170,17 @@ class VaultInstrumentationTest {
     public long lastSequence() {
       return 0;
     }
+  }
+
+  @Test
+  void logins_areCountedByResult_okOrTheFailure() {
+    FederatedLogin.Listener logins = metered.logins();
+    logins.loggedIn(null);
+    logins.loggedIn(LoginFailure.EXPIRED);
+    logins.loggedIn(LoginFailure.EXPIRED);
+    assertEquals(1, count(LoginMeter.NAME, "result", "ok"));
+    assertEquals(2, count(LoginMeter.NAME, "result", "expired"));
+    assertEquals(0, count(LoginMeter.NAME, "result", "bad_signature"));
+    assertSame(FederatedLogin.Listener.NONE, VaultInstrumentation.none().logins());
   }
 }

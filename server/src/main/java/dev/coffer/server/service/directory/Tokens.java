@@ -178,11 +178,13 @@ public final class Tokens {
   }
 
   /**
-   * Stages a new token for {@code principalId}; used by {@link #issue} and bootstrap. It asks
-   * no policy (callers decide): the tenant switch {@code federatedUserSignInOnly} is checked
-   * in {@link #issue} only, so a federated sign-in minting here is not blocked by it.
+   * Stages a new token for {@code principalId} with exactly {@code ttl}; used by
+   * {@link #issue}, bootstrap and federated sign-in, each of which checks who may have it and
+   * commits {@code changes} with its audit event. The value is returned once, never stored. It
+   * asks no policy: the tenant switch {@code federatedUserSignInOnly} is checked in
+   * {@link #issue} only, so a federated sign-in minting here is not blocked by it.
    */
-  Issued mint(Changes changes, String tenantId, String principalId, Duration ttl,
+  public Issued mint(Changes changes, String tenantId, String principalId, Duration ttl,
       String description) {
     SecretValue value = generator.generate(ValueFormat.ACCESS_TOKEN);
     Instant now = clock.instant();

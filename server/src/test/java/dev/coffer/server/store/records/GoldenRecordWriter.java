@@ -25,7 +25,7 @@ final class GoldenRecordWriter {
     for (GoldenRecords.Set<?> set : List.of(GoldenRecords.principals(),
         GoldenRecords.applications(), GoldenRecords.secrets(),
         GoldenRecords.accessRequests(), GoldenRecords.tenants(),
-        GoldenRecords.tenantsV2())) {
+        GoldenRecords.tenantsV2(), GoldenRecords.trustedIssuers())) {
       Path file = dir.resolve(set.file());
       if (Files.exists(file)) {
         System.out.println("kept " + file);

@@ -2,6 +2,9 @@ package dev.coffer.server.store.records;
 
 import dev.coffer.server.domain.AccessRequest;
 import dev.coffer.server.domain.Application;
+import dev.coffer.server.domain.ClaimBinding;
+import dev.coffer.server.domain.ClaimMatch;
+import dev.coffer.server.domain.IssuerPurpose;
 import dev.coffer.server.domain.KeyAlgorithm;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.Principal;
@@ -14,10 +17,12 @@ import dev.coffer.server.domain.SecurityType;
 import dev.coffer.server.domain.StoredSecret;
 import dev.coffer.server.domain.Tenant;
 import dev.coffer.server.domain.TenantPolicy;
+import dev.coffer.server.domain.TrustedIssuer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -88,6 +93,30 @@ final class GoldenRecords {
       }
     }
     return new Set<>("application.hex", m, RecordCodec::encode, RecordCodec::application);
+  }
+
+  static Set<TrustedIssuer> trustedIssuers() {
+    Map<String, TrustedIssuer> m = new LinkedHashMap<>();
+    m.put("workloads", TrustedIssuer.builder().tenantId("t-golden").issuerId("k8s")
+        .issuer("https://oidc.golden.example/cluster").purpose(IssuerPurpose.WORKLOADS)
+        .jwksJson("{\"keys\":[{\"kty\":\"EC\"}]}").audiences(List.of("coffer", "vault"))
+        .algorithms(List.of("ES256", "RS256")).maxTokenLifetime(Duration.ofHours(2))
+        .maxSession(Duration.ofMinutes(30)).clockSkew(Duration.ofSeconds(45))
+        .bindings(List.of(new ClaimBinding(List.of(
+            ClaimMatch.exactly("sub", "system:serviceaccount:prod:api"),
+            ClaimMatch.glob("aud", "cof*")), "svc-deploy")))
+        .createTime(T0).creator("tenants/t-golden/principals/alice").build());
+    m.put("people", TrustedIssuer.builder().tenantId("t-golden").issuerId("corp")
+        .issuer("https://login.golden.example").purpose(IssuerPurpose.PEOPLE)
+        .jwksUri("https://login.golden.example/keys").audiences(List.of("coffer-cli"))
+        .algorithms(List.of("RS256")).maxTokenLifetime(Duration.ofHours(1))
+        .maxSession(Duration.ofHours(8)).clockSkew(Duration.ofSeconds(30))
+        .userClaim("preferred_username")
+        .requiredClaims(List.of(ClaimMatch.exactly("email_verified", "true")))
+        .createUsers(true).clientId("coffer-cli").scopes(List.of("openid", "email"))
+        .createTime(T0.plusSeconds(1)).creator("tenants/t-golden/principals/alice").build());
+    return new Set<>("trusted-issuer.hex", m, TrustedIssuerCodec::encode,
+        TrustedIssuerCodec::decode);
   }
 
   static Set<StoredSecret> secrets() {

@@ -50,6 +50,11 @@ class GoldenRecordsTest {
   }
 
   @Test
+  void trustedIssuersDecodeAndEncodeAsWritten() throws IOException {
+    check(GoldenRecords.trustedIssuers());
+  }
+
+  @Test
   void accessRequestsDecodeAndEncodeAsWritten() throws IOException {
     check(GoldenRecords.accessRequests());
   }

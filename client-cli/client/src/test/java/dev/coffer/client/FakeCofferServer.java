@@ -211,6 +211,11 @@ public final class FakeCofferServer implements AutoCloseable {
     }
 
     @Override
+    public void getTenant(dev.coffer.api.v1.GetTenantRequest r, StreamObserver<Tenant> o) {
+      handle(r, o);
+    }
+
+    @Override
     public void updateTenantPolicy(dev.coffer.api.v1.UpdateTenantPolicyRequest r,
         StreamObserver<Tenant> o) {
       handle(r, o);
@@ -418,6 +423,12 @@ public final class FakeCofferServer implements AutoCloseable {
   private final class Tokens extends TokenServiceGrpc.TokenServiceImplBase {
     @Override
     public void issueToken(IssueTokenRequest r, StreamObserver<IssueTokenResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void revokeToken(dev.coffer.api.v1.RevokeTokenRequest r,
+        StreamObserver<dev.coffer.api.v1.AccessToken> o) {
       handle(r, o);
     }
 

@@ -94,6 +94,7 @@ public final class CofferServer {
     services.addAll(vault.sharing().grpcServices(clock));
     services.addAll(vault.lifecycle().grpcServices(vault.directory().tokens()));
     services.addAll(vault.operator().grpcServices());
+    services.addAll(vault.identity().grpcServices());
     PageTokens pageTokens = new PageTokens(vault.keys().keyring().pageTokens());
     for (BindableService service : services) {
       builder.addService(metered(ServerInterceptors.intercept(

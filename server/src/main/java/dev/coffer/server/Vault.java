@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The vault below the transport: opens the database in a data directory and owns the
  * capability modules built over it (storage, keys, kernel, lifecycle, secrets, directory,
- * sharing, assertions, operator), each from only the modules it needs. Opening fails with a
+ * sharing, assertions, operator, identity), each from only the modules it needs. Opening fails with a
  * clear message when the root key cannot decrypt the stored keysets. Closing ends the
  * lifecycle watches, signs an audit checkpoint at the head (clean shutdown), then closes
  * the database; modules must not be used afterwards. Opening starts no background job (see
@@ -44,6 +44,7 @@ public final class Vault implements AutoCloseable {
   private final SharingModule sharing;
   private final AssertionsModule assertions;
   private final OperatorModule operator;
+  private final IdentityModule identity;
 
   private Vault(StorageModule storage, RootKeyProvider rootKey, Clock clock,
       VaultSettings settings, VaultInstrumentation metrics) {
@@ -59,6 +60,7 @@ public final class Vault implements AutoCloseable {
     this.assertions = new AssertionsModule(storage, kernel, clock, metrics);
     this.operator = new OperatorModule(storage, keys, kernel, directory,
         rootKey.description(), settings.backupDir(), clock, metrics);
+    this.identity = new IdentityModule(storage, kernel, directory, operator, clock, metrics);
   }
 
   /** Opens (or creates) the vault whose database lives in {@code dbDir}. */
@@ -201,6 +203,11 @@ public final class Vault implements AutoCloseable {
     return assertions;
   }
 
+  /** Trusted JWT issuers and sign-in with their tokens (identity federation). */
+  public IdentityModule identity() {
+    return identity;
+  }
+
   /** Administration, KEK rotation, the audit trail and failed sign-ins. */
   public OperatorModule operator() {
     return operator;
@@ -208,7 +215,7 @@ public final class Vault implements AutoCloseable {
 
   /**
    * The vault's periodic jobs, in start order (shredder, lifecycle monitor, KEK re-wrap,
-   * assertion replay purge), not running: a {@link CofferServer} runs them while it serves
+   * assertion replay purge, ID token replay purge), not running: a {@link CofferServer} runs them while it serves
    * (see {@link BackgroundJobs}).
    */
   public List<BackgroundJob> backgroundJobs() {
@@ -216,6 +223,7 @@ public final class Vault implements AutoCloseable {
     jobs.addAll(lifecycle.backgroundJobs());
     jobs.addAll(operator.backgroundJobs());
     jobs.addAll(assertions.backgroundJobs());
+    jobs.addAll(identity.backgroundJobs());
     return List.copyOf(jobs);
   }
 

@@ -48,16 +48,19 @@ class PackageDependenciesTest {
    * table is acyclic by construction ({@link #theTableIsAnOutsideInOrder}).
    */
   static final Map<String, Set<String>> ALLOWED = table(
-      allow(ROOT, "auth", "api", "metrics", "service.operator", "service.keys",
+      allow(ROOT, "auth", "api", "metrics", "service.identity", "service.operator", "service.keys",
           "service.directory", "service.sharing", "service.secrets", "service.assertions",
           "service.lifecycle", "service.kernel", "backup", "cluster", "audit", "store.records",
           "store", "crypto", "config", "domain", "logging"),
       allow("auth", "api", "service.operator", "service.directory", "domain"),
-      allow("api", "service.operator", "service.keys", "service.directory", "service.sharing",
+      allow("api", "service.identity", "service.operator", "service.keys", "service.directory", "service.sharing",
           "service.secrets", "service.assertions", "service.lifecycle", "service.kernel",
           "backup", "cluster", "audit", "store.records", "store", "crypto", "domain"),
-      allow("metrics", "service.keys", "service.secrets", "service.assertions",
-          "service.kernel", "cluster", "audit", "store.records", "store", "crypto", "domain"),
+      allow("metrics", "service.identity", "service.keys", "service.secrets",
+          "service.assertions", "service.kernel", "cluster", "audit", "store.records", "store",
+          "crypto", "domain"),
+      allow("service.identity", "service.operator", "service.directory", "service.kernel",
+          "audit", "store.records", "store", "domain"),
       allow("service.operator", "service.keys", "service.directory", "service.kernel",
           "backup", "cluster", "audit", "store.records", "store", "crypto", "config", "domain"),
       allow("service.keys", "service.directory", "service.kernel", "audit", "store.records",

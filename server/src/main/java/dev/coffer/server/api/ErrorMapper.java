@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 /**
  * The one place that turns failures into gRPC statuses: a {@link CofferException} becomes
  * a {@code google.rpc.Status} with an {@code ErrorInfo} (domain {@value #DOMAIN}, the
- * reason's name) and, for INVALID_ARGUMENT, a {@code BadRequest} naming each field. Any
+ * reason's name, and the exception's metadata) and, for INVALID_ARGUMENT, a {@code BadRequest} naming each field. Any
  * other exception becomes INTERNAL with a fixed message: exception text never reaches a
  * client, and is logged only by class name.
  */
@@ -45,6 +45,7 @@ public final class ErrorMapper {
         .addDetails(Any.pack(ErrorInfo.newBuilder()
             .setReason(e.reason().name())
             .setDomain(DOMAIN)
+            .putAllMetadata(e.metadata())
             .build()));
     if (!e.violations().isEmpty()) {
       BadRequest.Builder bad = BadRequest.newBuilder();

@@ -31,9 +31,11 @@ import javax.net.ssl.SSLSession;
  * and puts the principal, a request id and the peer address in the gRPC {@link Context}.
  * Calls without a valid, unexpired, unrevoked token end with UNAUTHENTICATED before any
  * handler runs. Only the standard health and reflection services are open, so that gRPC
- * tooling works, and the leak report method, which secret scanners call without an account:
- * it gets a request id and the peer address in the context but no principal, and limits
- * itself per peer ({@code LeakReports}). Every such refusal (missing, malformed, unknown, expired or revoked token)
+ * tooling works, the leak report method, which secret scanners call without an account,
+ * and the two sign-in methods of identity federation ({@code LoginService}, which exchange a
+ * trusted issuer's JWT for a token): they get a request id and the peer address in the
+ * context but no principal, and limit or audit themselves ({@code LeakReports},
+ * {@code FederatedLogin}). Every such refusal (missing, malformed, unknown, expired or revoked token)
  * goes to {@link AuthFailureAudit}, which records it as an AUTHENTICATE / FAILED event
  * within its per-peer rate limit. The token is never logged, echoed or recorded.
  *
@@ -57,7 +59,9 @@ public final class AuthInterceptor implements ServerInterceptor {
       "grpc.reflection.v1alpha.ServerReflection");
   /** Coffer methods callable without a principal (full method names). */
   private static final Set<String> OPEN_METHODS = Set.of(
-      "coffer.v1.LeakReportService/ReportLeak");
+      "coffer.v1.LeakReportService/ReportLeak",
+      "coffer.v1.LoginService/Login",
+      "coffer.v1.LoginService/ListLoginIssuers");
   private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final String BEARER = "Bearer ";
 

@@ -53,5 +53,15 @@ public enum AuditAction {
   LEAK_REPORT,
   SECRET_UNQUARANTINE,
   /** A client assertion check: ALLOWED when valid, FAILED with the failure otherwise. */
-  CLIENT_ASSERTION_VERIFY
+  CLIENT_ASSERTION_VERIFY,
+  /** A trusted issuer registered for a tenant (identity federation). */
+  ISSUER_CREATE,
+  ISSUER_DELETE,
+  /** Reading or listing trusted issuers (recorded when denied). */
+  ISSUER_READ,
+  /**
+   * A sign-in with a trusted issuer's JWT: ALLOWED with the token issued, FAILED with the
+   * check that refused it. Never holds the JWT.
+   */
+  FEDERATED_LOGIN
 }

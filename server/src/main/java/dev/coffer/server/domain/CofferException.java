@@ -1,6 +1,7 @@
 package dev.coffer.server.domain;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one exception domain code throws to refuse or fail an operation. Its message is
@@ -15,6 +16,7 @@ public final class CofferException extends RuntimeException {
 
   private final Reason reason;
   private final transient List<FieldViolation> violations;
+  private final transient Map<String, String> metadata;
 
   public CofferException(Reason reason, String safeMessage) {
     this(reason, safeMessage, List.of(), null);
@@ -29,6 +31,19 @@ public final class CofferException extends RuntimeException {
     super(safeMessage, cause, false, cause != null);
     this.reason = reason;
     this.violations = List.copyOf(violations);
+    this.metadata = Map.of();
+  }
+
+  /**
+   * A refusal with machine-readable facts for the caller ({@code ErrorInfo.metadata}), such
+   * as the name of the check that failed. The metadata, like the message, must never hold a
+   * secret value or token.
+   */
+  public CofferException(Reason reason, String safeMessage, Map<String, String> metadata) {
+    super(safeMessage, null, false, false);
+    this.reason = reason;
+    this.violations = List.of();
+    this.metadata = Map.copyOf(metadata);
   }
 
   /** An INVALID_ARGUMENT naming one field. */
@@ -50,5 +65,10 @@ public final class CofferException extends RuntimeException {
 
   public List<FieldViolation> violations() {
     return violations;
+  }
+
+  /** Facts for {@code ErrorInfo.metadata}; empty for most refusals. */
+  public Map<String, String> metadata() {
+    return metadata;
   }
 }

@@ -10,6 +10,13 @@ public enum Reason {
   UNAUTHENTICATED(Kind.UNAUTHENTICATED),
   TOKEN_EXPIRED(Kind.UNAUTHENTICATED),
   TOKEN_REVOKED(Kind.UNAUTHENTICATED),
+  /**
+   * A sign-in with a trusted issuer's JWT was refused; {@code ErrorInfo.metadata["failure"]}
+   * names the check that failed (EXPIRED, WRONG_AUDIENCE, NO_BINDING, ...).
+   */
+  LOGIN_REFUSED(Kind.UNAUTHENTICATED),
+  /** The trusted issuer named does not exist in the tenant (or is not visible). */
+  ISSUER_NOT_FOUND(Kind.NOT_FOUND),
   NOT_ADMIN(Kind.DENIED),
   NOT_SYSTEM_ADMIN(Kind.DENIED),
   NOT_OWNER(Kind.DENIED),

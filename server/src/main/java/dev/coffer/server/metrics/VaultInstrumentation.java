@@ -4,6 +4,7 @@ import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.crypto.EnvelopeCipher;
 import dev.coffer.server.crypto.VerifierMac;
 import dev.coffer.server.service.assertions.ClientAssertions;
+import dev.coffer.server.service.identity.FederatedLogin;
 import dev.coffer.server.service.keys.KekRewrapJob;
 import dev.coffer.server.service.secrets.LeakReports;
 import dev.coffer.server.service.secrets.SecretVerifier;
@@ -86,5 +87,9 @@ public final class VaultInstrumentation {
   public ClientAssertions.Listener assertionChecks() {
     return registry == null ? ClientAssertions.Listener.NONE
         : new AssertionCheckMeter(registry);
+  }
+
+  public FederatedLogin.Listener logins() {
+    return registry == null ? FederatedLogin.Listener.NONE : new LoginMeter(registry);
   }
 }

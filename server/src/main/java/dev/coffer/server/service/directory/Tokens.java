@@ -167,8 +167,12 @@ public final class Tokens {
         name, outcome, reason, ctx.requestId(), ctx.peer());
   }
 
-  /** Stages a new token for {@code principalId}; used by {@link #issue} and bootstrap. */
-  Issued mint(Changes changes, String tenantId, String principalId, Duration ttl,
+  /**
+   * Stages a new token for {@code principalId} with exactly {@code ttl}; used by
+   * {@link #issue}, bootstrap and federated sign-in, each of which checks who may have it and
+   * commits {@code changes} with its audit event. The value is returned once, never stored.
+   */
+  public Issued mint(Changes changes, String tenantId, String principalId, Duration ttl,
       String description) {
     SecretValue value = generator.generate(ValueFormat.ACCESS_TOKEN);
     Instant now = clock.instant();

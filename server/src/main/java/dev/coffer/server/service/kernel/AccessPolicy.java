@@ -43,6 +43,22 @@ public final class AccessPolicy {
   }
 
   /**
+   * Managing the trusted JWT issuers of {@code tenantId} (identity federation): a tenant admin
+   * of that tenant, or the system administrator.
+   */
+  public Decision manageIssuers(Principal caller, String tenantId) {
+    if (caller.systemAdmin()) {
+      return Decision.ALLOW;
+    }
+    if (!caller.tenantId().equals(tenantId)) {
+      return Decision.deny(Reason.NOT_SYSTEM_ADMIN,
+          "only the system administrator manages trusted issuers of another tenant");
+    }
+    return caller.admin() ? Decision.ALLOW
+        : Decision.deny(Reason.NOT_ADMIN, "only a tenant admin manages trusted issuers");
+  }
+
+  /**
    * Issuing a bearer token for {@code target} of {@code targetTenant}. No silent
    * credentials for someone else:
    * <ul>

@@ -104,6 +104,34 @@ public final class AuthFailureAudit {
     }
   }
 
+  /**
+   * Records one refused sign-in with a trusted issuer's JWT (identity federation) as a
+   * FEDERATED_LOGIN / FAILED event, within the same budgets as {@link #record}: reason = the
+   * name of the check that failed, target = the issuer's resource name when one was found,
+   * tenant = the tenant signed in to when it exists. The JWT is never passed here.
+   *
+   * @return whether an event was written
+   */
+  public boolean recordLogin(String tenantId, String failure, String issuerName,
+      SocketAddress peer, String requestId) {
+    Bucket peerBudget = perPeer.get(PeerHost.of(peer),
+        k -> PerMinuteBudget.of(perPeerPerMinute, clock));
+    if (!peerBudget.tryConsume(1) || !total.tryConsume(1)) {
+      suppressed.incrementAndGet();
+      return false;
+    }
+    try {
+      audit.record(new AuditEvent(clock.instant(), tenantId, "", AuditAction.FEDERATED_LOGIN,
+          issuerName, AuditEvent.FAILED, failure, requestId, peer == null ? "" : peer.toString()));
+      recorded.incrementAndGet();
+      return true;
+    } catch (RuntimeException e) {
+      lost.incrementAndGet();
+      LOG.log(Level.WARNING, "could not record a refused sign-in: {0}", e.getClass().getName());
+      return false;
+    }
+  }
+
   /** Failed authentications written to the trail. */
   public long recorded() {
     return recorded.get();

@@ -1,6 +1,7 @@
 package dev.coffer.server.store.records;
 
 import dev.coffer.server.domain.AccessRequest;
+import dev.coffer.server.domain.IssuerPurpose;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.SecretKind;
@@ -55,9 +56,15 @@ final class EnumCodes<E extends Enum<E>> {
           .code(AccessRequest.Status.CANCELLED, 3)
           .build();
 
+  /** Codes equal the API's IssuerPurpose numbers; 0 (unspecified) is never stored. */
+  static final EnumCodes<IssuerPurpose> ISSUER_PURPOSE = new Builder<>(IssuerPurpose.class)
+      .code(IssuerPurpose.WORKLOADS, 1)
+      .code(IssuerPurpose.PEOPLE, 2)
+      .build();
+
   /** Every table, for the tests that pin them. */
   static final List<EnumCodes<?>> ALL = List.of(PRINCIPAL_KIND, SECURITY_TYPE, OAUTH_FLOW,
-      SECRET_KIND, ACCESS_REQUEST_STATUS);
+      SECRET_KIND, ACCESS_REQUEST_STATUS, ISSUER_PURPOSE);
 
   private final Class<E> type;
   private final Map<E, Integer> codes;

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.server.domain.AccessRequest;
 import dev.coffer.server.domain.AccessToken;
 import dev.coffer.server.domain.Application;
+import dev.coffer.server.domain.ClaimBinding;
+import dev.coffer.server.domain.ClaimMatch;
 import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.KeyAlgorithm;
 import dev.coffer.server.domain.Location;
@@ -19,6 +21,7 @@ import dev.coffer.server.domain.Scope;
 import dev.coffer.server.domain.SecretMetadata;
 import dev.coffer.server.domain.Tenant;
 import dev.coffer.server.domain.TenantPolicy;
+import dev.coffer.server.domain.TrustedIssuer;
 import dev.coffer.server.store.records.pb.PrincipalRec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +46,7 @@ class EnumCodesTest {
   private static final List<Class<? extends Record>> STORED_RECORDS = List.of(Tenant.class,
       TenantPolicy.class, Principal.class, AccessToken.class, Location.class,
       Application.class, SecretMetadata.class, PublicKeyInfo.class, Scope.class, Grant.class,
-      AccessRequest.class);
+      AccessRequest.class, TrustedIssuer.class, ClaimBinding.class, ClaimMatch.class);
 
   /** Enums stored by constant name instead of a code, with the reason. */
   private static final Map<Class<?>, String> STORED_BY_NAME = Map.of(KeyAlgorithm.class,

@@ -76,6 +76,18 @@ final class OidcTestProvider implements AutoCloseable {
     return url.newBuilder().host("127.0.0.1").build();
   }
 
+  /**
+   * Fetches the issuer's discovery document and keys once: the provider's first answers are
+   * slow (class loading) and a Coffer server gives an issuer only a few seconds.
+   */
+  void warmUp(String issuerId) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (String path : List.of("/.well-known/openid-configuration", "/jwks")) {
+      http.send(HttpRequest.newBuilder(URI.create(issuer(issuerId) + path))
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
+    }
+  }
+
   void enableDevice(String issuerId) {
     deviceIssuers.add(issuerId);
   }
@@ -172,8 +184,11 @@ final class OidcTestProvider implements AutoCloseable {
       Map<String, Object> claims = new HashMap<>(device.approvedClaims);
       claims.put("sub", device.approvedSubject);
       claims.put("aud", device.clientId);
-      String idToken = mock.anyToken(HttpUrl.get(issuer(device.issuerId)), claims,
-          Duration.ofHours(1)).serialize();
+      claims.put("iss", issuer(device.issuerId));
+      claims.put("jti", random(16));
+      // The provider's own token maker (iat now, exp in an hour) with the issuer's key.
+      String idToken = mock.getConfig().getTokenProvider()
+          .jwt(claims, Duration.ofHours(1), device.issuerId).serialize();
       return json(200, Map.of("access_token", random(16), "token_type", "Bearer",
           "expires_in", 3600, "id_token", idToken));
     }

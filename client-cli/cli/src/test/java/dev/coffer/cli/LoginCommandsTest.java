@@ -273,6 +273,24 @@ class LoginCommandsTest extends FakeServerTest {
   }
 
   @Test
+  void aDeclinedDeviceSignIn_stopsPolling_saysWhy_andExchangesNothing() throws Exception {
+    try (OidcTestProvider provider = new OidcTestProvider()) {
+      provider.enableDevice("corp");
+      provider.denied = true;
+      server.answer = req -> ListLoginIssuersResponse.newBuilder()
+          .addIssuers(issuer(provider, "corp")).build();
+      List<Duration> pauses = new ArrayList<>();
+      cli.sleeper = pauses::add;
+      assertEquals(ExitCodes.UNAUTHENTICATED, cli.run("login", "--tenant", "acme", "--device"));
+      assertTrue(cli.err().contains("refused the sign-in (access_denied: the user declined)"),
+          cli.err());
+      assertEquals(1, pauses.size());
+      assertEquals(1, server.requests.size(), "ListLoginIssuers only");
+      assertFalse(Files.exists(config.resolve(SessionFile.FILE_NAME)));
+    }
+  }
+
+  @Test
   void loginWithSeveralIssuers_needsIssuer_andAnUnknownOneIsNamed() throws Exception {
     try (OidcTestProvider provider = new OidcTestProvider()) {
       server.answer = req -> ListLoginIssuersResponse.newBuilder()

@@ -44,6 +44,8 @@ final class OidcTestProvider implements AutoCloseable {
   /** Polls that get {@code slow_down} before any other answer. */
   final AtomicInteger slowDowns = new AtomicInteger();
   final AtomicInteger polls = new AtomicInteger();
+  /** When set, polls are answered {@code access_denied} (the person declined). */
+  volatile boolean denied;
 
   private static final class Device {
     final String issuerId;
@@ -173,6 +175,10 @@ final class OidcTestProvider implements AutoCloseable {
       Device device = devices.get(request.getFormParameters().get("device_code"));
       if (device == null) {
         return json(400, Map.of("error", "invalid_grant"));
+      }
+      if (denied) {
+        return json(400, Map.of("error", "access_denied", "error_description",
+            "the user declined"));
       }
       if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         return json(400, Map.of("error", "slow_down"));

@@ -97,9 +97,9 @@ final class DeviceCodeFlow {
       response = DeviceAuthorizationResponse.parse(
           OidcProvider.exchange(request.toHTTPRequest(), "device authorization endpoint"));
     } catch (ParseException e) {
+      // Not the parser's message: it may quote the body, which holds the device code.
       throw new CliFailure(ExitCodes.UNAUTHENTICATED,
-          "the provider's device authorization response could not be read (" + e.getMessage()
-              + ")");
+          "the provider's device authorization response could not be read");
     }
     if (!response.indicatesSuccess()) {
       throw OidcProvider.refused(response.toErrorResponse().getErrorObject());

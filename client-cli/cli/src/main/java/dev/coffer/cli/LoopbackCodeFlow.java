@@ -105,8 +105,8 @@ final class LoopbackCodeFlow {
     try {
       response = AuthenticationResponseParser.parse(redirect);
     } catch (ParseException e) {
-      throw new CliFailure(ExitCodes.UNAUTHENTICATED,
-          "the provider's redirect could not be read (" + e.getMessage() + ")");
+      // Not the parser's message: it may quote the redirect, which holds the code.
+      throw new CliFailure(ExitCodes.UNAUTHENTICATED, "the provider's redirect could not be read");
     }
     if (!response.indicatesSuccess()) {
       throw OidcProvider.refused(response.toErrorResponse().getErrorObject());

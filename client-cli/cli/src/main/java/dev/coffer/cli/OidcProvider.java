@@ -103,8 +103,9 @@ final class OidcProvider {
     try {
       return OIDCTokenResponseParser.parse(response);
     } catch (ParseException e) {
-      throw new CliFailure(ExitCodes.UNAUTHENTICATED,
-          "the provider's token response is not an OpenID Connect one (" + e.getMessage() + ")");
+      // Not the parser's message: it may quote the body, which holds tokens.
+      throw new CliFailure(ExitCodes.UNAUTHENTICATED, "the provider's token response is not an"
+          + " OpenID Connect one (HTTP " + response.getStatusCode() + ")");
     }
   }
 
@@ -129,8 +130,11 @@ final class OidcProvider {
       new IDTokenValidator(issuer, clientId,
           new JWSVerificationKeySelector<>(signatureAlgorithms(), keys), null)
           .validate(jwt, nonce);
-    } catch (java.text.ParseException | MalformedURLException
-        | com.nimbusds.jose.proc.BadJOSEException | com.nimbusds.jose.JOSEException e) {
+    } catch (java.text.ParseException e) {
+      throw new CliFailure(ExitCodes.UNAUTHENTICATED, "the provider's ID token is not a JWT");
+    } catch (MalformedURLException | com.nimbusds.jose.proc.BadJOSEException
+        | com.nimbusds.jose.JOSEException e) {
+      // The checks' own words ("Expired JWT", "Unexpected JWT nonce"), never the token.
       throw new CliFailure(ExitCodes.UNAUTHENTICATED,
           "the provider's ID token failed its checks (" + e.getMessage() + ")");
     }

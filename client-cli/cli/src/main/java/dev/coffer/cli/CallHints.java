@@ -30,7 +30,7 @@ final class CallHints {
     }
     if (code == Status.Code.UNAUTHENTICATED && !hasToken) {
       return new CliFailure(ExitCodes.UNAUTHENTICATED, "no token: set "
-          + GlobalOptions.ENV_TOKEN + " or --token-file (the server said: "
+          + GlobalOptions.ENV_TOKEN + " or --token-file, or run coffer login (the server said: "
           + e.getStatus().getDescription() + ")");
     }
     return e;

@@ -26,6 +26,13 @@ public final class CliContext {
   private final Supplier<Prompter> prompter;
   private final Function<CofferClient.Config, CofferClient> connector;
   private final Clock clock;
+  private final Sleeper sleeper;
+
+  /** Waits between polls ({@code coffer login --device}); tests pass one that only records. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(java.time.Duration duration) throws InterruptedException;
+  }
 
   private CliContext(Builder b) {
     this.out = Objects.requireNonNull(b.out, "out");
@@ -36,6 +43,7 @@ public final class CliContext {
     this.prompter = b.prompter != null ? b.prompter : () -> new StreamPrompter(in, err);
     this.connector = b.connector;
     this.clock = b.clock;
+    this.sleeper = b.sleeper;
   }
 
   /**
@@ -98,6 +106,11 @@ public final class CliContext {
     return clock;
   }
 
+  /** How the CLI waits between polls of a remote party. */
+  public Sleeper sleeper() {
+    return sleeper;
+  }
+
   /** Builder of {@link CliContext}. */
   public static final class Builder {
     private PrintWriter out;
@@ -108,6 +121,12 @@ public final class CliContext {
     private Supplier<Prompter> prompter;
     private Function<CofferClient.Config, CofferClient> connector = CofferClient::create;
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
 
     public Builder out(PrintWriter out) {
       this.out = out;

@@ -12,7 +12,7 @@ import picocli.CommandLine;
  * --help}.
  *
  * <p>Security: tokens come from {@code $COFFER_TOKEN} or {@code --token-file} (or {@code --token},
- * which shows in {@code ps}); a secret value is printed only when it is shown once or revealed,
+ * which shows in {@code ps}), else from the session {@code coffer login} kept; a secret value is printed only when it is shown once or revealed,
  * and never appears in an error.
  */
 @Command(
@@ -105,7 +105,7 @@ public final class CofferCli {
 
   @Command(
       name = "tenant",
-      description = "Create and read tenants (system administrator).")
+      description = "Create, read and change the policy of tenants (system administrator).")
   static final class TenantCommands extends Group {}
 
   @Command(
@@ -117,6 +117,12 @@ public final class CofferCli {
       name = "token",
       description = "Issue, list and revoke bearer access tokens.")
   static final class TokenCommands extends Group {}
+
+  @Command(
+      name = "issuer",
+      description = "Trust OIDC/JWT issuers so workloads and people sign in without an"
+          + " admin-issued token (tenant admins).")
+  static final class IssuerCommands extends Group {}
 
   @Command(
       name = "location",

@@ -30,8 +30,11 @@ final class CommandTree {
                   CofferCli.TenantCommands.class,
                   CofferCli.PrincipalCommands.class,
                   WhoAmICommand.class,
+                  LoginCommand.class,
+                  LogoutCommand.class,
                   HealthCommand.class,
                   CofferCli.TokenCommands.class,
+                  CofferCli.IssuerCommands.class,
                   CofferCli.LocationCommands.class,
                   CofferCli.AppCommands.class,
                   CofferCli.SecretCommands.class,
@@ -51,7 +54,8 @@ final class CommandTree {
                   CommandLine.HelpCommand.class)),
           Map.entry(
               CofferCli.TenantCommands.class,
-              List.of(TenantCreateCommand.class, TenantGetCommand.class)),
+              List.of(TenantCreateCommand.class, TenantGetCommand.class,
+                  TenantSetPolicyCommand.class)),
           Map.entry(
               CofferCli.PrincipalCommands.class,
               List.of(
@@ -61,6 +65,13 @@ final class CommandTree {
           Map.entry(
               CofferCli.TokenCommands.class,
               List.of(TokenIssueCommand.class, TokenListCommand.class, TokenRevokeCommand.class)),
+          Map.entry(
+              CofferCli.IssuerCommands.class,
+              List.of(
+                  IssuerCreateCommand.class,
+                  IssuerCommands.ListIssuers.class,
+                  IssuerCommands.Get.class,
+                  IssuerCommands.Delete.class)),
           Map.entry(
               CofferCli.LocationCommands.class,
               List.of(LocationCreateCommand.class, LocationListCommand.class)),

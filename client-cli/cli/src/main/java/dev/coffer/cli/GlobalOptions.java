@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Security: the token is read from {@code --token}, {@code $COFFER_TOKEN} or {@code
  * --token-file} and handed to the client as a supplier; it is never printed, not even as a
- * default value in {@code --help}.
+ * default value in {@code --help}. When none is given, the session {@code coffer login} kept
+ * ({@link SessionFile}) is used, for the server address it was issued by only.
  *
  * <p>Mutual TLS: {@code --cert} and {@code --key} (or {@code $COFFER_CERT} and {@code
  * $COFFER_KEY}) add a client certificate to the TLS connection; they need {@code --ca} or
@@ -114,16 +115,22 @@ public final class GlobalOptions {
 
   /** The client configuration; a usage error if the token options conflict or the file is unreadable. */
   public CofferClient.Config clientConfig(CliContext ctx) {
-    String address = addr != null ? addr : ctx.env(ENV_ADDR);
-    String bearer = resolveToken(ctx);
-    String target =
-        address == null || address.isBlank() ? CofferClient.Config.DEFAULT_ADDRESS : address;
+    String target = target(ctx);
+    String given = resolveToken(ctx);
+    String bearer = given != null && !given.isBlank() ? given
+        : SessionFile.of(ctx).bearerFor(target, ctx.clock().instant());
     return CofferClient.Config.builder()
         .address(target)
         .deadline(timeout)
         .tokenSupplier(() -> bearer)
         .channelCredentials(transport(ctx, target))
         .build();
+  }
+
+  /** The server address: {@code --addr}, else {@code $COFFER_ADDR}, else the default. */
+  public String target(CliContext ctx) {
+    String address = addr != null ? addr : ctx.env(ENV_ADDR);
+    return address == null || address.isBlank() ? CofferClient.Config.DEFAULT_ADDRESS : address;
   }
 
   /**

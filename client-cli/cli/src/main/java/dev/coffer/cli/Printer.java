@@ -181,6 +181,7 @@ public final class Printer {
       "max token lifetime", days(t.getPolicy().getMaxTokenLifetime()),
       "max access duration", days(t.getPolicy().getMaxAccessDuration()),
       "request decision window", days(t.getPolicy().getRequestDecisionWindow()),
+      "people sign in only via issuers", yesNo(t.getPolicy().getFederatedUserSignInOnly()),
       "created", time(t.getCreateTime())
     };
   }

@@ -25,6 +25,8 @@ final class CliHarness {
   Prompter prompter;
   /** Fixed, so relative times ({@code --for 8h}) are exact. */
   Clock clock = NOW_CLOCK;
+  /** How the CLI pauses between polls; {@code null} for real sleeping. */
+  CliContext.Sleeper sleeper;
   StringWriter out;
   StringWriter err;
 
@@ -53,6 +55,9 @@ final class CliHarness {
                 });
     if (prompter != null) {
       ctx.prompter(() -> prompter);
+    }
+    if (sleeper != null) {
+      ctx.sleeper(sleeper);
     }
     return CofferCli.run(ctx.build(), args);
   }

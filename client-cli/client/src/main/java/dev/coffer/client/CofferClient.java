@@ -13,6 +13,7 @@ import dev.coffer.api.v1.LifecycleServiceGrpc;
 import dev.coffer.api.v1.LifecycleServiceGrpc.LifecycleServiceBlockingStub;
 import dev.coffer.api.v1.LocationServiceGrpc;
 import dev.coffer.api.v1.LocationServiceGrpc.LocationServiceBlockingStub;
+import dev.coffer.api.v1.LoginServiceGrpc;
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.PrincipalServiceGrpc.PrincipalServiceBlockingStub;
 import dev.coffer.api.v1.RevealSecretRequest;
@@ -22,6 +23,7 @@ import dev.coffer.api.v1.TenantServiceGrpc;
 import dev.coffer.api.v1.TenantServiceGrpc.TenantServiceBlockingStub;
 import dev.coffer.api.v1.TokenServiceGrpc;
 import dev.coffer.api.v1.TokenServiceGrpc.TokenServiceBlockingStub;
+import dev.coffer.api.v1.TrustedIssuerServiceGrpc;
 import dev.coffer.api.v1.VerifySecretRequest;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
@@ -40,7 +42,7 @@ import java.util.function.Supplier;
  * A connection to a Coffer server: one {@link ManagedChannel} and a blocking stub per service.
  *
  * <p>Contract: every call carries the bearer token of {@link Config#tokenSupplier()} (asked per
- * call), has a deadline of {@link Config#deadline()} unless the caller set one, and is retried by
+ * call), or the Coffer token a {@link Config#tokenFileLogin()} exchanged its JWT for, has a deadline of {@link Config#deadline()} unless the caller set one, and is retried by
  * grpc-java on {@code UNAVAILABLE} when repeating it is harmless (see {@link RetryServiceConfig}).
  * Calls throw {@link io.grpc.StatusRuntimeException}; {@link CofferErrors} turns one into a
  * message. Thread-safe; close it once when done.
@@ -68,6 +70,8 @@ public final class CofferClient implements AutoCloseable {
   private final dev.coffer.api.v1.ClientAssertionServiceGrpc.ClientAssertionServiceBlockingStub
       assertions;
   private final dev.coffer.api.v1.LeakReportServiceGrpc.LeakReportServiceBlockingStub leaks;
+  private final LoginServiceGrpc.LoginServiceBlockingStub login;
+  private final TrustedIssuerServiceGrpc.TrustedIssuerServiceBlockingStub issuers;
 
   private CofferClient(ManagedChannel channel, CallCredentials credentials) {
     this.channel = channel;
@@ -95,6 +99,19 @@ public final class CofferClient implements AutoCloseable {
         .withCallCredentials(credentials);
     // Leak reports need no token: whoever found a value may report it.
     this.leaks = dev.coffer.api.v1.LeakReportServiceGrpc.newBlockingStub(channel);
+    // Sign-in needs no token: it is how a caller gets one.
+    this.login = LoginServiceGrpc.newBlockingStub(channel);
+    this.issuers = TrustedIssuerServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+  }
+
+  /** Sign-in with a trusted issuer's JWT ({@code Login}, {@code ListLoginIssuers}); no token. */
+  public LoginServiceGrpc.LoginServiceBlockingStub login() {
+    return login;
+  }
+
+  /** The tenant's trusted issuers (tenant admins). */
+  public TrustedIssuerServiceGrpc.TrustedIssuerServiceBlockingStub issuers() {
+    return issuers;
   }
 
   /** Scopes (protected APIs that hold secrets like applications do). */
@@ -129,8 +146,14 @@ public final class CofferClient implements AutoCloseable {
       transport.disableRetry();
     }
     ManagedChannel channel =
-        transport.intercept(new DeadlineInterceptor(config.deadline())).build();
-    return new CofferClient(channel, new BearerTokenCredentials(config.tokenSupplier()));
+        transport
+            .intercept(new DeadlineInterceptor(config.deadline()), new RefreshOnUnauthenticated())
+            .build();
+    CallCredentials credentials =
+        config.tokenFileLogin() != null
+            ? config.tokenFileLogin().credentials(LoginServiceGrpc.newBlockingStub(channel))
+            : new BearerTokenCredentials(config.tokenSupplier());
+    return new CofferClient(channel, credentials);
   }
 
   public SecretServiceBlockingStub secrets() {
@@ -266,6 +289,7 @@ public final class CofferClient implements AutoCloseable {
     private final Duration deadline;
     private final ChannelCredentials channelCredentials;
     private final boolean retries;
+    private final TokenFileLogin tokenFileLogin;
 
     private Config(Builder b) {
       this.address = b.address;
@@ -273,6 +297,7 @@ public final class CofferClient implements AutoCloseable {
       this.deadline = b.deadline;
       this.channelCredentials = b.channelCredentials;
       this.retries = b.retries;
+      this.tokenFileLogin = b.tokenFileLogin;
     }
 
     public static Builder builder() {
@@ -287,6 +312,14 @@ public final class CofferClient implements AutoCloseable {
     /** Asked on every call; may return {@code null} for "no bearer token". */
     public Supplier<String> tokenSupplier() {
       return tokenSupplier;
+    }
+
+    /**
+     * The workload credential source (a JWT file exchanged with Login), or {@code null} when
+     * calls carry {@link #tokenSupplier()}'s token.
+     */
+    public TokenFileLogin tokenFileLogin() {
+      return tokenFileLogin;
     }
 
     /** Deadline of each call, retries included. */
@@ -316,6 +349,7 @@ public final class CofferClient implements AutoCloseable {
       b.deadline = deadline;
       b.channelCredentials = channelCredentials;
       b.retries = retries;
+      b.tokenFileLogin = tokenFileLogin;
       return b;
     }
 
@@ -332,6 +366,7 @@ public final class CofferClient implements AutoCloseable {
       private Duration deadline = DEFAULT_DEADLINE;
       private ChannelCredentials channelCredentials = InsecureChannelCredentials.create();
       private boolean retries = true;
+      private TokenFileLogin tokenFileLogin;
 
       private Builder() {}
 
@@ -342,6 +377,16 @@ public final class CofferClient implements AutoCloseable {
 
       public Builder tokenSupplier(Supplier<String> tokenSupplier) {
         this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "tokenSupplier");
+        return this;
+      }
+
+      /**
+       * Authenticates with a workload's JWT file exchanged for Coffer tokens (see {@link
+       * TokenFileLogin}) instead of {@link #tokenSupplier}; {@code null} goes back to the
+       * supplier.
+       */
+      public Builder tokenFileLogin(TokenFileLogin tokenFileLogin) {
+        this.tokenFileLogin = tokenFileLogin;
         return this;
       }
 

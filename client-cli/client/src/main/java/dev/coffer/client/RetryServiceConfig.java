@@ -4,6 +4,7 @@ import dev.coffer.api.v1.AdminProto;
 import dev.coffer.api.v1.ApplicationsProto;
 import dev.coffer.api.v1.AssertionsProto;
 import dev.coffer.api.v1.AuditProto;
+import dev.coffer.api.v1.IdentityProto;
 import dev.coffer.api.v1.LocationsProto;
 import dev.coffer.api.v1.ScopesProto;
 import dev.coffer.api.v1.SecretsProto;
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
  * {@value #MAX_ATTEMPTS} attempts in all, with exponential backoff (0.2 s, x2, at most 2 s), all
  * within the call's single deadline. Only methods whose repetition is harmless are retried: reads,
  * verify, reveal, revoke and delete. {@code Create*}, {@code IssueToken}, {@code RotateSecret} and
- * {@code StoreCredential} are never retried, because an {@code UNAVAILABLE} may arrive after the
+ * {@code StoreCredential}, {@code Login} are never retried, because an {@code UNAVAILABLE} may arrive after the
  * server committed the call, and a repeat would mint a second credential whose shown-once value is
  * lost (or a duplicate grant or access request). Nor are the decisions {@code Approve/Deny/CancelAccessRequest}:
  * a repeat of a committed decision fails as "not pending" and would report a success as an error.
@@ -37,7 +38,9 @@ public final class RetryServiceConfig {
   private static final List<String> NEVER_REPEATED =
       List.of("Create", "Issue", "Rotate", "Store", "Approve", "Deny", "Cancel", "Destroy",
           // A repeat of a check that went through would be refused as a replay.
-          "VerifyClientAssertion", "Unquarantine", "ReportLeak");
+          "VerifyClientAssertion", "Unquarantine", "ReportLeak",
+          // Mints a token, and the server may refuse a repeated JWT as a replay.
+          "Login");
 
   private RetryServiceConfig() {}
 
@@ -71,7 +74,8 @@ public final class RetryServiceConfig {
             AuditProto.getDescriptor(),
             AdminProto.getDescriptor(),
             ScopesProto.getDescriptor(),
-            AssertionsProto.getDescriptor())
+            AssertionsProto.getDescriptor(),
+            IdentityProto.getDescriptor()) // trusted issuers, sign-in
         .flatMap(file -> file.getServices().stream())
         .flatMap(service -> service.getMethods().stream())
         .filter(method -> isSafeToRepeat(method.getName()))

@@ -202,7 +202,7 @@ class CofferClientTest {
     for (String never :
         List.of(
             "RotateSecret", "StoreCredential", "CreateGrant", "CreateAccessRequest",
-            "ApproveAccessRequest", "DenyAccessRequest", "CancelAccessRequest")) {
+            "ApproveAccessRequest", "DenyAccessRequest", "CancelAccessRequest", "Login")) {
       assertFalse(methods.contains(never), never);
     }
   }
@@ -222,7 +222,9 @@ class CofferClientTest {
                 dev.coffer.api.v1.AuditServiceGrpc.getServiceDescriptor(),
                 dev.coffer.api.v1.AdminServiceGrpc.getServiceDescriptor(),
                 dev.coffer.api.v1.ScopeServiceGrpc.getServiceDescriptor(),
-                dev.coffer.api.v1.ClientAssertionServiceGrpc.getServiceDescriptor())
+                dev.coffer.api.v1.ClientAssertionServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.TrustedIssuerServiceGrpc.getServiceDescriptor(),
+                dev.coffer.api.v1.LoginServiceGrpc.getServiceDescriptor())
             .flatMap(service -> service.getMethods().stream())
             .filter(m -> RetryServiceConfig.isSafeToRepeat(m.getBareMethodName()))
             .map(m -> m.getServiceName() + "/" + m.getBareMethodName())

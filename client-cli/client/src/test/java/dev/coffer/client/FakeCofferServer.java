@@ -117,6 +117,8 @@ public final class FakeCofferServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(new Leaks(), capture))
             .addService(ServerInterceptors.intercept(new Admin(), capture))
             .addService(ServerInterceptors.intercept(new Cluster(), capture))
+            .addService(ServerInterceptors.intercept(new Login(), capture))
+            .addService(ServerInterceptors.intercept(new Issuers(), capture))
             .build()
             .start();
   }
@@ -205,6 +207,58 @@ public final class FakeCofferServer implements AutoCloseable {
   private final class Tenants extends TenantServiceGrpc.TenantServiceImplBase {
     @Override
     public void createTenant(CreateTenantRequest r, StreamObserver<Tenant> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void getTenant(dev.coffer.api.v1.GetTenantRequest r, StreamObserver<Tenant> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void updateTenantPolicy(dev.coffer.api.v1.UpdateTenantPolicyRequest r,
+        StreamObserver<Tenant> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Login extends dev.coffer.api.v1.LoginServiceGrpc.LoginServiceImplBase {
+    @Override
+    public void login(dev.coffer.api.v1.LoginRequest r,
+        StreamObserver<dev.coffer.api.v1.LoginResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void listLoginIssuers(dev.coffer.api.v1.ListLoginIssuersRequest r,
+        StreamObserver<dev.coffer.api.v1.ListLoginIssuersResponse> o) {
+      handle(r, o);
+    }
+  }
+
+  private final class Issuers
+      extends dev.coffer.api.v1.TrustedIssuerServiceGrpc.TrustedIssuerServiceImplBase {
+    @Override
+    public void createTrustedIssuer(dev.coffer.api.v1.CreateTrustedIssuerRequest r,
+        StreamObserver<dev.coffer.api.v1.TrustedIssuer> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void getTrustedIssuer(dev.coffer.api.v1.GetTrustedIssuerRequest r,
+        StreamObserver<dev.coffer.api.v1.TrustedIssuer> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void listTrustedIssuers(dev.coffer.api.v1.ListTrustedIssuersRequest r,
+        StreamObserver<dev.coffer.api.v1.ListTrustedIssuersResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void deleteTrustedIssuer(dev.coffer.api.v1.DeleteTrustedIssuerRequest r,
+        StreamObserver<dev.coffer.api.v1.TrustedIssuer> o) {
       handle(r, o);
     }
   }
@@ -369,6 +423,12 @@ public final class FakeCofferServer implements AutoCloseable {
   private final class Tokens extends TokenServiceGrpc.TokenServiceImplBase {
     @Override
     public void issueToken(IssueTokenRequest r, StreamObserver<IssueTokenResponse> o) {
+      handle(r, o);
+    }
+
+    @Override
+    public void revokeToken(dev.coffer.api.v1.RevokeTokenRequest r,
+        StreamObserver<dev.coffer.api.v1.AccessToken> o) {
       handle(r, o);
     }
 

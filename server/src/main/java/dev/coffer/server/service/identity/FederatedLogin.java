@@ -151,8 +151,7 @@ public final class FederatedLogin {
       boolean created = tenants.principal(tenant.tenantId(), principalId).isEmpty();
       Principal principal = principal(issuer, principalId, changes);
       if (issuer.purpose() == IssuerPurpose.PEOPLE) {
-        String digest = digest(claims.getJWTID() != null ? "jti:" + claims.getJWTID()
-            : "token:" + token);
+        String digest = replayDigest(claims, token);
         if (replays.seen(tenant.tenantId(), issuer.issuerId(), digest)) {
           throw new LoginRefused(LoginFailure.REPLAYED, "the ID token was exchanged before");
         }
@@ -170,9 +169,18 @@ public final class FederatedLogin {
       String tokenName = principal.resourceName() + "/tokens/" + issued.token().tokenId();
       String requestId = req.requestId() == null ? "" : req.requestId();
       String peer = req.peer() == null ? "" : req.peer().toString();
-      audit.commit(changes, new AuditEvent(now, tenant.tenantId(), principalId,
-          AuditAction.FEDERATED_LOGIN, tokenName, AuditEvent.ALLOWED, issuer.resourceName(),
-          requestId, peer));
+      try {
+        audit.commit(changes, new AuditEvent(now, tenant.tenantId(), principalId,
+            AuditAction.FEDERATED_LOGIN, tokenName, AuditEvent.ALLOWED, issuer.resourceName(),
+            requestId, peer));
+      } catch (CofferException e) {
+        if (e.reason() == Reason.CONCURRENT_CHANGE && issuer.purpose() == IssuerPurpose.PEOPLE
+            && replays.seen(tenant.tenantId(), issuer.issuerId(), replayDigest(claims, token))) {
+          // another node (or call) exchanged the same ID token first
+          throw new LoginRefused(LoginFailure.REPLAYED, "the ID token was exchanged before");
+        }
+        throw e;
+      }
       if (created) {
         audit.record(new AuditEvent(now, tenant.tenantId(), principalId,
             AuditAction.PRINCIPAL_CREATE, principal.resourceName(), AuditEvent.ALLOWED,
@@ -244,6 +252,11 @@ public final class FederatedLogin {
       min = d.compareTo(min) < 0 ? d : min;
     }
     return min;
+  }
+
+  /** What an ID token is remembered by: its jti, or the whole token's hash without one. */
+  private static String replayDigest(JWTClaimsSet claims, String token) {
+    return digest(claims.getJWTID() != null ? "jti:" + claims.getJWTID() : "token:" + token);
   }
 
   private static String digest(String value) {

@@ -38,8 +38,11 @@ public final class IdTokenReplayRepository {
   /** Stages "seen until {@code until}" for the token of this digest. */
   public void stage(Changes changes, String tenantId, String issuerId, String digest,
       Instant until) {
-    changes.put(Table.INDEX, Keys.builder().raw(seenPrefix(tenantId, issuerId, digest))
-        .u64(until.toEpochMilli()).build(), new byte[0]);
+    byte[] seen = Keys.builder().raw(seenPrefix(tenantId, issuerId, digest))
+        .u64(until.toEpochMilli()).build();
+    // Guarded on absence: two nodes exchanging the same ID token at once cannot both commit
+    // (the same token gives the same key); the second gets CONCURRENT_CHANGE.
+    changes.expect(Table.INDEX, seen, null).put(Table.INDEX, seen, new byte[0]);
     changes.put(Table.INDEX, DueIndex.key(DUE, ALL_TENANTS, until,
         tenantId + "/" + issuerId + "/" + digest), new byte[0]);
   }

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The leader hands its own entries straight to its Raft server ({@code DirectProposer}); when
  * leadership moves while they are in flight, each entry must land once or not at all. Every
  * write here puts a key of its own guarded by "absent", so a second copy of an entry would
- * come back as CONCURRENT_CHANGE to a writer whose first copy landed. Writes refused while a
- * leader steps down (LeaderSteppingDownException, before they are appended) fail with
- * STORAGE_FAILURE and land nowhere.
+ * come back as CONCURRENT_CHANGE to a writer whose first copy landed. A write refused while a
+ * leader hands over leadership (LeaderSteppingDownException, before it is appended) is sent
+ * again, so none fails (12-27 of 320 failed before that).
  */
 class WritesAcrossLeadershipMovesTest {
 
@@ -40,7 +40,7 @@ class WritesAcrossLeadershipMovesTest {
   @TempDir Path dir;
 
   @Test
-  void writesOnTheLeaderWhileLeadershipMovesTwice_landOnce_andEveryAcknowledgedOneIsEverywhere()
+  void writesOnTheLeaderWhileLeadershipMovesTwice_allLandOnce_onEveryNode()
       throws Exception {
     try (LocalVaultCluster cluster = LocalVaultCluster.start(dir, 3)) {
       int first = cluster.awaitLeader();
@@ -82,7 +82,8 @@ class WritesAcrossLeadershipMovesTest {
       assertFalse(outcomes.containsValue("CONCURRENT_CHANGE"),
           "no entry landed twice: " + outcomes);
       long acknowledged = outcomes.values().stream().filter("ok"::equals).count();
-      assertTrue(acknowledged > 0, "writes went through: " + outcomes);
+      assertEquals(outcomes.size(), acknowledged,
+          "a leadership transfer costs no write (a refusal while stepping down is sent again)");
       cluster.awaitCaughtUpWith(cluster.awaitLeader());
       for (Map.Entry<String, String> written : outcomes.entrySet()) {
         byte[] k = written.getKey().getBytes(StandardCharsets.US_ASCII);

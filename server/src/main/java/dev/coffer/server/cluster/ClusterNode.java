@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,19 +31,22 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage.StartupOption;
+import org.apache.ratis.util.JavaUtils;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -262,16 +266,42 @@ public final class ClusterNode implements AutoCloseable {
     return parameters;
   }
 
+  /**
+   * A leader that is handing over leadership refuses new entries before appending them
+   * (LeaderSteppingDownException): safe to send again, and the handover takes a moment, so the
+   * entry is sent again every 100 ms for up to 10 s, by this policy.
+   */
+  private static final RetryPolicy STEPPING_DOWN = RetryPolicies
+      .retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+
   /** Through the Raft client, which finds the leader (a follower's entries, always). */
   private CompletableFuture<Applied> viaClient(Message message) {
-    return client.async().send(message).thenApply(reply -> {
+    return viaClient(message, 1);
+  }
+
+  private CompletableFuture<Applied> viaClient(Message message, int attempt) {
+    return client.async().send(message).handle((reply, failure) -> {
+      Throwable cause = failure != null ? JavaUtils.unwrapCompletionException(failure)
+          : reply.isSuccess() ? null : reply.getException();
+      if (cause instanceof LeaderSteppingDownException) {
+        RetryPolicy.Action action = STEPPING_DOWN.handleAttemptFailure(() -> attempt);
+        if (action.shouldRetry()) {
+          Executor later = CompletableFuture.delayedExecutor(
+              action.getSleepTime().toLong(TimeUnit.MILLISECONDS), TimeUnit.MILLISECONDS);
+          return CompletableFuture.supplyAsync(() -> null, later)
+              .thenCompose(ignored -> viaClient(message, attempt + 1));
+        }
+      }
+      if (failure != null) {
+        return CompletableFuture.<Applied>failedFuture(failure);
+      }
       if (!reply.isSuccess()) {
         throw new CofferException(Reason.STORAGE_FAILURE, "the cluster refused the write: "
-            + (reply.getException() == null ? "no reason given"
-                : reply.getException().getClass().getSimpleName()));
+            + (cause == null ? "no reason given" : cause.getClass().getSimpleName()));
       }
-      return new Applied(reply.getLogIndex(), reply.getMessage().getContent().toByteArray());
-    });
+      return CompletableFuture.completedFuture(new Applied(reply.getLogIndex(),
+          reply.getMessage().getContent().toByteArray()));
+    }).thenCompose(next -> next);
   }
 
   private Void appliedHere(Applied applied) {

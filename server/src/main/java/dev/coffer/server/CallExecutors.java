@@ -8,12 +8,10 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -32,9 +30,9 @@ import java.util.function.Supplier;
  * cap how many writers can share one fsync.
  *
  * <p>On a cluster node ({@link #linearizable}), every call but the health check first waits,
- * on {@link #blocking}, for a linearizable read barrier (Ratis ReadIndex, see
+ * without parking a thread, for a linearizable read barrier (Ratis ReadIndex, see
  * {@code ClusterNode#readBarrier}) before its first step (the interceptors, authentication
- * included) runs: whatever node a call reaches, it reads at least what the group had
+ * included) runs; a barrier passed at once (on the leader) adds no hand-off: whatever node a call reaches, it reads at least what the group had
  * committed when the call arrived, so a token revoked or a grant withdrawn anywhere is
  * honoured everywhere. A call whose barrier fails (no leader within
  * {@link #BARRIER_SECONDS}) is closed UNAVAILABLE and runs nothing.
@@ -72,46 +70,73 @@ final class CallExecutors implements ServerCallExecutorSupplier, AutoCloseable {
   public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
     String method = call.getMethodDescriptor().getFullMethodName();
     Supplier<CompletableFuture<Void>> reads = barrier;
+    boolean onTransport = ON_TRANSPORT.contains(method);
     if (reads != null && !method.equals(HEALTH)) {
-      return new AfterBarrier(call, reads);
+      return new AfterBarrier(call, reads, onTransport);
     }
-    return ON_TRANSPORT.contains(method)
-        ? null : blocking; // null: the server's executor, the transport thread
+    return onTransport ? null : blocking; // null: the server's executor, the transport thread
   }
 
   /**
-   * One call's executor on a cluster node: its first task waits for a read barrier; grpc-java
-   * runs a call's tasks one at a time through it, so no later task overtakes the first.
+   * One call's executor on a cluster node: its first task waits for a read barrier, without
+   * parking a thread. When the barrier is already passed as the call arrives (on the leader,
+   * whose lease answers at once), its tasks run where they would on a single node: on the
+   * transport thread for the {@link #ON_TRANSPORT} methods, else on {@link #blocking}; when it
+   * completes later (a follower asks the leader), they continue on {@link #blocking}.
+   * grpc-java runs a call's tasks one at a time through this executor (it hands it one drain
+   * of its serialising queue at a time), so no later task overtakes the first.
    */
   private final class AfterBarrier implements Executor {
     private final ServerCall<?, ?> call;
     private final Supplier<CompletableFuture<Void>> reads;
+    private final boolean onTransport;
     private volatile boolean passed; // written only by the call's serialised tasks
     private volatile boolean refused;
 
-    AfterBarrier(ServerCall<?, ?> call, Supplier<CompletableFuture<Void>> reads) {
+    AfterBarrier(ServerCall<?, ?> call, Supplier<CompletableFuture<Void>> reads,
+        boolean onTransport) {
       this.call = call;
       this.reads = reads;
+      this.onTransport = onTransport;
     }
 
     @Override
     public void execute(Runnable task) {
-      blocking.execute(() -> {
-        if (!passed && !refused) {
-          try {
-            reads.get().get(BARRIER_SECONDS, TimeUnit.SECONDS);
-            passed = true;
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            refuse();
-          } catch (ExecutionException | TimeoutException e) {
-            refuse();
-          }
-        }
-        if (passed) {
-          task.run();
-        }
-      });
+      if (passed) {
+        run(task);
+        return;
+      }
+      if (refused) {
+        return;
+      }
+      CompletableFuture<Void> barrier;
+      try {
+        barrier = reads.get();
+      } catch (RuntimeException e) {
+        barrier = CompletableFuture.failedFuture(e);
+      }
+      if (barrier.isDone() && !barrier.isCompletedExceptionally()) {
+        passed = true;
+        run(task);
+        return;
+      }
+      barrier.copy().orTimeout(BARRIER_SECONDS, TimeUnit.SECONDS)
+          .whenCompleteAsync((ok, failure) -> {
+            if (failure != null) {
+              refuse();
+            } else {
+              passed = true;
+              task.run(); // already on the blocking pool
+            }
+          }, blocking);
+    }
+
+    private void run(Runnable task) {
+      if (onTransport) {
+        task.run();
+      } else {
+        blocking.execute(task);
+      }
     }
 
     private void refuse() {

@@ -1,5 +1,6 @@
 package dev.coffer.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,6 +13,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,11 @@ class CallExecutorsTest {
 
   private static <Q, A> Executor executorFor(CallExecutors executors,
       MethodDescriptor<Q, A> method) {
+    return executorFor(executors, method, new AtomicReference<>());
+  }
+
+  private static <Q, A> Executor executorFor(CallExecutors executors,
+      MethodDescriptor<Q, A> method, AtomicReference<Status> closed) {
     return executors.getExecutor(new ServerCall<Q, A>() {
       @Override
       public MethodDescriptor<Q, A> getMethodDescriptor() {
@@ -39,7 +46,9 @@ class CallExecutorsTest {
       public void sendMessage(A message) {}
 
       @Override
-      public void close(Status status, Metadata trailers) {}
+      public void close(Status status, Metadata trailers) {
+        closed.set(status);
+      }
 
       @Override
       public boolean isCancelled() {
@@ -73,6 +82,53 @@ class CallExecutorsTest {
       });
       assertTrue(ran.await(5, TimeUnit.SECONDS));
       assertTrue(thread.get().startsWith("coffer-call-"), thread.get());
+    }
+  }
+
+  @Test
+  void onAClusterNode_aBarrierPassedAtOnce_addsNoHandOff_toATransportThreadCall() {
+    try (CallExecutors executors = new CallExecutors()) {
+      executors.linearizable(() -> CompletableFuture.completedFuture(null));
+      Executor verify = executorFor(executors, SecretServiceGrpc.getVerifySecretMethod());
+      AtomicReference<Thread> ranOn = new AtomicReference<>();
+      verify.execute(() -> ranOn.set(Thread.currentThread()));
+      assertSame(Thread.currentThread(), ranOn.get(), "the leader's case: as on a single node");
+    }
+  }
+
+  @Test
+  void onAClusterNode_aPendingBarrier_parksNoThread_andTheCallRunsOnceItPasses()
+      throws Exception {
+    try (CallExecutors executors = new CallExecutors()) {
+      CompletableFuture<Void> barrier = new CompletableFuture<>();
+      executors.linearizable(() -> barrier);
+      Executor list = executorFor(executors, SecretServiceGrpc.getListSecretsMethod());
+      CountDownLatch ran = new CountDownLatch(1);
+      list.execute(ran::countDown);
+      assertEquals(1, ran.getCount(), "nothing runs before the barrier");
+      barrier.complete(null);
+      assertTrue(ran.await(5, TimeUnit.SECONDS));
+      CountDownLatch next = new CountDownLatch(1);
+      list.execute(next::countDown); // later tasks of the call: no second barrier
+      assertTrue(next.await(5, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void onAClusterNode_aFailedBarrier_closesTheCallUnavailable_andRunsNothing() throws Exception {
+    try (CallExecutors executors = new CallExecutors()) {
+      executors.linearizable(() -> CompletableFuture.failedFuture(
+          new IllegalStateException("no leader")));
+      AtomicReference<Status> closed = new AtomicReference<>();
+      Executor reveal = executorFor(executors, SecretServiceGrpc.getRevealSecretMethod(), closed);
+      CountDownLatch ran = new CountDownLatch(1);
+      reveal.execute(ran::countDown);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (closed.get() == null && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(Status.Code.UNAVAILABLE, closed.get().getCode());
+      assertEquals(1, ran.getCount(), "the call's handler never ran");
     }
   }
 }

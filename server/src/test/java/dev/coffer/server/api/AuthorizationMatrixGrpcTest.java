@@ -347,7 +347,8 @@ class AuthorizationMatrixGrpcTest {
         Role.STRANGER, new String[] {"default", "sam"},
         Role.OTHER_TENANT, new String[] {"acme", "olga"});
     who.forEach((role, p) -> {
-      tokens.put(role, coffer.vault.tokenFor(p[0], p[1]));
+      tokens.put(role, SIGNED_IN_THROUGH_THE_ISSUER.contains(role) ? signIn(p[1])
+          : coffer.vault.tokenFor(p[0], p[1]));
       principals.put(role, p[1]);
     });
     principals.put(Role.UNAUTHENTICATED, "nobody");
@@ -438,13 +439,34 @@ class AuthorizationMatrixGrpcTest {
         .resourceName();
   }
 
+  /**
+   * Roles whose token comes from a federated sign-in (Login with an ID token of the matrix's
+   * people issuer) rather than from IssueToken: every row must hold for them unchanged, since
+   * a federated principal is a principal like any other.
+   */
+  private static final Set<Role> SIGNED_IN_THROUGH_THE_ISSUER =
+      Set.of(Role.ADMIN, Role.GRANTEE_ACTIVE, Role.STRANGER);
+
+  /** {@code person}'s Coffer token from Login, as `coffer login` gets it. */
+  private String signIn(String person) {
+    return LoginServiceGrpc.newBlockingStub(coffer.channel).login(LoginRequest.newBuilder()
+        .setTenantId("default").setSubjectToken(freshIdToken(person))
+        .setSubjectTokenType("urn:ietf:params:oauth:token-type:id_token").build())
+        .getAccessToken();
+  }
+
   /** A single-use ID token of the matrix issuer for the person "matrix-user". */
   private String freshIdToken() {
+    return freshIdToken("matrix-user");
+  }
+
+  /** A single-use ID token of the matrix issuer for {@code person}. */
+  private String freshIdToken(String person) {
     Instant now = coffer.vault.clock.instant();
     try {
       SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("matrix-1")
           .build(), new JWTClaimsSet.Builder().issuer(MATRIX_ISSUER).audience("coffer")
-          .subject("u-1").claim("preferred_username", "matrix-user")
+          .subject("u-" + person).claim("preferred_username", person)
           .jwtID("jti-" + unique.incrementAndGet()).issueTime(Date.from(now))
           .expirationTime(Date.from(now.plusSeconds(300))).build());
       jwt.sign(new RSASSASigner(matrixKey));

@@ -1,10 +1,9 @@
 package dev.coffer.server.cluster;
 
 import dev.coffer.server.store.SwappableRocksStore;
+import dev.coffer.server.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,9 +80,10 @@ final class LocalRaftCluster implements AutoCloseable {
       throws IOException {
     this.tuning = tuning;
     List<RaftPeer> peers = new ArrayList<>();
+    List<Integer> ports = FreePorts.distinct(size);
     for (int i = 0; i < size; i++) {
       RaftPeer peer = RaftPeer.newBuilder().setId("n" + i)
-          .setAddress("127.0.0.1:" + freeLocalPort()).build();
+          .setAddress("127.0.0.1:" + ports.get(i)).build();
       peers.add(peer);
       nodes.add(new Node(peer, root.resolve("n" + i)));
     }
@@ -296,13 +296,6 @@ final class LocalRaftCluster implements AutoCloseable {
     return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
-  /** A port free on 127.0.0.1 now; Ratis binds it moments later (as MiniRaftCluster does). */
-  private static int freeLocalPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
-  }
 
   /** Closes the clients, then every running node (server, then store). */
   @Override

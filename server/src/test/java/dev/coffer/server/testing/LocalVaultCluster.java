@@ -8,10 +8,6 @@ import dev.coffer.server.config.HostPort;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.metrics.VaultInstrumentation;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,8 +49,9 @@ public final class LocalVaultCluster implements AutoCloseable {
   private LocalVaultCluster(Path root, int size, Optional<ClusterConfig.RaftTls> tls) {
     this.root = root;
     this.tls = tls;
+    List<Integer> ports = FreePorts.distinct(size);
     for (int i = 0; i < size; i++) {
-      peers.put("n" + i, new HostPort("127.0.0.1", freeLocalPort()));
+      peers.put("n" + i, new HostPort("127.0.0.1", ports.get(i)));
     }
     this.rootKey = DevRootKeyFile.loadOrCreate(root.resolve("root.json"));
     this.vaults = new Vault[size];
@@ -265,11 +262,4 @@ public final class LocalVaultCluster implements AutoCloseable {
     }
   }
 
-  private static int freeLocalPort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

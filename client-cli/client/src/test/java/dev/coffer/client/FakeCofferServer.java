@@ -57,6 +57,7 @@ import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.VerifySecretResponse;
 import dev.coffer.api.v1.WhoAmIRequest;
 import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -84,6 +85,8 @@ public final class FakeCofferServer implements AutoCloseable {
   public final List<Message> requests = new CopyOnWriteArrayList<>();
   public final List<Metadata> headers = new CopyOnWriteArrayList<>();
   public final List<Deadline> deadlines = new CopyOnWriteArrayList<>();
+  /** The headers of the call being handled, so a request and its headers are kept together. */
+  private static final Context.Key<Metadata> CALL_HEADERS = Context.key("call-headers");
   public volatile Function<Message, Object> answer =
       req -> Status.UNIMPLEMENTED.withDescription("not scripted").asRuntimeException();
 
@@ -96,8 +99,8 @@ public final class FakeCofferServer implements AutoCloseable {
           @Override
           public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
               ServerCall<ReqT, RespT> call, Metadata md, ServerCallHandler<ReqT, RespT> next) {
-            headers.add(md);
-            return next.startCall(call, md);
+            return Contexts.interceptCall(Context.current().withValue(CALL_HEADERS, md), call,
+                md, next);
           }
         };
     server =
@@ -138,9 +141,19 @@ public final class FakeCofferServer implements AutoCloseable {
     server.shutdownNow();
   }
 
+  /**
+   * Records a request with its call's headers at the same index of {@link #requests} and
+   * {@link #headers}, even when calls run concurrently (a background token exchange beside a
+   * call).
+   */
+  private synchronized void record(Message request) {
+    requests.add(request);
+    headers.add(CALL_HEADERS.get());
+  }
+
   @SuppressWarnings("unchecked")
   private <T> void handle(Message request, StreamObserver<T> observer) {
-    requests.add(request);
+    record(request);
     deadlines.add(Context.current().getDeadline());
     Object reply = answer.apply(request);
     if (reply instanceof Throwable t) {
@@ -327,7 +340,7 @@ public final class FakeCofferServer implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   private <T> void handleStream(Message request, StreamObserver<T> observer) {
-    requests.add(request);
+    record(request);
     deadlines.add(Context.current().getDeadline());
     Object reply = answer.apply(request);
     if (reply instanceof Throwable t) {
@@ -356,7 +369,7 @@ public final class FakeCofferServer implements AutoCloseable {
   @SuppressWarnings("unchecked")
   private <T> void handleWatch(Message request, StreamObserver<T> observer) {
     ((ServerCallStreamObserver<T>) observer).setOnCancelHandler(watchCancelled::countDown);
-    requests.add(request);
+    record(request);
     deadlines.add(Context.current().getDeadline());
     Object reply = answer.apply(request);
     if (reply instanceof Throwable t) {

@@ -2,6 +2,7 @@ package dev.coffer.server.testing;
 
 import dev.coffer.server.Vault;
 import dev.coffer.server.VaultSettings;
+import dev.coffer.server.config.IssuerFetchHosts;
 import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.RootKeyProvider;
@@ -15,7 +16,8 @@ import java.time.Instant;
 
 /**
  * A real vault (RocksDB in a temp dir, real Tink keysets from a dev root key) with a
- * movable clock, bootstrapped, for service and gRPC tests.
+ * movable clock, bootstrapped, for service and gRPC tests. Like a {@code --dev} server it
+ * fetches trusted issuers' keys from any host the URL rules accept (loopback http included).
  */
 public final class TestVault implements AutoCloseable {
 
@@ -56,7 +58,8 @@ public final class TestVault implements AutoCloseable {
     this.vault = Vault.open(dir.resolve("db"),
         root != null ? root : DevRootKeyFile.loadOrCreate(dir.resolve("root.json")), clock,
         VaultSettings.defaults().withVerifyFailuresPerMinute(verifyFailuresPerMinute)
-            .withBackupDir(dir.resolve("backups")), instrumentation);
+            .withBackupDir(dir.resolve("backups"))
+            .withIssuerFetchHosts(IssuerFetchHosts.anyHost()), instrumentation);
     this.adminToken = vault.directory().bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
         .map(v -> {
           try (v) {

@@ -46,6 +46,11 @@ public final class TestVault implements AutoCloseable {
         VaultInstrumentation.none());
   }
 
+  /** Fetching trusted issuers' keys only from {@code fetchHosts} (as --issuer-fetch-hosts). */
+  public TestVault(Path dir, IssuerFetchHosts fetchHosts) {
+    this(dir, new MutableClock(START), 5, null, VaultInstrumentation.none(), fetchHosts);
+  }
+
   /**
    * Every part given: the clock, the verify failure budget per minute, the root key ({@code
    * null}: a dev root key file in {@code dir}) and the vault's instrumentation (e.g. {@code
@@ -53,13 +58,18 @@ public final class TestVault implements AutoCloseable {
    */
   TestVault(Path dir, MutableClock clock, long verifyFailuresPerMinute, RootKeyProvider root,
       VaultInstrumentation instrumentation) {
+    this(dir, clock, verifyFailuresPerMinute, root, instrumentation, IssuerFetchHosts.anyHost());
+  }
+
+  private TestVault(Path dir, MutableClock clock, long verifyFailuresPerMinute,
+      RootKeyProvider root, VaultInstrumentation instrumentation, IssuerFetchHosts fetchHosts) {
     this.dir = dir;
     this.clock = clock;
     this.vault = Vault.open(dir.resolve("db"),
         root != null ? root : DevRootKeyFile.loadOrCreate(dir.resolve("root.json")), clock,
         VaultSettings.defaults().withVerifyFailuresPerMinute(verifyFailuresPerMinute)
             .withBackupDir(dir.resolve("backups"))
-            .withIssuerFetchHosts(IssuerFetchHosts.anyHost()), instrumentation);
+            .withIssuerFetchHosts(fetchHosts), instrumentation);
     this.adminToken = vault.directory().bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
         .map(v -> {
           try (v) {

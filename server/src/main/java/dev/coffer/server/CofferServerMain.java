@@ -308,6 +308,8 @@ public final class CofferServerMain implements Callable<Integer> {
     if (!config.dev()) {
       DataDirectory.restrictDatabase(config.storage().dbDir());
     }
+    err.println("coffer-server: trusted issuers' keys are fetched from "
+        + config.issuerFetchHosts().describe());
     CofferServer server = server(config, vault, transport, metrics, clientCertificates);
     MetricsHttpServer metricsHttp = null;
     String failure = null;
@@ -355,8 +357,6 @@ public final class CofferServerMain implements Callable<Integer> {
     }
     config.cluster().ifPresent(c -> out.println("cluster node " + c.nodeId() + ": Raft on "
         + c.address().host() + ":" + c.address().port() + ", " + c.peers().size() + " voters"));
-    err.println("coffer-server: trusted issuers' keys are fetched from "
-        + config.issuerFetchHosts().describe());
     out.println("listening on " + config.listen().host() + ":" + server.port());
     out.flush();
     server.awaitTermination();

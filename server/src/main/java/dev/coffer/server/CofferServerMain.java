@@ -174,6 +174,13 @@ public final class CofferServerMain implements Callable<Integer> {
           + "${DEFAULT-VALUE}.")
   long assertionClockSkewSeconds;
 
+  @Option(names = "--issuer-fetch-hosts", paramLabel = "HOST[,HOST...]",
+      description = "The hosts the server may fetch trusted issuers' discovery documents and "
+          + "JWK Sets from: exact host names or IP addresses, or *.SUFFIX for any name below "
+          + "SUFFIX (never a bare *). Default: none, so only issuers with inline keys "
+          + "(jwks_json) can be created; with --dev: any https host and http on loopback.")
+  String issuerFetchHosts;
+
   @Option(names = "--cluster-node-id", paramLabel = "ID",
       description = "Run as a node of a replicated cluster under this id (with --cluster-address "
           + "and --cluster-peers).")
@@ -282,7 +289,8 @@ public final class CofferServerMain implements Callable<Integer> {
       VaultSettings settings = VaultSettings.defaults()
           .withVerifyFailuresPerMinute(config.verifyFailuresPerMinute())
           .withBackupDir(config.backupDir().orElse(null))
-          .withReadCacheBytes(config.storage().readCacheBytes());
+          .withReadCacheBytes(config.storage().readCacheBytes())
+          .withIssuerFetchHosts(config.issuerFetchHosts());
       VaultInstrumentation instrumentation =
           metrics == null ? VaultInstrumentation.none() : metrics.vault();
       vault = config.cluster().isPresent()
@@ -300,6 +308,8 @@ public final class CofferServerMain implements Callable<Integer> {
     if (!config.dev()) {
       DataDirectory.restrictDatabase(config.storage().dbDir());
     }
+    err.println("coffer-server: trusted issuers' keys are fetched from "
+        + config.issuerFetchHosts().describe());
     CofferServer server = server(config, vault, transport, metrics, clientCertificates);
     MetricsHttpServer metricsHttp = null;
     String failure = null;
@@ -387,7 +397,8 @@ public final class CofferServerMain implements Callable<Integer> {
         .clusterSeed(clusterSeed)
         .clusterJoin(clusterJoin)
         .clusterDir(clusterDir)
-        .clusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa);
+        .clusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa)
+        .issuerFetchHosts(issuerFetchHosts);
     if (metricsListenGiven()) {
       b.metricsListen(metricsListen);
     }

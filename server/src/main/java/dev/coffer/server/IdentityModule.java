@@ -2,6 +2,7 @@ package dev.coffer.server;
 
 import dev.coffer.server.api.LoginGrpcService;
 import dev.coffer.server.api.TrustedIssuerGrpcService;
+import dev.coffer.server.config.IssuerFetchHosts;
 import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.service.identity.FederatedLogin;
 import dev.coffer.server.service.identity.FederatedTokenVerifier;
@@ -21,7 +22,8 @@ import java.util.List;
  * Capability module "identity" (identity federation, issue 19): each tenant's trusted JWT
  * issuers, their cached public keys, and sign-in by exchanging such a JWT for a short-lived
  * Coffer token. Built from the storage, kernel, directory (token minting) and operator (the
- * rate-limited audit of refused sign-ins) modules, the clock and the instrumentation.
+ * rate-limited audit of refused sign-ins) modules, the clock, the instrumentation and the
+ * hosts the operator lets the server fetch issuer keys from.
  * Security: only public keys are kept; a JWT is never stored, logged or audited, only a digest
  * of a person's ID token (its replay entry). Contract: its one job purges lapsed replay
  * entries, leader only.
@@ -36,11 +38,12 @@ public final class IdentityModule {
   private final Clock clock;
 
   IdentityModule(StorageModule storage, KernelModule kernel, DirectoryModule directory,
-      OperatorModule operator, Clock clock, VaultInstrumentation metrics) {
+      OperatorModule operator, Clock clock, VaultInstrumentation metrics,
+      IssuerFetchHosts fetchHosts) {
     KvStore store = storage.store();
     TrustedIssuerRepository issuerRepo = new TrustedIssuerRepository(store);
     TenantRepository tenantRepo = new TenantRepository(store);
-    IssuerKeys keys = new IssuerKeys(IssuerKeys.Settings.defaults(), clock);
+    IssuerKeys keys = new IssuerKeys(IssuerKeys.Settings.defaults(), clock, fetchHosts);
     this.clock = clock;
     this.replays = new IdTokenReplayRepository(store);
     this.issuers = new TrustedIssuers(issuerRepo, tenantRepo, keys, kernel.governance());

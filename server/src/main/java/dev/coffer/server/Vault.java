@@ -61,7 +61,8 @@ public final class Vault implements AutoCloseable {
     this.assertions = new AssertionsModule(storage, kernel, clock, metrics);
     this.operator = new OperatorModule(storage, keys, kernel, directory,
         rootKey.description(), settings.backupDir(), clock, metrics);
-    this.identity = new IdentityModule(storage, kernel, directory, operator, clock, metrics);
+    this.identity = new IdentityModule(storage, kernel, directory, operator, clock, metrics,
+        settings.issuerFetchHosts());
   }
 
   /** Opens (or creates) the vault whose database lives in {@code dbDir}. */

@@ -130,4 +130,24 @@ class CofferServerMainFilesTest {
         "--metrics-listen", "0.0.0.0:0", "--metrics-listen-public"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot listen on"), err.toString());
   }
+
+  @Test
+  void theStartUpLogSaysWhereIssuerKeysAreFetchedFrom_noHost_anyWithDev_orTheList()
+      throws Exception {
+    assertEquals(2, run("--data-dir", dir.resolve("p").toString(), "--root-key", rootKey(),
+        "--metrics-listen", "off"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("trusted issuers' keys are "
+        + "fetched from no host (inline jwks_json only; allow hosts with --issuer-fetch-hosts)"),
+        err.toString());
+    err.reset();
+    assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(),
+        "--metrics-listen", "off"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("trusted issuers' keys are "
+        + "fetched from any https host and http on loopback (--dev)"), err.toString());
+    err.reset();
+    assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(),
+        "--metrics-listen", "off", "--issuer-fetch-hosts", "*.idp.example"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("trusted issuers' keys are "
+        + "fetched from *.idp.example"), err.toString());
+  }
 }

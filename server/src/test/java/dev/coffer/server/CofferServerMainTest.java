@@ -173,4 +173,12 @@ class CofferServerMainTest {
     assertTrue(m.find());
     return m.group(1);
   }
+
+  @Test
+  void aBareWildcardIssuerFetchHost_refusesToStart_namingTheFlag_andCreatesNothing() {
+    assertEquals(2, run("--dev", "--data-dir", dir.resolve("d").toString(),
+        "--issuer-fetch-hosts", "*"));
+    assertTrue(stderr().contains("--issuer-fetch-hosts"), stderr());
+    assertFalse(Files.exists(dir.resolve("d").resolve("db")), "nothing is created");
+  }
 }

@@ -60,7 +60,7 @@ class PackageDependenciesTest {
           "service.assertions", "service.kernel", "cluster", "audit", "store.records", "store",
           "crypto", "domain"),
       allow("service.identity", "service.operator", "service.directory", "service.kernel",
-          "audit", "store.records", "store", "domain"),
+          "audit", "store.records", "store", "config", "domain"),
       allow("service.operator", "service.keys", "service.directory", "service.kernel",
           "backup", "cluster", "audit", "store.records", "store", "crypto", "config", "domain"),
       allow("service.keys", "service.directory", "service.kernel", "audit", "store.records",

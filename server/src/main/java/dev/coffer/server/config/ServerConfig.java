@@ -9,8 +9,9 @@ import java.util.Optional;
  * The server's configuration, immutable and already validated, nested by concern: where it
  * listens, TLS and mutual TLS, the root key, metrics, storage and its read cache, client
  * assertion rules, the backup directory, the bootstrap token's destination and the periods
- * of the configurable background jobs, and, for a node of a replicated cluster, its
- * {@link ClusterConfig}. Built only by {@link ServerConfigBuilder}
+ * of the configurable background jobs, for a node of a replicated cluster, its
+ * {@link ClusterConfig}, and the hosts trusted issuers' keys may be fetched from
+ * ({@link IssuerFetchHosts}: none by default, any with --dev). Built only by {@link ServerConfigBuilder}
  * ({@link #builder}), which holds every default once and refuses a bad combination with a
  * {@link ConfigException} naming the flag; {@code CofferServerMain} only maps its flags onto
  * that builder.
@@ -29,7 +30,8 @@ public record ServerConfig(
     Optional<Path> bootstrapTokenFile,
     long verifyFailuresPerMinute,
     Periods periods,
-    Optional<ClusterConfig> cluster) {
+    Optional<ClusterConfig> cluster,
+    IssuerFetchHosts issuerFetchHosts) {
 
   public static final long DEFAULT_VERIFY_FAILURES_PER_MINUTE = 10;
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 256 * 1024;

@@ -64,6 +64,7 @@ public final class ServerConfigBuilder {
   private Path clusterTlsCa;
   private long assertionMaxLifetimeSeconds = ServerConfig.DEFAULT_ASSERTION_MAX_LIFETIME_SECONDS;
   private long assertionClockSkewSeconds = ServerConfig.DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS;
+  private String issuerFetchHosts;
 
   ServerConfigBuilder(Path dataDir) {
     this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -201,6 +202,15 @@ public final class ServerConfigBuilder {
   }
 
   /**
+   * {@code --issuer-fetch-hosts HOST[,HOST...]}: the hosts trusted issuers' documents may be
+   * fetched from; default none ({@code --dev}: any https host and http on loopback).
+   */
+  public ServerConfigBuilder issuerFetchHosts(String hosts) {
+    this.issuerFetchHosts = hosts;
+    return this;
+  }
+
+  /**
    * The checked configuration.
    *
    * @throws ConfigException naming the first flag that is wrong, in the order the server
@@ -308,7 +318,9 @@ public final class ServerConfigBuilder {
         tls, rootKey, metrics, new Storage(data, readCacheMb << 20), assertions,
         Optional.ofNullable(backups), Optional.ofNullable(tokenFile), verifyFailuresPerMinute,
         new Periods(Duration.ofSeconds(tlsReloadSeconds),
-            Duration.ofSeconds(metricsStatisticsSeconds)), clusterConfig(data));
+            Duration.ofSeconds(metricsStatisticsSeconds)), clusterConfig(data),
+        issuerFetchHosts != null ? IssuerFetchHosts.parse(issuerFetchHosts)
+            : dev ? IssuerFetchHosts.anyHost() : IssuerFetchHosts.none());
   }
 
   private Optional<Metrics> metrics() {

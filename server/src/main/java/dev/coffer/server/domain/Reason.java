@@ -64,6 +64,8 @@ public enum Reason {
   NOT_ROTATABLE(Kind.PRECONDITION),
   /** A KEK key still in use (the primary, enabled, or wrapping data keys). */
   KEK_KEY_IN_USE(Kind.PRECONDITION),
+  /** A trusted issuer's keys would be fetched from a host --issuer-fetch-hosts does not allow. */
+  ISSUER_FETCH_NOT_ALLOWED(Kind.PRECONDITION),
   /** The server has no --backup-dir. */
   BACKUPS_NOT_CONFIGURED(Kind.PRECONDITION),
   /** A cluster operation on a server that is not a node of a cluster. */

@@ -169,4 +169,27 @@ class ServerConfigTest {
         .build();
     assertEquals("0.0.0.0", c.metrics().orElseThrow().host());
   }
+
+  @Test
+  void issuerFetchHosts_noneInProduction_anyWithDev_theFlagWinsOverBoth() {
+    assertTrue(production().build().issuerFetchHosts().isNone(), "closed by default");
+    assertTrue(ServerConfig.builder(DATA).dev(true).build().issuerFetchHosts().isAnyHost());
+    IssuerFetchHosts given = production().issuerFetchHosts("*.idp.example,127.0.0.1").build()
+        .issuerFetchHosts();
+    assertTrue(given.allows("a.idp.example") && given.allows("127.0.0.1"));
+    assertFalse(given.allows("idp.example") || given.allows("other.example"));
+    IssuerFetchHosts devGiven = ServerConfig.builder(DATA).dev(true)
+        .issuerFetchHosts("login.example.com").build().issuerFetchHosts();
+    assertFalse(devGiven.isAnyHost(), "an operator's list restricts a dev server too");
+    assertFalse(devGiven.allows("127.0.0.1"));
+  }
+
+  @Test
+  void aBadIssuerFetchHost_refusesTheConfiguration_namingTheFlag() {
+    for (String bad : new String[] {"*", "", "a.example.com,,b.example.com", "*.*.x.example"}) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> production().issuerFetchHosts(bad).build());
+      assertTrue(e.getMessage().startsWith("--issuer-fetch-hosts"), e.getMessage());
+    }
+  }
 }

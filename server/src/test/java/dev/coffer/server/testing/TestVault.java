@@ -2,6 +2,7 @@ package dev.coffer.server.testing;
 
 import dev.coffer.server.Vault;
 import dev.coffer.server.VaultSettings;
+import dev.coffer.server.config.IssuerFetchHosts;
 import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.RootKeyProvider;
@@ -15,7 +16,8 @@ import java.time.Instant;
 
 /**
  * A real vault (RocksDB in a temp dir, real Tink keysets from a dev root key) with a
- * movable clock, bootstrapped, for service and gRPC tests.
+ * movable clock, bootstrapped, for service and gRPC tests. Like a {@code --dev} server it
+ * fetches trusted issuers' keys from any host the URL rules accept (loopback http included).
  */
 public final class TestVault implements AutoCloseable {
 
@@ -44,6 +46,11 @@ public final class TestVault implements AutoCloseable {
         VaultInstrumentation.none());
   }
 
+  /** Fetching trusted issuers' keys only from {@code fetchHosts} (as --issuer-fetch-hosts). */
+  public TestVault(Path dir, IssuerFetchHosts fetchHosts) {
+    this(dir, new MutableClock(START), 5, null, VaultInstrumentation.none(), fetchHosts);
+  }
+
   /**
    * Every part given: the clock, the verify failure budget per minute, the root key ({@code
    * null}: a dev root key file in {@code dir}) and the vault's instrumentation (e.g. {@code
@@ -51,12 +58,18 @@ public final class TestVault implements AutoCloseable {
    */
   TestVault(Path dir, MutableClock clock, long verifyFailuresPerMinute, RootKeyProvider root,
       VaultInstrumentation instrumentation) {
+    this(dir, clock, verifyFailuresPerMinute, root, instrumentation, IssuerFetchHosts.anyHost());
+  }
+
+  private TestVault(Path dir, MutableClock clock, long verifyFailuresPerMinute,
+      RootKeyProvider root, VaultInstrumentation instrumentation, IssuerFetchHosts fetchHosts) {
     this.dir = dir;
     this.clock = clock;
     this.vault = Vault.open(dir.resolve("db"),
         root != null ? root : DevRootKeyFile.loadOrCreate(dir.resolve("root.json")), clock,
         VaultSettings.defaults().withVerifyFailuresPerMinute(verifyFailuresPerMinute)
-            .withBackupDir(dir.resolve("backups")), instrumentation);
+            .withBackupDir(dir.resolve("backups"))
+            .withIssuerFetchHosts(fetchHosts), instrumentation);
     this.adminToken = vault.directory().bootstrap().bootstrapIfEmpty().map(Tokens.Issued::value)
         .map(v -> {
           try (v) {

@@ -8,9 +8,12 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.coffer.server.config.IssuerFetchHosts;
 import dev.coffer.server.domain.CofferException;
+import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.TrustedIssuer;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
@@ -32,8 +35,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * verification fails closed ({@link LoginFailure#ISSUER_UNREACHABLE}). A failed discovery is
  * not tried again for the same refresh interval.
  *
+ * <p>Every request goes only to a host the operator allows ({@link IssuerFetchHosts}, {@code
+ * --issuer-fetch-hosts}): checked when an issuer is created ({@link #requireFetchable}), when
+ * its key source is built (the configured or discovered jwks_uri, so a discovery document
+ * cannot send the server elsewhere: {@link LoginFailure#ISSUER_HOST_NOT_ALLOWED}), and again
+ * by the retriever before each connection; HTTP redirects are never followed (a 3xx is a
+ * failed fetch).
+ *
  * <p>Security: only public keys; one source per (tenant, issuer id, creation time), so a
- * re-created issuer never inherits the keys of the one it replaced.
+ * re-created issuer never inherits the keys of the one it replaced; GET only, bounded in
+ * time and size, to allowed hosts only; nothing of a response reaches a caller or a message.
  */
 public final class IssuerKeys {
 
@@ -49,15 +60,44 @@ public final class IssuerKeys {
 
   private final Settings settings;
   private final Clock clock;
+  private final IssuerFetchHosts hosts;
   private final DefaultResourceRetriever retriever;
   private final Map<String, JWKSource<SecurityContext>> sources = new ConcurrentHashMap<>();
   private final Map<String, Instant> failedDiscovery = new ConcurrentHashMap<>();
 
-  public IssuerKeys(Settings settings, Clock clock) {
+  /** Fetching from the hosts {@code hosts} allows only. */
+  public IssuerKeys(Settings settings, Clock clock, IssuerFetchHosts hosts) {
     this.settings = settings;
     this.clock = clock;
+    this.hosts = hosts;
     int timeout = Math.toIntExact(settings.httpTimeout().toMillis());
-    this.retriever = new DefaultResourceRetriever(timeout, timeout, MAX_DOCUMENT_BYTES);
+    this.retriever = new AllowedHostsRetriever(timeout, MAX_DOCUMENT_BYTES, hosts);
+  }
+
+  /**
+   * Refuses, before anything is stored, an issuer whose keys would be fetched from a host
+   * the operator does not allow: its issuer URL's host (discovery) or its jwks_uri's host.
+   * An issuer with inline keys is never fetched for, so it always passes.
+   *
+   * @throws CofferException FAILED_PRECONDITION ({@link Reason#ISSUER_FETCH_NOT_ALLOWED})
+   *     naming the field and the flag
+   */
+  void requireFetchable(TrustedIssuer issuer) {
+    if (!issuer.jwksJson().isEmpty()) {
+      return;
+    }
+    if (hosts.isNone()) {
+      throw new CofferException(Reason.ISSUER_FETCH_NOT_ALLOWED, "this server fetches issuer "
+          + "keys from no host; an operator allows hosts with " + IssuerFetchHosts.FLAG
+          + ", or give the keys inline (issuer.jwks_json)");
+    }
+    boolean discovery = issuer.jwksUri().isEmpty();
+    String field = discovery ? "issuer.issuer" : "issuer.jwks_uri";
+    if (!hosts.allows(URI.create(discovery ? issuer.issuer() : issuer.jwksUri()).getHost())) {
+      throw new CofferException(Reason.ISSUER_FETCH_NOT_ALLOWED, field + ": this server does "
+          + "not fetch issuer keys from that host; an operator allows hosts with "
+          + IssuerFetchHosts.FLAG + ", or give the keys inline (issuer.jwks_json)");
+    }
   }
 
   /** The key source of {@code issuer}, discovering its jwks_uri when it has none. */
@@ -70,7 +110,8 @@ public final class IssuerKeys {
     if (!issuer.jwksJson().isEmpty()) {
       source = new ImmutableJWKSet<>(IssuerRules.publicJwks(issuer.jwksJson()));
     } else {
-      source = remote(url(issuer.jwksUri().isEmpty() ? discover(issuer) : issuer.jwksUri()));
+      source = remote(allowedUrl(issuer.jwksUri().isEmpty() ? discover(issuer)
+          : issuer.jwksUri()));
     }
     if (sources.size() >= MAX_SOURCES) {
       sources.clear();
@@ -106,9 +147,10 @@ public final class IssuerKeys {
     }
     String base = issuer.issuer().endsWith("/") ? issuer.issuer().substring(0,
         issuer.issuer().length() - 1) : issuer.issuer();
+    URL discoveryUrl = allowedUrl(base + "/.well-known/openid-configuration");
     OIDCProviderMetadata metadata;
     try {
-      Resource doc = retriever.retrieveResource(url(base + "/.well-known/openid-configuration"));
+      Resource doc = retriever.retrieveResource(discoveryUrl);
       metadata = OIDCProviderMetadata.parse(doc.getContent());
     } catch (IOException | ParseException | RuntimeException e) {
       failedDiscovery.put(key, now);
@@ -121,20 +163,66 @@ public final class IssuerKeys {
           "the issuer's discovery document names another issuer");
     }
     URI jwks = metadata.getJWKSetURI();
+    String jwksUri;
     try {
-      return IssuerRules.httpsUrl("jwks_uri", jwks == null ? "" : jwks.toString(), false);
+      jwksUri = IssuerRules.httpsUrl("jwks_uri", jwks == null ? "" : jwks.toString(), false);
     } catch (CofferException e) {
       failedDiscovery.put(key, now);
       throw new LoginRefused(LoginFailure.ISSUER_UNREACHABLE,
           "the issuer's discovery document has no usable https jwks_uri");
     }
+    try {
+      allowedUrl(jwksUri);
+    } catch (LoginRefused e) {
+      failedDiscovery.put(key, now);
+      throw e;
+    }
+    return jwksUri;
   }
 
-  private static URL url(String value) {
+  /** {@code value} as a URL on an allowed host, or the login is refused. */
+  private URL allowedUrl(String value) {
+    URL url;
     try {
-      return URI.create(value).toURL();
+      url = URI.create(value).toURL();
     } catch (MalformedURLException | IllegalArgumentException e) {
       throw new LoginRefused(LoginFailure.ISSUER_UNREACHABLE, "the key set URL is not usable");
+    }
+    if (!hosts.allows(url.getHost())) {
+      throw new LoginRefused(LoginFailure.ISSUER_HOST_NOT_ALLOWED, "the issuer's keys are on "
+          + "a host this server may not fetch from (" + IssuerFetchHosts.FLAG + ")");
+    }
+    return url;
+  }
+
+  /**
+   * Nimbus's retriever with two restrictions: it connects only to allowed hosts (an
+   * IOException otherwise, which Nimbus reports as a failed fetch), and it never follows an
+   * HTTP redirect ({@link HttpURLConnection} would follow one to any host on the same
+   * scheme; a 3xx is then a non-2xx answer, which Nimbus refuses).
+   */
+  private static final class AllowedHostsRetriever extends DefaultResourceRetriever {
+    private final IssuerFetchHosts hosts;
+
+    AllowedHostsRetriever(int timeoutMillis, int sizeLimit, IssuerFetchHosts hosts) {
+      super(timeoutMillis, timeoutMillis, sizeLimit);
+      this.hosts = hosts;
+    }
+
+    @Override
+    protected HttpURLConnection openHTTPConnection(URL url) throws IOException {
+      String protocol = url.getProtocol();
+      if (!("https".equals(protocol) || "http".equals(protocol)) || !hosts.allows(url.getHost())) {
+        throw new IOException("refused: not an allowed issuer host");
+      }
+      HttpURLConnection connection = super.openHTTPConnection(url);
+      connection.setInstanceFollowRedirects(false);
+      return connection;
+    }
+
+    @Override
+    protected java.net.URLConnection openFileConnection(URL url) throws IOException {
+      throw new IOException("refused: issuer documents are fetched over http(s) only");
     }
   }
 

@@ -30,6 +30,12 @@ public enum LoginFailure {
   REPLAYED,
   /** The issuer's keys could not be fetched and none are cached. */
   ISSUER_UNREACHABLE,
+  /**
+   * The issuer's keys are on a host the server may not fetch from ({@code
+   * --issuer-fetch-hosts}): its discovery document names a jwks_uri elsewhere, or the
+   * operator no longer allows the issuer's host.
+   */
+  ISSUER_HOST_NOT_ALLOWED,
   /** The principal the token maps to does not exist (or is not of the right kind). */
   PRINCIPAL_NOT_FOUND,
   /** The user claim's value is not a valid principal id. */

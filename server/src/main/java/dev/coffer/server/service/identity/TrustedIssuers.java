@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * that tenant or the system administrator ({@link AccessPolicy#manageIssuers}); a denial is
  * audited by the {@link Enforcer}. A new issuer's settings are checked by {@link IssuerRules}
  * (every refusal names its field and writes nothing); its issuer id and its issuer URL are each
- * unique in the tenant (ALREADY_EXISTS). Every change commits with its audit event in the
+ * unique in the tenant (ALREADY_EXISTS); an issuer whose keys would be fetched from a host
+ * the operator does not allow is FAILED_PRECONDITION ({@link IssuerKeys#requireFetchable}).
+ * Every change commits with its audit event in the
  * issuer's tenant (and, for the system administrator acting elsewhere, one in its own).
  * Deleting an issuer refuses its tokens at once and drops its cached keys; Coffer tokens it
  * already exchanged stay valid until they expire or are revoked.
@@ -76,6 +78,7 @@ public final class TrustedIssuers {
     TrustedIssuer checked = IssuerRules.check(given, tenant, t.policy().maxTokenLifetime(),
         tenants::principal).toBuilder().createTime(clock.instant())
         .creator(ctx.caller().resourceName()).build();
+    keys.requireFetchable(checked);
     if (issuers.get(tenant, checked.issuerId()).isPresent()) {
       throw new CofferException(Reason.ALREADY_EXISTS,
           "issuer " + checked.issuerId() + " already exists in tenant " + tenant);

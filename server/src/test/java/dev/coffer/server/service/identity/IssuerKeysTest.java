@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.coffer.server.domain.TrustedIssuer;
 import dev.coffer.server.store.records.TrustedIssuerRepository;
 import dev.coffer.server.testing.OidcProvider;
+import dev.coffer.server.config.IssuerFetchHosts;
 import dev.coffer.server.testing.TestVault;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ class IssuerKeysTest {
     FederatedTokenVerifier verifier = new FederatedTokenVerifier(
         new TrustedIssuerRepository(t.vault.storage().store()),
         new IssuerKeys(new IssuerKeys.Settings(Duration.ofSeconds(1), Duration.ofSeconds(3),
-            Duration.ofSeconds(1)), t.clock), t.clock);
+            Duration.ofSeconds(1)), t.clock, IssuerFetchHosts.parse("127.0.0.1")), t.clock);
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     t.clock.set(now);
     String token = OidcProvider.sign(new JWTClaimsSet.Builder().issuer(ISS).subject("sub-1")

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.audit.AuditChainVerifier;
-import dev.coffer.server.audit.CheckpointSigner;
 import dev.coffer.server.backup.BackupWriter;
 import dev.coffer.server.cluster.CofferStateMachine;
-import dev.coffer.server.crypto.AuditSignature;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.PrincipalKind;
@@ -95,9 +93,7 @@ class ClusterBackupTest {
           assertEquals(secret.getValue(), v.reveal(), secret.getKey());
         }
       }
-      AuditSignature signature = single.keys().keyring().auditSignature();
-      AuditChainVerifier.Result chain = new AuditChainVerifier(single.storage().store(),
-          CheckpointSigner.of(signature::sign, signature::verify)).verify();
+      AuditChainVerifier.Result chain = LocalVaultCluster.verifyAuditChain(single);
       assertTrue(chain.intact(), chain.toString());
     }
   }

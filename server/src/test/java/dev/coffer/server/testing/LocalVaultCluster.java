@@ -1,10 +1,14 @@
 package dev.coffer.server.testing;
 
 import dev.coffer.server.Vault;
+import dev.coffer.server.audit.AuditChainVerifier;
+import dev.coffer.server.audit.ChainedAuditLog;
+import dev.coffer.server.audit.CheckpointSigner;
 import dev.coffer.server.VaultSettings;
 import dev.coffer.server.cluster.ClusterTimeouts;
 import dev.coffer.server.config.ClusterConfig;
 import dev.coffer.server.config.HostPort;
+import dev.coffer.server.crypto.AuditSignature;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.RootKeyProvider;
 import dev.coffer.server.metrics.VaultInstrumentation;
@@ -18,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Assertions;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -262,4 +267,29 @@ public final class LocalVaultCluster implements AutoCloseable {
     }
   }
 
+
+  /** Verifies {@code vault}'s audit chain with its own audit key. */
+  public static AuditChainVerifier.Result verifyAuditChain(Vault vault) {
+    AuditSignature signature = vault.keys().keyring().auditSignature();
+    return new AuditChainVerifier(vault.storage().store(),
+        CheckpointSigner.of(signature::sign, signature::verify)).verify();
+  }
+
+  /**
+   * Asserts that every node holds node 0's audit head (sequence and hash) and that its chain
+   * verifies; the head and each node's verification, in node order.
+   */
+  public ChainedAuditLog.Head assertOneIntactAuditChain(List<AuditChainVerifier.Result> results) {
+    ChainedAuditLog.Head head = ChainedAuditLog.head(vaults[0].storage().store());
+    for (int i = 0; i < vaults.length; i++) {
+      Vault vault = vaults[i];
+      ChainedAuditLog.Head h = ChainedAuditLog.head(vault.storage().store());
+      Assertions.assertEquals(head.sequence(), h.sequence(), "node " + i);
+      Assertions.assertArrayEquals(head.hash(), h.hash(), "node " + i);
+      AuditChainVerifier.Result result = verifyAuditChain(vault);
+      Assertions.assertTrue(result.intact(), "node " + i + ": " + result);
+      results.add(result);
+    }
+    return head;
+  }
 }

@@ -66,7 +66,14 @@ public final class FederatedLogin {
 
   /** One sign-in request as the caller gave it, with where it came from. */
   public record Request(String tenantId, String subjectToken, String subjectTokenType,
-      Duration ttl, String description, String requestId, SocketAddress peer) {}
+      Duration ttl, String description, String requestId, SocketAddress peer) {
+    /** Never the JWT. */
+    @Override
+    public String toString() {
+      return "Request[tenant=" + tenantId + ", subjectToken=<redacted>, requestId=" + requestId
+          + "]";
+    }
+  }
 
   /** A signed-in caller: the new token (value shown once), its principal and the issuer. */
   public record Result(Tokens.Issued issued, Principal principal, TrustedIssuer issuer) {}

@@ -75,6 +75,10 @@ public final class TrustedIssuers {
         name);
     Tenant t = tenants.tenant(tenant).orElseThrow(() ->
         new CofferException(Reason.TENANT_NOT_FOUND, "tenant " + tenant + " not found"));
+    if (given.purpose() == IssuerPurpose.PEOPLE) {
+      enforcer.require(ctx, policy.trustPeopleIssuer(ctx.caller(), t), AuditAction.ISSUER_CREATE,
+          name);
+    }
     TrustedIssuer checked = IssuerRules.check(given, tenant, t.policy().maxTokenLifetime(),
         tenants::principal).toBuilder().createTime(clock.instant())
         .creator(ctx.caller().resourceName()).build();

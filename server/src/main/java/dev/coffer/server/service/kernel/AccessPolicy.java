@@ -63,6 +63,21 @@ public final class AccessPolicy {
   }
 
   /**
+   * Trusting a PEOPLE issuer in {@code tenant}, on top of {@link #manageIssuers}: where the
+   * tenant lets people sign in only through their identity provider
+   * ({@code federatedUserSignInOnly}), the system administrator alone chooses that provider.
+   * Otherwise a tenant admin could register a provider (or inline keys) of their own and sign
+   * in as any person of the tenant: the second path to the token for someone else the switch
+   * closes.
+   */
+  public Decision trustPeopleIssuer(Principal caller, Tenant tenant) {
+    return !tenant.policy().federatedUserSignInOnly() || caller.systemAdmin() ? Decision.ALLOW
+        : Decision.deny(Reason.NOT_SYSTEM_ADMIN, "tenant " + tenant.tenantId() + " lets people "
+            + "sign in only through its identity provider: only the system administrator "
+            + "chooses which providers those are");
+  }
+
+  /**
    * Issuing a bearer token for {@code target} of {@code targetTenant}. No silent
    * credentials for someone else:
    * <ul>

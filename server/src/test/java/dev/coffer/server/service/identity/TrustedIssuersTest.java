@@ -14,6 +14,7 @@ import dev.coffer.server.domain.ClaimMatch;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.domain.TenantPolicy;
 import dev.coffer.server.domain.TrustedIssuer;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.testing.TestVault;
@@ -206,5 +207,39 @@ class TrustedIssuersTest {
     CofferException badName = assertThrows(CofferException.class,
         () -> issuers.delete(acmeAdmin, "issuers/k8s"));
     assertEquals("name", badName.violations().get(0).field());
+  }
+
+  /**
+   * The second path to a person's token in a tenant whose people sign in only through their
+   * identity provider: a tenant admin registering a provider (inline keys of their own) and
+   * signing in as anyone. Only the system administrator chooses PEOPLE issuers there.
+   */
+  @Test
+  void withFederatedSignInOnly_onlyTheSystemAdministratorTrustsAPeopleIssuer() throws Exception {
+    var tenant = t.vault.directory().tenants();
+    var policy = t.vault.directory().tenants().get(t.admin(), "acme").policy();
+    tenant.updatePolicy(t.admin(), "acme", new TenantPolicy(policy.allowNeverExpire(),
+        policy.maxSecretLifetime(), policy.maxTokenLifetime(), policy.maxAccessDuration(),
+        policy.requestDecisionWindow(), true));
+    String ownKeys = new JWKSet(new RSAKeyGenerator(2048).keyID("mine").generate()
+        .toPublicJWK()).toString();
+    TrustedIssuer own = IdentityFixture.people("own-idp", "https://idp.admin.example")
+        .jwksJson(ownKeys).build();
+    long before = t.vault.kernel().audit().lastSequence();
+    CofferException e = assertThrows(CofferException.class,
+        () -> issuers.create(acmeAdmin, "acme", own));
+    assertEquals(Reason.NOT_SYSTEM_ADMIN, e.reason(), e.getMessage());
+    assertEquals(0, issuers.list(t.admin(), "acme", "", 10).items().size(), "nothing stored");
+    assertTrue(t.vault.kernel().audit().lastSequence() > before, "the denial is audited");
+    issuers.create(acmeAdmin, "acme", valid().build()); // workloads: still the tenant's admins
+    issuers.create(t.admin(), "acme", own);
+    assertEquals(2, issuers.list(acmeAdmin, "acme", "", 10).items().size());
+  }
+
+  @Test
+  void aSignInRequest_neverShowsTheJwt() {
+    var request = new FederatedLogin.Request("acme", "eyJhbGciOi.secret-part.sig", null, null,
+        "", "req-1", null);
+    assertTrue(!request.toString().contains("secret-part"), request.toString());
   }
 }

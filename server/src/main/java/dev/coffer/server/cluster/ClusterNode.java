@@ -182,7 +182,8 @@ public final class ClusterNode implements AutoCloseable {
     return RaftGroup.valueOf(GROUP_ID, list);
   }
 
-  private static RaftProperties properties(ClusterConfig config, ClusterTimeouts timeouts) {
+  /** The Raft server properties of a node with {@code config} and {@code timeouts}. */
+  static RaftProperties properties(ClusterConfig config, ClusterTimeouts timeouts) {
     RaftProperties properties = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(properties, List.of(config.raftDir().toFile()));
     GrpcConfigKeys.Server.setHost(properties, config.address().host());
@@ -192,6 +193,12 @@ public final class ClusterNode implements AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties,
         TimeDuration.valueOf(timeouts.electionMaxMillis(), TimeUnit.MILLISECONDS));
     ClusterSnapshots.configure(properties, timeouts.snapshotEveryEntries());
+    // A follower appends each batch into its log as it receives it, and answers once the batch
+    // is flushed. Ratis 3.3.0's composed path (the default) answered a batch sent again from an
+    // index still being appended with the earlier batch's outcome, acknowledging up to the
+    // longer batch's end entries it never wrote (FollowerAcknowledgementTest): the leader then
+    // counted them towards a majority and never sent them again.
+    RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(properties, false);
     // Reads: ReadIndex on every node; the leader answers from its lease (it cannot have been
     // deposed within a fraction of the minimum election timeout after the last majority
     // heartbeat), a follower asks the leader for its commit index and waits to apply it.

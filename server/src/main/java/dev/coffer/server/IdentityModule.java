@@ -38,7 +38,7 @@ public final class IdentityModule {
   private final Clock clock;
 
   IdentityModule(StorageModule storage, KernelModule kernel, DirectoryModule directory,
-      OperatorModule operator, Clock clock, VaultInstrumentation metrics,
+      LifecycleModule lifecycle, OperatorModule operator, Clock clock, VaultInstrumentation metrics,
       IssuerFetchHosts fetchHosts) {
     KvStore store = storage.store();
     TrustedIssuerRepository issuerRepo = new TrustedIssuerRepository(store);
@@ -46,7 +46,8 @@ public final class IdentityModule {
     IssuerKeys keys = new IssuerKeys(IssuerKeys.Settings.defaults(), clock, fetchHosts);
     this.clock = clock;
     this.replays = new IdTokenReplayRepository(store);
-    this.issuers = new TrustedIssuers(issuerRepo, tenantRepo, keys, kernel.governance());
+    this.issuers = new TrustedIssuers(issuerRepo, tenantRepo, keys, kernel.governance(),
+        lifecycle.events());
     this.login = new FederatedLogin(new FederatedTokenVerifier(issuerRepo, keys, clock),
         tenantRepo, replays, directory.tokens(), operator.authFailures(), kernel.governance(),
         metrics.logins());

@@ -61,7 +61,7 @@ public final class Vault implements AutoCloseable {
     this.assertions = new AssertionsModule(storage, kernel, clock, metrics);
     this.operator = new OperatorModule(storage, keys, kernel, directory,
         rootKey.description(), settings.backupDir(), clock, metrics);
-    this.identity = new IdentityModule(storage, kernel, directory, operator, clock, metrics,
+    this.identity = new IdentityModule(storage, kernel, directory, lifecycle, operator, clock, metrics,
         settings.issuerFetchHosts());
   }
 

@@ -4,6 +4,8 @@ import static dev.coffer.server.testing.GrpcAssertions.assertInvalidField;
 import static dev.coffer.server.testing.GrpcAssertions.assertReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.Durations;
@@ -13,15 +15,19 @@ import dev.coffer.api.v1.ApproveAccessRequestRequest;
 import dev.coffer.api.v1.AuditEvent;
 import dev.coffer.api.v1.AuditFilter;
 import dev.coffer.api.v1.AuditServiceGrpc;
+import dev.coffer.api.v1.ClaimBinding;
+import dev.coffer.api.v1.ClaimMatch;
 import dev.coffer.api.v1.CreateAccessRequestRequest;
 import dev.coffer.api.v1.CreateApplicationRequest;
 import dev.coffer.api.v1.CreateGrantRequest;
 import dev.coffer.api.v1.CreatePrincipalRequest;
 import dev.coffer.api.v1.CreateSecretRequest;
 import dev.coffer.api.v1.CreateTenantRequest;
+import dev.coffer.api.v1.CreateTrustedIssuerRequest;
 import dev.coffer.api.v1.GrantServiceGrpc;
 import dev.coffer.api.v1.IssueTokenRequest;
 import dev.coffer.api.v1.IssueTokenResponse;
+import dev.coffer.api.v1.IssuerPurpose;
 import dev.coffer.api.v1.LifecycleEvent;
 import dev.coffer.api.v1.LifecycleServiceGrpc;
 import dev.coffer.api.v1.ListAuditEventsRequest;
@@ -30,9 +36,13 @@ import dev.coffer.api.v1.OAuthFlow;
 import dev.coffer.api.v1.PrincipalKind;
 import dev.coffer.api.v1.RevealSecretRequest;
 import dev.coffer.api.v1.RevokeTokenRequest;
+import dev.coffer.api.v1.TrustedIssuer;
+import dev.coffer.api.v1.TrustedIssuerServiceGrpc;
 import dev.coffer.api.v1.VerifySecretRequest;
 import dev.coffer.api.v1.WatchLifecycleRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.coffer.server.service.secrets.SecretVerifier;
 import dev.coffer.server.testing.CofferExtension;
 import dev.coffer.server.testing.GrpcAssertions;
@@ -210,6 +220,45 @@ class GovernanceGrpcTest {
         && e.getTarget().equals("tenants/default/principals/alice/tokens/"
             + forAlice.getToken().getTokenId())
         && e.getReason().equals("FOR_OTHER_REVOKED_EXISTING")));
+  }
+
+  /**
+   * A WORKLOADS issuer is a second way to a service's token: a tenant admin registering keys of
+   * its own, bound to a service someone else owns, could sign in as that service. Like a token
+   * issued for the service, it is told to the service's owner (and not to a stranger).
+   */
+  @Test
+  void aTenantAdmin_trustingKeysOfItsOwnForAnothersService_isToldToTheServicesOwner()
+      throws Exception {
+    coffer.principals(carol).createPrincipal(CreatePrincipalRequest.newBuilder()
+        .setPrincipalId("billing").setKind(PrincipalKind.SERVICE).setOwner("alice").build());
+    LifecycleGrpcTest.Watch owner = watch(alice);
+    LifecycleGrpcTest.Watch stranger = watch(bob);
+    LifecycleGrpcTest.await(() -> coffer.vault.vault.lifecycle().events().subscriptionCount() == 2);
+    String carolsKeys = new JWKSet(new RSAKeyGenerator(2048).generate().toPublicJWK()).toString();
+
+    TrustedIssuerServiceGrpc.newBlockingStub(coffer.channel)
+        .withInterceptors(InProcessServer.bearer(carol)).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .createTrustedIssuer(CreateTrustedIssuerRequest.newBuilder().setIssuer(
+            TrustedIssuer.newBuilder().setIssuerId("own-keys")
+                .setIssuer("https://keys.carol.example").setPurpose(IssuerPurpose.WORKLOADS)
+                .addAudiences("coffer").setJwksJson(carolsKeys)
+                .addBindings(ClaimBinding.newBuilder().setPrincipalId("billing")
+                    .addClaims(ClaimMatch.newBuilder().setClaim("sub").setEquals("job")))).build());
+
+    LifecycleEvent told = owner.events.poll(10, TimeUnit.SECONDS);
+    assertNotNull(told, "the service's owner hears of the issuer");
+    assertEquals("SIGN_IN_TRUSTED", told.getState());
+    assertEquals("issuers/own-keys", told.getResource());
+    coffer.vault.vault.lifecycle().events().flush();
+    assertNull(stranger.events.poll(), "a stranger does not");
+  }
+
+  private LifecycleGrpcTest.Watch watch(String token) {
+    LifecycleGrpcTest.Watch watch = new LifecycleGrpcTest.Watch(-1);
+    LifecycleServiceGrpc.newStub(coffer.channel).withInterceptors(InProcessServer.bearer(token))
+        .watchLifecycle(WatchLifecycleRequest.getDefaultInstance(), watch);
+    return watch;
   }
 
   @Test

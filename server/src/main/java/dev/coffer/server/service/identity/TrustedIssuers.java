@@ -3,8 +3,10 @@ package dev.coffer.server.service.identity;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.domain.AuditAction;
 import dev.coffer.server.domain.AuditEvent;
+import dev.coffer.server.domain.ClaimBinding;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.IssuerPurpose;
+import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.domain.Tenant;
 import dev.coffer.server.domain.TrustedIssuer;
@@ -13,6 +15,7 @@ import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.kernel.Enforcer;
 import dev.coffer.server.service.kernel.FieldRules;
 import dev.coffer.server.service.kernel.Governance;
+import dev.coffer.server.service.lifecycle.LifecycleEvents;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.records.Page;
 import dev.coffer.server.store.records.TenantRepository;
@@ -20,6 +23,7 @@ import dev.coffer.server.store.records.TrustedIssuerRepository;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +40,11 @@ import java.util.regex.Pattern;
  * already exchanged stay valid until they expire or are revoked.
  *
  * <p>Security: a binding names principals of the issuer's own tenant only, so an admin of one
- * tenant can never make another tenant's principal reachable.
+ * tenant can never make another tenant's principal reachable. An issuer is a way to obtain a
+ * service's token without IssueToken, so creating one that binds a service it was not created
+ * by tells the service, its owner and the tenant's admins (lifecycle {@code SIGN_IN_TRUSTED}),
+ * as a token issued for the service does: a tenant admin cannot give itself a service's
+ * credential unseen by registering keys of its own.
  */
 public final class TrustedIssuers {
 
@@ -51,9 +59,11 @@ public final class TrustedIssuers {
   private final Enforcer enforcer;
   private final AuditLog audit;
   private final Clock clock;
+  private final LifecycleEvents events;
 
   public TrustedIssuers(TrustedIssuerRepository issuers, TenantRepository tenants,
-      IssuerKeys keys, Governance gov) {
+      IssuerKeys keys, Governance gov, LifecycleEvents events) {
+    this.events = events;
     this.issuers = issuers;
     this.tenants = tenants;
     this.keys = keys;
@@ -94,7 +104,17 @@ public final class TrustedIssuers {
     Changes changes = new Changes();
     issuers.stage(changes, checked);
     commit(ctx, changes, tenant, AuditAction.ISSUER_CREATE, checked.resourceName());
+    announceBoundServices(ctx, checked);
     return checked;
+  }
+
+  private void announceBoundServices(CallContext ctx, TrustedIssuer created) {
+    created.bindings().stream().map(ClaimBinding::principalId).distinct()
+        .map(id -> tenants.principal(created.tenantId(), id))
+        .flatMap(Optional::stream)
+        .filter(service -> !service.resourceName().equals(ctx.caller().resourceName()))
+        .forEach(service -> events.signInTrusted(service, created.issuerId(),
+            created.createTime()));
   }
 
   /** The issuer named {@code tenants/{tenant}/issuers/{id}}. */

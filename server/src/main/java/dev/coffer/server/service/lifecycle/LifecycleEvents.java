@@ -172,6 +172,14 @@ public final class LifecycleEvents implements AutoCloseable {
   }
 
   /**
+   * Publishes that issuer {@code issuerId}, created by someone other than {@code service},
+   * binds JWTs to {@code service}: to the service, its owner and the tenant's admins.
+   */
+  public void signInTrusted(Principal service, String issuerId, Instant at) {
+    safely(() -> publish(LifecycleNotice.signInTrusted(service, issuerId, at)));
+  }
+
+  /**
    * Publishes that the system administrator replaced {@code tenantId}'s policy, to its admins
    * (also on a watch whose token that change revoked: it is how the admin notices).
    */

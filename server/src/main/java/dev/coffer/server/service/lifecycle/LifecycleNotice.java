@@ -79,6 +79,18 @@ public record LifecycleNotice(Type type, String tenantId, String resource, Strin
   }
 
   /**
+   * A trusted issuer whose binding names {@code service}, created by someone else: state
+   * {@code SIGN_IN_TRUSTED} on {@code issuers/{id}}. Whoever holds a JWT of that issuer
+   * matching the binding can now obtain the service's token, so the service, its owner and
+   * the tenant's admins hear of it as they do of a token issued for the service.
+   */
+  static LifecycleNotice signInTrusted(Principal service, String issuerId, Instant at) {
+    return new LifecycleNotice(Type.STATE_CHANGED, service.tenantId(), "issuers/" + issuerId,
+        "SIGN_IN_TRUSTED", null, null, at, "",
+        new Audience(Audience.Kind.CREDENTIAL, null, service.principalId(), service.owner()));
+  }
+
+  /**
    * A tenant's policy replaced by the system administrator: state {@code POLICY_UPDATED}
    * on {@code tenants/{id}}, for the tenant's admins.
    */

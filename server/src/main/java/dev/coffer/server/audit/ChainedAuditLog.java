@@ -22,11 +22,6 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -65,12 +60,7 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
   private final int interval;
   private final ReentrantLock commitLock = new ReentrantLock();
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
-  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "coffer-audit-writer");
-    t.setDaemon(true);
-    return t;
-  });
-  private final AtomicBoolean writerScheduled = new AtomicBoolean();
+  private final QueueWriter writer = new QueueWriter("coffer-audit-writer", this::writeQueued);
   private volatile long lastSequence; // written under commitLock
   private byte[] lastHash; // guarded by commitLock
   private long lastCheckpoint = -1; // guarded by commitLock
@@ -153,13 +143,8 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
   public CompletableFuture<Void> commitAsync(Changes changes, AuditEvent event) {
     Pending pending = new Pending(changes, event, new CompletableFuture<>());
     queue.add(pending);
-    if (writerScheduled.compareAndSet(false, true)) {
-      try {
-        writer.execute(this::writeQueued);
-      } catch (RejectedExecutionException e) {
-        writerScheduled.set(false);
-        writeQueued(); // closed: fail (or write) the queue on this thread rather than strand it
-      }
+    if (!writer.signal()) {
+      writeQueued(); // closed: fail (or write) the queue on this thread rather than strand it
     }
     return pending.future;
   }
@@ -170,7 +155,6 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
    * and send their next request while the following group is written.
    */
   private void writeQueued() {
-    writerScheduled.set(false); // a change queued from here on schedules another run
     while (!queue.isEmpty()) {
       List<Pending> finished;
       commitLock.lock();
@@ -216,15 +200,7 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
   /** Stops the writer thread once it has written (or failed) every queued change. */
   @Override
   public void close() {
-    writer.shutdown();
-    try {
-      if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
-        writer.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      writer.shutdownNow();
-    }
+    writer.close();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.coffer.server.cluster;
 import dev.coffer.server.audit.AuditLog;
 import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.audit.GroupCommit;
+import dev.coffer.server.audit.QueueWriter;
 import dev.coffer.server.domain.AuditEvent;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
@@ -15,12 +16,8 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The audit log of a cluster node: the same contract as {@link ChainedAuditLog} (a change is
@@ -48,12 +45,7 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
   private final StorageWriteHealth writes;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-  private final AtomicBoolean writerScheduled = new AtomicBoolean();
-  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "coffer-audit-proposer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final QueueWriter writer = new QueueWriter("coffer-audit-proposer", this::proposeQueued);
 
   private record Pending(Changes changes, AuditEvent event, CompletableFuture<Void> future) {}
 
@@ -80,19 +72,13 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
   public CompletableFuture<Void> commitAsync(Changes changes, AuditEvent event) {
     Pending pending = new Pending(changes, event, new CompletableFuture<>());
     queue.add(pending);
-    if (writerScheduled.compareAndSet(false, true)) {
-      try {
-        writer.execute(this::proposeQueued);
-      } catch (RejectedExecutionException e) {
-        writerScheduled.set(false);
-        failQueued(new CofferException(Reason.SHUTTING_DOWN, "the server is stopping"));
-      }
+    if (!writer.signal()) {
+      failQueued(new CofferException(Reason.SHUTTING_DOWN, "the server is stopping"));
     }
     return pending.future;
   }
 
   private void proposeQueued() {
-    writerScheduled.set(false);
     while (!queue.isEmpty()) {
       List<Pending> group = nextGroup();
       if (group.isEmpty()) {
@@ -160,17 +146,13 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
   /** Proposes what is queued and waits (at most 30 s) for the entries in flight. */
   @Override
   public void close() {
-    writer.shutdown();
+    writer.close();
     try {
-      if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
-        writer.shutdownNow();
-      }
       if (inFlight.tryAcquire(MAX_IN_FLIGHT, 30, TimeUnit.SECONDS)) {
         inFlight.release(MAX_IN_FLIGHT);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      writer.shutdownNow();
     }
     failQueued(new CofferException(Reason.SHUTTING_DOWN, "the server is stopping"));
   }

@@ -15,6 +15,7 @@ import dev.coffer.bench.PhaseResult;
 import dev.coffer.bench.ProgressLine;
 import dev.coffer.bench.Workload;
 import dev.coffer.bench.Workloads;
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.CofferErrors;
 import io.grpc.Channel;
@@ -133,7 +134,7 @@ final class BenchCommand extends ClientCommand {
   @Override
   protected int run(CofferClient admin, Printer printer) throws Exception {
     ProgressLine progress = new ProgressLine(ctx.err(), ExportProgress.stderrIsTerminal(ctx));
-    CofferClient.Config benchConfig = global.clientConfig(ctx).toBuilder().retries(false).build();
+    ClientConfig benchConfig = global.clientConfig(ctx).toBuilder().retries(false).build();
     BenchFixture fixture = new BenchFixture(admin, plan, progress, ctx.clock());
     List<CofferClient> connections = new ArrayList<>();
     List<PhaseResult> results = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.coffer.cli;
 
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -24,7 +25,7 @@ public final class CliContext {
   private final Map<String, String> env;
   private final boolean terminal;
   private final Supplier<Prompter> prompter;
-  private final Function<CofferClient.Config, CofferClient> connector;
+  private final Function<ClientConfig, CofferClient> connector;
   private final Clock clock;
   private final Sleeper sleeper;
 
@@ -50,7 +51,7 @@ public final class CliContext {
    * The process's streams and environment; prompts go to the console when there is one; clients
    * connect with {@code connector}.
    */
-  public static CliContext system(Function<CofferClient.Config, CofferClient> connector) {
+  public static CliContext system(Function<ClientConfig, CofferClient> connector) {
     Console console = System.console();
     Builder b =
         builder()
@@ -97,7 +98,7 @@ public final class CliContext {
     return prompter.get();
   }
 
-  public CofferClient connect(CofferClient.Config config) {
+  public CofferClient connect(ClientConfig config) {
     return connector.apply(config);
   }
 
@@ -119,7 +120,7 @@ public final class CliContext {
     private Map<String, String> env = Map.of();
     private boolean terminal;
     private Supplier<Prompter> prompter;
-    private Function<CofferClient.Config, CofferClient> connector = CofferClient::create;
+    private Function<ClientConfig, CofferClient> connector = CofferClient::create;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
 
@@ -158,7 +159,7 @@ public final class CliContext {
       return this;
     }
 
-    public Builder connector(Function<CofferClient.Config, CofferClient> connector) {
+    public Builder connector(Function<ClientConfig, CofferClient> connector) {
       this.connector = connector;
       return this;
     }

@@ -1,5 +1,6 @@
 package dev.coffer.cli;
 
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * selector's wait) pauses about 0.3 s before it ends, which was a third of each CLI call.
  * {@code coffer bench} runs on the same kind of event loop as before, so its figures compare.
  *
- * <p>Security: carries bytes only; credentials and TLS are the {@link CofferClient.Config}'s.
+ * <p>Security: carries bytes only; credentials and TLS are the {@link ClientConfig}'s.
  */
 final class CliTransport implements AutoCloseable {
 
@@ -34,7 +35,7 @@ final class CliTransport implements AutoCloseable {
   private boolean epoll;
 
   /** A client over this transport, with {@code config}'s address, credentials and deadline. */
-  synchronized CofferClient connect(CofferClient.Config config) {
+  synchronized CofferClient connect(ClientConfig config) {
     if (group == null) {
       epoll = Epoll.isAvailable();
       group = new MultiThreadIoEventLoopGroup(

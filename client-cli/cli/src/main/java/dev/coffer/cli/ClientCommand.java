@@ -1,5 +1,6 @@
 package dev.coffer.cli;
 
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.Callable;
@@ -32,7 +33,7 @@ abstract class ClientCommand implements Callable<Integer>, ContextAware {
   @Override
   public final Integer call() throws Exception {
     checkLocally();
-    CofferClient.Config config = global.clientConfig(ctx);
+    ClientConfig config = global.clientConfig(ctx);
     try (CofferClient client = ctx.connect(config)) {
       return run(client, new Printer(ctx.out(), ctx.err(), global.output()));
     } catch (StatusRuntimeException e) {

@@ -1,6 +1,6 @@
 package dev.coffer.cli;
 
-import dev.coffer.client.CofferClient;
+import dev.coffer.client.ClientConfig;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
@@ -114,12 +114,12 @@ public final class GlobalOptions {
   }
 
   /** The client configuration; a usage error if the token options conflict or the file is unreadable. */
-  public CofferClient.Config clientConfig(CliContext ctx) {
+  public ClientConfig clientConfig(CliContext ctx) {
     String target = target(ctx);
     String given = resolveToken(ctx);
     String bearer = given != null && !given.isBlank() ? given
         : SessionFile.of(ctx).bearerFor(target, ctx.clock().instant());
-    return CofferClient.Config.builder()
+    return ClientConfig.builder()
         .address(target)
         .deadline(timeout)
         .tokenSupplier(() -> bearer)
@@ -130,7 +130,7 @@ public final class GlobalOptions {
   /** The server address: {@code --addr}, else {@code $COFFER_ADDR}, else the default. */
   public String target(CliContext ctx) {
     String address = addr != null ? addr : ctx.env(ENV_ADDR);
-    return address == null || address.isBlank() ? CofferClient.Config.DEFAULT_ADDRESS : address;
+    return address == null || address.isBlank() ? ClientConfig.DEFAULT_ADDRESS : address;
   }
 
   /**

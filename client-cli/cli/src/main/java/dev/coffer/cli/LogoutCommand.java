@@ -4,6 +4,7 @@ import dev.coffer.api.v1.AccessToken;
 import dev.coffer.api.v1.Principal;
 import dev.coffer.api.v1.RevokeTokenRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.CofferErrors;
 import dev.coffer.client.ResourceNames;
@@ -57,7 +58,7 @@ final class LogoutCommand implements Callable<Integer>, ContextAware {
           + session.address() + " (with its TLS options) to revoke it there");
     }
     String token = session.accessToken();
-    CofferClient.Config config = global.clientConfig(ctx).toBuilder()
+    ClientConfig config = global.clientConfig(ctx).toBuilder()
         .tokenSupplier(() -> token).build();
     AccessToken revoked = null;
     String notRevoked = null;

@@ -11,6 +11,7 @@ import dev.coffer.api.v1.CreatePrincipalRequest;
 import dev.coffer.api.v1.IssueTokenRequest;
 import dev.coffer.api.v1.ListSecretsRequest;
 import dev.coffer.bench.BaselineServer;
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import dev.coffer.server.Vault;
 import dev.coffer.server.testing.CofferExtension;
@@ -65,7 +66,7 @@ class BenchCommandTest {
   }
 
   private static CofferClient client(String token) {
-    return CofferClient.Config.builder().address(address).tokenSupplier(() -> token).connect();
+    return ClientConfig.builder().address(address).tokenSupplier(() -> token).connect();
   }
 
   @Test

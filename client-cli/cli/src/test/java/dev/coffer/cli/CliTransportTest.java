@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.bench.BaselineServer;
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -23,8 +24,8 @@ class CliTransportTest {
     try (BaselineServer server = BaselineServer.start("127.0.0.1", 0)) {
       Set<Thread> started;
       try (CliTransport transport = new CliTransport()) {
-        CofferClient.Config config =
-            CofferClient.Config.builder()
+        ClientConfig config =
+            ClientConfig.builder()
                 .address("127.0.0.1:" + server.port())
                 .channelCredentials(InsecureChannelCredentials.create())
                 .build();

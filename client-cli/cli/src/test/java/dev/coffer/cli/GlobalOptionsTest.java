@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.api.v1.Principal;
 import dev.coffer.client.BearerTokenCredentials;
-import dev.coffer.client.CofferClient;
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.FakeCofferServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +92,7 @@ class GlobalOptionsTest {
                   return server.connect(config);
                 });
     CofferCli.run(base.env(java.util.Map.of()).build(), "whoami");
-    assertEquals(CofferClient.Config.DEFAULT_ADDRESS, seen[0]);
+    assertEquals(ClientConfig.DEFAULT_ADDRESS, seen[0]);
     CofferCli.run(base.env(java.util.Map.of(GlobalOptions.ENV_ADDR, "vault:9")).build(),
         "whoami", "--tls");
     assertEquals("vault:9", seen[0]);
@@ -132,7 +132,7 @@ class GlobalOptionsTest {
   }
 
   /** Runs whoami with a capturing connector; returns the exit code, config in {@code seen[0]}. */
-  private int runCapturing(CofferClient.Config[] seen, java.io.StringWriter err,
+  private int runCapturing(ClientConfig[] seen, java.io.StringWriter err,
       java.util.Map<String, String> env, String... args) {
     CliContext ctx = CliContext.builder()
         .out(new java.io.PrintWriter(new java.io.StringWriter()))
@@ -156,7 +156,7 @@ class GlobalOptionsTest {
       throws Exception {
     Path cert = pem(dir, "client.crt", "CERTIFICATE");
     Path key = pem(dir, "client.key", "PRIVATE KEY");
-    CofferClient.Config[] seen = new CofferClient.Config[1];
+    ClientConfig[] seen = new ClientConfig[1];
     java.io.StringWriter err = new java.io.StringWriter();
     assertEquals(0, runCapturing(seen, err, java.util.Map.of(), "whoami", "--addr",
         "vault.example:7443", "--tls", "--cert", cert.toString(), "--key", key.toString()),
@@ -175,7 +175,7 @@ class GlobalOptionsTest {
     Path ca = pem(dir, "ca.crt", "CERTIFICATE");
     Path cert = pem(dir, "client.crt", "CERTIFICATE");
     Path key = pem(dir, "client.key", "PRIVATE KEY");
-    CofferClient.Config[] seen = new CofferClient.Config[1];
+    ClientConfig[] seen = new ClientConfig[1];
     java.io.StringWriter err = new java.io.StringWriter();
     assertEquals(0, runCapturing(seen, err, java.util.Map.of(GlobalOptions.ENV_CA,
         ca.toString(), GlobalOptions.ENV_CERT, cert.toString(), GlobalOptions.ENV_KEY,
@@ -190,7 +190,7 @@ class GlobalOptionsTest {
   void clientCertificateOptions_areCheckedBeforeAnyCall(@TempDir Path dir) throws Exception {
     Path cert = pem(dir, "client.crt", "CERTIFICATE");
     Path key = pem(dir, "client.key", "PRIVATE KEY");
-    CofferClient.Config[] seen = new CofferClient.Config[1];
+    ClientConfig[] seen = new ClientConfig[1];
     java.io.StringWriter err = new java.io.StringWriter();
     assertEquals(ExitCodes.USAGE, runCapturing(seen, err, java.util.Map.of(), "whoami",
         "--tls", "--cert", cert.toString()));

@@ -11,6 +11,7 @@ import dev.coffer.api.v1.CreatePrincipalRequest;
 import dev.coffer.api.v1.CreateTenantRequest;
 import dev.coffer.api.v1.IssueTokenRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import dev.coffer.server.testing.CofferExtension;
 import io.grpc.Status;
@@ -70,7 +71,7 @@ class IdentityCommandsTest {
   }
 
   private CofferClient client(String token) {
-    return CofferClient.Config.builder().address(fixture.address()).tokenSupplier(() -> token)
+    return ClientConfig.builder().address(fixture.address()).tokenSupplier(() -> token)
         .connect();
   }
 

@@ -27,6 +27,7 @@ import dev.coffer.api.v1.PrincipalKind;
 import dev.coffer.api.v1.Secret;
 import dev.coffer.api.v1.StoreCredentialRequest;
 import dev.coffer.api.v1.WhoAmIRequest;
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.TokenFileLogin;
 import dev.coffer.server.testing.CofferExtension;
@@ -71,7 +72,7 @@ class WorkloadIdentityEndToEndTest {
   @TempDir Path dir;
 
   private CofferClient as(String token) {
-    return CofferClient.Config.builder().address(fixture.address()).tokenSupplier(() -> token)
+    return ClientConfig.builder().address(fixture.address()).tokenSupplier(() -> token)
         .connect();
   }
 
@@ -159,7 +160,7 @@ class WorkloadIdentityEndToEndTest {
         Duration.ofMinutes(10)));
     TokenFileLogin source = TokenFileLogin.builder(tokenFile, "acme")
         .fileCheckInterval(Duration.ZERO).description("pod api-7f9c4d-x2x8q").build();
-    try (CofferClient pod = CofferClient.Config.builder().address(fixture.address())
+    try (CofferClient pod = ClientConfig.builder().address(fixture.address())
         .tokenFileLogin(source).connect()) {
       assertEquals("psp-live-key-4242", pod.reveal(secretName));
       Principal first = pod.principals().whoAmI(WhoAmIRequest.getDefaultInstance());

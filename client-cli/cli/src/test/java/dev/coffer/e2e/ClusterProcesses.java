@@ -1,5 +1,6 @@
 package dev.coffer.e2e;
 
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -145,7 +146,7 @@ final class ClusterProcesses implements AutoCloseable {
 
   /** A client of node {@code i} as the bootstrap admin, no retries, the given deadline. */
   CofferClient client(int i, Duration deadline) {
-    return CofferClient.Config.builder().address(node(i).address())
+    return ClientConfig.builder().address(node(i).address())
         .tokenSupplier(() -> adminToken).deadline(deadline).retries(false).connect();
   }
 

@@ -9,6 +9,7 @@ import dev.coffer.api.v1.CreateSecretResponse;
 import dev.coffer.api.v1.GetSecretRequest;
 import dev.coffer.api.v1.OAuthFlow;
 import dev.coffer.api.v1.RevealSecretRequest;
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ class DurabilityEndToEndIT {
   }
 
   private static CofferClient client(ServerProcess server, String token) {
-    return CofferClient.Config.builder().address(server.address()).tokenSupplier(() -> token)
+    return ClientConfig.builder().address(server.address()).tokenSupplier(() -> token)
         .deadline(Duration.ofSeconds(20)).connect();
   }
 }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * UNAUTHENTICATED}). A supplier failure fails the call with {@code UNAUTHENTICATED}.
  *
  * <p>Security: the token never enters a log line, an exception message or {@link #toString()}.
- * Plaintext transport is accepted for now; the TLS seam is {@link CofferClient.Config}'s channel
+ * Plaintext transport is accepted for now; the TLS seam is {@link ClientConfig}'s channel
  * credentials.
  */
 public final class BearerTokenCredentials extends CallCredentials {

@@ -30,26 +30,24 @@ import io.grpc.Channel;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * A connection to a Coffer server: one {@link ManagedChannel} and a blocking stub per service.
  *
- * <p>Contract: every call carries the bearer token of {@link Config#tokenSupplier()} (asked per
- * call), or the Coffer token a {@link Config#tokenFileLogin()} exchanged its JWT for, has a deadline of {@link Config#deadline()} unless the caller set one, and is retried by
+ * <p>Contract: every call carries the bearer token of {@link ClientConfig#tokenSupplier()}
+ * (asked per call), or the Coffer token a {@link ClientConfig#tokenFileLogin()} exchanged its
+ * JWT for, has a deadline of {@link ClientConfig#deadline()} unless the caller set one, and is
+ * retried by
  * grpc-java on {@code UNAVAILABLE} when repeating it is harmless (see {@link RetryServiceConfig}).
  * Calls throw {@link io.grpc.StatusRuntimeException}; {@link CofferErrors} turns one into a
  * message. Thread-safe; close it once when done.
  *
  * <p>Security: neither the token nor a secret value is logged, kept beyond the call or put in
  * {@code toString}. Transport is plaintext by default; TLS plugs in through {@link
- * Config.Builder#channelCredentials(ChannelCredentials)}.
+ * ClientConfig.Builder#channelCredentials(ChannelCredentials)}.
  */
 public final class CofferClient implements AutoCloseable {
 
@@ -130,16 +128,17 @@ public final class CofferClient implements AutoCloseable {
     return leaks;
   }
 
-  /** Connects to {@link Config#address()} with {@link Config#channelCredentials()}. */
-  public static CofferClient create(Config config) {
+  /** Connects to {@link ClientConfig#address()} with {@link ClientConfig#channelCredentials()}. */
+  public static CofferClient create(ClientConfig config) {
     return create(config, Grpc.newChannelBuilder(config.address(), config.channelCredentials()));
   }
 
   /**
    * Connects over a transport the caller built (an in-process channel in tests, a custom
-   * resolver); {@link Config#address()} and {@link Config#channelCredentials()} are then unused.
+   * resolver); {@link ClientConfig#address()} and {@link ClientConfig#channelCredentials()} are
+   * then unused.
    */
-  public static CofferClient create(Config config, ManagedChannelBuilder<?> transport) {
+  public static CofferClient create(ClientConfig config, ManagedChannelBuilder<?> transport) {
     if (config.retries()) {
       transport.defaultServiceConfig(RetryServiceConfig.serviceConfig()).enableRetry();
     } else {
@@ -273,151 +272,5 @@ public final class CofferClient implements AutoCloseable {
   @Override
   public String toString() {
     return "CofferClient[" + channel + "]";
-  }
-
-  /**
-   * How to reach and authenticate to a server. Immutable.
-   *
-   * <p>Security: {@link #toString()} never shows the token.
-   */
-  public static final class Config {
-    public static final String DEFAULT_ADDRESS = "127.0.0.1:7443";
-    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
-
-    private final String address;
-    private final Supplier<String> tokenSupplier;
-    private final Duration deadline;
-    private final ChannelCredentials channelCredentials;
-    private final boolean retries;
-    private final TokenFileLogin tokenFileLogin;
-
-    private Config(Builder b) {
-      this.address = b.address;
-      this.tokenSupplier = b.tokenSupplier;
-      this.deadline = b.deadline;
-      this.channelCredentials = b.channelCredentials;
-      this.retries = b.retries;
-      this.tokenFileLogin = b.tokenFileLogin;
-    }
-
-    public static Builder builder() {
-      return new Builder();
-    }
-
-    /** {@code host:port} or any gRPC target string. */
-    public String address() {
-      return address;
-    }
-
-    /** Asked on every call; may return {@code null} for "no bearer token". */
-    public Supplier<String> tokenSupplier() {
-      return tokenSupplier;
-    }
-
-    /**
-     * The workload credential source (a JWT file exchanged with Login), or {@code null} when
-     * calls carry {@link #tokenSupplier()}'s token.
-     */
-    public TokenFileLogin tokenFileLogin() {
-      return tokenFileLogin;
-    }
-
-    /** Deadline of each call, retries included. */
-    public Duration deadline() {
-      return deadline;
-    }
-
-    /** Transport security: plaintext by default; the TLS seam. */
-    public ChannelCredentials channelCredentials() {
-      return channelCredentials;
-    }
-
-    /**
-     * Whether the channel retries {@code UNAVAILABLE} for the methods {@link
-     * RetryServiceConfig} names (default true). A load generator turns this off so that every
-     * attempt is measured once and every failure is counted.
-     */
-    public boolean retries() {
-      return retries;
-    }
-
-    /** A builder holding this configuration, to derive another from it. */
-    public Builder toBuilder() {
-      Builder b = new Builder();
-      b.address = address;
-      b.tokenSupplier = tokenSupplier;
-      b.deadline = deadline;
-      b.channelCredentials = channelCredentials;
-      b.retries = retries;
-      b.tokenFileLogin = tokenFileLogin;
-      return b;
-    }
-
-    @Override
-    public String toString() {
-      return "Config[address=" + address + ", deadline=" + deadline + ", retries=" + retries
-          + ", token=<redacted>]";
-    }
-
-    /** Builder of {@link Config}. */
-    public static final class Builder {
-      private String address = DEFAULT_ADDRESS;
-      private Supplier<String> tokenSupplier = () -> null;
-      private Duration deadline = DEFAULT_DEADLINE;
-      private ChannelCredentials channelCredentials = InsecureChannelCredentials.create();
-      private boolean retries = true;
-      private TokenFileLogin tokenFileLogin;
-
-      private Builder() {}
-
-      public Builder address(String address) {
-        this.address = Objects.requireNonNull(address, "address");
-        return this;
-      }
-
-      public Builder tokenSupplier(Supplier<String> tokenSupplier) {
-        this.tokenSupplier = Objects.requireNonNull(tokenSupplier, "tokenSupplier");
-        return this;
-      }
-
-      /**
-       * Authenticates with a workload's JWT file exchanged for Coffer tokens (see {@link
-       * TokenFileLogin}) instead of {@link #tokenSupplier}; {@code null} goes back to the
-       * supplier.
-       */
-      public Builder tokenFileLogin(TokenFileLogin tokenFileLogin) {
-        this.tokenFileLogin = tokenFileLogin;
-        return this;
-      }
-
-      public Builder deadline(Duration deadline) {
-        if (deadline == null || deadline.isZero() || deadline.isNegative()) {
-          throw new IllegalArgumentException("deadline must be positive");
-        }
-        this.deadline = deadline;
-        return this;
-      }
-
-      /** TLS later: pass {@code TlsChannelCredentials.newBuilder()...build()}. */
-      public Builder channelCredentials(ChannelCredentials channelCredentials) {
-        this.channelCredentials = Objects.requireNonNull(channelCredentials, "channelCredentials");
-        return this;
-      }
-
-      /** Whether to retry {@code UNAVAILABLE} where repeating is harmless (default true). */
-      public Builder retries(boolean retries) {
-        this.retries = retries;
-        return this;
-      }
-
-      public Config build() {
-        return new Config(this);
-      }
-
-      /** Shortcut for {@code CofferClient.create(build())}. */
-      public CofferClient connect() {
-        return CofferClient.create(build());
-      }
-    }
   }
 }

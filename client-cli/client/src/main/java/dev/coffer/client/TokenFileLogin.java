@@ -10,7 +10,7 @@ import java.util.Objects;
  * A credential source for workloads: a JWT in a file (a Kubernetes projected service-account
  * token, a CI job's OIDC token written to disk), exchanged with {@code LoginService/Login} for a
  * short-lived Coffer access token that every call then carries as its bearer. Give it to {@link
- * CofferClient.Config.Builder#tokenFileLogin(TokenFileLogin)} instead of a bearer token.
+ * ClientConfig.Builder#tokenFileLogin(TokenFileLogin)} instead of a bearer token.
  *
  * <p>Contract (carried out by the credentials {@link CofferClient} builds from it):
  *

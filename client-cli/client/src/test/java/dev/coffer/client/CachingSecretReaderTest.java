@@ -42,7 +42,7 @@ class CachingSecretReaderTest {
   void start() throws Exception {
     server = new FakeCofferServer();
     server.answer = req -> value("v" + version.incrementAndGet());
-    client = server.connect(CofferClient.Config.builder().tokenSupplier(() -> "t").build());
+    client = server.connect(ClientConfig.builder().tokenSupplier(() -> "t").build());
     reader =
         CachingSecretReader.builder(client).ttl(TTL).refreshAhead(0.8).nanoTime(nanos::get).build();
   }

@@ -44,7 +44,7 @@ class CofferClientTest {
 
   private CofferClient client(String token, Duration deadline) {
     return server.connect(
-        CofferClient.Config.builder().tokenSupplier(() -> token).deadline(deadline).build());
+        ClientConfig.builder().tokenSupplier(() -> token).deadline(deadline).build());
   }
 
   @Test
@@ -72,8 +72,8 @@ class CofferClientTest {
   void tokenSupplier_isAskedOnEveryCall() {
     AtomicInteger n = new AtomicInteger();
     server.answer = req -> Secret.getDefaultInstance();
-    CofferClient.Config config =
-        CofferClient.Config.builder().tokenSupplier(() -> "t" + n.incrementAndGet()).build();
+    ClientConfig config =
+        ClientConfig.builder().tokenSupplier(() -> "t" + n.incrementAndGet()).build();
     try (CofferClient client = server.connect(config)) {
       client.secrets().getSecret(GetSecretRequest.getDefaultInstance());
       client.secrets().getSecret(GetSecretRequest.getDefaultInstance());
@@ -112,7 +112,7 @@ class CofferClientTest {
   @Test
   void withRetriesOff_anUnavailableReadIsTriedOnce() {
     server.answer = req -> Status.UNAVAILABLE.asRuntimeException();
-    CofferClient.Config config = CofferClient.Config.builder().tokenSupplier(() -> "t")
+    ClientConfig config = ClientConfig.builder().tokenSupplier(() -> "t")
         .build().toBuilder().retries(false).build();
     try (CofferClient client = server.connect(config)) {
       assertThrows(StatusRuntimeException.class,
@@ -123,14 +123,14 @@ class CofferClientTest {
 
   @Test
   void toBuilder_keepsEverySetting() {
-    CofferClient.Config config = CofferClient.Config.builder().address("10.0.0.1:1")
+    ClientConfig config = ClientConfig.builder().address("10.0.0.1:1")
         .deadline(Duration.ofSeconds(3)).tokenSupplier(() -> "tk").retries(false).build();
-    CofferClient.Config copy = config.toBuilder().build();
+    ClientConfig copy = config.toBuilder().build();
     assertEquals("10.0.0.1:1", copy.address());
     assertEquals(Duration.ofSeconds(3), copy.deadline());
     assertEquals("tk", copy.tokenSupplier().get());
     assertFalse(copy.retries());
-    assertTrue(CofferClient.Config.builder().build().retries());
+    assertTrue(ClientConfig.builder().build().retries());
   }
 
   @Test
@@ -271,8 +271,8 @@ class CofferClientTest {
 
   @Test
   void configAndCredentials_neverShowTheToken() {
-    CofferClient.Config config =
-        CofferClient.Config.builder().tokenSupplier(() -> "cfr_at_SECRET").build();
+    ClientConfig config =
+        ClientConfig.builder().tokenSupplier(() -> "cfr_at_SECRET").build();
     assertFalse(config.toString().contains("cfr_at_SECRET"));
     assertFalse(new BearerTokenCredentials(() -> "cfr_at_SECRET").toString().contains("SECRET"));
     try (CofferClient client = server.connect(config)) {
@@ -282,8 +282,8 @@ class CofferClientTest {
 
   @Test
   void aFailingTokenSupplier_failsTheCallAsUnauthenticated_withoutReachingTheServer() {
-    CofferClient.Config config =
-        CofferClient.Config.builder()
+    ClientConfig config =
+        ClientConfig.builder()
             .tokenSupplier(
                 () -> {
                   throw new IllegalStateException("vault agent down");

@@ -127,7 +127,7 @@ public final class FakeCofferServer implements AutoCloseable {
   }
 
   /** A client wired to this server with the real credentials, deadline and retry plumbing. */
-  public CofferClient connect(CofferClient.Config config) {
+  public CofferClient connect(ClientConfig config) {
     return CofferClient.create(config, InProcessChannelBuilder.forName(name).directExecutor());
   }
 

@@ -12,8 +12,8 @@ final class ServiceTeamExample {
   private ServiceTeamExample() {}
 
   // --8<-- docs/client.md
-  static CofferClient.Config config(String address) {
-    return CofferClient.Config.builder()
+  static ClientConfig config(String address) {
+    return ClientConfig.builder()
         .address(address)                                   // HOST:PORT of the Coffer server
         .tokenSupplier(() -> System.getenv("COFFER_TOKEN"))  // read per call: rotation-friendly
         .deadline(Duration.ofSeconds(2))                    // every call; default 10 s

@@ -14,7 +14,7 @@ class ServiceTeamExampleTest {
 
   @Test
   void theExample_revealsOnce_withItsDeadline_andServesTheCachedValue() throws Exception {
-    CofferClient.Config config = ServiceTeamExample.config("127.0.0.1:7443");
+    ClientConfig config = ServiceTeamExample.config("127.0.0.1:7443");
     assertEquals(Duration.ofSeconds(2), config.deadline());
     assertTrue(config.retries());
     try (FakeCofferServer server = new FakeCofferServer();

@@ -104,7 +104,7 @@ class TokenFileLoginTest {
   }
 
   private CofferClient client(TokenFileLogin source) {
-    return server.connect(CofferClient.Config.builder().tokenFileLogin(source).build());
+    return server.connect(ClientConfig.builder().tokenFileLogin(source).build());
   }
 
   /** The bearer of each request the server saw, in order ({@code null} for none). */
@@ -289,7 +289,7 @@ class TokenFileLoginTest {
   @Test
   void anUnreachableServer_failsTheCallUnavailable() {
     loginAnswer = Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException();
-    try (CofferClient client = server.connect(CofferClient.Config.builder()
+    try (CofferClient client = server.connect(ClientConfig.builder()
         .tokenFileLogin(source().build()).retries(false).build())) {
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
           () -> client.reveal("s1"));
@@ -350,7 +350,7 @@ class TokenFileLoginTest {
   @Test
   void toStrings_showNeitherTheJwtNorTheToken() {
     TokenFileLogin source = source().build();
-    CofferClient.Config config = CofferClient.Config.builder().tokenFileLogin(source).build();
+    ClientConfig config = ClientConfig.builder().tokenFileLogin(source).build();
     try (CofferClient client = server.connect(config)) {
       TokenFileCredentials credentials =
           source.credentials(LoginServiceGrpc.newBlockingStub(client.channel()));
@@ -365,11 +365,11 @@ class TokenFileLoginTest {
   @Test
   void withoutAFileSource_theBearerSupplierIsUsed() {
     try (CofferClient client = server.connect(
-        CofferClient.Config.builder().tokenSupplier(() -> "cfr_at_static").build())) {
+        ClientConfig.builder().tokenSupplier(() -> "cfr_at_static").build())) {
       client.reveal("s1");
     }
     assertEquals(List.of("Bearer cfr_at_static"), bearers());
-    assertNull(CofferClient.Config.builder().build().tokenFileLogin());
+    assertNull(ClientConfig.builder().build().tokenFileLogin());
   }
 
   /** A clock that moves only when told. */

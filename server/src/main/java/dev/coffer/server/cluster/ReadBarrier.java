@@ -6,11 +6,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Coalesces linearizable read barriers. A caller that {@link #await}s joins the next round; one
- * round is in flight at a time, and a round that starts after a caller arrived satisfies it
+ * Coalesces linearizable read barriers. A round that starts after a caller arrived satisfies it
  * (a round already in flight may have fixed its read index before the caller came, so it does
- * not). Under load, concurrent readers therefore share one round trip to the leader, and a
- * reader waits for at most the rest of one round plus one round.
+ * not). Up to {@link #MAX_IN_FLIGHT} rounds run at once: a caller arriving while fewer are in
+ * flight starts one at once; one arriving while that many are in flight joins the round that
+ * starts when the first of them ends. Under load, concurrent readers therefore share round
+ * trips to the leader, and a reader waits for one round, or at most half a round plus one
+ * round (with one round at a time, it waited for the rest of a round plus one: through a
+ * follower, where a round is a call to the leader, that was half as much again).
  *
  * <p>A round that fails or takes longer than {@link #ROUND_MILLIS} (its leader was just
  * killed: a ReadIndex request to it hangs until the server's read timeout) is started again
@@ -27,6 +30,7 @@ import java.util.function.Supplier;
  */
 final class ReadBarrier {
 
+  static final int MAX_IN_FLIGHT = 2;
   static final long ROUND_MILLIS = 500;
   static final long RETRY_PAUSE_MILLIS = 50;
   static final long GIVE_UP_MILLIS = 10_000;
@@ -34,7 +38,7 @@ final class ReadBarrier {
   private final Supplier<CompletableFuture<?>> round;
   private final Executor rounds;
   private CompletableFuture<Void> next; // guarded by this: the round callers join now
-  private boolean inFlight; // guarded by this
+  private int inFlight; // guarded by this
 
   /**
    * @param round starts one barrier: it completes once this node may serve a read
@@ -49,19 +53,24 @@ final class ReadBarrier {
   CompletableFuture<Void> await() {
     CompletableFuture<Void> joined;
     boolean start;
+    boolean first;
     synchronized (this) {
       if (next == null) {
         next = new CompletableFuture<>();
       }
       joined = next;
-      start = !inFlight;
+      start = inFlight < MAX_IN_FLIGHT;
+      first = inFlight == 0;
       if (start) {
-        inFlight = true;
+        inFlight++;
         next = null;
       }
     }
-    if (start) {
-      run(joined, System.nanoTime());
+    long now = System.nanoTime();
+    if (start && first) {
+      run(joined, now);
+    } else if (start) {
+      rounds.execute(() -> run(joined, now)); // never inside a round that is being started
     }
     return joined;
   }
@@ -84,7 +93,9 @@ final class ReadBarrier {
       synchronized (this) {
         following = next;
         next = null;
-        inFlight = following != null;
+        if (following == null) {
+          inFlight--;
+        }
       }
       if (failure == null) {
         waiters.complete(null);

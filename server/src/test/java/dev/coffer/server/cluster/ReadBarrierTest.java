@@ -39,17 +39,26 @@ class ReadBarrierTest {
   }
 
   @Test
-  void callersArrivingDuringARound_shareTheNextRound_notTheOneInFlight() {
+  void aCallerArrivingDuringARound_startsAnother_andLatecomersShareTheNext() {
     CompletableFuture<Void> first = barrier.await();
     CompletableFuture<Void> second = barrier.await();
+    assertEquals(2, roundCount(), "a second round starts for a caller during the first");
     CompletableFuture<Void> third = barrier.await();
-    assertEquals(1, roundCount(), "one round at a time");
+    CompletableFuture<Void> fourth = barrier.await();
+    assertEquals(ReadBarrier.MAX_IN_FLIGHT, roundCount(), "no more than two at once");
     round(0).complete(null);
     assertTrue(first.isDone());
-    assertFalse(second.isDone(), "the first round may have fixed its index before they came");
-    assertEquals(2, roundCount(), "the two latecomers share one round");
+    assertFalse(second.isDone(), "the first round may have fixed its index before it came");
+    assertFalse(third.isDone() || fourth.isDone());
+    assertEquals(3, roundCount(), "the two latecomers share one round, started as one ends");
     round(1).complete(null);
-    assertTrue(second.isDone() && third.isDone());
+    assertTrue(second.isDone());
+    assertFalse(third.isDone(), "started before they came");
+    round(2).complete(null);
+    assertTrue(third.isDone() && fourth.isDone());
+    assertEquals(3, roundCount(), "nobody waits: no round starts");
+    barrier.await();
+    assertEquals(4, roundCount(), "the next caller starts its own round");
   }
 
   @Test

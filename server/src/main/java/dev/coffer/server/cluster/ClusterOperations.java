@@ -16,6 +16,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -40,6 +41,9 @@ public final class ClusterOperations {
   /** How long one operation may take: an election, or a new voter's catch-up. */
   public static final long TIMEOUT_MILLIS = 30_000;
 
+  /** Hand-overs tried before a transfer is refused (see {@link #transferLeadership}). */
+  static final int TRANSFER_ATTEMPTS = 3;
+
   private final ClusterNode node;
 
   ClusterOperations(ClusterNode node) {
@@ -48,37 +52,70 @@ public final class ClusterOperations {
 
   /**
    * Makes {@code target} the leader and returns its id. Without a target, moves leadership off
-   * the current leader: to the voter that has committed most (ties broken by id), or, when that
-   * voter loses the election it was asked to start (an entry appended during the hand-over
-   * leaves it one behind, and the others refuse it their vote), to whichever other voter the
-   * group elected instead; the id returned is the new leader's.
+   * the current leader, to the voter that has committed most (ties broken by id), and returns
+   * the new leader's id.
+   *
+   * <p>Ratis's hand-over is best effort under writes: the transferee starts its election once
+   * it holds the leader's last entry, but an entry the leader was already appending can land
+   * after that check, and the others then refuse the transferee their vote (after which the
+   * old leader, or another voter, is elected). So a hand-over that leaves leadership where it
+   * was is tried again, up to {@value #TRANSFER_ATTEMPTS} times half a second apart (a Ratis
+   * retry policy); one that ends with another voter elected has done what an untargeted
+   * transfer asks.
    */
   public String transferLeadership(Optional<String> target) {
-    ClusterStatus status = node.status();
-    String to = target.orElseGet(() -> status.peers().stream()
+    RetryPolicy again = RetryPolicies.retryUpToMaximumCountWithFixedSleep(TRANSFER_ATTEMPTS - 1,
+        TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+    String original = node.status().leaderId();
+    for (int attempt = 1; ; attempt++) {
+      ClusterStatus status = node.status();
+      String leader = status.leaderId();
+      if (movedOff(target, original, leader)) {
+        return leader;
+      }
+      String to = target.orElseGet(() -> mostCaughtUp(status));
+      requireMember(to, "target_node_id");
+      if (to.equals(leader)) {
+        return to;
+      }
+      try {
+        RaftClientReply reply = call("transfer leadership to " + to,
+            c -> c.admin().transferLeadership(RaftPeerId.valueOf(to), TIMEOUT_MILLIS));
+        requireSuccess(reply, "transfer leadership to " + to);
+        return to;
+      } catch (CofferException refused) {
+        String now = node.status().leaderId();
+        if (now.equals(to) || movedOff(target, original, now)) {
+          return now;
+        }
+        int failed = attempt;
+        RetryPolicy.Action action = again.handleAttemptFailure(() -> failed);
+        if (!action.shouldRetry()) {
+          throw refused;
+        }
+        try {
+          action.getSleepTime().sleep();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw refused;
+        }
+      }
+    }
+  }
+
+  /** Whether an untargeted transfer is done: a voter other than {@code original} leads. */
+  private static boolean movedOff(Optional<String> target, String original, String leader) {
+    return target.isEmpty() && !leader.isEmpty() && !leader.equals(original);
+  }
+
+  private static String mostCaughtUp(ClusterStatus status) {
+    return status.peers().stream()
         .filter(p -> !p.id().equals(status.leaderId()))
         .max(Comparator.comparingLong(ClusterStatus.Peer::commitIndex)
             .thenComparing(ClusterStatus.Peer::id, Comparator.reverseOrder()))
         .map(ClusterStatus.Peer::id)
         .orElseThrow(() -> new CofferException(Reason.CLUSTER_CHANGE_REFUSED,
-            "the group has no other voter to lead")));
-    requireMember(to, "target_node_id");
-    if (to.equals(status.leaderId())) {
-      return to;
-    }
-    String from = status.leaderId();
-    try {
-      RaftClientReply reply = call("transfer leadership to " + to,
-          c -> c.admin().transferLeadership(RaftPeerId.valueOf(to), TIMEOUT_MILLIS));
-      requireSuccess(reply, "transfer leadership to " + to);
-      return to;
-    } catch (CofferException refused) {
-      String now = node.status().leaderId();
-      if (target.isEmpty() && !now.isEmpty() && !now.equals(from)) {
-        return now;
-      }
-      throw refused;
-    }
+            "the group has no other voter to lead"));
   }
 
   /** Snapshots this node's store now; returns the snapshot's last index. */

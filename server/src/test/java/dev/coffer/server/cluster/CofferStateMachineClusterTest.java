@@ -160,8 +160,9 @@ class CofferStateMachineClusterTest {
   }
 
   /**
-   * Proposes batches one after another and prints the mean time per replicated batch (the
-   * cost figure of docs/cluster-design.md); asserts only that every batch applied.
+   * Proposes batches one after another and prints the mean time per replicated batch (an
+   * entry's Raft round alone, as docs/performance/2026-12-07-cluster-read-write-path.md
+   * quotes it); asserts only that every batch applied.
    */
   @Test
   void sequentialBatchesAllApplyOnEveryNode() throws Exception {

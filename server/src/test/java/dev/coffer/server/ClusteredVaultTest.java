@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
+import dev.coffer.server.domain.CallDeadline;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.Principal;
@@ -105,6 +106,56 @@ class ClusteredVaultTest {
     cluster.awaitCaughtUpWith(cluster.awaitLeader());
     ChainedAuditLog.Head head = cluster.assertOneIntactAuditChain(new ArrayList<>());
     assertTrue(head.sequence() > 3, "creation and reveals are audited");
+  }
+
+  /**
+   * A node without quorum keeps sending its entries to whichever node will lead; a caller that
+   * has given up must not find its write committed when quorum returns. Three writes on a
+   * follower whose two peers are down, each with a 300 ms call deadline: the first is proposed
+   * (its Raft client retries it), the later ones wait for the first; all are answered at their
+   * deadline, and none is in the vault after the peers return and a later write has applied.
+   */
+  @Test
+  void writesWhoseCallersGaveUpWithoutQuorum_areNotCommittedWhenQuorumReturns() {
+    int leader = cluster.awaitLeader();
+    int survivor = (leader + 1) % cluster.size();
+    int other = (leader + 2) % cluster.size();
+    Vault vault = cluster.vault(survivor);
+    CallContext admin = admin(vault);
+    cluster.stop(leader);
+    cluster.stop(other);
+
+    List<CompletableFuture<Long>> late = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String name = "late_" + i;
+      late.add(CompletableFuture.supplyAsync(() -> {
+        long start = System.nanoTime();
+        CofferException e = assertThrows(CofferException.class, () -> CallDeadline.within(
+            System.currentTimeMillis() + 300, () -> vault.directory().applications().create(
+                admin, name, "production", null, OAuthFlow.CLIENT_CREDENTIALS, "admin")));
+        assertEquals(Reason.CALL_DEADLINE_PASSED, e.reason(), e.getMessage());
+        return (System.nanoTime() - start) / 1_000_000;
+      }));
+    }
+    for (CompletableFuture<Long> call : late) {
+      // answered at the deadline (plus the first's wait for those after it), not after the
+      // 30 s proposal budget
+      assertTrue(call.join() < 5_000, "answered after " + call.join() + " ms");
+    }
+
+    cluster.open(leader);
+    cluster.open(other);
+    vault.directory().applications().create(admin, "after_quorum", "production", null,
+        OAuthFlow.CLIENT_CREDENTIALS, "admin");
+    cluster.awaitCaughtUpWith(survivor);
+    for (int i = 0; i < cluster.size(); i++) {
+      Vault v = cluster.vault(i);
+      List<String> names = v.directory().applications().list(admin(v), null, 100).items()
+          .stream().map(a -> a.clientName()).toList();
+      assertTrue(names.contains("after_quorum"), "node " + i + ": " + names);
+      assertTrue(names.stream().noneMatch(n -> n.startsWith("late_")), "node " + i + ": " + names);
+    }
+    cluster.assertOneIntactAuditChain(new ArrayList<>());
   }
 
   @Test

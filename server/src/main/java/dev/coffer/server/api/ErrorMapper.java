@@ -75,6 +75,7 @@ public final class ErrorMapper {
       case RATE_LIMITED -> Code.RESOURCE_EXHAUSTED;
       case DATA_LOSS -> Code.DATA_LOSS;
       case UNAVAILABLE -> Code.UNAVAILABLE;
+      case DEADLINE -> Code.DEADLINE_EXCEEDED;
       case INTERNAL -> Code.INTERNAL;
     };
   }

@@ -1,19 +1,25 @@
 package dev.coffer.server.api;
 
+import dev.coffer.server.domain.CallDeadline;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.service.kernel.CallContext;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs one unary handler: builds the {@link CallContext} from the authenticated gRPC
  * context, completes the observer with the result, and routes every failure through
  * {@link ErrorMapper}. {@link #runAsync} does the same for a handler that finishes later
- * (a read that waits for its audit write without holding a thread).
+ * (a read that waits for its audit write without holding a thread). Each handler runs with
+ * the caller's deadline as its thread's {@link CallDeadline}.
  */
 final class UnaryCalls {
 
@@ -22,7 +28,7 @@ final class UnaryCalls {
   static <T> void run(StreamObserver<T> out, Function<CallContext, T> handler) {
     T response;
     try {
-      response = handler.apply(current());
+      response = withinCallDeadline(() -> handler.apply(current()));
     } catch (RuntimeException e) {
       out.onError(ErrorMapper.toStatus(e));
       return;
@@ -39,7 +45,7 @@ final class UnaryCalls {
       Function<CallContext, ? extends CompletionStage<T>> handler) {
     CompletionStage<T> pending;
     try {
-      pending = handler.apply(current());
+      pending = withinCallDeadline(() -> handler.apply(current()));
     } catch (RuntimeException e) {
       out.onError(ErrorMapper.toStatus(e));
       return;
@@ -62,14 +68,28 @@ final class UnaryCalls {
   static <T> void runAnonymous(StreamObserver<T> out, Function<Anonymous, T> handler) {
     T response;
     try {
-      response = handler.apply(new Anonymous(AuthContext.REQUEST_ID.get(),
-          AuthContext.REMOTE.get()));
+      response = withinCallDeadline(() -> handler.apply(new Anonymous(
+          AuthContext.REQUEST_ID.get(), AuthContext.REMOTE.get())));
     } catch (RuntimeException e) {
       out.onError(ErrorMapper.toStatus(e));
       return;
     }
     out.onNext(response);
     out.onCompleted();
+  }
+
+  /**
+   * Runs {@code work} with the caller's gRPC deadline, if it set one, as the
+   * {@link CallDeadline} of this thread: a write through the cluster is then neither proposed
+   * nor taken by the leader once the caller has stopped waiting.
+   */
+  static <T> T withinCallDeadline(Supplier<T> work) {
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline == null) {
+      return work.get();
+    }
+    return CallDeadline.within(
+        System.currentTimeMillis() + deadline.timeRemaining(TimeUnit.MILLISECONDS), work);
   }
 
   static CallContext current() {

@@ -4,6 +4,7 @@ import dev.coffer.server.audit.CheckpointSigner;
 import dev.coffer.server.cluster.DirectEntries.Applied;
 import dev.coffer.server.config.ClusterConfig;
 import dev.coffer.server.config.HostPort;
+import dev.coffer.server.domain.CallDeadline;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.KvStore;
@@ -16,13 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
@@ -232,16 +236,29 @@ public final class ClusterNode implements AutoCloseable {
    * applied on this node; see the class contract for failures.
    */
   public CompletableFuture<Void> propose(byte[] entry) {
-    return propose(entry, 0);
+    return propose(entry, 0, deadline());
   }
 
-  /** {@link #propose}, telling the {@link EntryListener} that it carries {@code events}. */
-  public CompletableFuture<Void> propose(byte[] entry, int events) {
+  /**
+   * Until when a write made now may be proposed and taken (epoch milliseconds): the call's
+   * {@link CallDeadline}, or the proposal budget from now when the call has none (internal
+   * writes, calls without a deadline).
+   */
+  long deadline() {
+    return CallDeadline.current().orElse(System.currentTimeMillis() + applyWaitMillis);
+  }
+
+  /**
+   * {@link #propose}, telling the {@link EntryListener} that it carries {@code events}; a
+   * leader takes the entry only until {@code deadlineMillis} (epoch milliseconds, on the
+   * leader's clock), after which it fails with CALL_DEADLINE_PASSED.
+   */
+  public CompletableFuture<Void> propose(byte[] entry, int events, long deadlineMillis) {
     if (!isLeader()) {
       forwarded.incrementAndGet();
     }
     long start = System.nanoTime();
-    Message message = ReplicatedBatch.message(entry);
+    Message message = ReplicatedBatch.proposal(entry, deadlineMillis);
     CompletableFuture<Applied> sent = isLeader()
         ? direct.propose(message, () -> viaClient(message))
         : viaClient(message);
@@ -303,8 +320,9 @@ public final class ClusterNode implements AutoCloseable {
         return CompletableFuture.<Applied>failedFuture(failure);
       }
       if (!reply.isSuccess()) {
-        throw new CofferException(Reason.STORAGE_FAILURE, "the cluster refused the write: "
-            + (cause == null ? "no reason given" : cause.getClass().getSimpleName()));
+        throw cause == null
+            ? new CofferException(Reason.STORAGE_FAILURE, "the cluster refused the write")
+            : refusal(cause);
       }
       return CompletableFuture.completedFuture(new Applied(reply.getLogIndex(),
           reply.getMessage().getContent().toByteArray()));
@@ -376,10 +394,33 @@ public final class ClusterNode implements AutoCloseable {
 
   /** {@link #propose}, waiting; the failure is the proposal's own {@link CofferException}. */
   public void proposeAndWait(byte[] entry) {
+    await(propose(entry));
+  }
+
+  /**
+   * Waits for {@code write}, at most until the call's {@link CallDeadline} when it has one
+   * (then CALL_DEADLINE_PASSED: its outcome is unknown), and throws its failure as the caller
+   * should see it.
+   */
+  static void await(CompletableFuture<Void> write) {
+    OptionalLong callDeadline = CallDeadline.current();
     try {
-      propose(entry).join();
+      if (callDeadline.isEmpty()) {
+        write.join();
+      } else {
+        write.get(Math.max(0, callDeadline.getAsLong() - System.currentTimeMillis()),
+            TimeUnit.MILLISECONDS);
+      }
     } catch (CompletionException e) {
       throw unwrap(e);
+    } catch (ExecutionException e) {
+      throw unwrap(e.getCause());
+    } catch (TimeoutException e) {
+      throw new CofferException(Reason.CALL_DEADLINE_PASSED, "the call's deadline passed "
+          + "before the cluster committed its write; read before writing again");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CofferException(Reason.SHUTTING_DOWN, "interrupted while committing a write");
     }
   }
 
@@ -390,8 +431,25 @@ public final class ClusterNode implements AutoCloseable {
     if (cause instanceof CofferException c) {
       return c;
     }
+    if (cause instanceof StateMachineException) {
+      return refusal(cause);
+    }
     return new CofferException(Reason.STORAGE_FAILURE,
         "the cluster could not commit the write: " + cause.getClass().getSimpleName(), cause);
+  }
+
+  /**
+   * What a caller is told of an entry the leader refused before its log ({@code refused}, its
+   * StateMachineException): CALL_DEADLINE_PASSED when the entry's deadline had passed, else
+   * STORAGE_FAILURE naming the exception's type (its message may quote the entry's checks).
+   */
+  static CofferException refusal(Throwable refused) {
+    if (String.valueOf(refused.getMessage()).contains(CofferStateMachine.EXPIRED)) {
+      return new CofferException(Reason.CALL_DEADLINE_PASSED, "the call's deadline passed "
+          + "before the cluster took the write; read before writing again");
+    }
+    return new CofferException(Reason.STORAGE_FAILURE,
+        "the cluster refused the write: " + refused.getClass().getSimpleName());
   }
 
   /**

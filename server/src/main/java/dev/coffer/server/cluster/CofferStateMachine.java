@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -47,9 +48,11 @@ import org.apache.ratis.util.LifeCycle;
  * <p>Contract, per entry: its expectations are checked first against storage itself
  * ({@link KvStore#getUncached}), in their order; if one fails, the entry changes nothing
  * but the applied index and its reply ({@link ApplyOutcome}) names the first failed one.
- * Otherwise its puts and deletes commit in ONE atomic, synced batch together with the
+ * Otherwise its puts and deletes commit in ONE atomic batch together with the
  * entry's term and index under {@link #APPLIED_KEY} in {@link Table#META}, so the store
- * and its applied index can never disagree, even after {@code kill -9}. An entry that
+ * and its applied index can never disagree, even after {@code kill -9}; the batch is not
+ * synced ({@link KvStore#commitReplayable}): the entry is synced in the Raft log, which
+ * Ratis replays past whatever the store lost. An entry that
  * does not decode, or that writes the reserved key itself, is {@code REJECTED}: it changes
  * nothing but the applied index (the leader also refuses it before it reaches the log).
  * Apply is deterministic: no clock, randomness or key generation, so every replica holds
@@ -79,6 +82,8 @@ public final class CofferStateMachine extends BaseStateMachine {
   public static final byte[] APPLIED_KEY =
       "cluster/applied-term-index".getBytes(StandardCharsets.US_ASCII);
   private static final byte APPLIED_VERSION = 1;
+  /** In the refusal of a proposal whose deadline passed before the leader took it. */
+  static final String EXPIRED = "the proposal's deadline passed before the leader took it";
 
   private final KvStore store;
   private final int checkpointInterval;
@@ -284,17 +289,32 @@ public final class CofferStateMachine extends BaseStateMachine {
   }
 
   /**
-   * The leader refuses a malformed batch before it is appended to the log: the client gets
-   * a StateMachineException carrying the (value-free) INVALID_ARGUMENT message, which a
-   * client retry policy should not retry.
+   * The leader opens a proposal ({@link ReplicatedBatch#openProposal}) before appending it and
+   * appends its entry alone. It refuses, before the log: a proposal whose deadline has passed
+   * on this node's clock (a StateMachineException whose message holds {@link #EXPIRED}: its
+   * caller has stopped waiting, so a Raft client still retrying it after a lost quorum or
+   * leader cannot commit it later), and a malformed batch (carrying the value-free
+   * INVALID_ARGUMENT message). A client retry policy should retry neither.
    */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-    TransactionContext trx = super.startTransaction(request);
+    ReplicatedBatch.Proposal proposal;
+    Exception refusal = null;
     try {
-      validate(request.getMessage().getContent().toByteArray());
+      proposal = ReplicatedBatch.openProposal(request.getMessage().getContent());
+      if (System.currentTimeMillis() > proposal.deadlineMillis()) {
+        refusal = new TimeoutException(EXPIRED);
+      } else {
+        validate(proposal.entry().toByteArray());
+      }
     } catch (CofferException e) {
-      trx.setException(new IllegalArgumentException(e.getMessage()));
+      proposal = new ReplicatedBatch.Proposal(request.getMessage().getContent(), 0);
+      refusal = new IllegalArgumentException(e.getMessage());
+    }
+    TransactionContext trx = TransactionContext.newBuilder().setStateMachine(this)
+        .setClientRequest(request).setLogData(proposal.entry()).build();
+    if (refusal != null) {
+      trx.setException(refusal);
     }
     return trx;
   }

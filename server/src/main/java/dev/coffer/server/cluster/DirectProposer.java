@@ -22,8 +22,9 @@ import org.apache.ratis.server.RaftServer;
  *
  * <p>Contract, the same as through the client: the result completes once the entry is
  * committed and applied here, with its index and outcome. When the server refuses the entry
- * before appending it (it no longer leads: the refusal comes back at once), the entry goes
- * through the Raft client instead, which finds the leader. When leadership moves after the
+ * before appending it because it no longer leads (the refusal comes back at once), the entry
+ * goes through the Raft client instead, which finds the leader; one its state machine refuses
+ * (malformed, or its deadline passed) fails at once. When leadership moves after the
  * entry was appended, its outcome is in the log: the result completes when this node applies
  * the entry (the next leader committed it), or fails with STORAGE_FAILURE after
  * {@code applyWaitMillis} (it was dropped, or the group has no leader): never a second copy.
@@ -64,7 +65,7 @@ final class DirectProposer {
       entries.forget(callId);
       return viaClient.get();
     }
-    if (replied.isDone() && !succeeded(replied)) {
+    if (replied.isDone() && !succeeded(replied) && !refusedByMachine(replied)) {
       entries.forget(callId); // refused before it was appended: not this node's to commit
       return viaClient.get();
     }
@@ -75,9 +76,8 @@ final class DirectProposer {
             reply.getMessage().getContent().toByteArray()));
       }
       if (failure == null && reply.getStateMachineException() != null) {
-        entries.forget(callId);
-        throw new CofferException(Reason.STORAGE_FAILURE, "the cluster refused the write: "
-            + reply.getStateMachineException().getClass().getSimpleName());
+        entries.forget(callId); // the machine refused it (malformed, or its deadline passed)
+        throw ClusterNode.refusal(reply.getStateMachineException());
       }
       // Appended, then leadership moved: the log decides; wait for this node to apply it.
       return applied.orTimeout(applyWaitMillis, TimeUnit.MILLISECONDS).exceptionally(e -> {
@@ -92,6 +92,15 @@ final class DirectProposer {
             "the write's outcome could not be learnt", e);
       });
     }).thenCompose(result -> result);
+  }
+
+  /** Whether the state machine refused the entry (no other leader would take it either). */
+  private static boolean refusedByMachine(CompletableFuture<RaftClientReply> done) {
+    try {
+      return done.join().getStateMachineException() != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static boolean succeeded(CompletableFuture<RaftClientReply> done) {

@@ -5,6 +5,7 @@ import dev.coffer.server.audit.ChainedAuditLog;
 import dev.coffer.server.audit.GroupCommit;
 import dev.coffer.server.audit.QueueWriter;
 import dev.coffer.server.domain.AuditEvent;
+import dev.coffer.server.domain.CallDeadline;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Changes;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * one group's Raft round overlaps the next one's packing, while calls that arrive during a
  * round wait to share the following entry (measured in one JVM, 64 writers: 8 in flight made
  * 3.7 events per entry and 304 creates/s, 2 in flight 8.9 and 424/s). A caller's future completes once its entry
- * is applied on this node.
+ * is applied on this node. Every write is bounded by its call's deadline ({@link #commitAsync}).
  *
  * <p>Because the chain is extended at apply, in log order, there is exactly one chain on every
  * node whichever node proposes, and a failover needs no hand-over of a head. Security: events
@@ -47,7 +47,13 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final QueueWriter writer = new QueueWriter("coffer-audit-proposer", this::proposeQueued);
 
-  private record Pending(Changes changes, AuditEvent event, CompletableFuture<Void> future) {}
+  private record Pending(Changes changes, AuditEvent event, long deadlineMillis,
+      CompletableFuture<Void> future) {
+
+    boolean expired(long nowMillis) {
+      return nowMillis >= deadlineMillis;
+    }
+  }
 
   /**
    * @param store this node's store (reads of the chain's head)
@@ -59,18 +65,28 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
     this.writes = writes;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>When the call has a {@link CallDeadline}, waits at most until it, then throws
+   * CALL_DEADLINE_PASSED (see {@link #commitAsync} for what was written).
+   */
   @Override
   public void commit(Changes changes, AuditEvent event) {
-    try {
-      commitAsync(changes, event).join();
-    } catch (CompletionException e) {
-      throw ClusterNode.unwrap(e);
-    }
+    ClusterNode.await(commitAsync(changes, event));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The write is bounded by the call's {@link CallDeadline}, or by the node's proposal
+   * budget when there is none: still queued at that time, it is never proposed and fails with
+   * CALL_DEADLINE_PASSED; proposed, its entry is refused by a leader that receives it later
+   * (an entry carries the latest deadline of the writes it packs).
+   */
   @Override
   public CompletableFuture<Void> commitAsync(Changes changes, AuditEvent event) {
-    Pending pending = new Pending(changes, event, new CompletableFuture<>());
+    Pending pending = new Pending(changes, event, node.deadline(), new CompletableFuture<>());
     queue.add(pending);
     if (!writer.signal()) {
       failQueued(new CofferException(Reason.SHUTTING_DOWN, "the server is stopping"));
@@ -80,35 +96,51 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
 
   private void proposeQueued() {
     while (!queue.isEmpty()) {
-      List<Pending> group = nextGroup();
-      if (group.isEmpty()) {
-        return;
-      }
       try {
         inFlight.acquire();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        fail(group, new CofferException(Reason.SHUTTING_DOWN, "the server is stopping"));
+        failQueued(new CofferException(Reason.SHUTTING_DOWN, "the server is stopping"));
         return;
       }
-      propose(group);
+      List<Pending> group = liveGroup();
+      if (group.isEmpty()) {
+        inFlight.release();
+      } else {
+        propose(group);
+      }
     }
   }
 
-  private List<Pending> nextGroup() {
-    return GroupCommit.nextGroup(queue, p -> p.changes.hasExpectations(), MAX_GROUP);
+  /** The next group to propose, failing the writes in it whose deadline has passed. */
+  private List<Pending> liveGroup() {
+    List<Pending> group =
+        GroupCommit.nextGroup(queue, p -> p.changes.hasExpectations(), MAX_GROUP);
+    long now = System.currentTimeMillis();
+    List<Pending> live = new ArrayList<>(group.size());
+    for (Pending p : group) {
+      if (p.expired(now)) {
+        p.future.completeExceptionally(new CofferException(Reason.CALL_DEADLINE_PASSED,
+            "the call's deadline passed before its write was proposed: it was not written"));
+      } else {
+        live.add(p);
+      }
+    }
+    return live;
   }
 
   private void propose(List<Pending> group) {
     Changes batch = new Changes();
     List<byte[]> events = new ArrayList<>(group.size());
+    long deadline = 0;
     for (Pending p : group) {
       batch.addAll(p.changes);
       events.add(ChainedAuditLog.unchained(p.event).toByteArray());
+      deadline = Math.max(deadline, p.deadlineMillis);
     }
     CompletableFuture<Void> applied;
     try {
-      applied = node.propose(ReplicatedBatch.encode(batch, events), events.size());
+      applied = node.propose(ReplicatedBatch.encode(batch, events), events.size(), deadline);
     } catch (RuntimeException e) {
       applied = CompletableFuture.failedFuture(e);
     }
@@ -119,7 +151,8 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
         group.forEach(p -> p.future.complete(null));
       } else {
         RuntimeException cause = ClusterNode.unwrap(failure);
-        if (!(cause instanceof CofferException c && c.reason() == Reason.CONCURRENT_CHANGE)) {
+        if (!(cause instanceof CofferException c && (c.reason() == Reason.CONCURRENT_CHANGE
+            || c.reason() == Reason.CALL_DEADLINE_PASSED))) {
           writes.failed(cause);
         }
         fail(group, cause);

@@ -40,6 +40,11 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * to (exclusive)}; every replica applying it purges that range of its own files
  * ({@link dev.coffer.server.store.KvStore#purge}).
  *
+ * <p>A node proposes an entry inside an envelope that also says until when a leader may take
+ * it ({@link #proposal}): {@code u8 16, i64 deadline (epoch milliseconds), entry}. The
+ * leader opens it before appending ({@link #openProposal}), refuses it once the deadline has
+ * passed, and appends the entry alone: the envelope is never in the log.
+ *
  * <p>{@link #decode} is strict: an unknown version, table code or operation, a negative count
  * or length, truncated or trailing bytes are refused with an INVALID_ARGUMENT naming
  * {@value #FIELD}, and nothing is half-decoded.
@@ -55,9 +60,12 @@ public final class ReplicatedBatch {
   public static final byte FORMAT_VERSION_WITH_EVENTS = 2;
   /** The version of an entry that purges a key range on every replica (crypto-shredding). */
   public static final byte FORMAT_VERSION_PURGE = 3;
+  /** The first byte of a proposal envelope (see the layout); never the first byte of an entry. */
+  public static final byte PROPOSAL_WITH_DEADLINE = 16;
   /** The field an INVALID_ARGUMENT from {@link #decode} names. */
   public static final String FIELD = "replicated_batch";
 
+  private static final int PROPOSAL_HEADER = 1 + Long.BYTES;
   private static final byte ABSENT = 0;
   private static final byte PRESENT = 1;
   private static final byte PUT = 1;
@@ -154,6 +162,37 @@ public final class ReplicatedBatch {
   public static Message message(byte[] entry) {
     int size = entry.length;
     return Message.valueOf(ByteString.copyFrom(entry), () -> describe(size));
+  }
+
+  /**
+   * Entry bytes as the message a node proposes, which a leader takes only until
+   * {@code deadlineMillis} (epoch milliseconds). Prints its entry's size only.
+   */
+  public static Message proposal(byte[] entry, long deadlineMillis) {
+    ByteBuffer envelope = ByteBuffer.allocate(PROPOSAL_HEADER + entry.length);
+    envelope.put(PROPOSAL_WITH_DEADLINE).putLong(deadlineMillis).put(entry);
+    int size = entry.length;
+    return Message.valueOf(ByteString.copyFrom(envelope.array()), () -> describe(size));
+  }
+
+  /** What a leader takes from a proposal: the entry to append, and until when to take it. */
+  public record Proposal(ByteString entry, long deadlineMillis) {}
+
+  /**
+   * Opens a proposed message: an envelope gives its entry and deadline; bare entry bytes
+   * give themselves, with no deadline ({@link Long#MAX_VALUE}). The entry itself is not
+   * decoded here. A truncated envelope is refused with an INVALID_ARGUMENT naming
+   * {@value #FIELD}.
+   */
+  public static Proposal openProposal(ByteString content) {
+    if (content.isEmpty() || content.byteAt(0) != PROPOSAL_WITH_DEADLINE) {
+      return new Proposal(content, Long.MAX_VALUE);
+    }
+    if (content.size() < PROPOSAL_HEADER) {
+      throw malformed("truncated proposal deadline");
+    }
+    long deadline = content.substring(1, PROPOSAL_HEADER).asReadOnlyByteBuffer().getLong();
+    return new Proposal(content.substring(PROPOSAL_HEADER), deadline);
   }
 
   /** How an entry of {@code size} bytes is shown in logs and messages. */

@@ -88,12 +88,17 @@ public enum Reason {
   STORAGE_FAILURE(Kind.UNAVAILABLE),
   /** The server is stopping; long-lived calls (lifecycle watches) are ended with this. */
   SHUTTING_DOWN(Kind.UNAVAILABLE),
+  /**
+   * The call's deadline passed before its write was committed: not written when the cluster
+   * never took it, else its outcome is unknown (see docs/cluster-design.md).
+   */
+  CALL_DEADLINE_PASSED(Kind.DEADLINE),
   INTERNAL_ERROR(Kind.INTERNAL);
 
   /** Transport-neutral category of a reason. */
   public enum Kind {
     INVALID, UNAUTHENTICATED, DENIED, NOT_FOUND, CONFLICT, ABORTED, PRECONDITION,
-    RATE_LIMITED, DATA_LOSS, UNAVAILABLE, INTERNAL
+    RATE_LIMITED, DATA_LOSS, UNAVAILABLE, DEADLINE, INTERNAL
   }
 
   private final Kind kind;

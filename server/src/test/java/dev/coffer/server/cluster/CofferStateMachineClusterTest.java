@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.SwappableRocksStore;
@@ -155,6 +156,51 @@ class CofferStateMachineClusterTest {
     for (int i = 0; i < 3; i++) {
       // the next batch's put and applied index only: the refused one was never applied
       assertEquals(before[i] + 2, cluster.node(i).store.latestSequenceNumber(), "node " + i);
+    }
+    assertSameOnEveryNode();
+  }
+
+  /**
+   * A proposal carries until when a leader may take it: a live one is appended as its entry
+   * alone (the envelope is never in the log), one whose deadline has passed is refused before
+   * the log, whichever client sends it, and nothing of it reaches any store.
+   */
+  @Test
+  void theLeaderAppendsALiveProposalsEntryAlone_andRefusesAnExpiredOneBeforeTheLog()
+      throws Exception {
+    RaftClient client = cluster.newClient();
+    byte[] live = ReplicatedBatch.encode(counter(0));
+    RaftClientReply reply = client.io().send(
+        ReplicatedBatch.proposal(live, System.currentTimeMillis() + 60_000));
+    assertTrue(reply.isSuccess());
+    cluster.awaitAllApplied(reply.getLogIndex());
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(live, cluster.division(i).getRaftLog().get(reply.getLogIndex())
+          .getStateMachineLogEntry().getLogData().toByteArray(), "node " + i + "'s log entry");
+    }
+    long[] before = new long[3];
+    for (int i = 0; i < 3; i++) {
+      before[i] = cluster.node(i).store.latestSequenceNumber();
+    }
+
+    String refusal;
+    try {
+      RaftClientReply late = client.io().send(ReplicatedBatch.proposal(
+          ReplicatedBatch.encode(counter(1)), System.currentTimeMillis() - 1));
+      assertFalse(late.isSuccess(), "an expired proposal was taken");
+      refusal = String.valueOf(late.getException());
+    } catch (IOException e) {
+      refusal = e.toString();
+    }
+    assertTrue(refusal.contains(CofferStateMachine.EXPIRED), refusal);
+    assertEquals(Reason.CALL_DEADLINE_PASSED, ClusterNode.refusal(new Exception(refusal)).reason());
+
+    long next = propose(client, ReplicatedBatch.encode(counter(2))).getLogIndex();
+    cluster.awaitAllApplied(next);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(before[i] + 2, cluster.node(i).store.latestSequenceNumber(),
+          "node " + i + ": the next batch's put and applied index only; the expired one was "
+          + "never applied");
     }
     assertSameOnEveryNode();
   }

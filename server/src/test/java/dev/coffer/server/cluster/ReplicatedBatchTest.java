@@ -19,6 +19,8 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 
 class ReplicatedBatchTest {
@@ -135,6 +137,28 @@ class ReplicatedBatchTest {
     badOp[9] = 3; // the operation byte of the only change
     assertEquals("replicated_batch: unknown change operation 3",
         assertMalformed(badOp).getMessage());
+  }
+
+  @Test
+  void aProposalCarriesItsDeadlineAroundTheEntry_andOpensBackToBoth() {
+    byte[] entry = ReplicatedBatch.encode(sample());
+    Message proposal = ReplicatedBatch.proposal(entry, 1_700_000_000_123L);
+    assertEquals(ReplicatedBatch.PROPOSAL_WITH_DEADLINE, proposal.getContent().byteAt(0));
+    assertEquals("ReplicatedBatch(" + entry.length + " bytes)", proposal.toString());
+    ReplicatedBatch.Proposal opened = ReplicatedBatch.openProposal(proposal.getContent());
+    assertEquals(1_700_000_000_123L, opened.deadlineMillis());
+    assertArrayEquals(entry, opened.entry().toByteArray());
+
+    ReplicatedBatch.Proposal bare = ReplicatedBatch.openProposal(ByteString.copyFrom(entry));
+    assertEquals(Long.MAX_VALUE, bare.deadlineMillis(), "a bare entry has no deadline");
+    assertArrayEquals(entry, bare.entry().toByteArray());
+    for (int cut = 1; cut < 9; cut++) {
+      ByteString truncated = proposal.getContent().substring(0, cut);
+      CofferException e = assertThrows(CofferException.class,
+          () -> ReplicatedBatch.openProposal(truncated));
+      assertEquals(Reason.INVALID_FIELD, e.reason());
+    }
+    assertMalformed(proposal.getContent().toByteArray()); // never an entry itself
   }
 
   @Test

@@ -13,6 +13,10 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -111,6 +115,45 @@ class CallExecutorsTest {
       CountDownLatch next = new CountDownLatch(1);
       list.execute(next::countDown); // later tasks of the call: no second barrier
       assertTrue(next.await(5, TimeUnit.SECONDS));
+    }
+  }
+
+  /**
+   * Through a follower a round releases dozens of calls at once: the transport-thread calls
+   * continue on the fixed after-barrier pool (queued, run back to back), the others on the
+   * blocking pool, as on a single node.
+   */
+  @Test
+  void onAClusterNode_callsReleasedByALaterBarrier_continueOnTheAfterBarrierPool_orTheBlockingOne()
+      throws Exception {
+    try (CallExecutors executors = new CallExecutors()) {
+      CompletableFuture<Void> barrier = new CompletableFuture<>();
+      executors.linearizable(() -> barrier);
+      List<AtomicReference<String>> verifies = new ArrayList<>();
+      CountDownLatch ran = new CountDownLatch(41);
+      for (int i = 0; i < 40; i++) {
+        AtomicReference<String> thread = new AtomicReference<>();
+        verifies.add(thread);
+        executorFor(executors, SecretServiceGrpc.getVerifySecretMethod()).execute(() -> {
+          thread.set(Thread.currentThread().getName());
+          ran.countDown();
+        });
+      }
+      AtomicReference<String> list = new AtomicReference<>();
+      executorFor(executors, SecretServiceGrpc.getListSecretsMethod()).execute(() -> {
+        list.set(Thread.currentThread().getName());
+        ran.countDown();
+      });
+      barrier.complete(null);
+      assertTrue(ran.await(5, TimeUnit.SECONDS));
+      Set<String> threads = new HashSet<>();
+      for (AtomicReference<String> v : verifies) {
+        assertTrue(v.get().startsWith("coffer-after-barrier-"), v.get());
+        threads.add(v.get());
+      }
+      assertTrue(threads.size() <= Math.max(2, Runtime.getRuntime().availableProcessors()),
+          "one thread per core, not one per call: " + threads);
+      assertTrue(list.get().startsWith("coffer-call-"), list.get());
     }
   }
 

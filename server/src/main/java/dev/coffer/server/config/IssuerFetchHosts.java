@@ -111,11 +111,6 @@ public final class IssuerFetchHosts {
     return !any && exact.isEmpty() && suffixes.isEmpty();
   }
 
-  /** True in development mode's "any host". */
-  public boolean isAnyHost() {
-    return any;
-  }
-
   /** For the start-up log line: "any host (--dev)", "no host" or the list. */
   public String describe() {
     if (any) {

@@ -37,7 +37,7 @@ class IssuerFetchHostsTest {
     assertTrue(hosts.allows("[::1]"), "as URI.getHost gives it");
     assertTrue(hosts.allows("::1"));
     assertFalse(hosts.isNone());
-    assertFalse(hosts.isAnyHost());
+    assertFalse(hosts.allows("idp.example.org"), "a list is not any host");
   }
 
   @Test

@@ -173,14 +173,16 @@ class ServerConfigTest {
   @Test
   void issuerFetchHosts_noneInProduction_anyWithDev_theFlagWinsOverBoth() {
     assertTrue(production().build().issuerFetchHosts().isNone(), "closed by default");
-    assertTrue(ServerConfig.builder(DATA).dev(true).build().issuerFetchHosts().isAnyHost());
+    assertTrue(ServerConfig.builder(DATA).dev(true).build().issuerFetchHosts()
+        .allows("idp.anywhere.example"), "any host with --dev");
     IssuerFetchHosts given = production().issuerFetchHosts("*.idp.example,127.0.0.1").build()
         .issuerFetchHosts();
     assertTrue(given.allows("a.idp.example") && given.allows("127.0.0.1"));
     assertFalse(given.allows("idp.example") || given.allows("other.example"));
     IssuerFetchHosts devGiven = ServerConfig.builder(DATA).dev(true)
         .issuerFetchHosts("login.example.com").build().issuerFetchHosts();
-    assertFalse(devGiven.isAnyHost(), "an operator's list restricts a dev server too");
+    assertFalse(devGiven.allows("idp.anywhere.example"),
+        "an operator's list restricts a dev server too");
     assertFalse(devGiven.allows("127.0.0.1"));
   }
 

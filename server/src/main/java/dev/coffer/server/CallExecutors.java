@@ -92,7 +92,7 @@ final class CallExecutors implements ServerCallExecutorSupplier, AutoCloseable {
    * completes later (a follower asks the leader), the {@link #ON_TRANSPORT} calls continue on
    * {@link #afterBarrier}, a pool of one thread per core: the dozens of calls one round
    * releases queue there and run back to back, where the cached pool woke (or made) a thread
-   * for each (measured through a follower: about 3.4 context switches per verify, 38 % of the
+   * for each (measured through a follower: about 3.4 context switches per verify, 37 % of the
    * machine in the kernel); the others continue on {@link #blocking}.
    * grpc-java runs a call's tasks one at a time through this executor (it hands it one drain
    * of its serialising queue at a time), so no later task overtakes the first.

@@ -97,12 +97,14 @@ public final class ClusterNode implements AutoCloseable {
   private final long applyWaitMillis;
   private final DirectProposer direct;
   private final Parameters parameters;
+  private final RaftCallExecutors raftCalls;
   private volatile EntryListener entries = EntryListener.NONE;
 
   private ClusterNode(ClusterConfig config, CofferStateMachine machine,
       LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis,
-      Parameters parameters) {
+      Parameters parameters, RaftCallExecutors raftCalls) {
     this.parameters = parameters;
+    this.raftCalls = raftCalls;
     this.config = config;
     this.machine = machine;
     this.signer = signer;
@@ -130,6 +132,8 @@ public final class ClusterNode implements AutoCloseable {
     Parameters parameters = new Parameters();
     config.tls().ifPresent(tls -> GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(
         tls.keyFile().toFile(), tls.certFile().toFile(), tls.caFile().toFile(), true)));
+    RaftCallExecutors raftCalls = new RaftCallExecutors(config.nodeId());
+    GrpcConfigKeys.Server.setServicesCustomizer(parameters, raftCalls);
     RaftServer server = null;
     try {
       boolean formatted = Files.isDirectory(config.raftDir())
@@ -157,8 +161,9 @@ public final class ClusterNode implements AutoCloseable {
               .build())
           .build();
       return new ClusterNode(config, machine, signer, server, client, timeouts.proposeMillis(),
-          parameters);
+          parameters, raftCalls);
     } catch (CofferException e) {
+      raftCalls.close();
       throw e;
     } catch (IOException | RuntimeException e) {
       if (server != null) {
@@ -168,6 +173,7 @@ public final class ClusterNode implements AutoCloseable {
           e.addSuppressed(closing);
         }
       }
+      raftCalls.close();
       throw new CofferException(Reason.STORAGE_FAILURE,
           "the cluster node could not start: " + e.getClass().getSimpleName(), e);
     }
@@ -488,6 +494,16 @@ public final class ClusterNode implements AutoCloseable {
     return ClusterStatus.of(config.nodeId(), division(), machine, forwarded.get());
   }
 
+  /** Linearizable read rounds this node has started (on a follower, each asks the leader). */
+  public long readRounds() {
+    return reads.rounds();
+  }
+
+  /** Calls that have waited for a linearizable read barrier on this node. */
+  public long readBarrierCalls() {
+    return reads.callers();
+  }
+
   /** The state machine, for tests and the metrics. */
   public CofferStateMachine machine() {
     return machine;
@@ -525,6 +541,7 @@ public final class ClusterNode implements AutoCloseable {
     } finally {
       localApply.shutdownNow();
       barrierRounds.shutdownNow();
+      raftCalls.close();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.coffer.server.cluster;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +27,9 @@ import java.util.function.Supplier;
  * completion of the previous one, so a steady stream of readers cannot nest rounds on one
  * stack.
  *
+ * <p>{@link #rounds()} and {@link #callers()} count what it did: their ratio is how many
+ * callers shared a round.
+ *
  * <p>Thread-safe.
  */
 final class ReadBarrier {
@@ -39,6 +43,8 @@ final class ReadBarrier {
   private final Executor rounds;
   private CompletableFuture<Void> next; // guarded by this: the round callers join now
   private int inFlight; // guarded by this
+  private final LongAdder started = new LongAdder();
+  private final LongAdder callers = new LongAdder();
 
   /**
    * @param round starts one barrier: it completes once this node may serve a read
@@ -51,6 +57,7 @@ final class ReadBarrier {
 
   /** Completes once a round that started after this call has completed. */
   CompletableFuture<Void> await() {
+    callers.increment();
     CompletableFuture<Void> joined;
     boolean start;
     boolean first;
@@ -75,14 +82,25 @@ final class ReadBarrier {
     return joined;
   }
 
+  /** Rounds started so far, retries included. */
+  long rounds() {
+    return started.sum();
+  }
+
+  /** Callers that have waited for a round so far. */
+  long callers() {
+    return callers.sum();
+  }
+
   private void run(CompletableFuture<Void> waiters, long firstRound) {
-    CompletableFuture<?> started;
+    started.increment();
+    CompletableFuture<?> round;
     try {
-      started = round.get();
+      round = this.round.get();
     } catch (RuntimeException e) {
-      started = CompletableFuture.failedFuture(e);
+      round = CompletableFuture.failedFuture(e);
     }
-    started.orTimeout(ROUND_MILLIS, TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
+    round.orTimeout(ROUND_MILLIS, TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
       if (failure != null && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstRound)
           < GIVE_UP_MILLIS) {
         CompletableFuture.delayedExecutor(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS)

@@ -85,6 +85,13 @@ public final class ClusterMetrics implements MeterBinder {
     FunctionCounter.builder("coffer.cluster.forwarded.entries", node,
             n -> n.status().forwardedEntries())
         .description("Entries this node sent to a leader it is not").register(registry);
+    FunctionCounter.builder("coffer.cluster.read.rounds", node, ClusterNode::readRounds)
+        .description("Linearizable read rounds this node started (ReadIndex; a follower's ask "
+            + "the leader)").register(registry);
+    FunctionCounter.builder("coffer.cluster.read.barrier.calls", node,
+            ClusterNode::readBarrierCalls)
+        .description("Calls that waited for a linearizable read barrier (over rounds: callers "
+            + "per round)").register(registry);
     Gauge.builder("coffer.cluster.snapshot.age", this, ClusterMetrics::snapshotAgeSeconds)
         .description("Seconds since this node's latest snapshot (NaN before the first)")
         .baseUnit("seconds").register(registry);

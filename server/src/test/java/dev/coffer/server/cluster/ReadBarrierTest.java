@@ -59,6 +59,8 @@ class ReadBarrierTest {
     assertEquals(3, roundCount(), "nobody waits: no round starts");
     barrier.await();
     assertEquals(4, roundCount(), "the next caller starts its own round");
+    assertEquals(4, barrier.rounds());
+    assertEquals(5, barrier.callers(), "five callers, of whom two shared a round");
   }
 
   @Test
@@ -73,6 +75,8 @@ class ReadBarrierTest {
     assertFalse(caller.isDone());
     round(1).complete(null);
     caller.get(5, TimeUnit.SECONDS);
+    assertEquals(2, barrier.rounds(), "a retry is a round");
+    assertEquals(1, barrier.callers());
   }
 
   /**

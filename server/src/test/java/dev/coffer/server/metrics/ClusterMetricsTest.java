@@ -45,7 +45,8 @@ class ClusterMetricsTest {
       "coffer_cluster_entry_events_max",
       "coffer_cluster_replication_seconds_bucket", "coffer_cluster_replication_seconds_count",
       "coffer_cluster_replication_seconds_sum", "coffer_cluster_replication_seconds_max",
-      "coffer_cluster_forwarded_entries_total", "coffer_cluster_snapshot_age_seconds",
+      "coffer_cluster_forwarded_entries_total",
+      "coffer_cluster_read_rounds_total", "coffer_cluster_read_barrier_calls_total", "coffer_cluster_snapshot_age_seconds",
       "coffer_cluster_serving");
   static final Pattern SERIES = Pattern.compile("^(coffer_cluster_[a-z_]+)[{ ]",
       Pattern.MULTILINE);
@@ -166,6 +167,21 @@ class ClusterMetricsTest {
     node(follower).operations().takeSnapshot();
     double age = gauge(follower, "coffer.cluster.snapshot.age");
     assertTrue(age >= 0 && age < 3600, "a snapshot just taken: " + age);
+  }
+
+  @Test
+  void aReadOnAFollower_countsItsBarrierAndTheRoundItStarted() throws Exception {
+    int follower = cluster.aFollower();
+    double rounds = counter(follower, "coffer.cluster.read.rounds");
+    double calls = counter(follower, "coffer.cluster.read.barrier.calls");
+    node(follower).readBarrier().get(10, TimeUnit.SECONDS);
+    assertEquals(calls + 1, counter(follower, "coffer.cluster.read.barrier.calls"));
+    assertTrue(counter(follower, "coffer.cluster.read.rounds") >= rounds + 1,
+        "the barrier asked the leader at least once");
+  }
+
+  private double counter(int i, String name) {
+    return registry(i).get(name).functionCounter().count();
   }
 
   private void writeOn(int node, String principal) {

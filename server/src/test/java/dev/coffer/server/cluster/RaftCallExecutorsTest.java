@@ -1,0 +1,70 @@
+package dev.coffer.server.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.server.testing.LocalVaultCluster;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.proto.grpc.AdminProtocolServiceGrpc;
+import org.apache.ratis.proto.grpc.RaftClientProtocolServiceGrpc;
+import org.apache.ratis.proto.grpc.RaftServerProtocolServiceGrpc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Only a follower's ReadIndex request runs on the Raft port's transport thread; every call that
+ * may wait on a lock or a disk runs on the pool.
+ */
+class RaftCallExecutorsTest {
+
+  @TempDir Path dir;
+
+  /** The nodes of a real cluster install it: their log appends run on their own pools. */
+  @Test
+  void everyNodeOfACluster_takesItsRaftCallsOnItsPool() throws Exception {
+    try (LocalVaultCluster cluster = LocalVaultCluster.start(dir, 3)) {
+      int leader = cluster.awaitLeader();
+      int follower = (leader + 1) % 3;
+      cluster.vault(follower).storage().cluster().orElseThrow().readBarrier()
+          .get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < 3; i++) {
+        int node = i;
+        LocalVaultCluster.await(() -> Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.getName().startsWith("coffer-raft-call-n" + node + "-")),
+            "node " + node + " to take a Raft call on its pool");
+      }
+    }
+  }
+
+  @Test
+  void readIndex_runsOnTheTransportThread() {
+    try (RaftCallExecutors executors = new RaftCallExecutors("n0")) {
+      assertEquals("ratis.grpc.RaftServerProtocolService/readIndex", RaftCallExecutors.READ_INDEX);
+      assertNull(executors.executorFor(RaftCallExecutors.READ_INDEX));
+    }
+  }
+
+  @Test
+  void everyOtherRaftCall_runsOnTheNodesPool() throws Exception {
+    try (RaftCallExecutors executors = new RaftCallExecutors("n0")) {
+      for (String method : new String[] {
+          RaftServerProtocolServiceGrpc.getAppendEntriesMethod().getFullMethodName(),
+          RaftServerProtocolServiceGrpc.getInstallSnapshotMethod().getFullMethodName(),
+          RaftServerProtocolServiceGrpc.getRequestVoteMethod().getFullMethodName(),
+          RaftClientProtocolServiceGrpc.getOrderedMethod().getFullMethodName(),
+          AdminProtocolServiceGrpc.getSetConfigurationMethod().getFullMethodName()}) {
+        Executor executor = executors.executorFor(method);
+        assertNotNull(executor, method);
+        CompletableFuture<String> thread = CompletableFuture.supplyAsync(
+            () -> Thread.currentThread().getName(), executor);
+        String name = thread.get(5, TimeUnit.SECONDS);
+        assertTrue(name.startsWith("coffer-raft-call-n0-"), method + " ran on " + name);
+      }
+    }
+  }
+}

@@ -94,13 +94,13 @@ final class ReadBarrier {
 
   private void run(CompletableFuture<Void> waiters, long firstRound) {
     started.increment();
-    CompletableFuture<?> round;
+    CompletableFuture<?> pending;
     try {
-      round = this.round.get();
+      pending = round.get();
     } catch (RuntimeException e) {
-      round = CompletableFuture.failedFuture(e);
+      pending = CompletableFuture.failedFuture(e);
     }
-    round.orTimeout(ROUND_MILLIS, TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
+    pending.orTimeout(ROUND_MILLIS, TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
       if (failure != null && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstRound)
           < GIVE_UP_MILLIS) {
         CompletableFuture.delayedExecutor(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS)

@@ -158,7 +158,12 @@ public final class ReplicatedBatch {
     return message(encode(changes));
   }
 
-  /** Entry bytes as a proposable message that prints only its size (see above). */
+  /**
+   * Entry bytes as a proposable message that prints only its size (see above), without a
+   * deadline envelope: the form a node of an earlier release proposes, which a leader still
+   * takes, with no deadline ({@link #openProposal}). Nodes of this release use
+   * {@link #proposal}.
+   */
   public static Message message(byte[] entry) {
     int size = entry.length;
     return Message.valueOf(ByteString.copyFrom(entry), () -> describe(size));

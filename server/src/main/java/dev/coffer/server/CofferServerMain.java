@@ -225,6 +225,12 @@ public final class CofferServerMain implements Callable<Integer> {
       + "chain to (mutual TLS; required outside --dev).")
   Path clusterTlsCa;
 
+  @Option(names = "--cluster-election-timeout-ms", paramLabel = "MILLIS",
+      defaultValue = "" + ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS,
+      description = "A follower that hears no leader for a random time between MILLIS and "
+          + "twice it starts an election; the same on every node (default: ${DEFAULT-VALUE}).")
+  long clusterElectionTimeoutMillis;
+
   private final PrintStream out;
   private final PrintStream err;
   private final RootKeyProviders rootKeys;
@@ -295,7 +301,9 @@ public final class CofferServerMain implements Callable<Integer> {
           metrics == null ? VaultInstrumentation.none() : metrics.vault();
       vault = config.cluster().isPresent()
           ? Vault.openClustered(config.storage().dbDir(), config.cluster().get(),
-              ClusterTimeouts.DEFAULTS, root, Clock.systemUTC(), settings, instrumentation)
+              ClusterTimeouts.DEFAULTS.withElectionTimeout(
+                  config.cluster().get().electionTimeoutMillis()),
+              root, Clock.systemUTC(), settings, instrumentation)
           : Vault.open(config.storage().dbDir(), root, Clock.systemUTC(), settings,
               instrumentation);
     } catch (ConfigException | KeyringException | CofferException e) {
@@ -356,7 +364,9 @@ public final class CofferServerMain implements Callable<Integer> {
           + metricsHttp.address().getPort() + MetricsHttpServer.PATH);
     }
     config.cluster().ifPresent(c -> out.println("cluster node " + c.nodeId() + ": Raft on "
-        + c.address().host() + ":" + c.address().port() + ", " + c.peers().size() + " voters"));
+        + c.address().host() + ":" + c.address().port() + ", " + c.peers().size() + " voters, "
+        + "election timeout " + c.electionTimeoutMillis() + "-" + 2 * c.electionTimeoutMillis()
+        + " ms"));
     out.println("listening on " + config.listen().host() + ":" + server.port());
     out.flush();
     server.awaitTermination();
@@ -398,6 +408,7 @@ public final class CofferServerMain implements Callable<Integer> {
         .clusterJoin(clusterJoin)
         .clusterDir(clusterDir)
         .clusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa)
+        .clusterElectionTimeoutMillis(clusterElectionTimeoutMillis)
         .issuerFetchHosts(issuerFetchHosts);
     if (metricsListenGiven()) {
       b.metricsListen(metricsListen);

@@ -64,6 +64,11 @@ class CofferServerMainTest {
         "--cluster-init", "--cluster-join"));
     assertTrue(stderr().contains("--cluster-join and --cluster-init exclude each other"),
         stderr());
+    assertEquals(2, run("--dev", "--data-dir", data.toString(), "--cluster-node-id", "a",
+        "--cluster-address", "127.0.0.1:7000", "--cluster-peers", "a=127.0.0.1:7000",
+        "--cluster-init", "--cluster-election-timeout-ms", "50"));
+    assertTrue(stderr().contains("--cluster-election-timeout-ms must be from 100 to 60000"),
+        stderr());
     assertFalse(Files.exists(data.resolve("db")), "nothing is created");
   }
 

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * node, the audit chain verifies on every node and is the same chain on each.
  *
  * <p>The unavailability after each leader kill (last acknowledged write before the kill, first
- * acknowledged write of a call started after it) is printed, not asserted: figures belong in
+ * acknowledged write of a call started after it), at the default election timeout, is printed,
+ * not asserted: figures belong in
  * docs/performance, the tests only bound their waits.
  */
 class ClusterFailoverIT {
@@ -55,6 +56,10 @@ class ClusterFailoverIT {
   void leaderKilledFiveTimesUnderLoad_losesNoAcknowledgedWrite_andForksNothing()
       throws Exception {
     try (ClusterProcesses cluster = ClusterProcesses.start(dir)) {
+      for (int i = 0; i < ClusterProcesses.SIZE; i++) {
+        assertTrue(cluster.log(i).contains("election timeout 500-1000 ms"),
+            "the figures printed below are at the default election timeout\n" + cluster.log(i));
+      }
       String clientId = application(cluster);
       List<Long> unavailableMillis = new ArrayList<>();
       ClusterWriteLoad load = ClusterWriteLoad.start(cluster, clientId, 4, 20_000,

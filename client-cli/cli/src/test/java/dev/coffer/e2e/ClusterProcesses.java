@@ -232,6 +232,11 @@ final class ClusterProcesses implements AutoCloseable {
     return false;
   }
 
+  /** Node {@code i}'s output so far (its standard output and error). */
+  String log(int i) throws IOException {
+    return nodes[i].log();
+  }
+
   /** Every live node's logs, for failure messages. */
   String logs() {
     StringBuilder b = new StringBuilder();

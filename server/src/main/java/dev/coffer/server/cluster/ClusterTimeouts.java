@@ -1,5 +1,7 @@
 package dev.coffer.server.cluster;
 
+import dev.coffer.server.config.ClusterConfig;
+
 /**
  * The clocks of a cluster node: a follower that hears no leader for a random time between
  * {@code electionMinMillis} and {@code electionMaxMillis} starts an election, and a proposal
@@ -11,10 +13,21 @@ public record ClusterTimeouts(long electionMinMillis, long electionMaxMillis,
     long proposeMillis, long snapshotEveryEntries) {
 
   /**
-   * One to two seconds before an election: long enough that a busy machine does not depose a
-   * healthy leader, short enough that a killed leader is replaced within about three seconds.
+   * The defaults: an election timeout of {@link ClusterConfig#DEFAULT_ELECTION_TIMEOUT_MILLIS}
+   * (each wait drawn between it and twice it), a 30 s propose budget, a snapshot every 10,000
+   * entries.
    */
-  public static final ClusterTimeouts DEFAULTS = new ClusterTimeouts(1_000, 2_000, 30_000, 10_000);
+  public static final ClusterTimeouts DEFAULTS =
+      new ClusterTimeouts(ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS,
+          2 * ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS, 30_000, 10_000);
+
+  /**
+   * These timeouts with an election timeout of {@code minMillis}: a follower's wait for its
+   * leader is drawn between {@code minMillis} and twice it, Ratis's own ratio.
+   */
+  public ClusterTimeouts withElectionTimeout(long minMillis) {
+    return new ClusterTimeouts(minMillis, 2 * minMillis, proposeMillis, snapshotEveryEntries);
+  }
 
   public ClusterTimeouts {
     if (electionMinMillis < 50 || electionMaxMillis <= electionMinMillis

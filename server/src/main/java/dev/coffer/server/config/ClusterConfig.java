@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * {@code --cluster-seed} starts a new group of one over a data dir that already holds a vault
  * (a restored backup, the survivor of a lost majority); {@code --cluster-join} starts a node
  * that waits, neither campaigning nor voting, until a member adds it ({@code coffer cluster
- * add}). Built by {@link #parse}, which refuses a bad value with a {@link ConfigException}
+ * add}); and its election timeout ({@code --cluster-election-timeout-ms}): a follower that
+ * hears no leader for a random time between it and twice it starts an election. Built by
+ * {@link #parse}, which refuses a bad value with a {@link ConfigException}
  * naming the flag; the combinations of init, seed, join and peers are checked by the
  * constructor, so no path builds a seed that could meet other voters.
  *
@@ -23,7 +25,19 @@ import java.util.regex.Pattern;
  * allowed only with {@code --dev}, and then only on loopback addresses.
  */
 public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPort> peers,
-    boolean init, Path raftDir, Optional<RaftTls> tls, boolean seed, boolean join) {
+    boolean init, Path raftDir, Optional<RaftTls> tls, boolean seed, boolean join,
+    long electionTimeoutMillis) {
+
+  /**
+   * 500 ms: a follower's wait is drawn between 0.5 and 1 s, and Ratis checks it only when each
+   * wait ends, so a killed leader is noticed 0.5 to 2 s after its last heartbeat (see
+   * docs/cluster-operations.md, "Election timeout").
+   */
+  public static final long DEFAULT_ELECTION_TIMEOUT_MILLIS = 500;
+
+  /** The range {@code --cluster-election-timeout-ms} accepts. */
+  static final long MIN_ELECTION_TIMEOUT_MILLIS = 100;
+  static final long MAX_ELECTION_TIMEOUT_MILLIS = 60_000;
 
   /** Node ids: letters, digits and '-', 1 to 40, starting with a letter or digit. */
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,39}");
@@ -54,10 +68,22 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
           + nodeId + "): the seed starts a group of one, and the others join it afterwards "
           + "(--cluster-join, then coffer cluster add)");
     }
+    if (electionTimeoutMillis < MIN_ELECTION_TIMEOUT_MILLIS
+        || electionTimeoutMillis > MAX_ELECTION_TIMEOUT_MILLIS) {
+      throw new ConfigException("--cluster-election-timeout-ms must be from "
+          + MIN_ELECTION_TIMEOUT_MILLIS + " to " + MAX_ELECTION_TIMEOUT_MILLIS);
+    }
     if (join && peers.size() < 2) {
       throw new ConfigException("--cluster-join needs --cluster-peers to name the members it "
           + "joins besides this node");
     }
+  }
+
+  /** A node with the default election timeout. */
+  public ClusterConfig(String nodeId, HostPort address, Map<String, HostPort> peers,
+      boolean init, Path raftDir, Optional<RaftTls> tls, boolean seed, boolean join) {
+    this(nodeId, address, peers, init, raftDir, tls, seed, join,
+        DEFAULT_ELECTION_TIMEOUT_MILLIS);
   }
 
   /** A node that neither seeds nor joins: a member of the group {@code peers} forms. */
@@ -72,7 +98,7 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
    */
   public static ClusterConfig parse(String nodeId, String addressText, String peersText,
       boolean init, boolean seed, boolean join, Path raftDir, Path tlsCert, Path tlsKey,
-      Path tlsCa, boolean dev, Path dataDir) {
+      Path tlsCa, boolean dev, Path dataDir, long electionTimeoutMillis) {
     if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
       throw new ConfigException("--cluster-node-id must be 1 to 40 letters, digits or '-', "
           + "starting with a letter or digit, e.g. coffer-0");
@@ -113,7 +139,7 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
     Optional<RaftTls> tls = given == 0 ? Optional.empty()
         : Optional.of(new RaftTls(tlsCert, tlsKey, tlsCa));
     return new ClusterConfig(nodeId, address, peers, init, dir.toAbsolutePath().normalize(),
-        tls, seed, join);
+        tls, seed, join, electionTimeoutMillis);
   }
 
   private static Map<String, HostPort> parsePeers(String text) {

@@ -62,6 +62,7 @@ public final class ServerConfigBuilder {
   private Path clusterTlsCert;
   private Path clusterTlsKey;
   private Path clusterTlsCa;
+  private long clusterElectionTimeoutMillis = ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS;
   private long assertionMaxLifetimeSeconds = ServerConfig.DEFAULT_ASSERTION_MAX_LIFETIME_SECONDS;
   private long assertionClockSkewSeconds = ServerConfig.DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS;
   private String issuerFetchHosts;
@@ -262,10 +263,20 @@ public final class ServerConfigBuilder {
     return this;
   }
 
+  /**
+   * {@code --cluster-election-timeout-ms}, 100 to 60000; default
+   * {@value ClusterConfig#DEFAULT_ELECTION_TIMEOUT_MILLIS}.
+   */
+  public ServerConfigBuilder clusterElectionTimeoutMillis(long millis) {
+    this.clusterElectionTimeoutMillis = millis;
+    return this;
+  }
+
   private Optional<ClusterConfig> clusterConfig(Path data) {
     boolean any = clusterNodeId != null || clusterAddress != null || clusterPeers != null
-        || clusterInit || clusterSeed || clusterJoin || clusterDir != null || clusterTlsCert != null || clusterTlsKey != null
-        || clusterTlsCa != null;
+        || clusterInit || clusterSeed || clusterJoin || clusterDir != null
+        || clusterTlsCert != null || clusterTlsKey != null || clusterTlsCa != null
+        || clusterElectionTimeoutMillis != ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS;
     if (!any) {
       return Optional.empty();
     }
@@ -275,7 +286,7 @@ public final class ServerConfigBuilder {
     }
     return Optional.of(ClusterConfig.parse(clusterNodeId, clusterAddress, clusterPeers,
         clusterInit, clusterSeed, clusterJoin, clusterDir, clusterTlsCert, clusterTlsKey,
-        clusterTlsCa, dev, data));
+        clusterTlsCa, dev, data, clusterElectionTimeoutMillis));
   }
 
   public ServerConfig build() {

@@ -62,7 +62,10 @@ class FollowerAcknowledgementTest {
     RaftGroup group = ClusterNode.group(config.peers());
     try (RaftServer server = RaftServer.newBuilder().setServerId(FOLLOWER).setGroup(group)
         .setStateMachine(new BaseStateMachine())
-        .setProperties(ClusterNode.properties(config, ClusterTimeouts.DEFAULTS))
+        // The test plays the leader: a long election timeout keeps the follower from
+        // campaigning between its batches on a busy machine.
+        .setProperties(ClusterNode.properties(config,
+            ClusterTimeouts.DEFAULTS.withElectionTimeout(10_000)))
         .setOption(StartupOption.FORMAT).build()) {
       server.start();
       RaftLog log = server.getDivision(group.getGroupId()).getRaftLog();

@@ -67,6 +67,18 @@ class ClusterConfigTest {
     assertFalse(plain.seed() || plain.join());
   }
 
+  @Test
+  void theElectionTimeout_defaultsTo500ms_andTakesTheOperatorsValue() {
+    assertEquals(500, node().clusterInit(true).build().cluster().orElseThrow()
+        .electionTimeoutMillis());
+    assertEquals(2_500, node().clusterInit(true).clusterElectionTimeoutMillis(2_500).build()
+        .cluster().orElseThrow().electionTimeoutMillis());
+    assertEquals(100, node().clusterElectionTimeoutMillis(100).build().cluster().orElseThrow()
+        .electionTimeoutMillis());
+    assertEquals(60_000, node().clusterElectionTimeoutMillis(60_000).build().cluster()
+        .orElseThrow().electionTimeoutMillis());
+  }
+
   static Stream<Arguments> refusals() {
     return Stream.of(
         refusal("a cluster node needs --cluster-node-id", b -> b.cluster(null, "10.0.0.1:7000",
@@ -105,6 +117,12 @@ class ClusterConfigTest {
             .clusterSeed(true)),
         refusal("a cluster node needs", b -> ServerConfig.builder(DATA).dev(true)
             .clusterJoin(true)),
+        refusal("--cluster-election-timeout-ms must be from 100 to 60000",
+            b -> b.clusterElectionTimeoutMillis(99)),
+        refusal("--cluster-election-timeout-ms must be from 100 to 60000",
+            b -> b.clusterElectionTimeoutMillis(60_001)),
+        refusal("a cluster node needs", b -> ServerConfig.builder(DATA).dev(true)
+            .clusterElectionTimeoutMillis(1_000)),
         refusal("--cluster-peers names 10.0.0.1, not a loopback address",
             b -> ServerConfig.builder(DATA).dev(true).cluster("coffer-0", "10.0.0.1:7000",
                 PEERS)));

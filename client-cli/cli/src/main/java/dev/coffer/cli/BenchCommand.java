@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -79,6 +80,12 @@ final class BenchCommand extends ClientCommand {
       description = "Connections the calls are spread over (default: 4, at most --concurrency).")
   Integer channels;
 
+  @Option(names = "--spread", paramLabel = "HOST:PORT", split = ",",
+      description = "Other nodes of a cluster: the connections go round robin to --addr and"
+          + " these, as clients behind a load balancer spread over a cluster (default --channels"
+          + " then: 4 or more, a multiple of the nodes). The data is prepared through --addr.")
+  List<String> spread = new ArrayList<>();
+
   @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s",
       converter = WindowConverter.class,
       description = "Warm-up of each phase, not reported, e.g. 500ms, 5s, 0 (default: ${DEFAULT-VALUE}).")
@@ -119,11 +126,28 @@ final class BenchCommand extends ClientCommand {
   boolean healthBaseline;
 
   private BenchPlan plan;
+  /** {@code --addr}, then each {@code --spread} node: connection i goes to node i mod n. */
+  private List<ClientConfig> nodeConfigs;
 
   @Override
   protected void checkLocally() {
+    int nodes = 1 + spread.size();
+    if (channels != null && channels < nodes) {
+      throw usage("--channels " + channels + " is fewer than the " + nodes
+          + " nodes of --addr and --spread: every node needs a connection");
+    }
+    if (spread.stream().anyMatch(a -> !a.matches("[^\\s,]+:\\d{1,5}"))) {
+      throw usage("--spread takes HOST:PORT[,HOST:PORT...]");
+    }
+    // Each node's configuration is checked (plaintext only to loopback) before any call.
+    nodeConfigs = new ArrayList<>();
+    nodeConfigs.add(global.clientConfig(ctx).toBuilder().retries(false).build());
+    for (String node : spread) {
+      nodeConfigs.add(global.clientConfig(ctx, node).toBuilder().retries(false).build());
+    }
     try {
-      int m = channels != null ? channels : Math.min(4, Math.max(1, concurrency));
+      int m = channels != null ? channels
+          : Math.min(Math.max(1, concurrency), roundUp(Math.max(4, nodes), nodes));
       plan = new BenchPlan(BenchPlan.phases(ops, mixes, healthBaseline), concurrency, m,
           warmup, duration, maxOps, apps, secrets, keepData, rounds);
     } catch (IllegalArgumentException e) {
@@ -134,7 +158,7 @@ final class BenchCommand extends ClientCommand {
   @Override
   protected int run(CofferClient admin, Printer printer) throws Exception {
     ProgressLine progress = new ProgressLine(ctx.err(), ExportProgress.stderrIsTerminal(ctx));
-    ClientConfig benchConfig = global.clientConfig(ctx).toBuilder().retries(false).build();
+    ClientConfig benchConfig = nodeConfigs.get(0);
     BenchFixture fixture = new BenchFixture(admin, plan, progress, ctx.clock());
     List<CofferClient> connections = new ArrayList<>();
     List<PhaseResult> results = new ArrayList<>();
@@ -142,7 +166,7 @@ final class BenchCommand extends ClientCommand {
     try {
       BenchData data = fixture.prepare();
       for (int i = 0; i < plan.channels(); i++) {
-        connections.add(ctx.connect(benchConfig));
+        connections.add(ctx.connect(nodeConfigs.get(i % nodeConfigs.size())));
       }
       List<Channel> channels = connections.stream().map(CofferClient::channel).toList();
       results.addAll(measure(Workloads.create(plan.operations(), channels, data,
@@ -155,12 +179,17 @@ final class BenchCommand extends ClientCommand {
       connections.forEach(CofferClient::close);
       cleanup = fixture.cleanUp(plan.keepData());
     }
-    BenchReport report = new BenchReport(new BenchReport.Run(benchConfig.address(),
+    BenchReport report = new BenchReport(new BenchReport.Run(nodeConfigs.stream()
+        .map(ClientConfig::address).collect(Collectors.joining(",")),
         fixture.tenantId(), plan, Runtime.getRuntime().availableProcessors(),
         benchConfig.deadline()), results, cleanup);
     print(report, printer);
     return report.errorCount() > 0 || cleanup.failures() > 0 ? ExitCodes.BENCH_ERRORS
         : ExitCodes.OK;
+  }
+
+  private static int roundUp(int value, int multiple) {
+    return (value + multiple - 1) / multiple * multiple;
   }
 
   private List<PhaseResult> measure(Map<Operation, Workload> workloads,

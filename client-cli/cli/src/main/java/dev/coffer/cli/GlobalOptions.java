@@ -115,7 +115,15 @@ public final class GlobalOptions {
 
   /** The client configuration; a usage error if the token options conflict or the file is unreadable. */
   public ClientConfig clientConfig(CliContext ctx) {
-    String target = target(ctx);
+    return clientConfig(ctx, target(ctx));
+  }
+
+  /**
+   * The client configuration for {@code target} instead of {@code --addr}, with the same
+   * rules: plaintext only to a loopback address, and a session's token only for the server
+   * that issued it.
+   */
+  public ClientConfig clientConfig(CliContext ctx, String target) {
     String given = resolveToken(ctx);
     String bearer = given != null && !given.isBlank() ? given
         : SessionFile.of(ctx).bearerFor(target, ctx.clock().instant());

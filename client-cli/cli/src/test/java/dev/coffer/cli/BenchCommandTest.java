@@ -205,6 +205,12 @@ class BenchCommandTest {
     assertUsage("Invalid value for option '--warmup'", "use 0 or a whole number",
         "--warmup", "2x");
     assertUsage("--op verify is given twice", "", "--op", "verify", "--op", "VERIFY");
+    assertUsage("--spread takes HOST:PORT[,HOST:PORT...]", "", "--spread", "node-1");
+    assertUsage("--channels 1 is fewer than the 2 nodes", "", "--spread", address,
+        "--channels", "1");
+    // The token goes to every node: plaintext only to loopback, as for --addr.
+    assertUsage("refusing to send a token in plaintext", "10.0.0.7", "--spread",
+        "10.0.0.7:7443");
   }
 
   private void assertUsage(String first, String second, String... args) {

@@ -8,6 +8,11 @@ import com.google.gson.JsonParser;
 import dev.coffer.client.CofferClient;
 import dev.coffer.server.CofferServer;
 import dev.coffer.server.testing.LocalVaultCluster;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.BufferedReader;
@@ -19,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +59,92 @@ class ClusterCommandsOnAClusterTest {
     return exit;
   }
 
+  /**
+   * Runs {@code coffer bench} with a connector that sends a configuration for
+   * {@code 127.0.0.1:7000+i} to node i and counts the calls each node is sent.
+   */
+  private int bench(Map<Integer, AtomicInteger> calls, String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    CliContext ctx = CliContext.builder().out(new PrintWriter(o, true))
+        .err(new PrintWriter(e, true)).in(new BufferedReader(new StringReader("")))
+        .env(Map.of(GlobalOptions.ENV_TOKEN, adminToken))
+        .connector(config -> {
+          int node = Integer.parseInt(config.address().substring("127.0.0.1:".length())) - 7000;
+          AtomicInteger count = calls.computeIfAbsent(node, n -> new AtomicInteger());
+          return CofferClient.create(config, InProcessChannelBuilder.forName(names.get(node))
+              .directExecutor().intercept(new ClientInterceptor() {
+                @Override
+                public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
+                    CallOptions options, Channel next) {
+                  count.incrementAndGet();
+                  return next.newCall(method, options);
+                }
+              }));
+        })
+        .build();
+    List<String> all = new ArrayList<>(List.of("bench"));
+    all.addAll(List.of(args));
+    int exit = CofferCli.run(ctx, all.toArray(String[]::new));
+    out = o.toString();
+    err = e.toString();
+    return exit;
+  }
+
+  @Test
+  void benchSpread_sendsCallsToEveryNode_andEachServesThem() throws Exception {
+    List<CofferServer> servers = new ArrayList<>();
+    try (LocalVaultCluster cluster = LocalVaultCluster.start(dir, 3)) {
+      try {
+        serve(cluster, servers);
+        int leader = cluster.awaitLeader();
+        // Prepared through a follower (it forwards), measured on all three.
+        int first = (leader + 1) % 3;
+        String addr = "127.0.0.1:" + (7000 + first);
+        String spread = "127.0.0.1:" + (7000 + leader) + ",127.0.0.1:" + (7000 + (leader + 2) % 3);
+        Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+        assertEquals(0, bench(calls, "--addr", addr, "--spread", spread, "-c", "6",
+            "--warmup", "200ms", "--duration", "500ms", "--max-ops", "60", "--apps", "2",
+            "--secrets", "20", "--op", "verify", "--op", "reveal", "--op", "create", "-o",
+            "json"), err);
+        JsonObject report = JsonParser.parseString(out).getAsJsonObject();
+        assertEquals(addr + "," + spread, report.get("address").getAsString());
+        assertEquals(6, report.getAsJsonObject("parameters").get("channels").getAsInt());
+        for (int i = 0; i < 3; i++) {
+          // Two of the six connections go to each node.
+          assertTrue(calls.containsKey(i) && calls.get(i).get() >= 10,
+              "node " + i + " took calls: " + calls);
+        }
+
+        assertEquals(ExitCodes.USAGE, bench(calls, "--addr", addr, "--spread", spread,
+            "--channels", "2", "--op", "verify"));
+        assertTrue(err.contains("--channels 2 is fewer than the 3 nodes"), err);
+      } finally {
+        for (CofferServer s : servers) {
+          s.stop(Duration.ofSeconds(1));
+        }
+      }
+    }
+  }
+
+  /** The bootstrap token, and each node's API on an in-process server of its own. */
+  private void serve(LocalVaultCluster cluster, List<CofferServer> servers) throws Exception {
+    adminToken = cluster.vault(0).directory().bootstrap().bootstrapIfEmpty()
+        .map(t -> {
+          try (var v = t.value()) {
+            return v.reveal();
+          }
+        }).orElseThrow();
+    for (int i = 0; i < 3; i++) {
+      String name = InProcessServerBuilder.generateName();
+      names.add(name);
+      servers.add(CofferServer.builder(cluster.vault(i))
+          .transport(InProcessServerBuilder.forName(name).directExecutor())
+          .clock(cluster.clock()).backgroundJobs(List.of()).build().start());
+    }
+    cluster.awaitCaughtUpWith(0);
+  }
+
   private JsonObject peers(int node) {
     assertEquals(0, run(node, "cluster", "peers", "--json"), err);
     return JsonParser.parseString(out).getAsJsonObject();
@@ -73,20 +166,7 @@ class ClusterCommandsOnAClusterTest {
 
   private void exercise(LocalVaultCluster cluster, List<CofferServer> servers)
       throws Exception {
-    adminToken = cluster.vault(0).directory().bootstrap().bootstrapIfEmpty()
-        .map(t -> {
-          try (var v = t.value()) {
-            return v.reveal();
-          }
-        }).orElseThrow();
-    for (int i = 0; i < 3; i++) {
-      String name = InProcessServerBuilder.generateName();
-      names.add(name);
-      servers.add(CofferServer.builder(cluster.vault(i))
-          .transport(InProcessServerBuilder.forName(name).directExecutor())
-          .clock(cluster.clock()).backgroundJobs(List.of()).build().start());
-    }
-    cluster.awaitCaughtUpWith(0);
+    serve(cluster, servers);
     int leader = cluster.awaitLeader();
     for (int i = 0; i < 3; i++) {
       int node = i;

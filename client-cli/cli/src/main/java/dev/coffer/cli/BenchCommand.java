@@ -43,7 +43,8 @@ import picocli.CommandLine.TypeConversionException;
  * errors by status code with the ratio to {@code health} measured in the same run, and cleans
  * up. Exit 0 when every measured call succeeded, {@link ExitCodes#BENCH_ERRORS} when some
  * failed (the report is printed in full either way), a call's exit code when the data cannot
- * be prepared.
+ * be prepared. With {@code --spread} the connections go round robin over the nodes of a
+ * cluster, each under the same transport and token rules as {@code --addr}.
  *
  * <p>Security: values and tokens of the prepared data stay in memory; the report has counts,
  * times and status codes only.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.coffer.client.ClientConfig;
 import dev.coffer.client.CofferClient;
 import dev.coffer.server.CofferServer;
 import dev.coffer.server.testing.LocalVaultCluster;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,18 +47,8 @@ class ClusterCommandsOnAClusterTest {
   private String err;
 
   private int run(int node, String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    CliContext ctx = CliContext.builder().out(new PrintWriter(o, true))
-        .err(new PrintWriter(e, true)).in(new BufferedReader(new StringReader("")))
-        .env(Map.of(GlobalOptions.ENV_TOKEN, adminToken))
-        .connector(config -> CofferClient.create(config,
-            InProcessChannelBuilder.forName(names.get(node)).directExecutor()))
-        .build();
-    int exit = CofferCli.run(ctx, args);
-    out = o.toString();
-    err = e.toString();
-    return exit;
+    return run(config -> CofferClient.create(config,
+        InProcessChannelBuilder.forName(names.get(node)).directExecutor()), args);
   }
 
   /**
@@ -64,28 +56,30 @@ class ClusterCommandsOnAClusterTest {
    * {@code 127.0.0.1:7000+i} to node i and counts the calls each node is sent.
    */
   private int bench(Map<Integer, AtomicInteger> calls, String... args) {
+    List<String> all = new ArrayList<>(List.of("bench"));
+    all.addAll(List.of(args));
+    return run(config -> {
+      int node = Integer.parseInt(config.address().substring("127.0.0.1:".length())) - 7000;
+      AtomicInteger count = calls.computeIfAbsent(node, n -> new AtomicInteger());
+      return CofferClient.create(config, InProcessChannelBuilder.forName(names.get(node))
+          .directExecutor().intercept(new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
+                CallOptions options, Channel next) {
+              count.incrementAndGet();
+              return next.newCall(method, options);
+            }
+          }));
+    }, all.toArray(String[]::new));
+  }
+
+  private int run(Function<ClientConfig, CofferClient> connector, String... args) {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
     CliContext ctx = CliContext.builder().out(new PrintWriter(o, true))
         .err(new PrintWriter(e, true)).in(new BufferedReader(new StringReader("")))
-        .env(Map.of(GlobalOptions.ENV_TOKEN, adminToken))
-        .connector(config -> {
-          int node = Integer.parseInt(config.address().substring("127.0.0.1:".length())) - 7000;
-          AtomicInteger count = calls.computeIfAbsent(node, n -> new AtomicInteger());
-          return CofferClient.create(config, InProcessChannelBuilder.forName(names.get(node))
-              .directExecutor().intercept(new ClientInterceptor() {
-                @Override
-                public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
-                    CallOptions options, Channel next) {
-                  count.incrementAndGet();
-                  return next.newCall(method, options);
-                }
-              }));
-        })
-        .build();
-    List<String> all = new ArrayList<>(List.of("bench"));
-    all.addAll(List.of(args));
-    int exit = CofferCli.run(ctx, all.toArray(String[]::new));
+        .env(Map.of(GlobalOptions.ENV_TOKEN, adminToken)).connector(connector).build();
+    int exit = CofferCli.run(ctx, args);
     out = o.toString();
     err = e.toString();
     return exit;

@@ -87,38 +87,31 @@ class ClusterCommandsOnAClusterTest {
 
   @Test
   void benchSpread_sendsCallsToEveryNode_andEachServesThem() throws Exception {
-    List<CofferServer> servers = new ArrayList<>();
-    try (LocalVaultCluster cluster = LocalVaultCluster.start(dir, 3)) {
-      try {
-        serve(cluster, servers);
-        int leader = cluster.awaitLeader();
-        // Prepared through a follower (it forwards), measured on all three.
-        int first = (leader + 1) % 3;
-        String addr = "127.0.0.1:" + (7000 + first);
-        String spread = "127.0.0.1:" + (7000 + leader) + ",127.0.0.1:" + (7000 + (leader + 2) % 3);
-        Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
-        assertEquals(0, bench(calls, "--addr", addr, "--spread", spread, "-c", "6",
-            "--warmup", "200ms", "--duration", "500ms", "--max-ops", "60", "--apps", "2",
-            "--secrets", "20", "--op", "verify", "--op", "reveal", "--op", "create", "-o",
-            "json"), err);
-        JsonObject report = JsonParser.parseString(out).getAsJsonObject();
-        assertEquals(addr + "," + spread, report.get("address").getAsString());
-        assertEquals(6, report.getAsJsonObject("parameters").get("channels").getAsInt());
-        for (int i = 0; i < 3; i++) {
-          // Two of the six connections go to each node.
-          assertTrue(calls.containsKey(i) && calls.get(i).get() >= 10,
-              "node " + i + " took calls: " + calls);
-        }
-
-        assertEquals(ExitCodes.USAGE, bench(calls, "--addr", addr, "--spread", spread,
-            "--channels", "2", "--op", "verify"));
-        assertTrue(err.contains("--channels 2 is fewer than the 3 nodes"), err);
-      } finally {
-        for (CofferServer s : servers) {
-          s.stop(Duration.ofSeconds(1));
-        }
+    onCluster(cluster -> {
+      int leader = cluster.awaitLeader();
+      // Prepared through a follower (it forwards), measured on all three.
+      int first = (leader + 1) % 3;
+      String addr = "127.0.0.1:" + (7000 + first);
+      String spread = "127.0.0.1:" + (7000 + leader) + ",127.0.0.1:"
+          + (7000 + (leader + 2) % 3);
+      Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+      assertEquals(0, bench(calls, "--addr", addr, "--spread", spread, "-c", "6",
+          "--warmup", "200ms", "--duration", "500ms", "--max-ops", "60", "--apps", "2",
+          "--secrets", "20", "--op", "verify", "--op", "reveal", "--op", "create", "-o",
+          "json"), err);
+      JsonObject report = JsonParser.parseString(out).getAsJsonObject();
+      assertEquals(addr + "," + spread, report.get("address").getAsString());
+      assertEquals(6, report.getAsJsonObject("parameters").get("channels").getAsInt());
+      for (int i = 0; i < 3; i++) {
+        // Two of the six connections go to each node.
+        assertTrue(calls.containsKey(i) && calls.get(i).get() >= 10,
+            "node " + i + " took calls: " + calls);
       }
-    }
+
+      assertEquals(ExitCodes.USAGE, bench(calls, "--addr", addr, "--spread", spread,
+          "--channels", "2", "--op", "verify"));
+      assertTrue(err.contains("--channels 2 is fewer than the 3 nodes"), err);
+    });
   }
 
   /** The bootstrap token, and each node's API on an in-process server of its own. */
@@ -144,12 +137,18 @@ class ClusterCommandsOnAClusterTest {
     return JsonParser.parseString(out).getAsJsonObject();
   }
 
-  @Test
-  void peersTransferLeaderAndSnapshot_onARealCluster() throws Exception {
+  /** What a test does with a running three-node cluster whose nodes serve the API. */
+  private interface ClusterWork {
+    void run(LocalVaultCluster cluster) throws Exception;
+  }
+
+  /** Starts a three-node cluster, serves each node's API, runs {@code work}, stops it all. */
+  private void onCluster(ClusterWork work) throws Exception {
     List<CofferServer> servers = new ArrayList<>();
     try (LocalVaultCluster cluster = LocalVaultCluster.start(dir, 3)) {
       try {
-        exercise(cluster, servers);
+        serve(cluster, servers);
+        work.run(cluster);
       } finally {
         for (CofferServer s : servers) {
           s.stop(Duration.ofSeconds(1));
@@ -158,9 +157,12 @@ class ClusterCommandsOnAClusterTest {
     }
   }
 
-  private void exercise(LocalVaultCluster cluster, List<CofferServer> servers)
-      throws Exception {
-    serve(cluster, servers);
+  @Test
+  void peersTransferLeaderAndSnapshot_onARealCluster() throws Exception {
+    onCluster(this::exercise);
+  }
+
+  private void exercise(LocalVaultCluster cluster) throws Exception {
     int leader = cluster.awaitLeader();
     for (int i = 0; i < 3; i++) {
       int node = i;

@@ -127,28 +127,27 @@ final class BenchCommand extends ClientCommand {
   boolean healthBaseline;
 
   private BenchPlan plan;
-  /** {@code --addr}, then each {@code --spread} node: connection i goes to node i mod n. */
-  private List<ClientConfig> nodeConfigs;
+  /** Each {@code --spread} node's configuration, checked before any call. */
+  private List<ClientConfig> spreadConfigs;
 
   @Override
   protected void checkLocally() {
-    int nodes = 1 + spread.size();
-    if (channels != null && channels < nodes) {
-      throw usage("--channels " + channels + " is fewer than the " + nodes
-          + " nodes of --addr and --spread: every node needs a connection");
-    }
     if (spread.stream().anyMatch(a -> !a.matches("[^\\s,]+:\\d{1,5}"))) {
       throw usage("--spread takes HOST:PORT[,HOST:PORT...]");
     }
-    // Each node's configuration is checked (plaintext only to loopback) before any call.
-    nodeConfigs = new ArrayList<>();
-    nodeConfigs.add(global.clientConfig(ctx).toBuilder().retries(false).build());
+    // The same rules as --addr's (plaintext only to loopback), checked before any call.
+    spreadConfigs = new ArrayList<>();
     for (String node : spread) {
-      nodeConfigs.add(global.clientConfig(ctx, node).toBuilder().retries(false).build());
+      spreadConfigs.add(global.clientConfig(ctx, node).toBuilder().retries(false).build());
+    }
+    int nodes = 1 + spread.size();
+    int m = channels != null ? channels
+        : Math.min(Math.max(1, concurrency), roundUp(Math.max(4, nodes), nodes));
+    if (!spread.isEmpty() && m < nodes) {
+      throw usage("--channels " + m + " is fewer than the " + nodes + " nodes of --addr and"
+          + " --spread: every node needs a connection (and --channels is at most -c)");
     }
     try {
-      int m = channels != null ? channels
-          : Math.min(Math.max(1, concurrency), roundUp(Math.max(4, nodes), nodes));
       plan = new BenchPlan(BenchPlan.phases(ops, mixes, healthBaseline), concurrency, m,
           warmup, duration, maxOps, apps, secrets, keepData, rounds);
     } catch (IllegalArgumentException e) {
@@ -159,7 +158,10 @@ final class BenchCommand extends ClientCommand {
   @Override
   protected int run(CofferClient admin, Printer printer) throws Exception {
     ProgressLine progress = new ProgressLine(ctx.err(), ExportProgress.stderrIsTerminal(ctx));
-    ClientConfig benchConfig = nodeConfigs.get(0);
+    ClientConfig benchConfig = global.clientConfig(ctx).toBuilder().retries(false).build();
+    // --addr, then each --spread node: connection i goes to node i mod n.
+    List<ClientConfig> nodeConfigs = new ArrayList<>(List.of(benchConfig));
+    nodeConfigs.addAll(spreadConfigs);
     BenchFixture fixture = new BenchFixture(admin, plan, progress, ctx.clock());
     List<CofferClient> connections = new ArrayList<>();
     List<PhaseResult> results = new ArrayList<>();

@@ -208,6 +208,8 @@ class BenchCommandTest {
     assertUsage("--spread takes HOST:PORT[,HOST:PORT...]", "", "--spread", "node-1");
     assertUsage("--channels 1 is fewer than the 2 nodes", "", "--spread", address,
         "--channels", "1");
+    assertUsage("--channels 1 is fewer than the 2 nodes", "at most -c", "--spread", address,
+        "-c", "1");
     // The token goes to every node: plaintext only to loopback, as for --addr.
     assertUsage("refusing to send a token in plaintext", "10.0.0.7", "--spread",
         "10.0.0.7:7443");

@@ -86,8 +86,8 @@ public final class ClusterMetrics implements MeterBinder {
             n -> n.status().forwardedEntries())
         .description("Entries this node sent to a leader it is not").register(registry);
     FunctionCounter.builder("coffer.cluster.read.rounds", node, ClusterNode::readRounds)
-        .description("Linearizable read rounds this node started (ReadIndex; a follower's ask "
-            + "the leader)").register(registry);
+        .description("Linearizable read rounds this node started (ReadIndex; on a follower, "
+            + "each asks the leader)").register(registry);
     FunctionCounter.builder("coffer.cluster.read.barrier.calls", node,
             ClusterNode::readBarrierCalls)
         .description("Calls that waited for a linearizable read barrier (over rounds: callers "

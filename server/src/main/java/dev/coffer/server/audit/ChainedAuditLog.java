@@ -205,11 +205,17 @@ public final class ChainedAuditLog implements AuditLog, AutoCloseable {
 
   /**
    * Commits the queue's head: a run of plain changes, or one guarded change alone. Returns
-   * the changes it finished.
+   * the changes it finished; with nothing queued, writes nothing. Called with the commit lock
+   * held (package-private for its test).
    */
-  private List<Pending> commitGroup() {
+  List<Pending> commitGroup() {
     List<Pending> group = GroupCommit.nextGroup(queue, p -> p.changes.hasExpectations(),
         MAX_GROUP);
+    if (group.isEmpty()) {
+      // The writer saw a change queued, but drain() wrote it first: nothing to write (an empty
+      // group would rewrite the unchanged head, a write no call made).
+      return group;
+    }
     try {
       commitPolled(group);
     } catch (RuntimeException e) {

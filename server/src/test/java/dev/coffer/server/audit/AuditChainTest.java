@@ -61,6 +61,17 @@ class AuditChainTest {
   }
 
   @Test
+  void aGroupCommitWithNothingQueued_writesNothing() {
+    // The writer thread checks the queue, then waits for the lock; drain() may have written
+    // everything meanwhile. The group it then commits is empty and must not rewrite the head.
+    long before = store.latestSequenceNumber();
+    log.drain();
+    assertTrue(log.commitGroup().isEmpty());
+    assertEquals(before, store.latestSequenceNumber(), "an empty group wrote to the store");
+    assertEquals(10, log.lastSequence());
+  }
+
+  @Test
   void intactChain_verifiesWithEveryCheckpoint() {
     AuditChainVerifier.Result r = verify();
     assertTrue(r.intact(), r.firstBreak().orElse(""));

@@ -95,6 +95,7 @@ public final class ClusterNode implements AutoCloseable {
   private final ClientId barrierClient = ClientId.randomId();
   private final AtomicLong barrierCalls = new AtomicLong();
   private final long applyWaitMillis;
+  private final OwnDivision own;
   private final DirectProposer direct;
   private final Parameters parameters;
   private final RaftCallExecutors raftCalls;
@@ -111,7 +112,8 @@ public final class ClusterNode implements AutoCloseable {
     this.server = server;
     this.client = client;
     this.applyWaitMillis = applyWaitMillis;
-    this.direct = new DirectProposer(server, GROUP_ID, RaftPeerId.valueOf(config.nodeId()),
+    this.own = new OwnDivision(server, GROUP_ID);
+    this.direct = new DirectProposer(own, GROUP_ID, RaftPeerId.valueOf(config.nodeId()),
         machine.directEntries(), applyWaitMillis);
   }
 
@@ -367,8 +369,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * One ReadIndex round, handed straight to this node's own Raft server (no client, no RPC to
-   * itself): on the leader, Ratis answers from its lease with its commit index, without a
+   * One ReadIndex round, handed straight to this node's own Raft division on the calling
+   * thread ({@link OwnDivision}: no client, no RPC to itself, no executor hop): on the leader, Ratis answers from its lease with its commit index, without a
    * network round; on a follower, the server asks the leader for it. Either way the round
    * completes once this node has applied that index.
    */
@@ -384,7 +386,7 @@ public final class ClusterNode implements AutoCloseable {
         .build();
     CompletableFuture<RaftClientReply> replied;
     try {
-      replied = server.submitClientRequestAsync(request);
+      replied = own.submit(request);
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }

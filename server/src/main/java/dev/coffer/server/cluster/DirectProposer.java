@@ -13,12 +13,12 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.RaftServer;
 
 /**
- * Proposes an entry on the leader by handing it straight to the node's own Raft server, saving
- * the Raft client's round trip to itself (a gRPC request and reply through loopback, with their
- * thread hand-offs) on every write the leader takes.
+ * Proposes an entry on the leader by handing it straight to the node's own Raft division
+ * ({@link OwnDivision}, on the proposing thread), saving the Raft client's round trip to itself
+ * (a gRPC request and reply through loopback, with their thread hand-offs) on every write the
+ * leader takes.
  *
  * <p>Contract, the same as through the client: the result completes once the entry is
  * committed and applied here, with its index and outcome. When the server refuses the entry
@@ -31,15 +31,15 @@ import org.apache.ratis.server.RaftServer;
  */
 final class DirectProposer {
 
-  private final RaftServer server;
+  private final OwnDivision own;
   private final RaftGroupId group;
   private final RaftPeerId self;
   private final DirectEntries entries;
   private final long applyWaitMillis;
 
-  DirectProposer(RaftServer server, RaftGroupId group, RaftPeerId self, DirectEntries entries,
+  DirectProposer(OwnDivision own, RaftGroupId group, RaftPeerId self, DirectEntries entries,
       long applyWaitMillis) {
-    this.server = server;
+    this.own = own;
     this.group = group;
     this.self = self;
     this.entries = entries;
@@ -60,7 +60,7 @@ final class DirectProposer {
         .build();
     CompletableFuture<RaftClientReply> replied;
     try {
-      replied = server.submitClientRequestAsync(request);
+      replied = own.submit(request);
     } catch (IOException e) {
       entries.forget(callId);
       return viaClient.get();

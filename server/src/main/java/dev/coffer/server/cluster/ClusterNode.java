@@ -385,13 +385,7 @@ public final class ClusterNode implements AutoCloseable {
         .setType(RaftClientRequest.readRequestType())
         .setTimeoutMs(ReadBarrier.ROUND_MILLIS)
         .build();
-    CompletableFuture<RaftClientReply> replied;
-    try {
-      replied = own.submit(request);
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return replied.thenApply(reply -> {
+    return own.submit(request).thenApply(reply -> {
           if (!reply.isSuccess()) {
             throw new CofferException(Reason.STORAGE_FAILURE, "no linearizable read now: "
                 + (reply.getException() == null ? "no reason given"

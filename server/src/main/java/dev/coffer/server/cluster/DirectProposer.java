@@ -3,7 +3,6 @@ package dev.coffer.server.cluster;
 import dev.coffer.server.cluster.DirectEntries.Applied;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,13 +57,7 @@ final class DirectProposer {
         .setMessage(message)
         .setType(RaftClientRequest.writeRequestType())
         .build();
-    CompletableFuture<RaftClientReply> replied;
-    try {
-      replied = own.submit(request);
-    } catch (IOException e) {
-      entries.forget(callId);
-      return viaClient.get();
-    }
+    CompletableFuture<RaftClientReply> replied = own.submit(request);
     if (replied.isDone() && !succeeded(replied) && !refusedByMachine(replied)) {
       entries.forget(callId); // refused before it was appended: not this node's to commit
       return viaClient.get();

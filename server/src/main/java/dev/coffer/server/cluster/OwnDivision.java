@@ -37,13 +37,21 @@ final class OwnDivision {
     this.group = group;
   }
 
-  /** Submits {@code request} to this node's division, on the calling thread when it can. */
-  CompletableFuture<RaftClientReply> submit(RaftClientRequest request) throws IOException {
-    RaftClientAsynchronousProtocol target = division;
-    if (target == null) {
-      target = resolve();
+  /**
+   * Submits {@code request} to this node's division, on the calling thread when it can. Never
+   * throws: a refusal before submission (the group not found, the server not running) is a
+   * failed future, as the proxy gives it.
+   */
+  CompletableFuture<RaftClientReply> submit(RaftClientRequest request) {
+    try {
+      RaftClientAsynchronousProtocol target = division;
+      if (target == null) {
+        target = resolve();
+      }
+      return target.submitClientRequestAsync(request);
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    return target.submitClientRequestAsync(request);
   }
 
   /** Whether requests skip the proxy's executor (the division implements the protocol). */

@@ -3,12 +3,16 @@ package dev.coffer.server.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.Table;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
@@ -100,6 +104,20 @@ class OwnDivisionTest {
         >= written.getLogIndex(), "the round completed before the write was applied here");
     assertArrayEquals(new byte[] {7},
         cluster.node(follower).store.get(Table.SECRETS, utf8("s/read")).orElseThrow());
+  }
+
+  @Test
+  void aStoppedNodesDivision_refusesWithAFailedFuture_neverByThrowing() throws Exception {
+    int follower = (readyLeader() + 1) % 3;
+    OwnDivision stopped = own(follower);
+    RaftClientRequest request = read(follower);
+    cluster.stop(follower);
+
+    CompletableFuture<RaftClientReply> refused = stopped.submit(request);
+
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> refused.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    assertInstanceOf(IOException.class, e.getCause());
   }
 
   /** The leader's index, once it has committed an entry of its term (it takes requests). */

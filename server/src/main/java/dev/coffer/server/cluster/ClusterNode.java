@@ -372,8 +372,8 @@ public final class ClusterNode implements AutoCloseable {
    * One ReadIndex round, handed straight to this node's own Raft division on the calling
    * thread ({@link OwnDivision}: no client, no RPC to itself, no executor hop): on the leader,
    * Ratis answers from its lease with its commit index, without a network round; on a
-   * follower, the server asks the leader for it. Either way the round
-   * completes once this node has applied that index.
+   * follower, the server asks the leader for it. Either way the round completes once this
+   * node has applied that index.
    */
   private CompletableFuture<?> readIndexRound() {
     RaftClientRequest request = RaftClientRequest.newBuilder()

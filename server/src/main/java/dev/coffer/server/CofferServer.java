@@ -12,6 +12,7 @@ import dev.coffer.server.metrics.VaultStatistics;
 import dev.coffer.server.service.assertions.AssertionRules;
 import dev.coffer.server.service.kernel.BackgroundJob;
 import dev.coffer.server.service.kernel.BackgroundJobs;
+import dev.coffer.server.store.GuardedReads;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -81,7 +82,7 @@ public final class CofferServer {
         metrics.cluster(node, clock);
       }
       callExecutors.linearizable(node::readBarrier);
-      jobs.leadership(node::isLeader);
+      jobs.leadership(node::isLeader).eachRunThrough(GuardedReads::run);
       jobs.register(BackgroundJob.onEveryNode("coffer-cluster-health", Duration.ZERO,
           Duration.ofSeconds(1), () -> reportHealth(node.status().serving())));
     });

@@ -4,6 +4,7 @@ import dev.coffer.server.domain.CallDeadline;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.service.kernel.CallContext;
+import dev.coffer.server.store.GuardedReads;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
  * context, completes the observer with the result, and routes every failure through
  * {@link ErrorMapper}. {@link #runAsync} does the same for a handler that finishes later
  * (a read that waits for its audit write without holding a thread). Each handler runs with
- * the caller's deadline as its thread's {@link CallDeadline}.
+ * the caller's deadline as its thread's {@link CallDeadline}, and with its reads guarding its
+ * writes ({@link GuardedReads}).
  */
 final class UnaryCalls {
 
@@ -81,15 +83,18 @@ final class UnaryCalls {
   /**
    * Runs {@code work} with the caller's gRPC deadline, if it set one, as the
    * {@link CallDeadline} of this thread: a write through the cluster is then neither proposed
-   * nor taken by the leader once the caller has stopped waiting.
+   * nor taken by the leader once the caller has stopped waiting; and with its reads guarding
+   * its writes ({@link GuardedReads}), so that on a cluster node a read-modify-write raced by
+   * one on another node fails instead of overwriting it.
    */
   static <T> T withinCallDeadline(Supplier<T> work) {
     Deadline deadline = Context.current().getDeadline();
     if (deadline == null) {
-      return work.get();
+      return GuardedReads.within(work);
     }
     return CallDeadline.within(
-        System.currentTimeMillis() + deadline.timeRemaining(TimeUnit.MILLISECONDS), work);
+        System.currentTimeMillis() + deadline.timeRemaining(TimeUnit.MILLISECONDS),
+        () -> GuardedReads.within(work));
   }
 
   static CallContext current() {

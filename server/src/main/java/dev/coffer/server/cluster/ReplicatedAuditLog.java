@@ -9,6 +9,7 @@ import dev.coffer.server.domain.CallDeadline;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.GuardedReads;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.StorageWriteHealth;
 import java.util.ArrayList;
@@ -69,11 +70,12 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
    * {@inheritDoc}
    *
    * <p>When the call has a {@link CallDeadline}, waits at most until it, then throws
-   * CALL_DEADLINE_PASSED (see {@link #commitAsync} for what was written).
+   * CALL_DEADLINE_PASSED (see {@link #commitAsync} for what was written). Tells the thread's
+   * {@link GuardedReads} how the commit ended.
    */
   @Override
   public void commit(Changes changes, AuditEvent event) {
-    ClusterNode.await(commitAsync(changes, event));
+    GuardedReads.tracking(changes, () -> ClusterNode.await(commitAsync(changes, event)));
   }
 
   /**
@@ -82,10 +84,13 @@ public final class ReplicatedAuditLog implements AuditLog, AutoCloseable {
    * <p>The write is bounded by the call's {@link CallDeadline}, or by the node's proposal
    * budget when there is none: still queued at that time, it is never proposed and fails with
    * CALL_DEADLINE_PASSED; proposed, its entry is refused by a leader that receives it later
-   * (an entry carries the latest deadline of the writes it packs).
+   * (an entry carries the latest deadline of the writes it packs). The keys {@code changes}
+   * writes that the calling thread's work read are guarded first ({@link GuardedReads#guard}):
+   * such a change travels alone and applies only if they still hold what was read.
    */
   @Override
   public CompletableFuture<Void> commitAsync(Changes changes, AuditEvent event) {
+    GuardedReads.guard(changes);
     Pending pending = new Pending(changes, event, node.deadline(), new CompletableFuture<>());
     queue.add(pending);
     if (!writer.signal()) {

@@ -1,6 +1,7 @@
 package dev.coffer.server.cluster;
 
 import dev.coffer.server.store.Changes;
+import dev.coffer.server.store.GuardedReads;
 import dev.coffer.server.store.KeyValue;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.Table;
@@ -12,7 +13,9 @@ import java.util.Optional;
  * store (through its read cache, which the state machine writes through); a commit becomes
  * one Raft entry and returns once it is committed by a majority and applied here (see
  * {@link ClusterNode#propose}). Expectations travel with the entry and are checked by every
- * replica at apply, against the state the entry applies to.
+ * replica at apply, against the state the entry applies to. Reads are noted in, and commits
+ * guarded by, the calling thread's {@link GuardedReads}: a read-modify-write raced by one on
+ * another node fails with CONCURRENT_CHANGE instead of overwriting it.
  *
  * <p>{@link #purge} is replicated too: one entry whose apply purges the range on every replica,
  * then a snapshot requested on every member so its Raft log can be trimmed past the delete
@@ -31,25 +34,32 @@ public final class ReplicatedKvStore implements KvStore {
 
   @Override
   public Optional<byte[]> get(Table table, byte[] key) {
-    return local.get(table, key);
+    Optional<byte[]> value = local.get(table, key);
+    GuardedReads.got(table, key, value);
+    return value;
   }
 
   @Override
   public Optional<byte[]> getUncached(Table table, byte[] key) {
-    return local.getUncached(table, key);
+    Optional<byte[]> value = local.getUncached(table, key);
+    GuardedReads.got(table, key, value);
+    return value;
   }
 
   @Override
   public List<KeyValue> scan(Table table, byte[] prefix, byte[] startAfter, int limit) {
-    return local.scan(table, prefix, startAfter, limit);
+    List<KeyValue> found = local.scan(table, prefix, startAfter, limit);
+    GuardedReads.scanned(table, prefix, startAfter, limit, found);
+    return found;
   }
 
   @Override
   public void commit(Changes changes) {
+    GuardedReads.guard(changes);
     if (changes.list().isEmpty() && !changes.hasExpectations()) {
       return;
     }
-    node.proposeAndWait(ReplicatedBatch.encode(changes));
+    GuardedReads.tracking(changes, () -> node.proposeAndWait(ReplicatedBatch.encode(changes)));
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,6 +39,7 @@ public final class BackgroundJobs {
 
   private final Scheduler scheduler;
   private volatile BooleanSupplier leads = () -> true;
+  private volatile Consumer<Runnable> runs = Runnable::run;
   private final List<BackgroundJob> jobs = new ArrayList<>(); // guarded by this
   private final List<Running> running = new ArrayList<>(); // guarded by this
   private State state = State.REGISTERING; // guarded by this
@@ -80,6 +82,15 @@ public final class BackgroundJobs {
     return this;
   }
 
+  /**
+   * What runs each run of every job (a cluster node's: with the run's reads guarding its
+   * writes, as a call's do); by default the run itself.
+   */
+  public BackgroundJobs eachRunThrough(Consumer<Runnable> runs) {
+    this.runs = Objects.requireNonNull(runs, "runs");
+    return this;
+  }
+
   /** The registered jobs, in start order. */
   public synchronized List<BackgroundJob> jobs() {
     return List.copyOf(jobs);
@@ -108,15 +119,17 @@ public final class BackgroundJobs {
     }
   }
 
-  /** {@code job}, doing its work only on the leader when its placement says so. */
+  /**
+   * {@code job}, doing its work only on the leader when its placement says so, each run through
+   * {@link #runs}.
+   */
   private BackgroundJob placed(BackgroundJob job) {
-    if (job.placement() == BackgroundJob.Placement.EVERY_NODE) {
-      return job;
-    }
     Runnable work = job.run();
+    boolean leaderOnly = job.placement() == BackgroundJob.Placement.LEADER_ONLY;
+    Consumer<Runnable> through = runs;
     return new BackgroundJob(job.name(), job.initialDelay(), job.period(), () -> {
-      if (leads.getAsBoolean()) {
-        work.run();
+      if (!leaderOnly || leads.getAsBoolean()) {
+        through.accept(work);
       }
     }, job.placement());
   }

@@ -169,6 +169,22 @@ class BackgroundJobsTest {
   }
 
   @Test
+  void eachRunOfEveryJob_goesThroughTheGivenRunner() {
+    ManualScheduler scheduler = new ManualScheduler();
+    List<String> ran = new ArrayList<>();
+    new BackgroundJobs(scheduler).eachRunThrough(run -> {
+      ran.add("enter");
+      run.run();
+      ran.add("leave");
+    })
+        .register(BackgroundJob.onLeaderOnly("writer", Duration.ZERO, MS, () -> ran.add("writer")))
+        .register(BackgroundJob.onEveryNode("local", Duration.ZERO, MS, () -> ran.add("local")))
+        .start();
+    scheduler.runAll();
+    assertEquals(List.of("enter", "writer", "leave", "enter", "local", "leave"), ran);
+  }
+
+  @Test
   void withoutALeadershipSignal_aLeaderOnlyJobRuns_asOnASingleNode() {
     ManualScheduler scheduler = new ManualScheduler();
     List<String> ran = new ArrayList<>();

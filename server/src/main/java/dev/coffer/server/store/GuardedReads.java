@@ -21,7 +21,10 @@ import java.util.function.Supplier;
  *
  * <p>Rules: the first read of a key is the one kept (the one the work decided on); a key read
  * absent by a scan that started at it (an existence check) counts as read absent; keys the work
- * only wrote, or only read, are not guarded. After a commit succeeds the keys it wrote hold its
+ * only wrote, or only read, are not guarded. At most {@link #MAX_KEYS} keys are recorded (a
+ * scan that would pass that is not recorded at all), so work that reads a whole table (an audit
+ * chain verification, a statistics sweep) holds none of it; no read-modify-write reads that
+ * much. After a commit succeeds the keys it wrote hold its
  * bytes, and after one fails they are forgotten ({@link #tracking}), so a retry
  * that reads again is guarded by what it reads then.
  *
@@ -34,6 +37,8 @@ public final class GuardedReads {
 
   private static final ThreadLocal<GuardedReads> CURRENT = new ThreadLocal<>();
   private static final byte[] ABSENT = new byte[0]; // compared by identity
+  /** Keys recorded at most per piece of work, so a scan of a whole table keeps none of it. */
+  static final int MAX_KEYS = 4096;
 
   private record TableKey(Table table, ByteBuffer key) {
 
@@ -75,7 +80,7 @@ public final class GuardedReads {
   /** Notes a point read of {@code table[key]} that found {@code value}. */
   public static void got(Table table, byte[] key, Optional<byte[]> value) {
     GuardedReads reads = CURRENT.get();
-    if (reads != null) {
+    if (reads != null && reads.read.size() < MAX_KEYS) {
       reads.read.putIfAbsent(TableKey.of(table, key), value.orElse(ABSENT));
     }
   }
@@ -87,7 +92,7 @@ public final class GuardedReads {
   public static void scanned(Table table, byte[] prefix, byte[] startAfter, int limit,
       List<KeyValue> found) {
     GuardedReads reads = CURRENT.get();
-    if (reads == null) {
+    if (reads == null || reads.read.size() + found.size() + 1 > MAX_KEYS) {
       return;
     }
     for (KeyValue kv : found) {

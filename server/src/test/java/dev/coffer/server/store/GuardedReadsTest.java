@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,31 @@ class GuardedReadsTest {
       Changes changes = new Changes().put(Table.SECRETS, b("k"), b("w"));
       GuardedReads.guard(changes);
       assertFalse(changes.hasExpectations(), "a new piece of work starts with nothing read");
+    });
+  }
+
+  @Test
+  void atMostMaxKeysAreRecorded_andAScanThatWouldPassThemIsNotRecordedAtAll() {
+    GuardedReads.run(() -> {
+      GuardedReads.got(Table.SECRETS, b("first"), Optional.of(b("v")));
+      List<KeyValue> page = new ArrayList<>();
+      for (int i = 0; i < GuardedReads.MAX_KEYS; i++) {
+        page.add(new KeyValue(b("row/" + i), b("v")));
+      }
+      GuardedReads.scanned(Table.SECRETS, b("row/"), null, page.size() + 1, page);
+      for (int i = 0; i < GuardedReads.MAX_KEYS; i++) {
+        GuardedReads.got(Table.SECRETS, b("k/" + i), Optional.of(b("v")));
+      }
+      GuardedReads.got(Table.SECRETS, b("late"), Optional.of(b("v")));
+      Changes changes = new Changes().put(Table.SECRETS, b("first"), b("w"))
+          .put(Table.SECRETS, b("row/0"), b("w"))
+          .put(Table.SECRETS, b("k/" + (GuardedReads.MAX_KEYS - 2)), b("w"))
+          .put(Table.SECRETS, b("late"), b("w"));
+      GuardedReads.guard(changes);
+      assertEquals(2, changes.expectations().size());
+      assertArrayEquals(b("first"), changes.expectations().get(0).key());
+      assertArrayEquals(b("k/" + (GuardedReads.MAX_KEYS - 2)),
+          changes.expectations().get(1).key());
     });
   }
 }

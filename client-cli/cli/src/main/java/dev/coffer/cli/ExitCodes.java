@@ -62,7 +62,7 @@ public final class ExitCodes {
     m.put("13", "NOT_FOUND");
     m.put("14", "ALREADY_EXISTS");
     m.put("15", "FAILED_PRECONDITION");
-    m.put("16", "ABORTED (e.g. etag mismatch)");
+    m.put("16", "ABORTED (e.g. etag mismatch, or a concurrent change)");
     m.put("17", "RESOURCE_EXHAUSTED (e.g. rate limited)");
     m.put("18", "DATA_LOSS");
     m.put("19", "UNAVAILABLE or DEADLINE_EXCEEDED (server unreachable or slow)");

@@ -141,6 +141,7 @@ public final class Vault implements AutoCloseable {
         }
       });
       node.machine().onReinitialized(kek::reload);
+      ReplicatedNotices.wire(node, vault.lifecycle().events());
       return vault;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -81,6 +83,7 @@ public final class CofferStateMachine extends BaseStateMachine {
   /** Reserved key in {@link Table#META}: version 1, then the applied term and index. */
   public static final byte[] APPLIED_KEY =
       "cluster/applied-term-index".getBytes(StandardCharsets.US_ASCII);
+  private static final Logger LOG = Logger.getLogger(CofferStateMachine.class.getName());
   private static final byte APPLIED_VERSION = 1;
   /** In the refusal of a proposal whose deadline passed before the leader took it. */
   static final String EXPIRED = "the proposal's deadline passed before the leader took it";
@@ -95,6 +98,7 @@ public final class CofferStateMachine extends BaseStateMachine {
   private final Object appliedMonitor = new Object();
   private volatile Consumer<Changes> onApplied = changes -> { };
   private volatile Runnable onReinitialized = () -> { };
+  private volatile Consumer<List<byte[]>> onNotices = notices -> { };
   private volatile Runnable onConfigurationChanged = () -> { };
 
   /**
@@ -129,6 +133,15 @@ public final class CofferStateMachine extends BaseStateMachine {
    */
   public void onApplied(Consumer<Changes> listener) {
     this.onApplied = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Calls {@code listener} on the updater thread with the lifecycle notices of each applied
+   * entry that carries some, in log order, after the entry is durable. It must not block; what
+   * it throws is ignored (a notice is not worth stopping a replica for).
+   */
+  public void onNotices(Consumer<List<byte[]>> listener) {
+    this.onNotices = Objects.requireNonNull(listener, "listener");
   }
 
   /**
@@ -405,6 +418,13 @@ public final class CofferStateMachine extends BaseStateMachine {
     store.commitReplayable(write.put(Table.META, APPLIED_KEY, encodeTermIndex(termIndex)));
     entry.purge().ifPresent(p -> store.purge(p.table(), p.from(), p.toExclusive()));
     onApplied.accept(write);
+    if (!entry.notices().isEmpty()) {
+      try {
+        onNotices.accept(entry.notices());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "lifecycle notices not delivered: {0}", e.getClass().getName());
+      }
+    }
     return ApplyOutcome.APPLIED;
   }
 

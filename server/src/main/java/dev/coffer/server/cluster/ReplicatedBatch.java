@@ -40,6 +40,10 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * to (exclusive)}; every replica applying it purges that range of its own files
  * ({@link dev.coffer.server.store.KvStore#purge}).
  *
+ * <p>Version 4 is lifecycle notices alone: {@code u8 4, i32 count (at least 1), then per
+ * notice: i32 length, notice} (a notice's own layout is its codec's); every replica applying
+ * it hands the notices, in order, to its watchers. It changes no record.
+ *
  * <p>A node proposes an entry inside an envelope that also says until when a leader may take
  * it ({@link #proposal}): {@code u8 16, i64 deadline (epoch milliseconds), entry}. The
  * leader opens it before appending ({@link #openProposal}), refuses it once the deadline has
@@ -60,6 +64,8 @@ public final class ReplicatedBatch {
   public static final byte FORMAT_VERSION_WITH_EVENTS = 2;
   /** The version of an entry that purges a key range on every replica (crypto-shredding). */
   public static final byte FORMAT_VERSION_PURGE = 3;
+  /** The version of an entry that carries lifecycle notices for every replica's watchers. */
+  public static final byte FORMAT_VERSION_NOTICES = 4;
   /** The first byte of a proposal envelope (see the layout); never the first byte of an entry. */
   public static final byte PROPOSAL_WITH_DEADLINE = 16;
   /** The field an INVALID_ARGUMENT from {@link #decode} names. */
@@ -216,13 +222,33 @@ public final class ReplicatedBatch {
     return decodeEntry(bytes).changes();
   }
 
-  /** A decoded entry: its changes and the unchained audit records to chain at apply. */
-  public record Entry(Changes changes, List<byte[]> events, Optional<Purge> purge) {
+  /**
+   * A decoded entry: its changes, the unchained audit records to chain at apply, a purge, and
+   * lifecycle notices for every replica's watchers.
+   */
+  public record Entry(Changes changes, List<byte[]> events, Optional<Purge> purge,
+      List<byte[]> notices) {
     @Override
     public String toString() {
       return "Entry(" + changes.list().size() + " changes, " + events.size() + " events"
-          + (purge.isPresent() ? ", a purge" : "") + ")";
+          + (purge.isPresent() ? ", a purge" : "")
+          + (notices.isEmpty() ? "" : ", " + notices.size() + " notices") + ")";
     }
+  }
+
+  /** The entry bytes of lifecycle notices (at least one), each already encoded. */
+  public static byte[] encodeNotices(List<byte[]> notices) {
+    if (notices.isEmpty()) {
+      throw new IllegalArgumentException("an entry of notices needs at least one");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(
+        5 + notices.stream().mapToInt(n -> n.length + 4).sum());
+    out.write(FORMAT_VERSION_NOTICES);
+    writeInt(out, notices.size());
+    for (byte[] notice : notices) {
+      writeBytes(out, notice);
+    }
+    return out.toByteArray();
   }
 
   /** A key range every replica purges from its files: {@code [from, toExclusive)}. */
@@ -259,7 +285,21 @@ public final class ReplicatedBatch {
       if (in.hasRemaining()) {
         throw malformed(in.remaining() + " trailing bytes");
       }
-      return new Entry(new Changes(), List.of(), Optional.of(purge));
+      return new Entry(new Changes(), List.of(), Optional.of(purge), List.of());
+    }
+    if (version == FORMAT_VERSION_NOTICES) {
+      int count = readCount(in, "notice count");
+      if (count == 0) {
+        throw malformed("a version 4 entry without notices");
+      }
+      List<byte[]> notices = new ArrayList<>(Math.min(count, 1024));
+      for (int i = 0; i < count; i++) {
+        notices.add(readBytes(in, "notice"));
+      }
+      if (in.hasRemaining()) {
+        throw malformed(in.remaining() + " trailing bytes");
+      }
+      return new Entry(new Changes(), List.of(), Optional.empty(), List.copyOf(notices));
     }
     if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITH_EVENTS) {
       throw malformed("unsupported format version " + (version & 0xFF));
@@ -305,7 +345,7 @@ public final class ReplicatedBatch {
     if (in.hasRemaining()) {
       throw malformed(in.remaining() + " trailing bytes");
     }
-    return new Entry(changes, List.copyOf(events), Optional.empty());
+    return new Entry(changes, List.copyOf(events), Optional.empty(), List.of());
   }
 
   private static int estimate(Changes changes) {

@@ -212,6 +212,27 @@ class ReplicatedBatchTest {
     assertMalformed(Arrays.copyOf(bytes, bytes.length + 1));
   }
 
+  @Test
+  void notices_areVersion4_withPinnedBytes_roundTripInOrder_andAreStrict() {
+    byte[] bytes = ReplicatedBatch.encodeNotices(List.of(new byte[] {1, 2}, new byte[0]));
+    assertArrayEquals(new byte[] {4, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 0, 0, 0, 0}, bytes);
+    ReplicatedBatch.Entry entry = ReplicatedBatch.decodeEntry(bytes);
+    assertEquals(2, entry.notices().size());
+    assertArrayEquals(new byte[] {1, 2}, entry.notices().get(0));
+    assertArrayEquals(new byte[0], entry.notices().get(1));
+    assertTrue(entry.changes().list().isEmpty());
+    assertTrue(entry.events().isEmpty());
+    assertTrue(entry.purge().isEmpty());
+    assertEquals("Entry(0 changes, 0 events, 2 notices)", entry.toString());
+    for (int cut = 1; cut < bytes.length; cut++) {
+      assertMalformed(Arrays.copyOf(bytes, cut));
+    }
+    assertMalformed(Arrays.copyOf(bytes, bytes.length + 1));
+    assertMalformed(new byte[] {4, 0, 0, 0, 0}); // no notice
+    assertThrows(IllegalArgumentException.class, () -> ReplicatedBatch.encodeNotices(List.of()));
+    assertTrue(ReplicatedBatch.decodeEntry(ReplicatedBatch.encode(sample())).notices().isEmpty());
+  }
+
   private static CofferException assertMalformed(byte[] bytes) {
     CofferException e = assertThrows(CofferException.class, () -> ReplicatedBatch.decode(bytes));
     assertEquals(Reason.INVALID_FIELD, e.reason());

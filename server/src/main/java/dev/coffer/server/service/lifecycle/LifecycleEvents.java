@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,6 +60,7 @@ public final class LifecycleEvents implements AutoCloseable {
   private final ThreadPoolExecutor dispatcher;
   private int count;
   private volatile boolean closed;
+  private volatile Consumer<LifecycleNotice> stateChanges = this::publish;
 
   public LifecycleEvents(SecretHolders holders, AccessPolicy policy) {
     this(holders, policy, DEFAULT_QUEUE_CAPACITY);
@@ -147,20 +150,30 @@ public final class LifecycleEvents implements AutoCloseable {
     }
   }
 
+  /**
+   * Where the state changes below go instead of this node's own watchers (a cluster node:
+   * into the Raft log, whose every replica then {@link #publish}es them at apply, so a watch
+   * open on any node hears of a change made through any node, once). By default, here.
+   * {@code out} must not block or throw.
+   */
+  public void stateChangesThrough(Consumer<LifecycleNotice> out) {
+    this.stateChanges = Objects.requireNonNull(out, "out");
+  }
+
   /** Publishes a committed state change of a secret (REVOKED, DELETED, ROTATED...). */
   public void secretChanged(SecretMetadata m, String state, String successorId, Instant at) {
-    safely(() -> publish(LifecycleNotice.secretChanged(m, state, successorId, at)));
+    safely(() -> stateChanges.accept(LifecycleNotice.secretChanged(m, state, successorId, at)));
   }
 
   /** Publishes a committed state change of a grant (GRANTED, GRANT_REVOKED). */
   public void grantChanged(Grant g, SecretMetadata secret, String state, Instant at) {
-    safely(() -> publish(LifecycleNotice.grantChanged(g, secret, state, at)));
+    safely(() -> stateChanges.accept(LifecycleNotice.grantChanged(g, secret, state, at)));
   }
 
   /** Publishes a committed state change of an access request (REQUESTED, APPROVED...). */
   public void requestChanged(AccessRequest r, SecretMetadata secret, String state,
       Instant at) {
-    safely(() -> publish(LifecycleNotice.requestChanged(r, secret, state, at)));
+    safely(() -> stateChanges.accept(LifecycleNotice.requestChanged(r, secret, state, at)));
   }
 
   /**
@@ -168,7 +181,7 @@ public final class LifecycleEvents implements AutoCloseable {
    * its tokens that revoked), to the target, a service's owner and the tenant's admins.
    */
   public void credentialIssued(Principal target, AccessToken token, int revoked, Instant at) {
-    safely(() -> publish(LifecycleNotice.credentialIssued(target, token, revoked, at)));
+    safely(() -> stateChanges.accept(LifecycleNotice.credentialIssued(target, token, revoked, at)));
   }
 
   /**
@@ -176,7 +189,7 @@ public final class LifecycleEvents implements AutoCloseable {
    * binds JWTs to {@code service}: to the service, its owner and the tenant's admins.
    */
   public void signInTrusted(Principal service, String issuerId, Instant at) {
-    safely(() -> publish(LifecycleNotice.signInTrusted(service, issuerId, at)));
+    safely(() -> stateChanges.accept(LifecycleNotice.signInTrusted(service, issuerId, at)));
   }
 
   /**
@@ -184,7 +197,7 @@ public final class LifecycleEvents implements AutoCloseable {
    * (also on a watch whose token that change revoked: it is how the admin notices).
    */
   public void tenantPolicyUpdated(String tenantId, Instant at) {
-    safely(() -> publish(LifecycleNotice.tenantPolicyUpdated(tenantId, at)));
+    safely(() -> stateChanges.accept(LifecycleNotice.tenantPolicyUpdated(tenantId, at)));
   }
 
   /**

@@ -1,18 +1,16 @@
 package dev.coffer.server;
 
+import static dev.coffer.server.testing.LocalVaultCluster.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.coffer.server.domain.OAuthFlow;
-import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.PrincipalKind;
-import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.lifecycle.LifecycleNotice;
 import dev.coffer.server.service.lifecycle.LifecycleSubscription;
 import dev.coffer.server.service.lifecycle.LifecycleWatch;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.testing.LocalVaultCluster;
 import dev.coffer.server.testing.TestSecrets;
-import dev.coffer.server.testing.TestVault;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +46,6 @@ class ClusterLifecycleNoticesTest {
   @AfterEach
   void stop() {
     cluster.close();
-  }
-
-  private static CallContext as(Vault vault, String principalId) {
-    Principal system = new Principal("default", "admin", PrincipalKind.USER, true, true,
-        TestVault.START);
-    return new CallContext(vault.directory().principals().get(new CallContext(system, "req-test",
-        "test"), "default", principalId), "req-test", "test");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.coffer.server;
 
+import static dev.coffer.server.testing.LocalVaultCluster.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +12,6 @@ import dev.coffer.server.domain.AccessRequest;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Grant;
 import dev.coffer.server.domain.OAuthFlow;
-import dev.coffer.server.domain.Principal;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.service.kernel.BackgroundJob;
@@ -21,7 +21,6 @@ import dev.coffer.server.store.GuardedReads;
 import dev.coffer.server.testing.InProcessServer;
 import dev.coffer.server.testing.LocalVaultCluster;
 import dev.coffer.server.testing.TestSecrets;
-import dev.coffer.server.testing.TestVault;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -92,13 +91,6 @@ class CrossNodeChangesTest {
       c.close();
     }
     cluster.close();
-  }
-
-  private static CallContext as(Vault vault, String principalId) {
-    Principal system = new Principal("default", "admin", PrincipalKind.USER, true, true,
-        TestVault.START);
-    return new CallContext(vault.directory().principals().get(new CallContext(system, "req-test",
-        "test"), "default", principalId), "req-test", "test");
   }
 
   /** Runs {@code onA} on node a and {@code onB} on node b at once; null for a refusal. */

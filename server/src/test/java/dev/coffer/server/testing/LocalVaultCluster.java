@@ -11,7 +11,10 @@ import dev.coffer.server.config.HostPort;
 import dev.coffer.server.crypto.AuditSignature;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.RootKeyProvider;
+import dev.coffer.server.domain.Principal;
+import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.metrics.VaultInstrumentation;
+import dev.coffer.server.service.kernel.CallContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -216,6 +219,17 @@ public final class LocalVaultCluster implements AutoCloseable {
   public int aFollower() {
     int leader = awaitLeader();
     return (leader + 1) % vaults.length;
+  }
+
+  /**
+   * A call context of {@code principalId} of the default tenant as {@code vault} stores it,
+   * for calling a node's services directly (vault-level calls read locally, with no barrier).
+   */
+  public static CallContext as(Vault vault, String principalId) {
+    Principal system = new Principal("default", "admin", PrincipalKind.USER, true, true,
+        TestVault.START);
+    return new CallContext(vault.directory().principals().get(new CallContext(system, "req-test",
+        "test"), "default", principalId), "req-test", "test");
   }
 
   /** Waits until every open node has applied what node {@code i} has applied. */

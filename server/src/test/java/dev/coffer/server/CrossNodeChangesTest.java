@@ -15,6 +15,7 @@ import dev.coffer.server.domain.OAuthFlow;
 import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.domain.Reason;
 import dev.coffer.server.service.kernel.BackgroundJob;
+import dev.coffer.server.service.directory.Tokens;
 import dev.coffer.server.service.kernel.CallContext;
 import dev.coffer.server.service.secrets.SecretRequest;
 import dev.coffer.server.store.GuardedReads;
@@ -76,6 +77,7 @@ class CrossNodeChangesTest {
     CallContext admin = as(first, "admin");
     first.directory().principals().create(admin, "default", "alice", PrincipalKind.USER, false);
     first.directory().principals().create(admin, "default", "bob", PrincipalKind.USER, false);
+    first.directory().principals().create(admin, "default", "carol", PrincipalKind.USER, false);
     clientId = first.directory().applications().create(admin, "payments_api",
         "production", null, OAuthFlow.AUTHORIZATION_CODE, "alice").application().clientId();
     secretId = TestSecrets.create(first, as(first, "alice"), clientId, SecretRequest.builder()
@@ -197,6 +199,29 @@ class CrossNodeChangesTest {
         assertEquals(1, named, "node " + i + ", round " + round);
       }
     }
+  }
+
+  @Test
+  void aUsersTokenReissuedOnTwoNodesAtOnce_leavesOneValidToken_evenWhenItHeldNone() {
+    for (int round = 0; round < ROUNDS; round++) {
+      List<String> outcomes = race(
+          v -> issueForCarol(v), v -> issueForCarol(v), Set.of(Reason.CONCURRENT_CHANGE));
+      assertEquals(1, winners(outcomes), "round " + round + ": " + outcomes);
+      String winner = outcomes.get(0) != null ? outcomes.get(0) : outcomes.get(1);
+      for (int i = 0; i < cluster.size(); i++) {
+        Vault v = cluster.vault(i);
+        List<String> valid = v.directory().tokens().list(as(v, "admin"), "default", "carol", "",
+            1000).items().stream().filter(t -> !t.isRevoked()).map(t -> t.tokenId()).toList();
+        assertEquals(List.of(winner), valid, "node " + i + ", round " + round);
+      }
+    }
+  }
+
+  private static String issueForCarol(Vault v) {
+    Tokens.Issued issued = v.directory().tokens().issue(as(v, "admin"), "default", "carol",
+        null, "reset");
+    issued.value().close();
+    return issued.token().tokenId();
   }
 
   /** A server over node {@code i} (in-process transport), closed with the class. */

@@ -123,7 +123,10 @@ public final class Tokens {
     if (target.kind() == PrincipalKind.USER) {
       tenants.guard(changes, t);
     }
-    if (forOther && target.kind() == PrincipalKind.USER) {
+    boolean resets = forOther && target.kind() == PrincipalKind.USER;
+    Optional<String> previousReset = resets ? tokens.issuedFor(tenant, principalId)
+        : Optional.empty();
+    if (resets) {
       Instant now = clock.instant();
       for (AccessToken existing : tokens.activeOf(tenant, principalId, now)) {
         tokens.stage(changes, existing.revokedAt(now));
@@ -131,6 +134,9 @@ public final class Tokens {
       }
     }
     Issued minted = mint(changes, tenant, principalId, lifetime, description);
+    if (resets) {
+      tokens.stageIssuedFor(changes, minted.token(), previousReset);
+    }
     Issued issued = new Issued(minted.token(), minted.value(), revoked);
     String tokenName = targetName + "/tokens/" + issued.token().tokenId();
     String why = !forOther ? "" : revoked > 0 ? "FOR_OTHER_REVOKED_EXISTING" : "FOR_OTHER";

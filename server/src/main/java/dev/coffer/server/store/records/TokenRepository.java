@@ -32,6 +32,7 @@ public final class TokenRepository {
 
   private static final String LOOKUP_INDEX = "token-lookup";
   private static final String PRINCIPAL_INDEX = "token-by-principal";
+  private static final String ISSUED_FOR = "token-issued-for";
   private static final byte[] BACKFILL_MARKER =
       "token-by-principal-version".getBytes(StandardCharsets.UTF_8);
   private static final int SCAN_PAGE = 1000;
@@ -89,6 +90,28 @@ public final class TokenRepository {
     changes.put(Table.INDEX, principalKey(token), new byte[0]);
   }
 
+  /**
+   * The id of the newest token issued for {@code principalId} by someone else, if any. Each
+   * such issue that revokes the tokens held stages its own id here, guarded by the id it read
+   * ({@link #stageIssuedFor}): two of them for one principal at once (through two nodes of a
+   * cluster) cannot both commit, which would leave each other's token valid.
+   */
+  public Optional<String> issuedFor(String tenantId, String principalId) {
+    return store.get(Table.INDEX, issuedForKey(tenantId, principalId))
+        .map(v -> new String(v, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Stages {@code token} as the newest issued for its principal by someone else, only if
+   * {@code previous} (what {@link #issuedFor} read) is still the newest.
+   */
+  public void stageIssuedFor(Changes changes, AccessToken token, Optional<String> previous) {
+    byte[] key = issuedForKey(token.tenantId(), token.principalId());
+    changes.expect(Table.INDEX, key,
+        previous.map(id -> id.getBytes(StandardCharsets.UTF_8)).orElse(null))
+        .put(Table.INDEX, key, token.tokenId().getBytes(StandardCharsets.UTF_8));
+  }
+
   /** A page of {@code principalId}'s tokens (any state), oldest id first. */
   public Page<AccessToken> listOf(String tenantId, String principalId, String pageToken,
       int size) {
@@ -128,6 +151,10 @@ public final class TokenRepository {
 
   private static byte[] principalPrefix(String tenantId, String principalId) {
     return Keys.builder().str(PRINCIPAL_INDEX).str(tenantId).str(principalId).build();
+  }
+
+  private static byte[] issuedForKey(String tenantId, String principalId) {
+    return Keys.builder().str(ISSUED_FOR).str(tenantId).str(principalId).build();
   }
 
   private static byte[] principalKey(AccessToken token) {

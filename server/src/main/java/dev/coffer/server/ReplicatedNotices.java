@@ -31,7 +31,10 @@ final class ReplicatedNotices {
 
   private ReplicatedNotices() {}
 
-  /** Sends {@code events}' state changes through {@code node}'s log and publishes what it applies. */
+  /**
+   * Sends {@code events}' state changes through {@code node}'s log, and publishes to them what
+   * the node applies.
+   */
   static void wire(ClusterNode node, LifecycleEvents events) {
     node.machine().onNotices(notices -> publish(notices, events));
     events.stateChangesThrough(notice -> propose(node, notice));

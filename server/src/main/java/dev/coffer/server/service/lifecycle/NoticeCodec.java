@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -104,7 +105,7 @@ public final class NoticeCodec {
               secret == null ? null : SecretMetadataCodec.decode(secret), party, partyOwner));
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("notice truncated at byte " + in.position());
-    } catch (CofferException | java.time.DateTimeException | ArithmeticException e) {
+    } catch (CofferException | DateTimeException | ArithmeticException e) {
       throw new IllegalArgumentException("malformed notice near byte " + in.position());
     }
   }

@@ -4,6 +4,7 @@ import dev.coffer.server.auth.CertificateIdentity;
 import dev.coffer.server.cluster.ClusterTimeouts;
 import dev.coffer.server.config.ClusterConfig;
 import dev.coffer.server.config.ConfigException;
+import dev.coffer.server.config.RaftTrustSeparation;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.config.ServerConfigBuilder;
 import dev.coffer.server.crypto.DevRootKeyFile;
@@ -272,6 +273,7 @@ public final class CofferServerMain implements Callable<Integer> {
     RootKeyProvider root;
     try {
       config = config();
+      RaftTrustSeparation.check(config);
       DataDirectory.check(config.storage().dataDir(), config.dev());
       root = rootKey(config.rootKey());
     } catch (ConfigException | KeyringException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.crypto.DevRootKeyFile;
+import dev.coffer.server.testing.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -149,5 +150,26 @@ class CofferServerMainFilesTest {
         "--metrics-listen", "off", "--issuer-fetch-hosts", "*.idp.example"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("trusted issuers' keys are "
         + "fetched from *.idp.example"), err.toString());
+  }
+
+  @Test
+  void aClusterNodeWhoseRaftCaAlsoSignsApiClientCertificates_isRefusedBeforeAnythingIsOpened()
+      throws Exception {
+    TestCertificates.Ca ca = TestCertificates.ca(dir, "shared-ca");
+    TestCertificates.Pem api = TestCertificates.server(dir, ca, "api", 2);
+    TestCertificates.Pem raft = TestCertificates.server(dir, ca, "raft", 3);
+    Path data = dir.resolve("data");
+    assertEquals(2, run("--data-dir", data.toString(), "--root-key", rootKey(),
+        "--tls-cert", api.cert().toString(), "--tls-key", api.key().toString(),
+        "--tls-client-ca", ca.pem().cert().toString(), "--mtls-identity", "cn",
+        "--cluster-node-id", "coffer-0", "--cluster-address", "127.0.0.1:7000",
+        "--cluster-peers", "coffer-0=127.0.0.1:7000", "--cluster-init",
+        "--cluster-tls-cert", raft.cert().toString(), "--cluster-tls-key", raft.key().toString(),
+        "--cluster-tls-ca", ca.pem().cert().toString()));
+    assertEquals("coffer-server: --cluster-tls-ca and --tls-client-ca share the authority "
+        + "CN=shared-ca: a client certificate for the API could then join the Raft group and "
+        + "write anything; sign the Raft certificates with a CA used for nothing else",
+        err.toString(StandardCharsets.UTF_8).strip());
+    assertFalse(Files.exists(data), "nothing is created");
   }
 }

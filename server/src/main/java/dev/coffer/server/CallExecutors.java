@@ -1,6 +1,7 @@
 package dev.coffer.server;
 
 import dev.coffer.api.v1.SecretServiceGrpc;
+import dev.coffer.server.cluster.NodeNotServingException;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
@@ -8,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +37,8 @@ import java.util.function.Supplier;
  * included) runs; a barrier passed at once (on the leader) adds no hand-off: whatever node a call reaches, it reads at least what the group had
  * committed when the call arrived, so a token revoked or a grant withdrawn anywhere is
  * honoured everywhere. A call whose barrier fails (no leader within
- * {@link #BARRIER_SECONDS}) is closed UNAVAILABLE and runs nothing.
+ * {@link #BARRIER_SECONDS}), or that the node refuses ({@link NodeNotServingException}: its
+ * clock is behind its peers'), is closed UNAVAILABLE, saying why, and runs nothing.
  *
  * <p>The server itself is built with a direct executor, because grpc-java finds each call's
  * method on the server's executor before it asks this supplier: with a pool there, every
@@ -134,7 +137,7 @@ final class CallExecutors implements ServerCallExecutorSupplier, AutoCloseable {
       barrier.copy().orTimeout(BARRIER_SECONDS, TimeUnit.SECONDS)
           .whenCompleteAsync((ok, failure) -> {
             if (failure != null) {
-              refuse();
+              refuse(failure);
             } else {
               passed = true;
               task.run(); // already on the pool chosen below
@@ -150,10 +153,15 @@ final class CallExecutors implements ServerCallExecutorSupplier, AutoCloseable {
       }
     }
 
-    private void refuse() {
+    private void refuse(Throwable failure) {
       refused = true;
-      call.close(Status.UNAVAILABLE.withDescription("this node cannot serve a consistent read "
-          + "now: its cluster has no leader it can reach; try again shortly"), new Metadata());
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      String why = cause instanceof NodeNotServingException notServing
+          ? "this node does not serve now: " + notServing.getMessage()
+          : "this node cannot serve a consistent read now: its cluster has no leader it can "
+              + "reach; try again shortly";
+      call.close(Status.UNAVAILABLE.withDescription(why), new Metadata());
     }
   }
 

@@ -4,6 +4,7 @@ import dev.coffer.server.api.MalformedRequestGuard;
 import dev.coffer.server.api.PageTokens;
 import dev.coffer.server.auth.AuthInterceptor;
 import dev.coffer.server.auth.CertificateIdentity;
+import dev.coffer.server.cluster.ClockCheck;
 import dev.coffer.server.config.ServerConfig;
 import dev.coffer.server.metrics.CofferMetrics;
 import dev.coffer.server.metrics.GrpcServerMetrics;
@@ -85,6 +86,8 @@ public final class CofferServer {
       jobs.leadership(node::isLeader).eachRunThrough(GuardedReads::run);
       jobs.register(BackgroundJob.onEveryNode("coffer-cluster-health", Duration.ZERO,
           Duration.ofSeconds(1), () -> reportHealth(node.status().serving())));
+      jobs.register(BackgroundJob.onEveryNode("coffer-cluster-clock", Duration.ZERO,
+          ClockCheck.PERIOD, node::sendClockBeacon));
     });
     AuthInterceptor auth = new AuthInterceptor(vault.directory().tokens(),
         vault.operator().authFailures(), clientCertificates);

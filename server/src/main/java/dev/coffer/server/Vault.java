@@ -107,7 +107,7 @@ public final class Vault implements AutoCloseable {
     try {
       CachingKvStore cache = new CachingKvStore(rocks, settings.readCacheBytes());
       node = ClusterNode.start(cluster, timeouts, cache, rocks,
-          settings.auditCheckpointInterval());
+          settings.auditCheckpointInterval(), clock);
       if (!node.awaitReady(2 * timeouts.proposeMillis())) {
         throw new CofferException(Reason.STORAGE_FAILURE, "cluster node " + cluster.nodeId()
             + (cluster.join() ? " was not added to the group in time (--cluster-join): run "

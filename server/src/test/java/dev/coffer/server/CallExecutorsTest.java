@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.api.v1.PrincipalServiceGrpc;
 import dev.coffer.api.v1.SecretServiceGrpc;
+import dev.coffer.server.cluster.NodeNotServingException;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -171,6 +172,26 @@ class CallExecutorsTest {
         Thread.sleep(10);
       }
       assertEquals(Status.Code.UNAVAILABLE, closed.get().getCode());
+      assertEquals(1, ran.getCount(), "the call's handler never ran");
+    }
+  }
+
+  @Test
+  void onAClusterNode_aNodeThatDoesNotServe_saysWhyInTheUnavailableStatus() throws Exception {
+    try (CallExecutors executors = new CallExecutors()) {
+      executors.linearizable(() -> CompletableFuture.failedFuture(
+          new NodeNotServingException("its clock is behind")));
+      AtomicReference<Status> closed = new AtomicReference<>();
+      Executor reveal = executorFor(executors, SecretServiceGrpc.getRevealSecretMethod(), closed);
+      CountDownLatch ran = new CountDownLatch(1);
+      reveal.execute(ran::countDown);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (closed.get() == null && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(Status.Code.UNAVAILABLE, closed.get().getCode());
+      assertEquals("this node does not serve now: its clock is behind",
+          closed.get().getDescription());
       assertEquals(1, ran.getCount(), "the call's handler never ran");
     }
   }

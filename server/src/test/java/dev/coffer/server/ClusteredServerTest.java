@@ -1,6 +1,7 @@
 package dev.coffer.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.api.v1.ApplicationServiceGrpc;
 import dev.coffer.api.v1.ListApplicationsRequest;
@@ -89,5 +90,49 @@ class ClusteredServerTest {
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
     LocalVaultCluster.await(() -> health() == ServingStatus.NOT_SERVING,
         "the follower to say NOT_SERVING");
+  }
+
+  @Test
+  void aNodeWhoseClockIsBehindItsPeers_saysNotServing_andRefusesCalls_untilItsClockIsRight()
+      throws Exception {
+    int slow = cluster.aFollower();
+    cluster.skew(slow, Duration.ofSeconds(-2));
+    serve(slow); // its own beacon job runs; the peers' beacons are sent below
+    var apps = ApplicationServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(InProcessServer.bearer(adminToken));
+    LocalVaultCluster.await(() -> {
+      peersBeacon(slow);
+      return health() == ServingStatus.NOT_SERVING;
+    }, "the slow node to say NOT_SERVING");
+    StatusRuntimeException e = Assertions.assertThrows(StatusRuntimeException.class,
+        () -> apps.listApplications(ListApplicationsRequest.getDefaultInstance()));
+    assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
+    assertTrue(e.getStatus().getDescription().startsWith("this node does not serve now: this "
+        + "node's clock is at least 2"), e.getStatus().getDescription());
+    String reason = cluster.vault(slow).storage().cluster().orElseThrow().status()
+        .notServingReason();
+    assertTrue(reason.contains("behind 2 of its 2 peers'"), reason);
+    for (int i = 0; i < cluster.size(); i++) {
+      if (i != slow) {
+        assertEquals("", cluster.vault(i).storage().cluster().orElseThrow().status()
+            .notServingReason(), "a peer in step serves: n" + i);
+      }
+    }
+
+    cluster.skew(slow, Duration.ZERO);
+    LocalVaultCluster.await(() -> {
+      peersBeacon(slow);
+      return health() == ServingStatus.SERVING;
+    }, "the node to serve again once its clock is right");
+    assertEquals(0, apps.listApplications(ListApplicationsRequest.getDefaultInstance())
+        .getApplicationsCount());
+  }
+
+  private void peersBeacon(int except) {
+    for (int i = 0; i < cluster.size(); i++) {
+      if (i != except) {
+        cluster.vault(i).storage().cluster().orElseThrow().sendClockBeacon();
+      }
+    }
   }
 }

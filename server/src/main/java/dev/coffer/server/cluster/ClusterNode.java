@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -100,11 +101,14 @@ public final class ClusterNode implements AutoCloseable {
   private final Parameters parameters;
   private final RaftCallExecutors raftCalls;
   private volatile EntryListener entries = EntryListener.NONE;
+  private final ClockCheck clocks;
 
   private ClusterNode(ClusterConfig config, CofferStateMachine machine,
       LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis,
-      Parameters parameters, RaftCallExecutors raftCalls) {
+      Parameters parameters, RaftCallExecutors raftCalls, Clock clock) {
     this.parameters = parameters;
+    this.clocks = new ClockCheck(config.nodeId(), clock, System::nanoTime);
+    machine.onApplied(clocks::observe);
     this.raftCalls = raftCalls;
     this.config = config;
     this.machine = machine;
@@ -124,7 +128,7 @@ public final class ClusterNode implements AutoCloseable {
    * {@link #awaitReady}.
    */
   public static ClusterNode start(ClusterConfig config, ClusterTimeouts timeouts, KvStore store,
-      SwappableRocksStore database, int checkpointInterval) {
+      SwappableRocksStore database, int checkpointInterval, Clock clock) {
     RatisLogging.quiet();
     LateCheckpointSigner signer = new LateCheckpointSigner();
     CofferStateMachine machine = new CofferStateMachine(store, database, checkpointInterval,
@@ -163,7 +167,7 @@ public final class ClusterNode implements AutoCloseable {
               .build())
           .build();
       return new ClusterNode(config, machine, signer, server, client, timeouts.proposeMillis(),
-          parameters, raftCalls);
+          parameters, raftCalls, clock);
     } catch (CofferException e) {
       raftCalls.close();
       throw e;
@@ -365,6 +369,10 @@ public final class ClusterNode implements AutoCloseable {
    * share one round, see {@link ReadBarrier}). Fails with UNAVAILABLE when no leader answers.
    */
   public CompletableFuture<Void> readBarrier() {
+    String clockBehind = clocks.behindReason();
+    if (!clockBehind.isEmpty()) {
+      return CompletableFuture.failedFuture(new NodeNotServingException(clockBehind));
+    }
     return reads.await();
   }
 
@@ -481,6 +489,20 @@ public final class ClusterNode implements AutoCloseable {
     return taken;
   }
 
+  /**
+   * Proposes this node's clock beacon (see {@link ClockCheck}); run every
+   * {@link ClockCheck#PERIOD}. Does not wait: a beacon that does not commit is replaced by the
+   * next.
+   */
+  public void sendClockBeacon() {
+    propose(ReplicatedBatch.encode(clocks.beacon()));
+  }
+
+  /** How far this node's clock is known to be behind a peer's, in milliseconds (0: not). */
+  public long clockBehindMillis() {
+    return clocks.behindMillis();
+  }
+
   /** Whether this node leads the group now. */
   public boolean isLeader() {
     return info().isLeader();
@@ -488,7 +510,8 @@ public final class ClusterNode implements AutoCloseable {
 
   /** This node's view of the group: role, term, leader, indices. */
   public ClusterStatus status() {
-    return ClusterStatus.of(config.nodeId(), division(), machine, forwarded.get());
+    return ClusterStatus.of(config.nodeId(), division(), machine, forwarded.get(),
+        clocks.refresh());
   }
 
   /** Linearizable read rounds this node has started (on a follower, each asks the leader). */

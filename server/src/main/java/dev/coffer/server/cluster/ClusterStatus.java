@@ -14,11 +14,13 @@ import org.apache.ratis.server.protocol.TermIndex;
 /**
  * One node's view of its Raft group at one moment: its role and term, the leader it knows,
  * its commit and applied indices, how many entries it forwarded to a leader, and per peer
- * (the leader knows these) the index each peer is known to have committed.
+ * (the leader knows these) the index each peer is known to have committed; and why its clock
+ * keeps it from serving ({@code clockBehind}, empty when it does not).
  * Security: ids, addresses and counters only.
  */
 public record ClusterStatus(String nodeId, String role, long term, String leaderId,
-    long commitIndex, long appliedIndex, long forwardedEntries, List<Peer> peers) {
+    long commitIndex, long appliedIndex, long forwardedEntries, List<Peer> peers,
+    String clockBehind) {
 
   /**
    * A member of the group and the commit index it last reported (-1 when unknown); the leader
@@ -29,7 +31,7 @@ public record ClusterStatus(String nodeId, String role, long term, String leader
       long lastContactMillis) {}
 
   static ClusterStatus of(String nodeId, RaftServer.Division division,
-      CofferStateMachine machine, long forwarded) {
+      CofferStateMachine machine, long forwarded, String clockBehind) {
     DivisionInfo info = division.getInfo();
     TermIndex applied = machine.getLastAppliedTermIndex();
     Map<String, long[]> followers = followers(info);
@@ -54,7 +56,7 @@ public record ClusterStatus(String nodeId, String role, long term, String leader
     return new ClusterStatus(nodeId, info.getCurrentRole().name().toLowerCase(),
         info.getCurrentTerm(), leader,
         division.getRaftLog().getLastCommittedIndex(),
-        applied == null ? 0 : applied.getIndex(), forwarded, List.copyOf(peers));
+        applied == null ? 0 : applied.getIndex(), forwarded, List.copyOf(peers), clockBehind);
   }
 
   /**
@@ -86,14 +88,17 @@ public record ClusterStatus(String nodeId, String role, long term, String leader
     if (commitIndex - appliedIndex > IN_SYNC_ENTRIES) {
       return "catching up: applied " + appliedIndex + " of " + commitIndex + " committed";
     }
-    return "";
+    return clockBehind;
   }
 
   /** Entries a node may be behind its commit index and still count as in sync. */
   public static final long IN_SYNC_ENTRIES = 1000;
 
-  /** Whether this node can serve: it knows a leader and has applied nearly all it committed. */
+  /**
+   * Whether this node can serve: it knows a leader, has applied nearly all it committed, and
+   * its clock is not behind its peers' (see {@link ClockCheck}).
+   */
   public boolean serving() {
-    return !leaderId.isEmpty() && commitIndex - appliedIndex <= IN_SYNC_ENTRIES;
+    return notServingReason().isEmpty();
   }
 }

@@ -128,11 +128,15 @@ public final class CofferStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Calls {@code listener} on the updater thread with what each applied entry wrote, after
-   * it is durable (the keys module reloads keysets an entry touched).
+   * Adds {@code listener}, called on the updater thread with what each applied entry wrote,
+   * after it is durable (the keys module reloads keysets an entry touched; the node compares
+   * clock beacons), after the listeners added before it.
    */
   public void onApplied(Consumer<Changes> listener) {
-    this.onApplied = Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(listener, "listener");
+    synchronized (this) {
+      this.onApplied = this.onApplied.andThen(listener);
+    }
   }
 
   /**

@@ -76,6 +76,10 @@ public final class ClusterMetrics implements MeterBinder {
         .register(registry);
     Gauge.builder("coffer.cluster.applied.index", node, n -> n.status().appliedIndex())
         .description("Last log index applied to this node's store").register(registry);
+    Gauge.builder("coffer.cluster.clock.behind", node, n -> n.clockBehindMillis() / 1000.0)
+        .description("How far this node's clock is known to be behind a peer's (0: not "
+            + "behind); more than 0.5 s behind most peers, it does not serve")
+        .baseUnit("seconds").register(registry);
     Gauge.builder("coffer.cluster.serving", node, n -> n.status().serving() ? 1 : 0)
         .description("1 when this node answers SERVING (a leader, or a follower in sync)")
         .register(registry);

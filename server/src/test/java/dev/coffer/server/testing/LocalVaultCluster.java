@@ -16,6 +16,10 @@ import dev.coffer.server.domain.PrincipalKind;
 import dev.coffer.server.metrics.VaultInstrumentation;
 import dev.coffer.server.service.kernel.CallContext;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assertions;
 import java.util.logging.Level;
@@ -52,6 +57,7 @@ public final class LocalVaultCluster implements AutoCloseable {
   private final RootKeyProvider rootKey;
   private final MutableClock clock = new MutableClock(TestVault.START);
   private final Vault[] vaults;
+  private final AtomicReferenceArray<Duration> skews;
   private final Optional<ClusterConfig.RaftTls> tls;
 
   private LocalVaultCluster(Path root, int size, Optional<ClusterConfig.RaftTls> tls) {
@@ -63,6 +69,10 @@ public final class LocalVaultCluster implements AutoCloseable {
     }
     this.rootKey = DevRootKeyFile.loadOrCreate(root.resolve("root.json"));
     this.vaults = new Vault[size];
+    this.skews = new AtomicReferenceArray<>(size);
+    for (int i = 0; i < size; i++) {
+      skews.set(i, Duration.ZERO);
+    }
   }
 
   /** Opens {@code size} nodes at once and waits until every one has joined. */
@@ -104,7 +114,7 @@ public final class LocalVaultCluster implements AutoCloseable {
 
   /** Opens node {@code i} on its directories with {@code settings} (e.g. a backup dir). */
   public void open(int i, VaultSettings settings) {
-    vaults[i] = Vault.openClustered(dataDir(i), config(i), TIMEOUTS, rootKey, clock, settings,
+    vaults[i] = Vault.openClustered(dataDir(i), config(i), TIMEOUTS, rootKey, clockOf(i), settings,
         VaultInstrumentation.none());
   }
 
@@ -113,7 +123,7 @@ public final class LocalVaultCluster implements AutoCloseable {
    * peers: a new group of one over the vault in its data dir.
    */
   public void seed(int i) {
-    vaults[i] = Vault.openClustered(dataDir(i), seedConfig(i), TIMEOUTS, rootKey, clock,
+    vaults[i] = Vault.openClustered(dataDir(i), seedConfig(i), TIMEOUTS, rootKey, clockOf(i),
         VaultSettings.defaults(), VaultInstrumentation.none());
   }
 
@@ -148,7 +158,7 @@ public final class LocalVaultCluster implements AutoCloseable {
   /** Starts node {@code i} with {@code --cluster-join}; completes once a member added it. */
   public CompletableFuture<Vault> joinAsync(int i) {
     return CompletableFuture.supplyAsync(() -> Vault.openClustered(dataDir(i), joinConfig(i),
-        TIMEOUTS, rootKey, clock, VaultSettings.defaults(), VaultInstrumentation.none()));
+        TIMEOUTS, rootKey, clockOf(i), VaultSettings.defaults(), VaultInstrumentation.none()));
   }
 
   /** Sets node {@code i}'s open vault (one the test opened itself). */
@@ -173,7 +183,7 @@ public final class LocalVaultCluster implements AutoCloseable {
 
   /** Opens node {@code i} with another root key: what a node that does not belong does. */
   public Vault openWithRootKey(int i, RootKeyProvider otherRootKey) {
-    return Vault.openClustered(dataDir(i), config(i), TIMEOUTS, otherRootKey, clock,
+    return Vault.openClustered(dataDir(i), config(i), TIMEOUTS, otherRootKey, clockOf(i),
         VaultSettings.defaults(), VaultInstrumentation.none());
   }
 
@@ -194,6 +204,34 @@ public final class LocalVaultCluster implements AutoCloseable {
 
   public int size() {
     return vaults.length;
+  }
+
+  /**
+   * Node {@code i}'s clock: {@link #clock()}, shifted by the node's {@link #skew} (none unless
+   * a test sets one).
+   */
+  public Clock clockOf(int i) {
+    return new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return clock.getZone();
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Instant instant() {
+        return clock.instant().plus(skews.get(i));
+      }
+    };
+  }
+
+  /** Sets how far node {@code i}'s clock is ahead of {@link #clock()} (negative: behind). */
+  public void skew(int i, Duration by) {
+    skews.set(i, by);
   }
 
   public MutableClock clock() {

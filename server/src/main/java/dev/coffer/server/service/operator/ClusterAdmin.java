@@ -57,7 +57,7 @@ public final class ClusterAdmin {
   public ClusterStatus status(CallContext ctx) {
     authorize(ctx, AuditAction.CLUSTER_STATUS, "cluster");
     ClusterStatus status = node.map(ClusterNode::status).orElseGet(() -> new ClusterStatus("",
-        STANDALONE, 0, "", 0, 0, 0, List.of()));
+        STANDALONE, 0, "", 0, 0, 0, List.of(), ""));
     audit.record(enforcer.allowed(ctx, AuditAction.CLUSTER_STATUS, "cluster"));
     return status;
   }

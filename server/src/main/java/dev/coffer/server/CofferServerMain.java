@@ -232,6 +232,13 @@ public final class CofferServerMain implements Callable<Integer> {
           + "twice it starts an election; the same on every node (default: ${DEFAULT-VALUE}).")
   long clusterElectionTimeoutMillis;
 
+  @Option(names = "--cluster-max-clock-behind-ms", paramLabel = "MILLIS",
+      defaultValue = "" + ClusterConfig.DEFAULT_MAX_CLOCK_BEHIND_MILLIS,
+      description = "A node whose clock reads more than MILLIS behind most of its peers' stops "
+          + "serving until it is right, as expiry is decided by the serving node's clock "
+          + "(100 to 60000; default: ${DEFAULT-VALUE}).")
+  long clusterMaxClockBehindMillis;
+
   private final PrintStream out;
   private final PrintStream err;
   private final RootKeyProviders rootKeys;
@@ -368,7 +375,7 @@ public final class CofferServerMain implements Callable<Integer> {
     config.cluster().ifPresent(c -> out.println("cluster node " + c.nodeId() + ": Raft on "
         + c.address().host() + ":" + c.address().port() + ", " + c.peers().size() + " voters, "
         + "election timeout " + c.electionTimeoutMillis() + "-" + 2 * c.electionTimeoutMillis()
-        + " ms"));
+        + " ms, clock at most " + c.maxClockBehindMillis() + " ms behind its peers'"));
     out.println("listening on " + config.listen().host() + ":" + server.port());
     out.flush();
     server.awaitTermination();
@@ -411,6 +418,7 @@ public final class CofferServerMain implements Callable<Integer> {
         .clusterDir(clusterDir)
         .clusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa)
         .clusterElectionTimeoutMillis(clusterElectionTimeoutMillis)
+        .clusterMaxClockBehindMillis(clusterMaxClockBehindMillis)
         .issuerFetchHosts(issuerFetchHosts);
     if (metricsListenGiven()) {
       b.metricsListen(metricsListen);

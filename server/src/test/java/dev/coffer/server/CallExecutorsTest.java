@@ -160,27 +160,21 @@ class CallExecutorsTest {
 
   @Test
   void onAClusterNode_aFailedBarrier_closesTheCallUnavailable_andRunsNothing() throws Exception {
-    try (CallExecutors executors = new CallExecutors()) {
-      executors.linearizable(() -> CompletableFuture.failedFuture(
-          new IllegalStateException("no leader")));
-      AtomicReference<Status> closed = new AtomicReference<>();
-      Executor reveal = executorFor(executors, SecretServiceGrpc.getRevealSecretMethod(), closed);
-      CountDownLatch ran = new CountDownLatch(1);
-      reveal.execute(ran::countDown);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (closed.get() == null && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertEquals(Status.Code.UNAVAILABLE, closed.get().getCode());
-      assertEquals(1, ran.getCount(), "the call's handler never ran");
-    }
+    Status closed = closedAfterFailedBarrier(new IllegalStateException("no leader"));
+    assertEquals(Status.Code.UNAVAILABLE, closed.getCode());
   }
 
   @Test
   void onAClusterNode_aNodeThatDoesNotServe_saysWhyInTheUnavailableStatus() throws Exception {
+    Status closed = closedAfterFailedBarrier(new NodeNotServingException("its clock is behind"));
+    assertEquals(Status.Code.UNAVAILABLE, closed.getCode());
+    assertEquals("this node does not serve now: its clock is behind", closed.getDescription());
+  }
+
+  /** How a reveal is closed when its barrier fails with {@code failure}; its handler never ran. */
+  private Status closedAfterFailedBarrier(RuntimeException failure) throws Exception {
     try (CallExecutors executors = new CallExecutors()) {
-      executors.linearizable(() -> CompletableFuture.failedFuture(
-          new NodeNotServingException("its clock is behind")));
+      executors.linearizable(() -> CompletableFuture.failedFuture(failure));
       AtomicReference<Status> closed = new AtomicReference<>();
       Executor reveal = executorFor(executors, SecretServiceGrpc.getRevealSecretMethod(), closed);
       CountDownLatch ran = new CountDownLatch(1);
@@ -189,10 +183,8 @@ class CallExecutorsTest {
       while (closed.get() == null && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
-      assertEquals(Status.Code.UNAVAILABLE, closed.get().getCode());
-      assertEquals("this node does not serve now: its clock is behind",
-          closed.get().getDescription());
       assertEquals(1, ran.getCount(), "the call's handler never ran");
+      return closed.get();
     }
   }
 }

@@ -22,10 +22,11 @@ import java.util.function.LongSupplier;
  * compares it with its own clock. A beacon read at {@code t} on the peer cannot be applied here
  * before {@code t}, so a reading here below {@code t} means this clock is behind the peer's by
  * at least the difference; replication delays only hide a gap, never invent one. A node that
- * is behind more than half of the peers it heard from within {@link #FRESH} by more than
- * {@link #MAX_BEHIND} does not serve (health NOT_SERVING, every call UNAVAILABLE) until its
- * clock is put right. One peer whose clock runs ahead is the peer outvoted, so it never stops
- * the others; a clock ahead only makes its node refuse earlier.
+ * is behind more than half of the peers it heard from within {@link #FRESH} by more than the
+ * tolerance ({@code --cluster-max-clock-behind-ms}, 500 ms by default) does not serve (health
+ * NOT_SERVING, every call UNAVAILABLE) until its clock is put right. One peer whose clock runs
+ * ahead is outvoted, so it never stops the others; a clock ahead only makes its node refuse
+ * earlier.
  *
  * <p>Security: a beacon holds a node id and a time. Thread-safe.
  */
@@ -35,19 +36,23 @@ public final class ClockCheck {
   public static final Duration PERIOD = Duration.ofSeconds(2);
   /** How long a peer's beacon counts. */
   static final Duration FRESH = PERIOD.multipliedBy(3);
-  /** How far this clock may be behind its peers' and still serve. */
-  public static final Duration MAX_BEHIND = Duration.ofMillis(500);
 
   private static final byte[] PREFIX = "cluster-clock/".getBytes(StandardCharsets.UTF_8);
 
   private final String self;
+  private final long maxBehindMillis;
   private final Clock clock;
   private final LongSupplier nanoTime;
   private final Map<String, long[]> gaps = new ConcurrentHashMap<>(); // peer: {ms, nanos seen}
   private volatile String reason = "";
 
-  ClockCheck(String self, Clock clock, LongSupplier nanoTime) {
+  /**
+   * @param maxBehind how far this clock may be behind most peers' and still serve
+   *     ({@code --cluster-max-clock-behind-ms})
+   */
+  ClockCheck(String self, Duration maxBehind, Clock clock, LongSupplier nanoTime) {
     this.self = self;
+    this.maxBehindMillis = maxBehind.toMillis();
     this.clock = clock;
     this.nanoTime = nanoTime;
   }
@@ -98,14 +103,14 @@ public final class ClockCheck {
         continue;
       }
       fresh++;
-      if (gap[0] > MAX_BEHIND.toMillis()) {
+      if (gap[0] > maxBehindMillis) {
         behind++;
         least = Math.min(least, gap[0]);
       }
     }
     reason = fresh > 0 && 2 * behind > fresh
         ? "this node's clock is at least " + least + " ms behind " + behind + " of its " + fresh
-            + " peers' (at most " + MAX_BEHIND.toMillis() + " ms allowed): expiry would come "
+            + " peers' (at most " + maxBehindMillis + " ms allowed): expiry would come "
             + "late here; put its clock right (NTP)"
         : "";
     return reason;

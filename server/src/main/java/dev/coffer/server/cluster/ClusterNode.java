@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -107,7 +108,8 @@ public final class ClusterNode implements AutoCloseable {
       LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis,
       Parameters parameters, RaftCallExecutors raftCalls, Clock clock) {
     this.parameters = parameters;
-    this.clocks = new ClockCheck(config.nodeId(), clock, System::nanoTime);
+    this.clocks = new ClockCheck(config.nodeId(),
+        Duration.ofMillis(config.maxClockBehindMillis()), clock, System::nanoTime);
     machine.onApplied(clocks::observe);
     this.raftCalls = raftCalls;
     this.config = config;

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPort> peers,
     boolean init, Path raftDir, Optional<RaftTls> tls, boolean seed, boolean join,
-    long electionTimeoutMillis) {
+    long electionTimeoutMillis, long maxClockBehindMillis) {
 
   /**
    * 500 ms: a follower's wait is drawn between 0.5 and 1 s, and Ratis checks it only when each
@@ -34,6 +34,16 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
    * docs/cluster-operations.md, "Election timeout").
    */
   public static final long DEFAULT_ELECTION_TIMEOUT_MILLIS = 500;
+
+  /**
+   * 500 ms: how far a node's clock may be behind most of its peers' before it stops serving
+   * (see {@code cluster.ClockCheck}); CockroachDB's default maximum clock offset.
+   */
+  public static final long DEFAULT_MAX_CLOCK_BEHIND_MILLIS = 500;
+
+  /** The range {@code --cluster-max-clock-behind-ms} accepts. */
+  static final long MIN_CLOCK_BEHIND_MILLIS = 100;
+  static final long MAX_CLOCK_BEHIND_MILLIS = 60_000;
 
   /** The range {@code --cluster-election-timeout-ms} accepts. */
   static final long MIN_ELECTION_TIMEOUT_MILLIS = 100;
@@ -73,10 +83,23 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
       throw new ConfigException("--cluster-election-timeout-ms must be from "
           + MIN_ELECTION_TIMEOUT_MILLIS + " to " + MAX_ELECTION_TIMEOUT_MILLIS);
     }
+    if (maxClockBehindMillis < MIN_CLOCK_BEHIND_MILLIS
+        || maxClockBehindMillis > MAX_CLOCK_BEHIND_MILLIS) {
+      throw new ConfigException("--cluster-max-clock-behind-ms must be from "
+          + MIN_CLOCK_BEHIND_MILLIS + " to " + MAX_CLOCK_BEHIND_MILLIS);
+    }
     if (join && peers.size() < 2) {
       throw new ConfigException("--cluster-join needs --cluster-peers to name the members it "
           + "joins besides this node");
     }
+  }
+
+  /** A node with the default clock tolerance. */
+  public ClusterConfig(String nodeId, HostPort address, Map<String, HostPort> peers,
+      boolean init, Path raftDir, Optional<RaftTls> tls, boolean seed, boolean join,
+      long electionTimeoutMillis) {
+    this(nodeId, address, peers, init, raftDir, tls, seed, join, electionTimeoutMillis,
+        DEFAULT_MAX_CLOCK_BEHIND_MILLIS);
   }
 
   /** A node with the default election timeout. */
@@ -98,7 +121,8 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
    */
   public static ClusterConfig parse(String nodeId, String addressText, String peersText,
       boolean init, boolean seed, boolean join, Path raftDir, Path tlsCert, Path tlsKey,
-      Path tlsCa, boolean dev, Path dataDir, long electionTimeoutMillis) {
+      Path tlsCa, boolean dev, Path dataDir, long electionTimeoutMillis,
+      long maxClockBehindMillis) {
     if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
       throw new ConfigException("--cluster-node-id must be 1 to 40 letters, digits or '-', "
           + "starting with a letter or digit, e.g. coffer-0");
@@ -139,7 +163,7 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
     Optional<RaftTls> tls = given == 0 ? Optional.empty()
         : Optional.of(new RaftTls(tlsCert, tlsKey, tlsCa));
     return new ClusterConfig(nodeId, address, peers, init, dir.toAbsolutePath().normalize(),
-        tls, seed, join, electionTimeoutMillis);
+        tls, seed, join, electionTimeoutMillis, maxClockBehindMillis);
   }
 
   private static Map<String, HostPort> parsePeers(String text) {

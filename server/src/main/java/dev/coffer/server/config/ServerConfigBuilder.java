@@ -63,6 +63,7 @@ public final class ServerConfigBuilder {
   private Path clusterTlsKey;
   private Path clusterTlsCa;
   private long clusterElectionTimeoutMillis = ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS;
+  private long clusterMaxClockBehindMillis = ClusterConfig.DEFAULT_MAX_CLOCK_BEHIND_MILLIS;
   private long assertionMaxLifetimeSeconds = ServerConfig.DEFAULT_ASSERTION_MAX_LIFETIME_SECONDS;
   private long assertionClockSkewSeconds = ServerConfig.DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS;
   private String issuerFetchHosts;
@@ -272,11 +273,21 @@ public final class ServerConfigBuilder {
     return this;
   }
 
+  /**
+   * {@code --cluster-max-clock-behind-ms}, 100 to 60000; default
+   * {@value ClusterConfig#DEFAULT_MAX_CLOCK_BEHIND_MILLIS}.
+   */
+  public ServerConfigBuilder clusterMaxClockBehindMillis(long millis) {
+    this.clusterMaxClockBehindMillis = millis;
+    return this;
+  }
+
   private Optional<ClusterConfig> clusterConfig(Path data) {
     boolean any = clusterNodeId != null || clusterAddress != null || clusterPeers != null
         || clusterInit || clusterSeed || clusterJoin || clusterDir != null
         || clusterTlsCert != null || clusterTlsKey != null || clusterTlsCa != null
-        || clusterElectionTimeoutMillis != ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS;
+        || clusterElectionTimeoutMillis != ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS
+        || clusterMaxClockBehindMillis != ClusterConfig.DEFAULT_MAX_CLOCK_BEHIND_MILLIS;
     if (!any) {
       return Optional.empty();
     }
@@ -286,7 +297,7 @@ public final class ServerConfigBuilder {
     }
     return Optional.of(ClusterConfig.parse(clusterNodeId, clusterAddress, clusterPeers,
         clusterInit, clusterSeed, clusterJoin, clusterDir, clusterTlsCert, clusterTlsKey,
-        clusterTlsCa, dev, data, clusterElectionTimeoutMillis));
+        clusterTlsCa, dev, data, clusterElectionTimeoutMillis, clusterMaxClockBehindMillis));
   }
 
   public ServerConfig build() {

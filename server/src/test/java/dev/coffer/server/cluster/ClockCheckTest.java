@@ -21,11 +21,13 @@ class ClockCheckTest {
   private static final Instant T = Instant.parse("2026-12-07T12:00:00Z");
   private final MutableClock here = new MutableClock(T);
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-  private final ClockCheck check = new ClockCheck("n0", here, nanos::get);
+  private final ClockCheck check =
+      new ClockCheck("n0", Duration.ofMillis(500), here, nanos::get);
 
   /** The beacon node {@code id} sends when its clock reads {@code at}. */
   private static Changes beaconOf(String id, Instant at) {
-    return new ClockCheck(id, new MutableClock(at), System::nanoTime).beacon();
+    return new ClockCheck(id, Duration.ofMillis(500), new MutableClock(at), System::nanoTime)
+        .beacon();
   }
 
   @Test
@@ -44,6 +46,16 @@ class ClockCheckTest {
         + "ms allowed): expiry would come late here; put its clock right (NTP)",
         check.behindReason());
     assertEquals(2_000, check.behindMillis());
+  }
+
+  @Test
+  void theToleranceIsTheOperators() {
+    ClockCheck lenient = new ClockCheck("n0", Duration.ofSeconds(3), here, nanos::get);
+    lenient.observe(beaconOf("n1", T.plusMillis(2_000)));
+    assertEquals("", lenient.behindReason());
+    lenient.observe(beaconOf("n1", T.plusMillis(3_001)));
+    assertTrue(lenient.behindReason().contains("(at most 3000 ms allowed)"),
+        lenient.behindReason());
   }
 
   @Test
@@ -97,7 +109,8 @@ class ClockCheckTest {
 
   @Test
   void aBeacon_isTheNodesClockReading_underItsIdInMeta() {
-    Changes beacon = new ClockCheck("n7", new MutableClock(T), System::nanoTime).beacon();
+    Changes beacon = new ClockCheck("n7", Duration.ofMillis(500), new MutableClock(T),
+        System::nanoTime).beacon();
     assertEquals(1, beacon.list().size());
     Changes.Change put = beacon.list().get(0);
     assertEquals(Table.META, put.table());

@@ -79,6 +79,15 @@ class ClusterConfigTest {
         .orElseThrow().electionTimeoutMillis());
   }
 
+  @Test
+  void theClockTolerance_defaultsTo500ms_andTakesTheOperatorsValue() {
+    assertEquals(500, node().build().cluster().orElseThrow().maxClockBehindMillis());
+    assertEquals(2_000, node().clusterMaxClockBehindMillis(2_000).build().cluster()
+        .orElseThrow().maxClockBehindMillis());
+    assertEquals(100, node().clusterMaxClockBehindMillis(100).build().cluster().orElseThrow()
+        .maxClockBehindMillis());
+  }
+
   static Stream<Arguments> refusals() {
     return Stream.of(
         refusal("a cluster node needs --cluster-node-id", b -> b.cluster(null, "10.0.0.1:7000",
@@ -123,6 +132,12 @@ class ClusterConfigTest {
             b -> b.clusterElectionTimeoutMillis(60_001)),
         refusal("a cluster node needs", b -> ServerConfig.builder(DATA).dev(true)
             .clusterElectionTimeoutMillis(1_000)),
+        refusal("--cluster-max-clock-behind-ms must be from 100 to 60000",
+            b -> b.clusterMaxClockBehindMillis(99)),
+        refusal("--cluster-max-clock-behind-ms must be from 100 to 60000",
+            b -> b.clusterMaxClockBehindMillis(60_001)),
+        refusal("a cluster node needs", b -> ServerConfig.builder(DATA).dev(true)
+            .clusterMaxClockBehindMillis(1_000)),
         refusal("--cluster-peers names 10.0.0.1, not a loopback address",
             b -> ServerConfig.builder(DATA).dev(true).cluster("coffer-0", "10.0.0.1:7000",
                 PEERS)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.audit.ChainedAuditLog;
+import dev.coffer.server.cluster.ClusterNode;
 import dev.coffer.server.crypto.DevRootKeyFile;
 import dev.coffer.server.crypto.KeyringException;
 import dev.coffer.server.domain.CallDeadline;
@@ -156,6 +157,23 @@ class ClusteredVaultTest {
       assertTrue(names.stream().noneMatch(n -> n.startsWith("late_")), "node " + i + ": " + names);
     }
     cluster.assertOneIntactAuditChain(new ArrayList<>());
+  }
+
+  @Test
+  void aClockBeaconPendingWithoutQuorum_isNotProposedAgain_untilItEnds() {
+    int leader = cluster.awaitLeader();
+    int survivor = (leader + 1) % cluster.size();
+    int other = (leader + 2) % cluster.size();
+    ClusterNode node = cluster.vault(survivor).storage().cluster().orElseThrow();
+    cluster.stop(leader);
+    cluster.stop(other);
+    assertTrue(node.sendClockBeacon(), "the first is proposed");
+    assertFalse(node.sendClockBeacon(), "none is added while it is pending");
+    assertFalse(node.sendClockBeacon(), "none is added while it is pending");
+
+    cluster.open(leader);
+    cluster.open(other);
+    LocalVaultCluster.await(node::sendClockBeacon, "a beacon again once the first has ended");
   }
 
   @Test

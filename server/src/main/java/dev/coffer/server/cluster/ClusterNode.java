@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
@@ -103,6 +104,7 @@ public final class ClusterNode implements AutoCloseable {
   private final RaftCallExecutors raftCalls;
   private volatile EntryListener entries = EntryListener.NONE;
   private final ClockCheck clocks;
+  private final AtomicBoolean beaconPending = new AtomicBoolean();
 
   private ClusterNode(ClusterConfig config, CofferStateMachine machine,
       LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis,
@@ -493,11 +495,24 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * Proposes this node's clock beacon (see {@link ClockCheck}); run every
-   * {@link ClockCheck#PERIOD}. Does not wait: a beacon that does not commit is replaced by the
-   * next.
+   * {@link ClockCheck#PERIOD}. Does not wait. While one is still pending (no quorum: Ratis's
+   * client keeps resending it), none is added, so an outage does not pile beacons up; one
+   * that commits late only looks older than it is, which never makes a clock look behind.
+   *
+   * @return whether a beacon was proposed
    */
-  public void sendClockBeacon() {
-    propose(ReplicatedBatch.encode(clocks.beacon()));
+  public boolean sendClockBeacon() {
+    if (!beaconPending.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      propose(ReplicatedBatch.encode(clocks.beacon()))
+          .whenComplete((ok, failure) -> beaconPending.set(false));
+    } catch (RuntimeException e) {
+      beaconPending.set(false);
+      throw e;
+    }
+    return true;
   }
 
   /** How far this node's clock is known to be behind a peer's, in milliseconds (0: not). */

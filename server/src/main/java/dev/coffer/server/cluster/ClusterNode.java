@@ -13,14 +13,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -370,7 +370,9 @@ public final class ClusterNode implements AutoCloseable {
   /**
    * Completes once this node may serve a linearizable read: it has applied at least every
    * entry the group had committed when the call was made (Ratis ReadIndex; concurrent callers
-   * share one round, see {@link ReadBarrier}). Fails with UNAVAILABLE when no leader answers.
+   * share one round, see {@link ReadBarrier}). Fails with UNAVAILABLE when no leader answers,
+   * and at once with {@link NodeNotServingException} while this node's clock is behind its
+   * peers' ({@link ClockCheck}).
    */
   public CompletableFuture<Void> readBarrier() {
     String clockBehind = clocks.behindReason();

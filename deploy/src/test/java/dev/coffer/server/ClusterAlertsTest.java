@@ -45,7 +45,8 @@ class ClusterAlertsTest {
   void everyClusterAlert_saysWhatAndWhereItsRunbookIs() throws IOException {
     List<Map<String, Object>> rules = clusterRules();
     assertEquals(Set.of("CofferClusterNoLeader", "CofferClusterFollowerLagging",
-        "CofferClusterFrequentElections", "CofferClusterNodeNotServing", "CofferClusterClockBehind"),
+        "CofferClusterFrequentElections", "CofferClusterNodeNotServing",
+        "CofferClusterClockBehind"),
         rules.stream().map(r -> r.get("alert")).collect(Collectors.toSet()));
     Set<String> anchors = Files.readString(REPO.resolve(RUNBOOK_PAGE)).lines()
         .filter(l -> l.startsWith("#")).map(l -> anchor(l.replaceFirst("^#+\\s*", "")))

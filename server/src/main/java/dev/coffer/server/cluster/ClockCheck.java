@@ -37,7 +37,8 @@ public final class ClockCheck {
   /** How long a peer's beacon counts. */
   static final Duration FRESH = PERIOD.multipliedBy(3);
 
-  private static final byte[] PREFIX = "cluster-clock/".getBytes(StandardCharsets.UTF_8);
+  private static final String KEY_PREFIX = "cluster-clock/";
+  private static final byte[] PREFIX = KEY_PREFIX.getBytes(StandardCharsets.UTF_8);
 
   private final String self;
   private final long maxBehindMillis;
@@ -59,10 +60,7 @@ public final class ClockCheck {
 
   /** This node's beacon, read from its clock now. */
   Changes beacon() {
-    byte[] id = self.getBytes(StandardCharsets.UTF_8);
-    byte[] key = Arrays.copyOf(PREFIX, PREFIX.length + id.length);
-    System.arraycopy(id, 0, key, PREFIX.length, id.length);
-    return new Changes().put(Table.META, key,
+    return new Changes().put(Table.META, (KEY_PREFIX + self).getBytes(StandardCharsets.UTF_8),
         ByteBuffer.allocate(Long.BYTES).putLong(clock.millis()).array());
   }
 

@@ -29,7 +29,7 @@ class ClusterReadLeaseTest {
 
   @BeforeEach
   void start() {
-    cluster = LocalVaultCluster.start(dir, 3);
+    cluster = LocalVaultCluster.startWithReadLeases(dir, 3);
     cluster.vault(0).directory().bootstrap().bootstrapIfEmpty().ifPresent(t -> t.value().close());
     cluster.awaitCaughtUpWith(0);
   }

@@ -7,8 +7,10 @@ import dev.coffer.server.config.HostPort;
 import dev.coffer.server.domain.CallDeadline;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
+import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.SwappableRocksStore;
+import dev.coffer.server.store.Table;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,11 +126,21 @@ public final class ClusterNode implements AutoCloseable {
         return t;
       });
   private volatile RaftServer.Division ownDivision; // null until first resolved
+  private volatile boolean readLeases; // the group's mode: once on, never off
+
+  /**
+   * The group's read mode in {@code META}: present (one byte, 1) once the group was created
+   * with {@code --cluster-read-leases}. Replicated, so every member switches at the same entry.
+   */
+  static final byte[] READ_LEASES_KEY = "cluster/read-leases".getBytes(StandardCharsets.UTF_8);
 
   private ClusterNode(ClusterConfig config, CofferStateMachine machine,
       LateCheckpointSigner signer, RaftServer server, RaftClient client, RaftClient leaseClient,
-      long applyWaitMillis, Parameters parameters, RaftCallExecutors raftCalls, Clock clock) {
+      long applyWaitMillis, Parameters parameters, RaftCallExecutors raftCalls, Clock clock,
+      KvStore store) {
     this.parameters = parameters;
+    this.readLeases = store.get(Table.META, READ_LEASES_KEY).isPresent();
+    machine.onApplied(this::watchReadMode);
     this.leaseClient = leaseClient;
     this.clocks = new ClockCheck(config.nodeId(),
         Duration.ofMillis(config.maxClockBehindMillis()), clock, System::nanoTime);
@@ -201,7 +214,7 @@ public final class ClusterNode implements AutoCloseable {
           .setProperties(new RaftProperties()).setParameters(parameters)
           .setRetryPolicy(RetryPolicies.noRetry()).build();
       return new ClusterNode(config, machine, signer, server, client, leaseClient,
-          timeouts.proposeMillis(), parameters, raftCalls, clock);
+          timeouts.proposeMillis(), parameters, raftCalls, clock, store);
     } catch (CofferException e) {
       raftCalls.close();
       throw e;
@@ -432,6 +445,11 @@ public final class ClusterNode implements AutoCloseable {
    * lapsed. Fails with STORAGE_FAILURE when no leader says so within the proposal budget.
    */
   private CompletableFuture<Void> acknowledged(long index) {
+    if (!readLeases) {
+      // No member ever granted a lease: any grant follows the entry that switched the group,
+      // so it names an index past every write acknowledged before this member applied it.
+      return CompletableFuture.completedFuture(null);
+    }
     if (isLeader()) {
       return acknowledgements.await(index);
     }
@@ -477,6 +495,10 @@ public final class ClusterNode implements AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalStateException("not the leader"));
     }
     String peer = LeaseMessages.leasePeer(request);
+    if (peer != null && !readLeases) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "this group reads through ReadIndex only"));
+    }
     if (peer != null) {
       Long theirs = followerCommits().get(peer);
       long ours = division().getRaftLog().getLastCommittedIndex();
@@ -504,7 +526,7 @@ public final class ClusterNode implements AutoCloseable {
     try {
       DivisionInfo info = info();
       RaftPeerId leader = info.getLeaderId();
-      if (info.isLeader() || leader == null) {
+      if (!readLeases || info.isLeader() || leader == null) {
         lease.drop();
         return;
       }
@@ -523,6 +545,32 @@ public final class ClusterNode implements AutoCloseable {
           });
     } catch (RuntimeException e) {
       leasePending.set(false); // the next renewal tries again
+    }
+  }
+
+  /**
+   * Switches the group to follower read leases ({@code --cluster-init --cluster-read-leases}):
+   * a replicated entry, so each member switches when it applies it. Once on, never off: a
+   * member that stopped honouring grants could acknowledge a write a leaseholder misses.
+   */
+  public void enableReadLeases() {
+    proposeAndWait(ReplicatedBatch.encode(new Changes().put(Table.META, READ_LEASES_KEY,
+        new byte[] {1})));
+  }
+
+  /** Whether the group reads under follower leases (see {@link #enableReadLeases}). */
+  public boolean readLeases() {
+    return readLeases;
+  }
+
+  private void watchReadMode(Changes applied) {
+    if (readLeases) {
+      return;
+    }
+    for (Changes.Change c : applied.list()) {
+      if (!c.isDelete() && c.table() == Table.META && Arrays.equals(c.key(), READ_LEASES_KEY)) {
+        readLeases = true;
+      }
     }
   }
 

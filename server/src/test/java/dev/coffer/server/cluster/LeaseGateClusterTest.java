@@ -1,5 +1,6 @@
 package dev.coffer.server.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The leader's side of read leases on a real three-node group (127.0.0.1): a follower that
  * was granted a lease and then died (it commits nothing more) holds every write until the
  * grant lapses, so it cannot have served a read that misses an acknowledged write; the leader
- * grants leases only to followers in the group, never to itself.
+ * grants leases only to followers in the group, never to itself, and none at all in a group
+ * created without {@code --cluster-read-leases}.
  */
 class LeaseGateClusterTest {
 
@@ -31,7 +33,7 @@ class LeaseGateClusterTest {
 
   @BeforeEach
   void start() {
-    cluster = LocalVaultCluster.start(dir, 3);
+    cluster = LocalVaultCluster.startWithReadLeases(dir, 3);
   }
 
   @AfterEach
@@ -76,6 +78,24 @@ class LeaseGateClusterTest {
     assertTrue(waitedMillis >= TimeUnit.NANOSECONDS.toMillis(FollowerLeases.HOLD_NANOS) - 100,
         "acknowledged after " + waitedMillis + " ms, while the dead holder's lease could still "
             + "serve reads that miss it");
+  }
+
+  @Test
+  void aGroupCreatedWithoutReadLeases_grantsNone_andItsFollowersReadThroughReadIndex()
+      throws Exception {
+    cluster.close();
+    cluster = LocalVaultCluster.start(dir.resolve("plain"), 3);
+    int leader = cluster.awaitLeader();
+    int follower = cluster.aFollower();
+    assertFalse(node(follower).readLeases());
+    assertFalse(askForLease(leader, node(follower).config().nodeId()));
+    long barrierCalls = node(follower).readBarrierCalls();
+    for (int i = 0; i < 5; i++) {
+      node(follower).readBarrier().get(10, TimeUnit.SECONDS);
+      Thread.sleep(ReadLease.RENEW_MILLIS);
+    }
+    assertEquals(0, node(follower).leaseReads());
+    assertEquals(barrierCalls + 5, node(follower).readBarrierCalls());
   }
 
   @Test

@@ -798,11 +798,12 @@ public final class ClusterNode implements AutoCloseable {
   public void close() {
     leaseRenewal.shutdownNow();
     acknowledgements.close();
-    try {
-      client.close();
-      leaseClient.close();
-    } catch (IOException e) {
-      // closing anyway
+    for (RaftClient each : List.of(client, leaseClient)) {
+      try {
+        each.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
     }
     try {
       server.close();

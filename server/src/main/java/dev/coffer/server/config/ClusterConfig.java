@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * (a restored backup, the survivor of a lost majority); {@code --cluster-join} starts a node
  * that waits, neither campaigning nor voting, until a member adds it ({@code coffer cluster
  * add}); and its election timeout ({@code --cluster-election-timeout-ms}): a follower that
- * hears no leader for a random time between it and twice it starts an election. Built by
+ * hears no leader for a random time between it and twice it starts an election; and, with
+ * {@code --cluster-init}, whether the new group's followers read under leases
+ * ({@code --cluster-read-leases}, see {@code cluster.FollowerLeases}). Built by
  * {@link #parse}, which refuses a bad value with a {@link ConfigException}
  * naming the flag; the combinations of init, seed, join and peers are checked by the
  * constructor, so no path builds a seed that could meet other voters.

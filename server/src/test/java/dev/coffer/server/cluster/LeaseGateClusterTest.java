@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.store.Changes;
 import dev.coffer.server.testing.LocalVaultCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * was granted a lease and then died (it commits nothing more) holds every write until the
  * grant lapses, so it cannot have served a read that misses an acknowledged write; the leader
  * grants leases only to followers in the group, never to itself, and none at all in a group
- * created without {@code --cluster-read-leases}.
+ * created or seeded without {@code --cluster-read-leases}.
  */
 class LeaseGateClusterTest {
 
@@ -96,6 +97,19 @@ class LeaseGateClusterTest {
     }
     assertEquals(0, node(follower).leaseReads());
     assertEquals(barrierCalls + 5, node(follower).readBarrierCalls());
+  }
+
+  @Test
+  void aGroupSeededFromALeaseGroupsData_takesItsSeedsMode() throws Exception {
+    int leader = cluster.awaitLeader();
+    int survivor = cluster.aFollower();
+    cluster.awaitCaughtUpWith(leader);
+    assertTrue(node(survivor).readLeases(), "the mode replicated to every member");
+    cluster.close();
+    Files.move(cluster.raftDir(survivor), dir.resolve("raft.lost-group"));
+    cluster = LocalVaultCluster.unopened(dir, 3);
+    cluster.seed(survivor); // without --cluster-read-leases
+    assertFalse(node(survivor).readLeases(), "the backup's mode is not the new group's");
   }
 
   @Test

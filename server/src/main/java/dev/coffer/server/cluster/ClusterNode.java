@@ -125,7 +125,6 @@ public final class ClusterNode implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-  private volatile RaftServer.Division ownDivision; // null until first resolved
   private volatile boolean readLeases; // the group's mode: once on, never off
 
   /**
@@ -412,11 +411,13 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Completes once this node may serve a linearizable read: it has applied at least every
-   * entry the group had committed when the call was made. A follower holding a read lease
-   * ({@link ReadLease}) waits only to apply what it knows committed and what its grant named,
-   * without a round; otherwise Ratis ReadIndex (concurrent callers share one round, see
-   * {@link ReadBarrier}). Fails with UNAVAILABLE when no leader answers,
+   * Completes once this node may serve a read: by default a linearizable one, once it has
+   * applied at least every entry the group had committed when the call was made (Ratis
+   * ReadIndex; concurrent callers share one round, see {@link ReadBarrier}). In a group with
+   * read leases, a follower holding one ({@link ReadLease}) waits only to apply what it knows
+   * committed and what its grant named, without a round: the read then sees every write
+   * acknowledged before the call (see {@link FollowerLeases}). Fails with UNAVAILABLE when no
+   * leader answers,
    * and at once with {@link NodeNotServingException} while this node's clock is behind its
    * peers' ({@link ClockCheck}).
    */
@@ -425,10 +426,10 @@ public final class ClusterNode implements AutoCloseable {
     if (!clockBehind.isEmpty()) {
       return CompletableFuture.failedFuture(new NodeNotServingException(clockBehind));
     }
-    RaftServer.Division division = division();
-    DivisionInfo info = division.getInfo();
-    if (!info.isLeader()) {
-      long leased = lease.readIndex(info.getCurrentTerm());
+    if (readLeases) {
+      RaftServer.Division division = division();
+      DivisionInfo info = division.getInfo();
+      long leased = info.isLeader() ? -1 : lease.readIndex(info.getCurrentTerm());
       if (leased >= 0) {
         leaseReads.increment();
         return machine.applied(Math.max(leased,
@@ -776,14 +777,8 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   RaftServer.Division division() {
-    RaftServer.Division known = ownDivision;
-    if (known != null) {
-      return known;
-    }
     try {
-      known = server.getDivision(GROUP_ID);
-      ownDivision = known;
-      return known;
+      return server.getDivision(GROUP_ID);
     } catch (IOException e) {
       throw new CofferException(Reason.STORAGE_FAILURE, "the cluster group is not running", e);
     }

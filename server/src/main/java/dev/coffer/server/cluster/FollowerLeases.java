@@ -7,20 +7,24 @@ import java.util.function.LongSupplier;
 
 /**
  * The read leases this node granted while it led, and the rule they put on acknowledging a
- * write (see {@code docs/cluster-design.md}, "Follower read leases").
+ * write, in a group created with read leases (see {@code docs/cluster-design.md}, "Read
+ * leases").
  *
- * <p>A follower holding a lease serves linearizable reads without asking the leader, for
+ * <p>A follower holding a lease serves reads without asking the leader, for
  * {@link ReadLease#DURATION_NANOS} from the moment it <em>sent</em> its request, on its own
  * clock. This node records each grant for {@link #HOLD_NANOS} from when it granted it, on its
  * clock: longer, so the record outlives the follower's use of it even when the two clocks run at
- * rates up to a quarter apart. The rule that keeps those reads linearizable: <b>no write is
- * acknowledged before every follower whose lease may still be in use has committed it</b>
+ * rates up to a quarter apart. The rule that makes every such read see every write acknowledged
+ * before it began: <b>no write is acknowledged before every follower whose lease may still be
+ * in use has committed it</b>
  * ({@link #acknowledgeable}); a follower whose lease lapsed is waited for no longer. A new
  * leader knows nothing of its predecessor's grants, but each was granted after a majority
  * confirmed that predecessor (Ratis ReadIndex), so before this node's election; a new leader
  * therefore acknowledges nothing for {@link #HOLD_NANOS} after it learnt it leads, by which time
  * all of them have lapsed. A node that no longer leads acknowledges its writes only once all
- * its own grants have lapsed.
+ * its own grants have lapsed. What this does not give is linearizability: a write is visible
+ * where it is applied before the gate passes, so a read elsewhere may show a write in flight
+ * that a later read on a lagging leaseholder misses.
  *
  * <p>Thread-safe. Holds peer ids and monotonic times only.
  */

@@ -4,10 +4,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A follower's read lease: while it holds one, it serves a linearizable read once it has
- * applied every entry it knows committed and the index the leader named in the grant, without
- * asking the leader (see {@link FollowerLeases} for the leader's side and the rule that makes
- * this safe).
+ * A follower's read lease: while it holds one, it serves a read once it has applied every
+ * entry it knows committed and the index the leader named in the grant, without asking the
+ * leader; the read sees every write acknowledged before it began ({@link FollowerLeases}: the
+ * leader's side, the rule that makes this hold, and what it does not give).
  *
  * <p>A lease runs for {@link #DURATION_NANOS} from when its request was <em>sent</em>, on this
  * node's monotonic clock, and only within the term it was requested in: a new leader ends it

@@ -11,8 +11,7 @@
 # Build first (mvn -B -q -DskipTests package). Writes OUT_DIR/PATH.json (coffer bench -o json:
 # results[].operation, results[].opsPerSec) and OUT_DIR/PATH-warm.json. Everything listens on
 # 127.0.0.1 (ports 18440-18462) and runs with --dev; data goes under OUT_DIR/data, removed
-# between paths. WARM and MEAS override the bench arguments (each bench is bounded by them);
-# INIT_FLAGS are added to the cluster's first node (--cluster-read-leases measures that mode).
+# between paths. WARM and MEAS override the bench arguments (each bench is bounded by them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mkdir -p "$1" && cd "$1" && pwd); shift
@@ -57,8 +56,7 @@ cluster() { # leader | follower | spread
   for i in 0 1 2; do
     local n=${ids[$i]} extra=()
     if [ "$i" = 0 ]; then
-      # shellcheck disable=SC2206
-      extra=(--cluster-init --bootstrap-token-file "$data/c.token" ${INIT_FLAGS:-})
+      extra=(--cluster-init --bootstrap-token-file "$data/c.token")
     else
       install -d -m 0700 "$data/$n"
       for _ in $(seq 100); do [ -f "$data/a/dev-root-key.json" ] && break; sleep 0.2; done

@@ -82,8 +82,7 @@ class ClusterDashboardTest {
         "coffer_cluster_replication_seconds_bucket", "coffer_cluster_entry_bytes_sum",
         "coffer_cluster_entry_bytes_count", "coffer_cluster_forwarded_entries_total",
         "coffer_cluster_snapshot_age_seconds", "coffer_cluster_read_rounds_total",
-        "coffer_cluster_read_barrier_calls_total", "coffer_cluster_lease_reads_total",
-        "coffer_cluster_clock_behind_seconds")) {
+        "coffer_cluster_read_barrier_calls_total", "coffer_cluster_clock_behind_seconds")) {
       assertTrue(used.contains(needed), "the Cluster row charts " + needed + ": " + used);
     }
     List<String> latency = cluster.stream().flatMap(p -> exprs(p).stream())

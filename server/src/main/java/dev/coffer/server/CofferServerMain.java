@@ -239,13 +239,6 @@ public final class CofferServerMain implements Callable<Integer> {
           + "(100 to 60000; default: ${DEFAULT-VALUE}).")
   long clusterMaxClockBehindMillis;
 
-  @Option(names = "--cluster-read-leases", description = "With --cluster-init: the new group's "
-      + "followers serve reads under leases from the leader, without a round to it; a read then "
-      + "sees every write acknowledged before it began, but not always a write still in flight "
-      + "that another node already shows (see docs/cluster-design.md, \"Read leases\"). "
-      + "Chosen for the group's life.")
-  boolean clusterReadLeases;
-
   private final PrintStream out;
   private final PrintStream err;
   private final RootKeyProviders rootKeys;
@@ -382,8 +375,7 @@ public final class CofferServerMain implements Callable<Integer> {
     config.cluster().ifPresent(c -> out.println("cluster node " + c.nodeId() + ": Raft on "
         + c.address().host() + ":" + c.address().port() + ", " + c.peers().size() + " voters, "
         + "election timeout " + c.electionTimeoutMillis() + "-" + 2 * c.electionTimeoutMillis()
-        + " ms, clock at most " + c.maxClockBehindMillis() + " ms behind its peers'"
-        + (c.readLeases() ? ", creating the group with follower read leases" : "")));
+        + " ms, clock at most " + c.maxClockBehindMillis() + " ms behind its peers'"));
     out.println("listening on " + config.listen().host() + ":" + server.port());
     out.flush();
     server.awaitTermination();
@@ -427,7 +419,6 @@ public final class CofferServerMain implements Callable<Integer> {
         .clusterTls(clusterTlsCert, clusterTlsKey, clusterTlsCa)
         .clusterElectionTimeoutMillis(clusterElectionTimeoutMillis)
         .clusterMaxClockBehindMillis(clusterMaxClockBehindMillis)
-        .clusterReadLeases(clusterReadLeases)
         .issuerFetchHosts(issuerFetchHosts);
     if (metricsListenGiven()) {
       b.metricsListen(metricsListen);

@@ -122,9 +122,6 @@ public final class Vault implements AutoCloseable {
         // the latest snapshot before any entry). See ClusterSeed.
         ClusterSeed.snapshotAtOnce(node);
       }
-      if (cluster.readLeases()) {
-        node.enableReadLeases();
-      }
       if (!cluster.init() && !awaitKeysets(cache, 2 * timeouts.proposeMillis())) {
         throw new CofferException(Reason.STORAGE_FAILURE, "the cluster has no keys yet: start "
             + "its first node with --cluster-init, then this one");

@@ -7,10 +7,8 @@ import dev.coffer.server.config.HostPort;
 import dev.coffer.server.domain.CallDeadline;
 import dev.coffer.server.domain.CofferException;
 import dev.coffer.server.domain.Reason;
-import dev.coffer.server.store.Changes;
 import dev.coffer.server.store.KvStore;
 import dev.coffer.server.store.SwappableRocksStore;
-import dev.coffer.server.store.Table;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,19 +26,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -68,9 +61,8 @@ import org.apache.ratis.util.TimeDuration;
  * address, mutual TLS when configured) running a {@link CofferStateMachine} on the node's own
  * store, and a Raft client that sends this node's entries to whichever node leads.
  *
- * <p>Contract: {@link #propose} completes only after the entry is committed by a majority,
- * applied <em>on this node</em> (so a caller reads its own write here), and committed by every
- * follower whose read lease may be in use ({@link FollowerLeases}); an entry whose
+ * <p>Contract: {@link #propose} completes only after the entry is committed by a majority and
+ * applied <em>on this node</em>, so a caller reads its own write here; an entry whose
  * expectations failed completes with CONCURRENT_CHANGE and changed nothing; a group without a
  * leader for longer than the client's retry budget completes with UNAVAILABLE. Every node may
  * propose: a follower's entries go to the leader through Ratis's client (it follows
@@ -113,34 +105,11 @@ public final class ClusterNode implements AutoCloseable {
   private volatile EntryListener entries = EntryListener.NONE;
   private final ClockCheck clocks;
   private final AtomicBoolean beaconPending = new AtomicBoolean();
-  private final FollowerLeases grants = new FollowerLeases(System::nanoTime);
-  private final ReadLease lease = new ReadLease(System::nanoTime);
-  private final AckGate acknowledgements;
-  private final RaftClient leaseClient;
-  private final AtomicBoolean leasePending = new AtomicBoolean();
-  private final LongAdder leaseReads = new LongAdder();
-  private final ScheduledExecutorService leaseRenewal =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "coffer-cluster-read-lease");
-        t.setDaemon(true);
-        return t;
-      });
-  private volatile boolean readLeases; // the group's mode: once on, never off
-
-  /**
-   * The group's read mode in {@code META}: present (one byte, 1) once the group was created
-   * with {@code --cluster-read-leases}. Replicated, so every member switches at the same entry.
-   */
-  static final byte[] READ_LEASES_KEY = "cluster/read-leases".getBytes(StandardCharsets.UTF_8);
 
   private ClusterNode(ClusterConfig config, CofferStateMachine machine,
-      LateCheckpointSigner signer, RaftServer server, RaftClient client, RaftClient leaseClient,
-      long applyWaitMillis, Parameters parameters, RaftCallExecutors raftCalls, Clock clock,
-      KvStore store) {
+      LateCheckpointSigner signer, RaftServer server, RaftClient client, long applyWaitMillis,
+      Parameters parameters, RaftCallExecutors raftCalls, Clock clock) {
     this.parameters = parameters;
-    this.readLeases = store.get(Table.META, READ_LEASES_KEY).isPresent();
-    machine.onApplied(this::watchReadMode);
-    this.leaseClient = leaseClient;
     this.clocks = new ClockCheck(config.nodeId(),
         Duration.ofMillis(config.maxClockBehindMillis()), clock, System::nanoTime);
     machine.onApplied(clocks::observe);
@@ -154,12 +123,6 @@ public final class ClusterNode implements AutoCloseable {
     this.own = new OwnDivision(server, GROUP_ID);
     this.direct = new DirectProposer(own, GROUP_ID, RaftPeerId.valueOf(config.nodeId()),
         machine.directEntries(), applyWaitMillis);
-    this.acknowledgements = new AckGate(grants, this::leadingTerm, this::followerCommits,
-        config.nodeId());
-    machine.onQuery(this::answer);
-    machine.onLeaderChanged(this::leaderChanged);
-    leaseRenewal.scheduleWithFixedDelay(this::renewLease, ReadLease.RENEW_MILLIS,
-        ReadLease.RENEW_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -207,13 +170,8 @@ public final class ClusterNode implements AutoCloseable {
               .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
               .build())
           .build();
-      // Lease requests and acknowledgement requests: never retried by the client (a late
-      // lease is worth nothing; acknowledgements are retried here, against the leader of then).
-      RaftClient leaseClient = RaftClient.newBuilder().setRaftGroup(group)
-          .setProperties(new RaftProperties()).setParameters(parameters)
-          .setRetryPolicy(RetryPolicies.noRetry()).build();
-      return new ClusterNode(config, machine, signer, server, client, leaseClient,
-          timeouts.proposeMillis(), parameters, raftCalls, clock, store);
+      return new ClusterNode(config, machine, signer, server, client, timeouts.proposeMillis(),
+          parameters, raftCalls, clock);
     } catch (CofferException e) {
       raftCalls.close();
       throw e;
@@ -322,8 +280,7 @@ public final class ClusterNode implements AutoCloseable {
         : viaClient(message);
     // The listener runs before the caller's future completes, so a caller that waited sees
     // its entry counted.
-    return sent.thenCompose(applied -> acknowledged(applied.index()).thenApply(ok -> applied))
-        .thenApplyAsync(this::appliedHere, localApply)
+    return sent.thenApplyAsync(this::appliedHere, localApply)
         .whenComplete((ok, failure) -> tell(entry.length, events, start, failure == null));
   }
 
@@ -411,13 +368,9 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * Completes once this node may serve a read: by default a linearizable one, once it has
-   * applied at least every entry the group had committed when the call was made (Ratis
-   * ReadIndex; concurrent callers share one round, see {@link ReadBarrier}). In a group with
-   * read leases, a follower holding one ({@link ReadLease}) waits only to apply what it knows
-   * committed and what its grant named, without a round: the read then sees every write
-   * acknowledged before the call (see {@link FollowerLeases}). Fails with UNAVAILABLE when no
-   * leader answers,
+   * Completes once this node may serve a linearizable read: it has applied at least every
+   * entry the group had committed when the call was made (Ratis ReadIndex; concurrent callers
+   * share one round, see {@link ReadBarrier}). Fails with UNAVAILABLE when no leader answers,
    * and at once with {@link NodeNotServingException} while this node's clock is behind its
    * peers' ({@link ClockCheck}).
    */
@@ -426,178 +379,7 @@ public final class ClusterNode implements AutoCloseable {
     if (!clockBehind.isEmpty()) {
       return CompletableFuture.failedFuture(new NodeNotServingException(clockBehind));
     }
-    if (readLeases) {
-      RaftServer.Division division = division();
-      DivisionInfo info = division.getInfo();
-      long leased = info.isLeader() ? -1 : lease.readIndex(info.getCurrentTerm());
-      if (leased >= 0) {
-        leaseReads.increment();
-        return machine.applied(Math.max(leased,
-            division.getRaftLog().getLastCommittedIndex()));
-      }
-    }
     return reads.await();
-  }
-
-  /**
-   * Completes once a write committed at {@code index} may be acknowledged: on the leader, once
-   * every follower whose read lease may be in use has committed it ({@link AckGate}); on
-   * another node, once the leader says so and every lease this node granted while it led has
-   * lapsed. Fails with STORAGE_FAILURE when no leader says so within the proposal budget.
-   */
-  private CompletableFuture<Void> acknowledged(long index) {
-    if (!readLeases) {
-      // No member ever granted a lease: any grant follows the entry that switched the group,
-      // so it names an index past every write acknowledged before this member applied it.
-      return CompletableFuture.completedFuture(null);
-    }
-    if (isLeader()) {
-      return acknowledgements.await(index);
-    }
-    long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(applyWaitMillis);
-    return askLeaderToAcknowledge(index, giveUp)
-        .thenCompose(ok -> acknowledgements.await(index));
-  }
-
-  private CompletableFuture<Void> askLeaderToAcknowledge(long index, long giveUpNanos) {
-    DivisionInfo info = info();
-    if (info.isLeader()) {
-      return acknowledgements.await(index);
-    }
-    RaftPeerId leader = info.getLeaderId();
-    CompletableFuture<RaftClientReply> asked = leader == null
-        ? CompletableFuture.failedFuture(new IllegalStateException("no leader"))
-        : leaseClient.async().sendReadOnlyUnordered(LeaseMessages.acknowledgeRequest(index),
-            leader).copy().orTimeout(ReadBarrier.ROUND_MILLIS, TimeUnit.MILLISECONDS);
-    return asked.handle((reply, failure) -> {
-      if (failure == null && reply.isSuccess()) {
-        return CompletableFuture.<Void>completedFuture(null);
-      }
-      if (System.nanoTime() - giveUpNanos >= 0) {
-        throw new CofferException(Reason.STORAGE_FAILURE, "the write committed, but no leader "
-            + "confirmed within " + applyWaitMillis + " ms that every node serving reads has "
-            + "it; read again shortly");
-      }
-      Executor later = CompletableFuture.delayedExecutor(ReadBarrier.RETRY_PAUSE_MILLIS,
-          TimeUnit.MILLISECONDS);
-      return CompletableFuture.supplyAsync(() -> null, later)
-          .thenCompose(ignored -> askLeaderToAcknowledge(index, giveUpNanos));
-    }).thenCompose(next -> next);
-  }
-
-  /**
-   * A follower's read-only request to this node (see {@link LeaseMessages}), once Ratis has
-   * confirmed this node leads: a lease request is granted to a follower that is in the group
-   * and has committed within {@link #LEASE_MAX_LAG} entries of this node; an acknowledgement
-   * request is answered once the write may be acknowledged.
-   */
-  private CompletableFuture<Message> answer(Message request) {
-    if (!isLeader()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("not the leader"));
-    }
-    String peer = LeaseMessages.leasePeer(request);
-    if (peer != null && !readLeases) {
-      return CompletableFuture.failedFuture(new IllegalStateException(
-          "this group reads through ReadIndex only"));
-    }
-    if (peer != null) {
-      Long theirs = followerCommits().get(peer);
-      long ours = division().getRaftLog().getLastCommittedIndex();
-      if (theirs == null || peer.equals(config.nodeId()) || ours - theirs > LEASE_MAX_LAG) {
-        return CompletableFuture.failedFuture(new IllegalStateException(
-            "no lease for a node that is not a follower in step"));
-      }
-      grants.granted(peer);
-      return CompletableFuture.completedFuture(
-          LeaseMessages.index(machine.getLastAppliedTermIndex().getIndex()));
-    }
-    long index = LeaseMessages.acknowledgeIndex(request);
-    if (index >= 0) {
-      return acknowledgements.await(index).thenApply(ok -> Message.EMPTY);
-    }
-    return CompletableFuture.failedFuture(
-        new IllegalArgumentException("not a request this node answers"));
-  }
-
-  /** A follower more entries behind the leader's commit than this gets no lease. */
-  static final long LEASE_MAX_LAG = 256;
-
-  /** Asks the leader for a read lease, unless this node leads or one request is pending. */
-  private void renewLease() {
-    try {
-      DivisionInfo info = info();
-      RaftPeerId leader = info.getLeaderId();
-      if (!readLeases || info.isLeader() || leader == null) {
-        lease.drop();
-        return;
-      }
-      if (!leasePending.compareAndSet(false, true)) {
-        return;
-      }
-      long term = info.getCurrentTerm();
-      long sent = System.nanoTime();
-      leaseClient.async().sendReadOnlyUnordered(LeaseMessages.leaseRequest(config.nodeId()),
-              leader).copy().orTimeout(ReadBarrier.ROUND_MILLIS, TimeUnit.MILLISECONDS)
-          .whenComplete((reply, failure) -> {
-            leasePending.set(false);
-            if (failure == null && reply.isSuccess()) {
-              lease.granted(sent, term, LeaseMessages.index(reply.getMessage()));
-            }
-          });
-    } catch (RuntimeException e) {
-      leasePending.set(false); // the next renewal tries again
-    }
-  }
-
-  /**
-   * Switches the group to follower read leases ({@code --cluster-init --cluster-read-leases}):
-   * a replicated entry, so each member switches when it applies it. Once on, never off: a
-   * member that stopped honouring grants could acknowledge a write a leaseholder misses.
-   */
-  public void enableReadLeases() {
-    proposeAndWait(ReplicatedBatch.encode(new Changes().put(Table.META, READ_LEASES_KEY,
-        new byte[] {1})));
-  }
-
-  /** Whether the group reads under follower leases (see {@link #enableReadLeases}). */
-  public boolean readLeases() {
-    return readLeases;
-  }
-
-  private void watchReadMode(Changes applied) {
-    if (readLeases) {
-      return;
-    }
-    for (Changes.Change c : applied.list()) {
-      if (!c.isDelete() && c.table() == Table.META && Arrays.equals(c.key(), READ_LEASES_KEY)) {
-        readLeases = true;
-      }
-    }
-  }
-
-  private void leaderChanged(RaftPeerId leader) {
-    lease.drop();
-    try {
-      if (leader != null && leader.toString().equals(config.nodeId())) {
-        grants.leads(info().getCurrentTerm());
-      }
-    } catch (RuntimeException e) {
-      // not resolvable yet: the first acknowledgement starts the new term's hold instead
-    }
-  }
-
-  private long leadingTerm() {
-    DivisionInfo info = info();
-    return info.isLeader() ? info.getCurrentTerm() : -1;
-  }
-
-  /** Each follower's commit index as this node, leading, last heard it. */
-  private Map<String, Long> followerCommits() {
-    Map<String, Long> commits = new HashMap<>();
-    for (CommitInfoProto info : division().getCommitInfos()) {
-      commits.put(info.getServer().getId().toStringUtf8(), info.getCommitIndex());
-    }
-    return commits;
   }
 
   /**
@@ -756,11 +538,6 @@ public final class ClusterNode implements AutoCloseable {
     return reads.rounds();
   }
 
-  /** Reads this node served under a follower read lease, without a barrier round. */
-  public long leaseReads() {
-    return leaseReads.sum();
-  }
-
   /** Calls that have waited for a linearizable read barrier on this node. */
   public long readBarrierCalls() {
     return reads.callers();
@@ -791,14 +568,10 @@ public final class ClusterNode implements AutoCloseable {
   /** Stops the client, then the Raft server (the store is the caller's). */
   @Override
   public void close() {
-    leaseRenewal.shutdownNow();
-    acknowledgements.close();
-    for (RaftClient each : List.of(client, leaseClient)) {
-      try {
-        each.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closing anyway
     }
     try {
       server.close();

@@ -78,13 +78,9 @@ public final class ClusterSeed {
         throw new CofferException(Reason.STORAGE_FAILURE, "--cluster-seed cannot write to "
             + raftDir, e);
       }
-      // The new group's read mode is its seed's flag (Vault.openClustered sets it again), not
-      // whatever the backup's group had.
-      Changes fresh = new Changes().delete(Table.META, ClusterNode.READ_LEASES_KEY);
       if (applied) {
-        fresh.delete(Table.META, CofferStateMachine.APPLIED_KEY);
+        store.commit(new Changes().delete(Table.META, CofferStateMachine.APPLIED_KEY));
       }
-      store.commit(fresh);
       return;
     }
     if (Files.exists(raftDir.resolve(SEEDING_MARKER))) {

@@ -20,13 +20,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -98,15 +96,10 @@ public final class CofferStateMachine extends BaseStateMachine {
   private final AtomicLong leaderChanges = new AtomicLong();
   private final DirectEntries directEntries = new DirectEntries();
   private final Object appliedMonitor = new Object();
-  private final PriorityQueue<AppliedWaiter> appliedWaiters = new PriorityQueue<>(); // monitor
-  private volatile Function<Message, CompletableFuture<Message>> queries =
-      request -> CompletableFuture.completedFuture(Message.EMPTY);
   private volatile Consumer<Changes> onApplied = changes -> { };
   private volatile Runnable onReinitialized = () -> { };
   private volatile Consumer<List<byte[]>> onNotices = notices -> { };
   private volatile Runnable onConfigurationChanged = () -> { };
-  private volatile Consumer<org.apache.ratis.protocol.RaftPeerId> onLeaderChanged =
-      leader -> { };
 
   /**
    * A state machine for entries without audit events (an entry with events is refused),
@@ -174,44 +167,10 @@ public final class CofferStateMachine extends BaseStateMachine {
     }
   }
 
-  /**
-   * Completes once an entry at or above {@code index} is applied here; it may complete on
-   * Ratis's updater thread, so a caller continues elsewhere (an async stage with its own
-   * executor). Completed already when it is.
-   */
-  public CompletableFuture<Void> applied(long index) {
-    if (alreadyApplied(index)) {
-      return APPLIED;
-    }
-    CompletableFuture<Void> waiting = new CompletableFuture<>();
-    synchronized (appliedMonitor) {
-      if (alreadyApplied(index)) {
-        return APPLIED;
-      }
-      appliedWaiters.add(new AppliedWaiter(index, waiting));
-    }
-    return waiting;
-  }
-
-  private static final CompletableFuture<Void> APPLIED = CompletableFuture.completedFuture(null);
-
-  private record AppliedWaiter(long index, CompletableFuture<Void> future)
-      implements Comparable<AppliedWaiter> {
-    @Override
-    public int compareTo(AppliedWaiter other) {
-      return Long.compare(index, other.index);
-    }
-  }
-
   private void signalApplied() {
-    List<CompletableFuture<Void>> done = new ArrayList<>();
     synchronized (appliedMonitor) {
       appliedMonitor.notifyAll();
-      while (!appliedWaiters.isEmpty() && alreadyApplied(appliedWaiters.peek().index())) {
-        done.add(appliedWaiters.poll().future());
-      }
     }
-    done.forEach(future -> future.complete(null));
   }
 
   @Override
@@ -305,19 +264,6 @@ public final class CofferStateMachine extends BaseStateMachine {
     if (newLeaderId != null) {
       leaderChanges.incrementAndGet();
     }
-    try {
-      onLeaderChanged.accept(newLeaderId);
-    } catch (RuntimeException e) {
-      // a listener's failure is not Ratis's
-    }
-  }
-
-  /**
-   * Runs {@code listener} on Ratis's thread whenever this node learns of a new leader (or of
-   * none: null); it must not block. One at a time: the node's.
-   */
-  public void onLeaderChanged(Consumer<org.apache.ratis.protocol.RaftPeerId> listener) {
-    this.onLeaderChanged = Objects.requireNonNull(listener, "listener");
   }
 
   /**
@@ -391,26 +337,13 @@ public final class CofferStateMachine extends BaseStateMachine {
   }
 
   /**
-   * A read-only request, which Ratis calls once this node has applied the read index: an
-   * empty one is a read barrier's (see {@code ClusterNode#readBarrier}), which needs nothing
-   * more (reads then go to the store itself); the others go to the handler
-   * {@link #onQuery} set (read leases, see {@code ClusterNode}).
+   * A read barrier's query (see {@code ClusterNode#readBarrier}): Ratis calls it once this
+   * node has applied the read index, which is all the barrier needs; reads then go to the
+   * store itself.
    */
   @Override
   public CompletableFuture<Message> query(Message request) {
-    if (request.getContent().isEmpty()) {
-      return CompletableFuture.completedFuture(Message.EMPTY);
-    }
-    try {
-      return queries.apply(request);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /** Replaces the handler of non-empty read-only requests (one at a time: the node's). */
-  public void onQuery(Function<Message, CompletableFuture<Message>> handler) {
-    this.queries = Objects.requireNonNull(handler, "handler");
+    return CompletableFuture.completedFuture(Message.EMPTY);
   }
 
   /** What Ratis prints for an entry in its logs and messages: its size, never its bytes. */

@@ -15,9 +15,7 @@ import java.util.regex.Pattern;
  * (a restored backup, the survivor of a lost majority); {@code --cluster-join} starts a node
  * that waits, neither campaigning nor voting, until a member adds it ({@code coffer cluster
  * add}); and its election timeout ({@code --cluster-election-timeout-ms}): a follower that
- * hears no leader for a random time between it and twice it starts an election; and, with
- * {@code --cluster-init}, whether the new group's followers read under leases
- * ({@code --cluster-read-leases}, see {@code cluster.FollowerLeases}). Built by
+ * hears no leader for a random time between it and twice it starts an election. Built by
  * {@link #parse}, which refuses a bad value with a {@link ConfigException}
  * naming the flag; the combinations of init, seed, join and peers are checked by the
  * constructor, so no path builds a seed that could meet other voters.
@@ -28,7 +26,7 @@ import java.util.regex.Pattern;
  */
 public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPort> peers,
     boolean init, Path raftDir, Optional<RaftTls> tls, boolean seed, boolean join,
-    long electionTimeoutMillis, long maxClockBehindMillis, boolean readLeases) {
+    long electionTimeoutMillis, long maxClockBehindMillis) {
 
   /**
    * 500 ms: a follower's wait is drawn between 0.5 and 1 s, and Ratis checks it only when each
@@ -90,22 +88,10 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
       throw new ConfigException("--cluster-max-clock-behind-ms must be from "
           + MIN_CLOCK_BEHIND_MILLIS + " to " + MAX_CLOCK_BEHIND_MILLIS);
     }
-    if (readLeases && !init) {
-      throw new ConfigException("--cluster-read-leases goes with --cluster-init: a group's read "
-          + "mode is chosen when it is created, and every member follows it");
-    }
     if (join && peers.size() < 2) {
       throw new ConfigException("--cluster-join needs --cluster-peers to name the members it "
           + "joins besides this node");
     }
-  }
-
-  /** A node whose group reads through ReadIndex only (no {@code --cluster-read-leases}). */
-  public ClusterConfig(String nodeId, HostPort address, Map<String, HostPort> peers,
-      boolean init, Path raftDir, Optional<RaftTls> tls, boolean seed, boolean join,
-      long electionTimeoutMillis, long maxClockBehindMillis) {
-    this(nodeId, address, peers, init, raftDir, tls, seed, join, electionTimeoutMillis,
-        maxClockBehindMillis, false);
   }
 
   /** A node with the default clock tolerance. */
@@ -136,7 +122,7 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
   public static ClusterConfig parse(String nodeId, String addressText, String peersText,
       boolean init, boolean seed, boolean join, Path raftDir, Path tlsCert, Path tlsKey,
       Path tlsCa, boolean dev, Path dataDir, long electionTimeoutMillis,
-      long maxClockBehindMillis, boolean readLeases) {
+      long maxClockBehindMillis) {
     if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
       throw new ConfigException("--cluster-node-id must be 1 to 40 letters, digits or '-', "
           + "starting with a letter or digit, e.g. coffer-0");
@@ -177,7 +163,7 @@ public record ClusterConfig(String nodeId, HostPort address, Map<String, HostPor
     Optional<RaftTls> tls = given == 0 ? Optional.empty()
         : Optional.of(new RaftTls(tlsCert, tlsKey, tlsCa));
     return new ClusterConfig(nodeId, address, peers, init, dir.toAbsolutePath().normalize(),
-        tls, seed, join, electionTimeoutMillis, maxClockBehindMillis, readLeases);
+        tls, seed, join, electionTimeoutMillis, maxClockBehindMillis);
   }
 
   private static Map<String, HostPort> parsePeers(String text) {

@@ -64,7 +64,6 @@ public final class ServerConfigBuilder {
   private Path clusterTlsCa;
   private long clusterElectionTimeoutMillis = ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS;
   private long clusterMaxClockBehindMillis = ClusterConfig.DEFAULT_MAX_CLOCK_BEHIND_MILLIS;
-  private boolean clusterReadLeases;
   private long assertionMaxLifetimeSeconds = ServerConfig.DEFAULT_ASSERTION_MAX_LIFETIME_SECONDS;
   private long assertionClockSkewSeconds = ServerConfig.DEFAULT_ASSERTION_CLOCK_SKEW_SECONDS;
   private String issuerFetchHosts;
@@ -283,19 +282,12 @@ public final class ServerConfigBuilder {
     return this;
   }
 
-  /** {@code --cluster-read-leases}: with {@code --cluster-init} only. */
-  public ServerConfigBuilder clusterReadLeases(boolean on) {
-    this.clusterReadLeases = on;
-    return this;
-  }
-
   private Optional<ClusterConfig> clusterConfig(Path data) {
     boolean any = clusterNodeId != null || clusterAddress != null || clusterPeers != null
         || clusterInit || clusterSeed || clusterJoin || clusterDir != null
         || clusterTlsCert != null || clusterTlsKey != null || clusterTlsCa != null
         || clusterElectionTimeoutMillis != ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS
-        || clusterMaxClockBehindMillis != ClusterConfig.DEFAULT_MAX_CLOCK_BEHIND_MILLIS
-        || clusterReadLeases;
+        || clusterMaxClockBehindMillis != ClusterConfig.DEFAULT_MAX_CLOCK_BEHIND_MILLIS;
     if (!any) {
       return Optional.empty();
     }
@@ -305,8 +297,7 @@ public final class ServerConfigBuilder {
     }
     return Optional.of(ClusterConfig.parse(clusterNodeId, clusterAddress, clusterPeers,
         clusterInit, clusterSeed, clusterJoin, clusterDir, clusterTlsCert, clusterTlsKey,
-        clusterTlsCa, dev, data, clusterElectionTimeoutMillis, clusterMaxClockBehindMillis,
-        clusterReadLeases));
+        clusterTlsCa, dev, data, clusterElectionTimeoutMillis, clusterMaxClockBehindMillis));
   }
 
   public ServerConfig build() {

@@ -96,9 +96,6 @@ public final class ClusterMetrics implements MeterBinder {
             ClusterNode::readBarrierCalls)
         .description("Calls that waited for a linearizable read barrier (over rounds: callers "
             + "per round)").register(registry);
-    FunctionCounter.builder("coffer.cluster.lease.reads", node, ClusterNode::leaseReads)
-        .description("Calls a follower served under its read lease, without a read round")
-        .register(registry);
     Gauge.builder("coffer.cluster.snapshot.age", this, ClusterMetrics::snapshotAgeSeconds)
         .description("Seconds since this node's latest snapshot (NaN before the first)")
         .baseUnit("seconds").register(registry);

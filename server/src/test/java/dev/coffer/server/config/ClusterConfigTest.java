@@ -88,13 +88,6 @@ class ClusterConfigTest {
         .maxClockBehindMillis());
   }
 
-  @Test
-  void readLeases_areOffByDefault_andChosenWithInit() {
-    assertFalse(node().build().cluster().orElseThrow().readLeases());
-    assertTrue(node().clusterInit(true).clusterReadLeases(true).build().cluster().orElseThrow()
-        .readLeases());
-  }
-
   static Stream<Arguments> refusals() {
     return Stream.of(
         refusal("a cluster node needs --cluster-node-id", b -> b.cluster(null, "10.0.0.1:7000",
@@ -145,10 +138,6 @@ class ClusterConfigTest {
             b -> b.clusterMaxClockBehindMillis(60_001)),
         refusal("a cluster node needs", b -> ServerConfig.builder(DATA).dev(true)
             .clusterMaxClockBehindMillis(1_000)),
-        refusal("--cluster-read-leases goes with --cluster-init",
-            b -> b.clusterReadLeases(true)),
-        refusal("a cluster node needs", b -> ServerConfig.builder(DATA).dev(true)
-            .clusterInit(true).clusterReadLeases(true)),
         refusal("--cluster-peers names 10.0.0.1, not a loopback address",
             b -> ServerConfig.builder(DATA).dev(true).cluster("coffer-0", "10.0.0.1:7000",
                 PEERS)));

@@ -46,8 +46,7 @@ class ClusterMetricsTest {
       "coffer_cluster_replication_seconds_bucket", "coffer_cluster_replication_seconds_count",
       "coffer_cluster_replication_seconds_sum", "coffer_cluster_replication_seconds_max",
       "coffer_cluster_forwarded_entries_total",
-      "coffer_cluster_read_rounds_total", "coffer_cluster_read_barrier_calls_total",
-      "coffer_cluster_lease_reads_total", "coffer_cluster_snapshot_age_seconds",
+      "coffer_cluster_read_rounds_total", "coffer_cluster_read_barrier_calls_total", "coffer_cluster_snapshot_age_seconds",
       "coffer_cluster_clock_behind_seconds",
       "coffer_cluster_serving");
   static final Pattern SERIES = Pattern.compile("^(coffer_cluster_[a-z_]+)[{ ]",

@@ -59,7 +59,6 @@ public final class LocalVaultCluster implements AutoCloseable {
   private final Vault[] vaults;
   private final AtomicReferenceArray<Duration> skews;
   private final Optional<ClusterConfig.RaftTls> tls;
-  private boolean readLeases; // set before any node opens
 
   private LocalVaultCluster(Path root, int size, Optional<ClusterConfig.RaftTls> tls) {
     this.root = root;
@@ -84,21 +83,7 @@ public final class LocalVaultCluster implements AutoCloseable {
   /** As {@link #start(Path, int)}, every node's Raft port with mutual TLS from {@code tls}. */
   public static LocalVaultCluster start(Path root, int size,
       Optional<ClusterConfig.RaftTls> tls) {
-    return openAll(new LocalVaultCluster(root, size, tls));
-  }
-
-  /**
-   * As {@link #start(Path, int)}, the group created with {@code --cluster-read-leases}
-   * (node 0 switches it as it opens).
-   */
-  public static LocalVaultCluster startWithReadLeases(Path root, int size) {
-    LocalVaultCluster cluster = new LocalVaultCluster(root, size, Optional.empty());
-    cluster.readLeases = true;
-    return openAll(cluster);
-  }
-
-  private static LocalVaultCluster openAll(LocalVaultCluster cluster) {
-    int size = cluster.size();
+    LocalVaultCluster cluster = new LocalVaultCluster(root, size, tls);
     List<CompletableFuture<Void>> opening = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       int node = i;
@@ -205,9 +190,7 @@ public final class LocalVaultCluster implements AutoCloseable {
   /** Node {@code i}'s configuration in a group formed by all (node 0 with init). */
   public ClusterConfig config(int i) {
     String id = "n" + i;
-    return new ClusterConfig(id, peers.get(id), peers, i == 0, raftDir(i), tls, false, false,
-        ClusterConfig.DEFAULT_ELECTION_TIMEOUT_MILLIS,
-        ClusterConfig.DEFAULT_MAX_CLOCK_BEHIND_MILLIS, readLeases && i == 0);
+    return new ClusterConfig(id, peers.get(id), peers, i == 0, raftDir(i), tls);
   }
 
   /** Every voter's id and Raft address. */

@@ -97,8 +97,19 @@ final class ClusterProcesses implements AutoCloseable {
         int node = i;
         started.add(pool.submit(() -> c.launch(node)));
       }
+      // Every node that started is kept, so close() stops it when another did not start: a
+      // node left running would keep calling its peers' ports, which a later test may reuse
+      // (the group id is fixed), and disturb that test's cluster.
+      Exception failed = null;
       for (int i = 0; i < SIZE; i++) {
-        c.nodes[i] = started.get(i).get(90, TimeUnit.SECONDS);
+        try {
+          c.nodes[i] = started.get(i).get(90, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          failed = failed == null ? e : failed;
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
       c.adminToken = Files.readString(c.tokenFile, StandardCharsets.UTF_8).trim();
       return c;

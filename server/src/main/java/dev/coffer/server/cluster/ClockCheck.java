@@ -92,24 +92,19 @@ public final class ClockCheck {
 
   /** Recomputes {@link #behindReason} from the fresh beacons, and returns it. */
   String refresh() {
-    long now = nanoTime.getAsLong();
-    int fresh = 0;
+    long[] fresh = freshGaps();
     int behind = 0;
     long least = Long.MAX_VALUE;
-    for (long[] gap : gaps.values()) {
-      if (now - gap[1] > FRESH.toNanos()) {
-        continue;
-      }
-      fresh++;
-      if (gap[0] > maxBehindMillis) {
+    for (long gap : fresh) {
+      if (gap > maxBehindMillis) {
         behind++;
-        least = Math.min(least, gap[0]);
+        least = Math.min(least, gap);
       }
     }
-    reason = fresh > 0 && 2 * behind > fresh
-        ? "this node's clock is at least " + least + " ms behind " + behind + " of its " + fresh
-            + " peers' (at most " + maxBehindMillis + " ms allowed): expiry would come "
-            + "late here; put its clock right (NTP)"
+    reason = fresh.length > 0 && 2 * behind > fresh.length
+        ? "this node's clock is at least " + least + " ms behind " + behind + " of its "
+            + fresh.length + " peers' (at most " + maxBehindMillis + " ms allowed): expiry "
+            + "would come late here; put its clock right (NTP)"
         : "";
     return reason;
   }
@@ -119,14 +114,14 @@ public final class ClockCheck {
    * behind none.
    */
   long behindMillis() {
+    return Math.max(0, Arrays.stream(freshGaps()).max().orElse(0));
+  }
+
+  /** How far this clock is behind each peer heard from within {@link #FRESH}, in ms. */
+  private long[] freshGaps() {
     long now = nanoTime.getAsLong();
-    long most = 0;
-    for (long[] gap : gaps.values()) {
-      if (now - gap[1] <= FRESH.toNanos()) {
-        most = Math.max(most, gap[0]);
-      }
-    }
-    return most;
+    return gaps.values().stream().filter(gap -> now - gap[1] <= FRESH.toNanos())
+        .mapToLong(gap -> gap[0]).toArray();
   }
 
   private static boolean isBeacon(byte[] key) {

@@ -1,6 +1,7 @@
 package dev.coffer.server.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.server.store.Changes;
@@ -83,7 +84,7 @@ class ClockCheckTest {
   @Test
   void aStaleBeacon_stopsCounting_andTheNodeServesAgain() {
     check.observe(beaconOf("n1", T.plusMillis(2_000)));
-    assertTrue(!check.behindReason().isEmpty());
+    assertFalse(check.behindReason().isEmpty());
     nanos.addAndGet(ClockCheck.FRESH.toNanos() + 1);
     assertEquals("", check.refresh());
     assertEquals(0, check.behindMillis());

@@ -14,6 +14,7 @@ import dev.coffer.server.store.RocksKvStore;
 import dev.coffer.server.store.Table;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -227,8 +228,24 @@ class SnapshotClusterTest {
     }
   }
 
-  /** Files under {@code dir} whose bytes contain {@code needle}. */
+  /**
+   * Files under {@code dir} whose bytes contain {@code needle}. Ratis may still be purging log
+   * segments while the files are read: a walk during which a listed file vanished is run again
+   * (a renamed file could have been missed), up to five times.
+   */
   private static List<Path> filesHolding(Path dir, byte[] needle) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return filesHoldingOnce(dir, needle);
+      } catch (NoSuchFileException vanished) {
+        if (attempt == 5) {
+          throw vanished;
+        }
+      }
+    }
+  }
+
+  private static List<Path> filesHoldingOnce(Path dir, byte[] needle) throws IOException {
     List<Path> found = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path file : walk.filter(Files::isRegularFile).toList()) {
